@@ -1,0 +1,430 @@
+"""Actor mentions -> entities, with the office each person held on a date.
+
+Finding (``ActorFinder.find``) is separate from use: it returns a
+``DocActors`` index that the event, quote and stance stages query by token.
+Mentions come, strongest first, from the profile's names and aliases, titles
+("Russian Foreign Minister", "the Azerbaijani leader"), countries, capitals
+and seats acting for their state ("Baku", "the Kremlin"), demonym groups
+("the Armenian side"), pronouns, and spaCy's named entities as a fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from .lexicons import load_lexicon
+from .profile import Entity, Profile
+from .records import Actor, DateValue
+
+PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+THING_PRONOUNS = {"it", "its"}
+COUNTRY_WORDS = {"country", "nation", "state", "republic"}
+PRIORITY = {"name": 5, "title": 4, "body": 4, "group": 3, "country": 3, "metonym": 3,
+            "demonym": 2, "ner": 1}
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    sector: str | None
+    head: bool = False
+    group: bool = False  # a collective noun ("side", "troops"): no single holder
+
+
+@dataclass
+class Mention:
+    start: int          # token indices [start, end)
+    end: int
+    kind: str           # name | title | body | group | country | metonym | demonym | pronoun | ner
+    actor: Actor
+    entity: Entity | None = None
+    gender: str | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return (self.entity is not None and self.entity.kind == "person") or \
+            (self.entity is None and self.kind in ("name", "ner", "title") and not self._plural)
+
+    @property
+    def _plural(self) -> bool:
+        return self.kind == "group"
+
+
+def date_range(date: DateValue | None) -> tuple[str, str]:
+    """The [lo, hi] ISO bounds of a date at its precision (unknown: all time)."""
+    if date is None or not date.value:
+        return ("0000", "9999")
+    value = date.value
+    if date.precision == "year" or len(value) == 4:
+        return (f"{value[:4]}-01-01", f"{value[:4]}-12-31")
+    if date.precision == "month" or len(value) == 7:
+        return (f"{value[:7]}-01", f"{value[:7]}-31")
+    return (value, date.end or value)
+
+
+def actor_for(entity: Entity, text: str, date: DateValue | None,
+              span: tuple[int, int] | None = None) -> Actor:
+    """The entity as an actor on a date: a person keeps the office then held."""
+    if entity.kind != "person" or not entity.offices:
+        return Actor(text=text, id=entity.id, name=entity.name, code=entity.code,
+                     sector=entity.sector, role=entity.role, span=span)
+    lo, hi = date_range(date)
+    held = [o for o in entity.offices if o.covers(lo, hi)]
+    if held:
+        office = max(held, key=lambda o: o.start or "")
+        return Actor(text=text, id=entity.id, name=entity.name, code=office.code,
+                     sector=office.sector, role=office.role, span=span)
+    ended = [o for o in entity.offices if o.end and o.end < lo]
+    if ended:  # SPEC §2: a former official is not coded as government
+        last = max(ended, key=lambda o: o.end or "")
+        role = f"former {last.role}" if last.role else None
+        return Actor(text=text, id=entity.id, name=entity.name, code=last.code,
+                     sector=None, role=role, span=span)
+    return Actor(text=text, id=entity.id, name=entity.name, code=None, sector=None,
+                 role=None, span=span)
+
+
+@dataclass
+class DocActors:
+    """The actor mentions of one document, queryable by token."""
+
+    doc: Doc
+    mentions: list[Mention]
+    by_token: dict[int, Mention] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for mention in self.mentions:
+            for i in range(mention.start, mention.end):
+                self.by_token[i] = mention
+
+    def at(self, token: Token) -> Mention | None:
+        return self.by_token.get(token.i)
+
+    def in_span(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= start and m.end <= end]
+
+    def before(self, token_index: int) -> list[Mention]:
+        """Mentions that end before the token, nearest first."""
+        return sorted((m for m in self.mentions if m.end <= token_index),
+                      key=lambda m: -m.end)
+
+
+class ActorFinder:
+    """Builds the matchers for one profile once; ``find`` runs per document."""
+
+    def __init__(self, profile: Profile, vocab) -> None:
+        self.profile = profile
+        self.roles = _load_roles()
+        self.names = PhraseMatcher(vocab)             # names and aliases, as written
+        self.lower = PhraseMatcher(vocab, attr="LOWER")  # roles, demonyms, metonyms
+        self._labels: dict[str, tuple[str, str]] = {}
+        self._add_patterns(vocab)
+
+    # -- building ---------------------------------------------------------
+    def _add(self, matcher: PhraseMatcher, kind: str, key: str, phrases: list[str], vocab) -> None:
+        label = f"{kind}|{key}"
+        self._labels[label] = (kind, key)
+        docs = []
+        for phrase in dict.fromkeys(p for p in phrases if p and p.strip()):
+            docs.append(vocab.make_doc(phrase))
+            if phrase[0].islower():
+                docs.append(vocab.make_doc(phrase[0].upper() + phrase[1:]))
+        if docs:
+            matcher.add(label, docs)
+
+    def _add_patterns(self, nlp_vocab) -> None:
+        from spacy.lang.en import English
+        maker = English()  # only its tokenizer: patterns tokenised as documents are
+        vocab = _Maker(maker, nlp_vocab)
+        for entity in self.profile.entities.values():
+            kind = "country" if entity.kind == "country" else (
+                "name" if entity.kind == "person" else "body")
+            self._add(self.names, kind, entity.id, [entity.name, *entity.aliases], vocab)
+            if entity.metonyms:
+                self._add(self.names, "metonym", entity.id, entity.metonyms, vocab)
+                self._add(self.names, "metonym", entity.id,
+                          [f"the {m}" for m in entity.metonyms if m.startswith("K")], vocab)
+            if entity.demonyms:
+                self._add(self.names, "demonym", entity.id, entity.demonyms, vocab)
+        for role_name, aliases in _role_aliases(self.roles).items():
+            self._add(self.lower, "role", role_name, aliases, vocab)
+
+    # -- finding ----------------------------------------------------------
+    def find(self, doc: Doc, date: DateValue | None) -> DocActors:
+        spans = self._matches(doc)
+        owners = self._owners(spans)
+        mentions: list[Mention] = []
+        taken: set[int] = set()
+        for kind, key, start, end in spans:
+            if any(i in taken for i in range(start, end)):
+                continue
+            mention = self._mention(doc, kind, key, start, end, date, mentions, owners)
+            if mention is None:
+                continue
+            mentions.append(mention)
+            taken.update(range(mention.start, mention.end))
+        mentions += self._named_entities(doc, taken, date)
+        mentions.sort(key=lambda m: m.start)
+        mentions = self._attach_titles(doc, mentions, date)
+        mentions = self._resolve_references(doc, mentions, date)
+        return DocActors(doc, mentions)
+
+    def _matches(self, doc: Doc) -> list[tuple[str, str, int, int]]:
+        found = []
+        for matcher in (self.names, self.lower):
+            for match_id, start, end in matcher(doc):
+                kind, key = self._labels[doc.vocab.strings[match_id]]
+                found.append((kind, key, start, end))
+        # longest first, then the stronger kind: "Russian peacekeepers" beats "Russian"
+        found.sort(key=lambda m: (-(m[3] - m[2]), -PRIORITY.get(m[0], 0), m[2]))
+        return found
+
+    def _owners(self, spans: list[tuple[str, str, int, int]]) -> dict[int, Entity]:
+        """Token -> the country or body named there (what a title can belong to)."""
+        owners: dict[int, Entity] = {}
+        for kind, key, start, end in spans:
+            if kind in ("country", "body", "metonym", "demonym"):
+                entity = self.profile.entities[key]
+                for i in range(start, end):
+                    owners.setdefault(i, entity)
+        return owners
+
+    def _mention(self, doc: Doc, kind: str, key: str, start: int, end: int, date: DateValue | None,
+                 earlier: list[Mention], owners: dict[int, Entity]) -> Mention | None:
+        span = doc[start:end]
+        if kind == "role":
+            return self._role_mention(doc, self.roles[key], start, end, date, earlier, owners)
+        entity = self.profile.entities[key]
+        if kind == "demonym":
+            return self._demonym_mention(doc, entity, start, end, date)
+        if kind == "name" and end - start == 1 and not span[0].text[0].isupper():
+            return None
+        actor = actor_for(entity, span.text, date, (span.start_char, span.end_char))
+        return Mention(start, end, kind, actor, entity, entity.gender)
+
+    def _demonym_mention(self, doc: Doc, country: Entity, start: int, end: int,
+                         date: DateValue | None) -> Mention | None:
+        """'the Armenian side', 'Azerbaijani officials': the demonym and its group noun."""
+        token = doc[end - 1]
+        head = token.head if token.dep_ in ("amod", "compound", "nmod") else None
+        if head is None or head.i < end or head.i - end > 2:
+            if token.tag_ in ("NNPS", "NNS") and token.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "conj"):
+                actor = Actor(text=token.text, id=country.id, name=country.name,
+                              code=country.code, sector=None, span=(token.idx, token.idx + len(token)))
+                return Mention(start, end, "demonym", actor, country)
+            return None
+        role = self.roles.get(head.lemma_.lower()) or self.roles.get(head.text.lower())
+        if role is None or not role.group:
+            return None
+        first = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
+        span = doc[first:head.i + 1]
+        actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
+                      sector=role.sector, role=None, span=(span.start_char, span.end_char))
+        return Mention(first, head.i + 1, "group", actor, country)
+
+    def _role_mention(self, doc: Doc, role: Role, start: int, end: int, date: DateValue | None,
+                      earlier: list[Mention], owners: dict[int, Entity]) -> Mention | None:
+        """A title with no name: who held it for that country on the date."""
+        begin, end, country = self._title_owner(doc, start, end, owners)
+        span = doc[begin:end]
+        code = country.code if country else None
+        if role.group:
+            if country is None:
+                return None
+            actor = Actor(text=span.text, id=country.id, name=country.name, code=code,
+                          sector=role.sector, span=(span.start_char, span.end_char))
+            return Mention(begin, end, "group", actor, country)
+        holder = self._holder(role, code, date, earlier)
+        if holder is not None:
+            actor = actor_for(holder, span.text, date, (span.start_char, span.end_char))
+            return Mention(begin, end, "title", actor, holder, holder.gender)
+        actor = Actor(text=span.text, id=None, name=None, code=code, sector=role.sector,
+                      role=role.role, span=(span.start_char, span.end_char))
+        return Mention(begin, end, "title", actor, None)
+
+    def _title_owner(self, doc: Doc, start: int, end: int,
+                     owners: dict[int, Entity]) -> tuple[int, int, Entity | None]:
+        """The country or body a title belongs to: 'Russian Foreign Minister',
+        'European Council President', 'Prime Minister of Armenia'."""
+        begin, owner = start, None
+        j = start - 1
+        if j >= 0 and doc[j].text in ("'s", "’s", "'"):
+            j -= 1
+        if j >= 0 and j in owners:
+            owner = owners[j]
+            begin = j
+            while begin > 0 and owners.get(begin - 1) is owner:
+                begin -= 1
+        if owner is None and end + 1 < len(doc) and doc[end].lower_ == "of":
+            k = end + 1 + (doc[end + 1].lower_ == "the")
+            if k < len(doc) and k in owners:
+                owner = owners[k]
+                end = k + 1
+                while end < len(doc) and owners.get(end) is owner:
+                    end += 1
+        if begin > 0 and doc[begin - 1].lower_ == "the":
+            begin -= 1
+        return begin, end, owner
+
+    def _holder(self, role: Role, code: str | None, date: DateValue | None,
+                earlier: list[Mention]) -> Entity | None:
+        lo, hi = date_range(date)
+        if code:
+            holders = self.profile.holders(code, role.role, head=role.head, lo=lo, hi=hi)
+            if len(holders) == 1:
+                return holders[0]
+        for mention in reversed(earlier):  # "the minister" = the last one named
+            if mention.entity is not None and mention.actor.role == role.role and \
+                    (code is None or mention.actor.code == code):
+                return mention.entity
+        return None
+
+    def _named_entities(self, doc: Doc, taken: set[int], date: DateValue | None) -> list[Mention]:
+        """spaCy's people and organisations that no lexicon knows (id null)."""
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in ("PERSON", "ORG", "NORP", "GPE") or \
+                    any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            if ent.label_ in ("NORP", "GPE"):
+                continue  # unknown places and peoples are not actors by themselves
+            ent = _trim(ent)
+            if ent is None:
+                continue
+            actor = Actor(text=ent.text, id=None, name=ent.text, code=None, sector=None,
+                          span=(ent.start_char, ent.end_char))
+            out.append(Mention(ent.start, ent.end, "ner", actor, None))
+            taken.update(range(ent.start, ent.end))
+        return out
+
+    def _attach_titles(self, doc: Doc, mentions: list[Mention],
+                       date: DateValue | None) -> list[Mention]:
+        """'Russian Foreign Minister Sergey Lavrov': one mention, the person's."""
+        out: list[Mention] = []
+        for mention in mentions:
+            prev = out[-1] if out else None
+            if prev is not None and prev.kind in ("title", "country", "body", "metonym") and \
+                    mention.kind in ("name", "ner") and prev.end == mention.start and \
+                    (prev.kind == "title" or mention.kind == "name"):
+                out[-1] = self._titled(doc, prev, mention, date)
+                continue
+            out.append(mention)
+        return out
+
+    def _titled(self, doc: Doc, title: Mention, name: Mention, date: DateValue | None) -> Mention:
+        span = doc[title.start:name.end]
+        bounds = (span.start_char, span.end_char)
+        if name.entity is not None:
+            actor = actor_for(name.entity, span.text, date, bounds)
+            return Mention(title.start, name.end, "name", actor, name.entity, name.gender)
+        actor = replace(name.actor, text=span.text, code=title.actor.code,
+                        sector=title.actor.sector, role=title.actor.role, span=bounds)
+        return Mention(title.start, name.end, "ner", actor, None)
+
+    def _resolve_references(self, doc: Doc, mentions: list[Mention],
+                            date: DateValue | None) -> list[Mention]:
+        """Pronouns and short names point back to the last fitting mention."""
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        extra: list[Mention] = []
+        for token in doc:
+            if token.i in taken:
+                continue
+            word = token.lower_
+            if word in PERSON_PRONOUNS or word in THING_PRONOUNS:
+                target = _antecedent(token, mentions, PERSON_PRONOUNS.get(word), word in THING_PRONOUNS)
+                if target is not None:
+                    actor = replace(target.actor, text=token.text,
+                                    span=(token.idx, token.idx + len(token)))
+                    extra.append(Mention(token.i, token.i + 1, "pronoun", actor,
+                                         target.entity, target.gender))
+        resolved = sorted(mentions + extra, key=lambda m: m.start)
+        return _link_surnames(resolved)
+
+
+class _Maker:
+    """Tokenise patterns with a blank English tokenizer into the model's vocab."""
+
+    def __init__(self, blank, vocab) -> None:
+        self.blank = blank
+        self.vocab = vocab
+
+    def make_doc(self, text: str) -> Doc:
+        words = [t.text for t in self.blank.make_doc(text)]
+        return Doc(self.vocab, words=words)
+
+
+def _load_roles() -> dict[str, Role]:
+    data = load_lexicon("roles").get("roles", [])
+    roles: dict[str, Role] = {}
+    for item in data:
+        role = Role(item["role"], item.get("sector"), bool(item.get("head", False)),
+                    bool(item.get("group", False)))
+        roles[role.role] = role
+        for alias in item.get("aliases", []):
+            roles.setdefault(alias.lower(), role)
+    return roles
+
+
+def _role_aliases(roles: dict[str, Role]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for alias, role in roles.items():
+        out.setdefault(role.role, []).append(alias)
+    return out
+
+
+def _trim(ent: Span) -> Span | None:
+    """Drop a leading 'the' and a trailing possessive from an entity span."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    if doc[start].lower_ == "the":
+        start += 1
+    if end - 1 >= start and doc[end - 1].text in ("'s", "’s"):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
+                thing: bool) -> Mention | None:
+    """The most recent fitting mention before the pronoun, subjects first."""
+    before = [m for m in mentions if m.end <= token.i and m.kind != "pronoun"]
+    if thing:
+        before = [m for m in before if not m.is_person and m.kind != "group"]
+    else:
+        before = [m for m in before if m.is_person and (gender is None or m.gender in (None, gender))]
+    if not before:
+        return None
+    sentence_start = token.sent.start
+    # within the pronoun's own sentence or the previous one, prefer a subject
+    window = [m for m in before if m.start >= _previous_sentence_start(token)]
+    subjects = [m for m in window if token.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")
+                or any(token.doc[i].dep_ in ("nsubj", "nsubjpass") for i in range(m.start, m.end))]
+    for group in (subjects, window, before):
+        if group:
+            same = [m for m in group if m.start >= sentence_start]
+            return (same or group)[-1]
+    return None
+
+
+def _previous_sentence_start(token: Token) -> int:
+    sent = token.sent
+    if sent.start == 0:
+        return 0
+    return token.doc[sent.start - 1].sent.start
+
+
+def _link_surnames(mentions: list[Mention]) -> list[Mention]:
+    """An unknown person's later surname points to their full-name mention."""
+    people: dict[str, Mention] = {}
+    for mention in mentions:
+        if mention.kind != "ner":
+            continue
+        words = (mention.actor.name or "").split()
+        if len(words) >= 2:
+            people[words[-1]] = mention
+        elif len(words) == 1 and words[0] in people:
+            full = people[words[0]]
+            mention.actor = replace(full.actor, text=mention.actor.text, span=mention.actor.span)
+    return mentions

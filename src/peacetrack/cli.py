@@ -1,0 +1,95 @@
+"""The command line (SPEC §4): each command parses, calls the engine, prints."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import PeacetrackError
+from .settings import SETTINGS, Settings, load_settings
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="the DuckDB store (default: peacetrack.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peacetrack",
+        description="News reports about a peace process in; a sourced PLOVER record out.",
+        epilog="Settings (defaults; peacetrack.toml or PEACETRACK_<NAME> override): " +
+               "; ".join(f"{s.name}={s.default!r}" for s in SETTINGS))
+    parser.add_argument("--version", action="version", version=f"peacetrack {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="add reports to the store and analyse them")
+    ingest.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files or folders (.txt .html .json .jsonl), or - for stdin")
+    _add_common(ingest)
+    ingest.add_argument("--profile", help="process profile: a shipped name or a YAML file; 'none'")
+    ingest.add_argument("--model", help="spaCy model name or path")
+    ingest.add_argument("--n-process", type=int, dest="n_process", help="worker processes")
+    ingest.add_argument("--batch-size", type=int, dest="batch_size", help="reports per nlp batch")
+    ingest.add_argument("--engine", choices=("local", "ray"), help="where the pipeline runs")
+    ingest.add_argument("--ray-address", dest="ray_address", help="a Ray cluster address")
+    ingest.add_argument("--quiet", action="store_true", help="print the summary only")
+
+    export = commands.add_parser("export", help="write the stored records")
+    _add_common(export)
+    export.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
+    export.add_argument("-o", "--output", help="output file (jsonl; default stdout) or folder")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    names = {s.name for s in SETTINGS}
+    return load_settings(**{k: v for k, v in vars(args).items() if k in names})
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .pipeline import ingest
+
+    settings = _settings(args)
+
+    def progress(summary) -> None:
+        if not args.quiet:
+            print(f"... {summary.stored} reports analysed, {summary.events} events",
+                  file=sys.stderr)
+
+    summary = ingest(args.paths, settings=settings,
+                     on_problem=lambda p: print(f"skipped {p}", file=sys.stderr),
+                     on_progress=progress)
+    print(f"peacetrack ingest -> {settings.db}")
+    for line in summary.lines():
+        print(f"  {line}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .store import Store
+
+    settings = _settings(args)
+    with Store(settings.db, read_only=True) as store:
+        written = export(store, fmt=args.format, out=args.output)
+    if written != ["-"]:
+        print("\n".join(written), file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except PeacetrackError as exc:
+        print(f"peacetrack: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,494 @@
+"""PLOVER event coding, sentence by sentence, from the trigger lexicon.
+
+Finding (``EventCoder.triggers``) is separate from building records
+(``EventCoder.code``). A verb trigger takes its actor from the subject (or
+the ``by``-phrase of a passive) and its recipient from the positions its
+lexicon entry names; a noun trigger ("talks", "the exchange of detained
+persons") is an event only when the sentence reports it happening (a light
+verb "held talks", an occurrence verb "fighting took place", or a time).
+Mediators come from the mediation cues ("EU-mediated", "with the mediation
+of Russia", "organised by Michel", "X, who mediated the discussions").
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .actors import DocActors, Mention
+from .lexicons import load_lexicon
+from .records import Actor, DateValue, Event
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+OBJECTS = ("dobj", "obj", "attr", "oprd")
+RELATIVE = {"who", "which", "that", "whom"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon entry (docs/events.md)."""
+
+    type: str
+    lemmas: tuple[str, ...]
+    pos: str
+    mode: str | None = None
+    recipient: tuple[str, ...] = ("dobj",)
+    embeds: bool = False
+    context: tuple[str, ...] = ()
+    confidence: float = 0.7
+    passive_actor: bool = True
+
+
+@dataclass
+class Found:
+    """A trigger found in a sentence, before its record is built."""
+
+    trigger: Trigger
+    head: Token
+    tokens: list[Token]
+    governor: Token | None = None  # the light/occurrence verb of a noun trigger
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, list[Trigger]] = field(default_factory=dict)
+    nouns: dict[str, list[Trigger]] = field(default_factory=dict)
+    mediation_verbs: frozenset[str] = frozenset()
+    mediation_nouns: frozenset[str] = frozenset()
+    light_verbs: frozenset[str] = frozenset()
+    occurrence_verbs: frozenset[str] = frozenset()
+    container_nouns: frozenset[str] = frozenset()
+    status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+
+def load_event_lexicon() -> Lexicon:
+    data = load_lexicon("triggers")
+    frames = load_lexicon("event_frames")
+    lexicon = Lexicon(
+        light_verbs=frozenset(frames["light_verbs"]),
+        occurrence_verbs=frozenset(frames["occurrence_verbs"]),
+        container_nouns=frozenset(frames["container_nouns"]),
+        status=_status_cues(load_lexicon("status_cues")),
+    )
+    for type_name, entries in data.items():
+        if type_name == "MEDIATION":
+            lexicon.mediation_verbs, lexicon.mediation_nouns = _mediation(entries)
+            continue
+        for entry in entries or []:
+            trigger = _trigger(type_name, entry)
+            index = lexicon.nouns if trigger.pos == "NOUN" else lexicon.verbs
+            index.setdefault(trigger.lemmas[0], []).append(trigger)
+    for index in (lexicon.verbs, lexicon.nouns):
+        for triggers in index.values():
+            triggers.sort(key=lambda t: -len(t.lemmas))  # "call for" before "call"
+    return lexicon
+
+
+def _trigger(type_name: str, entry: dict) -> Trigger:
+    lemmas = tuple(str(entry["lemma"]).lower().split())
+    pos = str(entry.get("pos", "VERB")).upper()
+    if pos == "NOUN" and len(lemmas) > 1:
+        lemmas = (lemmas[-1], *lemmas[:-1])  # "phone call": head noun first
+    recipient = entry.get("recipient")
+    return Trigger(
+        type=type_name, lemmas=lemmas, pos=pos, mode=entry.get("mode"),
+        recipient=tuple(recipient) if recipient is not None else (("dobj",) if pos == "VERB" else ()),
+        embeds=bool(entry.get("embeds", False)), context=tuple(entry.get("context", []) or []),
+        confidence=float(entry.get("confidence", 0.7)),
+        passive_actor=bool(entry.get("passive_actor", True)),
+    )
+
+
+def _mediation(entries) -> tuple[frozenset[str], frozenset[str]]:
+    verbs: set[str] = set()
+    nouns: set[str] = set()
+    if isinstance(entries, dict):
+        verbs.update(str(v).lower() for v in entries.get("verbs", []) or [])
+        nouns.update(str(n).lower() for n in entries.get("nouns", []) or [])
+        for adjective in entries.get("adjectives", []) or []:
+            verbs.add(str(adjective).lower().split("-")[-1])
+    return frozenset(verbs), frozenset(nouns)
+
+
+def _status_cues(data: dict) -> dict[str, dict[str, frozenset[str]]]:
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for status, groups in (data or {}).items():
+        if isinstance(groups, dict):
+            out[status] = {k: frozenset(str(w).lower() for w in (v or [])) for k, v in groups.items()}
+    return out
+
+
+class EventCoder:
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_event_lexicon()
+
+    # -- finding ----------------------------------------------------------
+    def triggers(self, sent: Span) -> list[Found]:
+        found: list[Found] = []
+        for token in sent:
+            match = self._match(token)
+            if match is not None:
+                found.append(match)
+        return self._prune(found)
+
+    def _match(self, token: Token) -> Found | None:
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            for trigger in self.lexicon.verbs.get(lemma, []):
+                parts = _particles(token, trigger.lemmas[1:])
+                if parts is not None:
+                    return Found(trigger, token, [token, *parts])
+            return None
+        if token.pos_ in ("NOUN", "PROPN") or token.tag_ in ("NN", "NNS"):
+            for trigger in self.lexicon.nouns.get(lemma, []):
+                parts = _modifiers(token, trigger.lemmas[1:])
+                if parts is None:
+                    continue
+                governor = self._governor(token)
+                if governor is not None or _has_time(token):
+                    return Found(trigger, token, [*parts, token], governor)
+        return None
+
+    def _governor(self, noun: Token) -> Token | None:
+        """The verb that reports a noun event as happening, if any."""
+        node = noun
+        if node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lower_ == "of" and \
+                node.head.head.lemma_.lower() in self.lexicon.container_nouns:
+            node = node.head.head  # "held a fresh round of talks"
+        head = node.head
+        if node.dep_ in OBJECTS and head.lemma_.lower() in self.lexicon.light_verbs:
+            return head
+        if node.dep_ in ("nsubj", "nsubjpass") and (
+                head.lemma_.lower() in self.lexicon.occurrence_verbs or
+                (node.dep_ == "nsubjpass" and head.lemma_.lower() in self.lexicon.light_verbs)):
+            return head
+        if node.dep_ == "conj":
+            return self._governor(node.head)
+        return None
+
+    def _prune(self, found: list[Found]) -> list[Found]:
+        """One event per act: an embedded act or a noun its verb trigger governs
+        is the verb's content, not a second event."""
+        heads = {f.head.i: f for f in found}
+        kept = []
+        for item in found:
+            governor = item.governor
+            if governor is not None and governor.i in heads:
+                continue  # "signed an agreement": the verb is the event
+            outer = _embedding(item.head, heads)
+            if outer is not None and outer.trigger.embeds:
+                continue
+            kept.append(item)
+        return kept
+
+    # -- building ---------------------------------------------------------
+    def code(self, doc: Doc, actors: DocActors, *, doc_id: str,
+             published: DateValue | None = None) -> list[Event]:
+        events: list[Event] = []
+        for sent in doc.sents:
+            for found in self.triggers(sent):
+                event = self._event(doc, sent, found, actors, doc_id)
+                if event is not None:
+                    events.append(event)
+            self._attach_later_mediators(sent, actors, events)
+        return events
+
+    def _event(self, doc: Doc, sent: Span, found: Found, actors: DocActors,
+               doc_id: str) -> Event | None:
+        trigger, head = found.trigger, found.head
+        type_name, status = trigger.type, self._status(head, found.governor)
+        negator = _negating_embedder(head, self.lexicon)
+        if negator is not None:
+            status = "negated"
+        actor_heads, recipient_heads = self._arguments(found)
+        actor_list = _dedupe(self._actors(actor_heads, actors))
+        recipients = [a for a in _dedupe(self._actors(recipient_heads, actors))
+                      if a.id is None or a.id not in {x.id for x in actor_list}]
+        mediators = _dedupe(self._mediators(sent, found, actors))
+        skip = {a.id for a in actor_list + recipients if a.id}
+        mediators = [m for m in mediators if m.id not in skip]
+        mode = trigger.mode
+        if type_name == "CONSULT" and mediators and mode in (None, "third-party"):
+            mode = "third-party"
+        tokens = sorted(found.tokens, key=lambda t: t.i)
+        if found.governor is not None and abs(found.governor.i - head.i) <= 3:
+            tokens = sorted({*tokens, found.governor}, key=lambda t: t.i)
+        trigger_span = (tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+        confidence = trigger.confidence * (1.0 if actor_list else 0.75) * \
+            (1.0 if found.governor is not None or trigger.pos == "VERB" else 0.9)
+        return Event(
+            id=_event_id(doc_id, trigger_span, type_name), doc=doc_id,
+            span=(sent.start_char, sent.end_char), sentence=sent.text,
+            trigger=doc.text[trigger_span[0]:trigger_span[1]], type=type_name, mode=mode,
+            context=list(trigger.context), actor=actor_list, recipient=recipients,
+            mediator=mediators, status=status, confidence=min(confidence, 0.99),
+            trigger_span=trigger_span,
+        )
+
+    def _arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
+        head, trigger = found.head, found.trigger
+        if trigger.pos == "NOUN":
+            return self._noun_arguments(found)
+        actor_heads = _subjects(head)
+        recipients: list[Token] = []
+        for where in trigger.recipient:
+            recipients += _positions(head, where)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
+        if passive:
+            actor_heads = [c for agent in head.children if agent.dep_ == "agent"
+                           for c in agent.children if c.dep_ == "pobj"]
+            recipients += [c for c in head.children if c.dep_ == "nsubjpass"] \
+                if "dobj" in trigger.recipient else []
+        return actor_heads, recipients
+
+    def _noun_arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
+        noun, governor = found.head, found.governor
+        actor_heads: list[Token] = []
+        for child in noun.children:
+            if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and
+                                        child.pos_ == "PROPN"):
+                actor_heads.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("of", "by", "between", "among"):
+                actor_heads += [c for c in child.children if c.dep_ == "pobj"]
+        recipients = [c for prep in noun.children if prep.dep_ == "prep"
+                      and prep.lower_ in found.trigger.recipient
+                      for c in prep.children if c.dep_ == "pobj"]
+        if governor is not None and governor.i != noun.i and not actor_heads:
+            if any(c.dep_ == "nsubjpass" for c in governor.children):
+                actor_heads = [c for a in governor.children if a.dep_ == "agent"
+                               for c in a.children if c.dep_ == "pobj"]
+            elif noun.dep_ not in ("nsubj", "nsubjpass"):
+                actor_heads = _subjects(governor)
+            recipients += [c for prep in governor.children if prep.dep_ == "prep"
+                           and prep.lower_ == "with" for c in prep.children if c.dep_ == "pobj"]
+        return actor_heads, recipients
+
+    def _actors(self, heads: Iterable[Token], actors: DocActors) -> list[Actor]:
+        out: list[Actor] = []
+        for head in heads:
+            for token in _conjuncts(head):
+                mention = _mention_for(token, actors)
+                if mention is not None:
+                    out.append(mention.actor)
+        return out
+
+    def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
+        """Third parties the sentence names as mediating the trigger's act."""
+        out: list[Actor] = []
+        scope = _clause_tokens(found.head, sent)
+        for token in scope:
+            lemma = token.lemma_.lower()
+            if lemma in self.lexicon.mediation_verbs and token.i != found.head.i:
+                out += self._mediator_agents(token, actors)
+            elif lemma in self.lexicon.mediation_nouns or lemma in ("auspices", "help"):
+                for prep in token.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "of":
+                        out += self._actors([c for c in prep.children if c.dep_ == "pobj"], actors)
+        return out
+
+    def _mediator_agents(self, verb: Token, actors: DocActors) -> list[Actor]:
+        """'mediated by X', 'organised by X', 'EU-mediated', 'Moscow-brokered'."""
+        agents = [c for a in verb.children if a.dep_ == "agent"
+                  for c in a.children if c.dep_ == "pobj"]
+        if not agents and verb.i >= 2 and verb.doc[verb.i - 1].text == "-":
+            agents = [verb.doc[verb.i - 2]]
+        if not agents and verb.dep_ == "relcl" or (verb.dep_ in ("relcl",)):
+            agents = [verb.head]
+        return self._actors(agents, actors)
+
+    def _attach_later_mediators(self, sent: Span, actors: DocActors, events: list[Event]) -> None:
+        """'Michel, who mediated the discussions, said…': the mediator of the last
+        consultation that has none, within the two sentences before."""
+        for token in sent:
+            if token.lemma_.lower() not in self.lexicon.mediation_verbs:
+                continue
+            if token.dep_ == "relcl" or any(c.dep_ in SUBJECTS for c in token.children):
+                who = token.head if token.dep_ == "relcl" else _subjects(token)[0]
+                mediators = self._actors([who], actors)
+                recent = [e for e in events if e.type == "CONSULT" and not e.mediator
+                          and 0 <= sent.start_char - e.span[1] < 600]
+                if mediators and recent:
+                    target = recent[-1]
+                    ids = {a.id for a in target.actor + target.recipient}
+                    target.mediator = [m for m in mediators if m.id not in ids]
+                    if target.mediator:
+                        target.mode = target.mode or "third-party"
+
+    def _status(self, head: Token, governor: Token | None) -> str:
+        cues = self.lexicon.status
+        nodes = [head] + ([governor] if governor is not None else [])
+        for node in nodes:
+            words = {c.lower_ for c in node.children if c.dep_ in ("neg", "det", "advmod")}
+            if words & cues.get("negated", {}).get("words", frozenset({"not", "n't", "never", "no"})):
+                return "negated"
+        for node in nodes:
+            aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+            hypothetical = cues.get("hypothetical", {})
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children) or \
+                    (node.dep_ == "advcl" and any(c.lower_ in ("if", "unless") for c in node.children)):
+                return "hypothetical"
+            if aux & {"will", "shall", "'ll"}:
+                return "future"
+            if aux & hypothetical.get("aux", frozenset({"could", "might", "may"})) - {"would"}:
+                return "hypothetical"
+            if "would" in aux:
+                return "future" if _mentions_future(node) else "hypothetical"
+            if node.head.lemma_.lower() in cues.get("future", {}).get("verbs", frozenset()) and \
+                    node.dep_ in ("xcomp", "ccomp", "dobj"):
+                return "future"
+            if any(c.lemma_.lower() in cues.get("future", {}).get("words", frozenset())
+                   for c in node.children if c.dep_ in ("amod", "advmod", "npadvmod")):
+                return "future"
+        return "occurred"
+
+
+# -- helpers on the parse ------------------------------------------------
+
+def _particles(verb: Token, rest: tuple[str, ...]) -> list[Token] | None:
+    """The other lemmas of a multi-word verb entry among the verb's children
+    ('call for', 'open fire', 'exchange prisoner')."""
+    parts = []
+    for lemma in rest:
+        match = next((c for c in verb.children if c.lemma_.lower() == lemma), None)
+        if match is None:
+            obj = next((c for c in verb.children if c.dep_ in OBJECTS), None)
+            match = next((c for c in (obj.children if obj is not None else [])
+                          if c.lemma_.lower() == lemma), None)
+            if match is None:
+                return None
+        parts.append(match)
+    return parts
+
+
+def _modifiers(noun: Token, rest: tuple[str, ...]) -> list[Token] | None:
+    parts = []
+    for lemma in rest:
+        match = next((c for c in noun.children if c.lemma_.lower() == lemma
+                      and c.i < noun.i), None)
+        if match is None:
+            return None
+        parts.append(match)
+    return parts
+
+
+def _has_time(noun: Token) -> bool:
+    """A noun event placed in time: 'the meeting on March 1', 'Monday's talks'."""
+    for child in noun.children:
+        if child.ent_type_ in ("DATE", "TIME"):
+            return True
+        if child.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME") for g in child.children):
+            return True
+    return False
+
+
+def _embedding(token: Token, heads: dict[int, Found]) -> Found | None:
+    """The trigger whose embedded content this token is ('offered to host')."""
+    node = token
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "advcl") or \
+                node.head is node:
+            return None
+        node = node.head
+        if node.i in heads:
+            return heads[node.i]
+    return None
+
+
+def _negating_embedder(token: Token, lexicon: Lexicon) -> Token | None:
+    """'refused to support', 'failed to reach': the act is negated."""
+    verbs = lexicon.status.get("negated", {}).get("verbs", frozenset({"refuse", "fail", "decline"}))
+    if token.dep_ == "xcomp" and token.head.lemma_.lower() in verbs:
+        return token.head
+    return None
+
+
+def _mentions_future(token: Token) -> bool:
+    words = {t.lower_ for t in token.subtree}
+    return bool(words & {"next", "soon", "tomorrow", "later", "upcoming", "coming"})
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The subject of a verb, inherited through xcomp, conj and participles."""
+    node = verb
+    for _ in range(4):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")
+                    and not (c.dep_ == "nsubjpass" and node is verb)]
+        if subjects:
+            subject = subjects[0]
+            if subject.lower_ in RELATIVE and node.dep_ == "relcl":
+                return [node.head]
+            return [subject]
+        if node.dep_ == "relcl":
+            return [node.head]
+        if node.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and node.head is not node:
+            if node.dep_ == "xcomp":
+                objects = [c for c in node.head.children if c.dep_ in ("dobj",)]
+                if objects:  # "urged Azerbaijan to reopen": the object acts
+                    return objects[:1]
+            node = node.head
+            continue
+        break
+    return []
+
+
+def _positions(head: Token, where: str) -> list[Token]:
+    if where in ("dobj", "obj"):
+        return [c for c in head.children if c.dep_ in ("dobj", "obj")]
+    if where in ("dative", "iobj"):
+        return [c for c in head.children if c.dep_ in ("dative", "iobj")]
+    return [c for prep in head.children if prep.dep_ in ("prep", "agent", "dative")
+            and prep.lower_ == where for c in prep.children if c.dep_ == "pobj"]
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for conj in token.conjuncts:
+        if conj.i > token.i:
+            out.append(conj)
+    return out
+
+
+def _mention_for(token: Token, actors: DocActors) -> Mention | None:
+    """The actor mention at a token, or inside its noun phrase."""
+    mention = actors.at(token)
+    if mention is not None:
+        return mention
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < token.i:
+            found = actors.at(child)
+            if found is not None:
+                return found
+    for child in token.children:  # "representatives of Baku", "the leaders of Russia"
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and actors.at(pobj) is not None:
+                    return actors.at(pobj)
+    return None
+
+
+def _clause_tokens(head: Token, sent: Span) -> list[Token]:
+    """The tokens of the trigger's clause (mediation cues are looked for here)."""
+    root = head
+    while root.dep_ not in ("ROOT",) and root.head is not root and root.dep_ in (
+            "xcomp", "dobj", "pobj", "prep", "amod", "compound", "nsubj", "nsubjpass"):
+        root = root.head
+    return [t for t in root.subtree if sent.start <= t.i < sent.end]
+
+
+def _dedupe(actors: list[Actor]) -> list[Actor]:
+    seen: set[str] = set()
+    out = []
+    for actor in actors:
+        key = actor.id or actor.text.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(actor)
+    return out
+
+
+def _event_id(doc_id: str, span: tuple[int, int], type_name: str) -> str:
+    key = f"{doc_id}:{span[0]}:{span[1]}:{type_name}"
+    return "e-" + hashlib.sha1(key.encode()).hexdigest()[:16]

@@ -1,0 +1,176 @@
+"""The main job: reports in, analysed records stored (SPEC §1, §4 ingest).
+
+Cheap, ordered work (reading, cleaning, identity, duplicates) runs here in
+the calling process; language analysis runs in an executor (local
+processes or Ray), batch by batch; each batch is stored in one transaction.
+Nothing is held per corpus: memory stays flat however many reports come.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from . import clean, dates
+from .ingest import RawReport, read_inputs
+from .records import Analysis, Document, Problem
+from .settings import Settings
+from .store import Store
+
+
+@dataclass
+class Summary:
+    """What one ingest run did (printed at the end, stored in ``runs``)."""
+
+    read: int = 0
+    stored: int = 0
+    already_stored: int = 0
+    near_duplicates: int = 0
+    events: int = 0
+    quotes: int = 0
+    stances: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"read": self.read, "stored": self.stored, "already_stored": self.already_stored,
+                "near_duplicates": self.near_duplicates, "events": self.events,
+                "quotes": self.quotes, "stances": self.stances,
+                "skipped": dict(self.skipped), "seconds": round(self.seconds, 2)}
+
+    def lines(self) -> list[str]:
+        rate = self.stored / self.seconds if self.seconds else 0.0
+        skipped = sum(self.skipped.values())
+        reasons = ", ".join(f"{n} {r}" for r, n in sorted(self.skipped.items()))
+        return [
+            f"reports read: {self.read}",
+            f"stored: {self.stored} ({self.near_duplicates} near-duplicates), "
+            f"already stored: {self.already_stored}",
+            f"skipped: {skipped}" + (f" ({reasons})" if reasons else ""),
+            f"events: {self.events}, quotes: {self.quotes}, stances: {self.stances}",
+            f"seconds: {self.seconds:.1f} ({rate:.1f} reports/s)",
+        ]
+
+
+def prepare(raw: RawReport) -> Document | Problem:
+    """Clean one raw report into a Document with its identity and date."""
+    if raw.html and not raw.text:
+        cleaned = clean.html_to_text(raw.html)
+    else:
+        cleaned = clean.strip_boilerplate(raw.text or "")
+    if not cleaned.text.strip():
+        return Problem(raw.source, None, "empty", "skipped: no report text after clean-up")
+    published = dates.resolve_published(given=raw.published, text=cleaned.text, html=raw.html)
+    return Document(
+        id=clean.content_id(cleaned.text), text=cleaned.text, source=raw.source, ref=raw.ref,
+        url=raw.url, outlet=raw.outlet, title=raw.title or cleaned.title, published=published,
+        language=raw.language or "en", removed_chars=cleaned.removed_chars,
+        fingerprint=clean.simhash(cleaned.text))
+
+
+class Deduplicator:
+    """Exact and near-duplicate detection against the store and this run.
+
+    Costs one indexed lookup per report, never a pass over the corpus."""
+
+    def __init__(self, store: Store, bits: int) -> None:
+        self.store = store
+        self.bits = bits
+        self.seen_ids: set[str] = set()
+        self.bands: dict[tuple[int, int], list[tuple[int, str]]] = {}
+
+    def check(self, document: Document) -> str:
+        """'new', 'known' (exact), or 'near' (sets ``duplicate_of``)."""
+        if document.id in self.seen_ids or self.store.known_ids([document.id]):
+            return "known"
+        self.seen_ids.add(document.id)
+        fingerprint = document.fingerprint or 0
+        original = self._near_in_run(fingerprint) or \
+            self.store.near_duplicates(fingerprint, self.bits)
+        if original is not None:
+            document.duplicate_of = original
+            return "near"
+        for i in range(4):
+            self.bands.setdefault((i, (fingerprint >> (16 * i)) & 0xFFFF), []).append(
+                (fingerprint, document.id))
+        return "new"
+
+    def _near_in_run(self, fingerprint: int) -> str | None:
+        for i in range(4):
+            for other, doc_id in self.bands.get((i, (fingerprint >> (16 * i)) & 0xFFFF), []):
+                if clean.hamming(other, fingerprint) <= self.bits:
+                    return doc_id
+        return None
+
+
+def documents_to_analyse(raws: Iterable[RawReport | Problem], dedupe: Deduplicator,
+                         summary: Summary,
+                         on_problem: Callable[[Problem], None] | None = None) -> Iterator[Document]:
+    def skip(problem: Problem) -> None:
+        summary.skipped[problem.reason] += 1
+        summary.problems.append(problem)
+        if on_problem:
+            on_problem(problem)
+
+    for raw in raws:
+        if isinstance(raw, Problem):
+            skip(raw)
+            continue
+        summary.read += 1
+        document = prepare(raw)
+        if isinstance(document, Problem):
+            skip(document)
+            continue
+        verdict = dedupe.check(document)
+        if verdict == "known":
+            summary.already_stored += 1
+            continue
+        if verdict == "near":
+            summary.near_duplicates += 1
+        yield document
+
+
+def batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
+           on_problem: Callable[[Problem], None] | None = None,
+           on_progress: Callable[[Summary], None] | None = None) -> Summary:
+    """Read, analyse and store every report under ``paths``; never stops on bad input."""
+    from .executors import make_executor
+
+    summary = Summary()
+    started = time.perf_counter()
+    executor = executor or make_executor(settings)
+    with Store(settings.db) as store:
+        run = store.start_run()
+        dedupe = Deduplicator(store, settings.near_duplicate_bits)
+        raws = read_inputs(paths, max_bytes=settings.max_bytes)
+        docs = documents_to_analyse(raws, dedupe, summary, on_problem)
+        for analyses in executor.map(batched(docs, settings.write_batch)):
+            store.write(analyses)
+            _count(summary, analyses)
+            summary.seconds = time.perf_counter() - started
+            if on_progress:
+                on_progress(summary)
+        summary.seconds = time.perf_counter() - started
+        store.finish_run(run, summary.as_dict(), summary.problems)
+    return summary
+
+
+def _count(summary: Summary, analyses: list[Analysis]) -> None:
+    summary.stored += len(analyses)
+    summary.events += sum(len(a.events) for a in analyses)
+    summary.quotes += sum(len(a.quotes) for a in analyses)
+    summary.stances += sum(len(a.stances) for a in analyses)

@@ -1,0 +1,188 @@
+"""Profiles: the entities, issues, tracks and places of one process (SPEC §3).
+
+A profile is layered over the generic lexicons (countries, organisations):
+an entity with the same id extends the generic entry. ``load_profile('none')``
+gives the generic lexicons alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ProfileError
+from .lexicons import data_path, load_lexicon, load_yaml
+
+_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Office:
+    code: str | None
+    sector: str | None
+    role: str | None
+    start: str | None = None  # ISO date, inclusive
+    end: str | None = None    # ISO date, inclusive; None = still held
+    head: bool = False        # head of state or government
+
+    def covers(self, lo: str, hi: str) -> bool:
+        """Whether the office was held at some point of the [lo, hi] date range."""
+        return (self.start is None or self.start <= hi) and (self.end is None or self.end >= lo)
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    kind: str = "body"           # person | body | country | group | organisation
+    code: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    gender: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
+    metonyms: list[str] = field(default_factory=list)  # capital and seats
+    offices: list[Office] = field(default_factory=list)
+    part_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    name: str
+    issue: str | None
+    mediators: tuple[str, ...]
+    places: tuple[str, ...]
+
+
+@dataclass
+class Profile:
+    name: str
+    title: str = ""
+    countries: tuple[str, ...] = ()
+    entities: dict[str, Entity] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+
+    def country_by_code(self, code: str | None) -> Entity | None:
+        return self._countries_by_code().get(code or "")
+
+    @cache  # noqa: B019 - profiles live as long as the process; one per name
+    def _countries_by_code(self) -> dict[str, Entity]:
+        return {e.code: e for e in self.entities.values() if e.kind == "country" and e.code}
+
+    def holders(self, code: str | None, role: str | None, *, head: bool = False,
+                lo: str = "0000", hi: str = "9999") -> list[Entity]:
+        """People who held ``role`` (or any head office) for ``code`` in [lo, hi]."""
+        found = []
+        for entity in self.entities.values():
+            for office in entity.offices:
+                if office.code != code or not office.covers(lo, hi):
+                    continue
+                if (head and office.head) or (role and office.role == role):
+                    found.append(entity)
+                    break
+        return found
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _office(data: dict[str, Any]) -> Office:
+    def iso(value: Any) -> str | None:
+        return str(value) if value not in (None, "") else None
+    return Office(code=data.get("code"), sector=data.get("sector"), role=data.get("role"),
+                  start=iso(data.get("from")), end=iso(data.get("to")),
+                  head=bool(data.get("head", False)))
+
+
+def _entity(data: dict[str, Any], kind: str) -> Entity:
+    if "id" not in data:
+        raise ProfileError(f"an entity has no id: {data!r}")
+    metonyms = list(data.get("metonyms", []))
+    if data.get("capital"):
+        metonyms.append(data["capital"])
+    metonyms += list(data.get("seats", []))
+    return Entity(
+        id=data["id"], name=data.get("name") or data["id"], kind=data.get("kind", kind),
+        code=data.get("code"), sector=data.get("sector"), role=data.get("role"),
+        gender=data.get("gender"), aliases=list(data.get("aliases", [])),
+        demonyms=list(data.get("demonyms", [])), metonyms=metonyms,
+        offices=[_office(o) for o in data.get("offices", [])], part_of=data.get("part_of"),
+    )
+
+
+def _extend(base: Entity, extra: Entity) -> None:
+    """A profile entry with a generic entity's id adds to it."""
+    base.aliases += [a for a in extra.aliases if a not in base.aliases]
+    base.metonyms += [m for m in extra.metonyms if m not in base.metonyms]
+    base.demonyms += [d for d in extra.demonyms if d not in base.demonyms]
+    base.offices += extra.offices
+    for attr in ("code", "sector", "role", "gender", "part_of"):
+        if getattr(extra, attr) is not None:
+            setattr(base, attr, getattr(extra, attr))
+    if extra.name != extra.id:
+        base.name = extra.name
+
+
+def generic_entities() -> dict[str, Entity]:
+    entities: dict[str, Entity] = {}
+    for item in load_lexicon("countries").get("countries", []):
+        entity = _entity(item, "country")
+        entity.sector = entity.sector or "GOV"
+        entities[entity.id] = entity
+    for item in load_lexicon("organisations").get("organisations", []):
+        entities[item["id"]] = _entity(item, "organisation")
+    return entities
+
+
+def profile_path(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    return data_path("profiles", f"{name_or_path}.yaml")
+
+
+@cache
+def load_profile(name_or_path: str | None) -> Profile:
+    """The named profile (or a YAML path) over the generic lexicons; 'none' for none."""
+    entities = generic_entities()
+    if not name_or_path or name_or_path == "none":
+        return Profile(name="none", entities=entities)
+    path = profile_path(name_or_path)
+    data = load_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}: a profile is a YAML mapping")
+    for item in data.get("entities", []):
+        entity = _entity(item, "body")
+        if entity.id in entities:
+            _extend(entities[entity.id], entity)
+        else:
+            entities[entity.id] = entity
+    return Profile(
+        name=data.get("name", path.stem), title=data.get("title", ""),
+        countries=tuple(data.get("countries", [])), entities=entities,
+        issues=[Issue(i["id"], i.get("name", i["id"]), tuple(i.get("aliases", [])))
+                for i in data.get("issues", [])],
+        tracks=[Track(t["id"], t.get("name", t["id"]), t.get("issue"),
+                      tuple(t.get("mediators", [])), tuple(t.get("places", [])))
+                for t in data.get("tracks", [])],
+        places=list(data.get("places", [])),
+    )

