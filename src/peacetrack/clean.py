@@ -20,6 +20,7 @@ _BLANKS = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?\"”’»:;,]\s*$")
 _CAPITALISED = re.compile(r"^[A-Z][\w'’-]*$|^[A-Z]{2,}$")
+_SOURCE_LINE = re.compile(r"^source\s*:\s*(\S.{0,60})$", re.IGNORECASE)
 _FUNCTION_WORDS = {"a", "an", "the", "to", "of", "in", "on", "for", "with", "and", "or",
                    "is", "are", "was", "were", "by", "at", "as", "from", "that", "after"}
 
@@ -29,6 +30,7 @@ class CleanText:
     text: str
     removed_chars: int
     title: str | None = None
+    outlet: str | None = None  # from a "Source: X" line
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,14 @@ def strip_boilerplate(text: str) -> CleanText:
     rules = boilerplate()
     kept: list[str] = []
     seen_short: set[str] = set()
-    title = None
+    title = outlet = None
     for line in normalise(text).split("\n"):
         key = line.strip().lower()
-        if is_boilerplate(line, rules):
+        source = _SOURCE_LINE.match(line.strip())
+        if source:
+            outlet = outlet or source.group(1).strip()
+            continue
+        if is_boilerplate(line, rules) or _is_section_label(line, kept):
             continue
         if key and len(key) < 200 and not _SENTENCE_END.search(key[-1:] or " "):
             if key in seen_short:
@@ -94,7 +100,14 @@ def strip_boilerplate(text: str) -> CleanText:
             title = line.strip()
         kept.append(line)
     cleaned = _BLANKS.sub("\n\n", "\n".join(kept)).strip()
-    return CleanText(cleaned, max(0, len(text) - len(cleaned)), title)
+    return CleanText(cleaned, max(0, len(text) - len(cleaned)), title, outlet)
+
+
+def _is_section_label(line: str, kept: list[str]) -> bool:
+    """A one- or two-word line above everything else ('Armenia', 'World News')."""
+    words = line.split()
+    return 0 < len(words) <= 2 and not any(k.strip() for k in kept) and \
+        not _SENTENCE_END.search(line)
 
 
 def _looks_like_title(key: str) -> bool:
@@ -111,7 +124,8 @@ def html_to_text(html: str) -> CleanText:
     page_text = visible_text(html)
     cleaned = strip_boilerplate(body)
     title = (meta.title if meta and meta.title else None) or cleaned.title
-    return CleanText(cleaned.text, max(0, len(page_text) - len(cleaned.text)), title)
+    return CleanText(cleaned.text, max(0, len(page_text) - len(cleaned.text)), title,
+                     cleaned.outlet or (meta.sitename if meta else None))
 
 
 def visible_text(html: str) -> str:

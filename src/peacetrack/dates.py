@@ -621,7 +621,10 @@ def published_from_html(html: str) -> DateValue | None:
 _DATELINE_BEFORE = re.compile(r"^\s*[A-Z][A-Z.'’ -]{2,}(?:\s*\([^)]*\))?(?:,[^,\n]{0,40})*,\s*$")
 _DATELINE_AFTER = re.compile(r"^[.,]?\s*(?:\([^)]{2,30}\)|/[^/]{2,20}/|,\s*[A-Z]{2,}\b)?"
                              r"\s*[-–—.]")
-_KEYWORD = re.compile(r"\b(?:published|posted|first\s+published|dated?|by)\b", re.I)
+# "Published: ...", "Posted on ...", "Date: ..." right before the date; a
+# byline "By NAME ..." only where the line opens with it ("by January 30" is prose).
+_KEYWORD = re.compile(r"(?:\b(?i:published|posted|date)\s*(?i:on)?\s*[:|-]?\s*$|"
+                      r"^\s*(?:\S+\s+)?By\s+[A-Z])")
 _UPDATED = re.compile(r"\b(?:updated|modified)\b", re.I)
 _CLOCK = re.compile(r"^[,\s|·–-]*\d{1,2}:\d{2}")
 _DAY_KINDS = ("mdy", "dmy", "md", "dm", "iso", "dotted", "slash", "slash_ymd")
@@ -634,7 +637,7 @@ def _line_tier(line: str, hit: _Hit) -> int | None:
     before, after = line[:hit.start], line[hit.end:]
     if _DATELINE_BEFORE.match(before) or (not before.strip() and _DATELINE_AFTER.match(after)):
         return 0
-    if _KEYWORD.search(before[-60:]) and not _UPDATED.search(before[-60:]):
+    if _KEYWORD.search(before) and not _UPDATED.search(before[-60:]):
         return 1
     if _UPDATED.search(before[-60:]) or _CLOCK.match(after):
         return 2
@@ -715,6 +718,12 @@ def _first_day(iso: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+def _last_day(iso: str) -> dt.date:
+    parts = [int(p) for p in iso.split("-")]
+    y, m = parts[0], parts[1] if len(parts) > 1 else 12
+    return dt.date(y, m, parts[2] if len(parts) > 2 else calendar.monthrange(y, m)[1])
+
+
 def _year_votes(hits: list[_Hit]) -> Counter[int]:
     """'November 9 last year' beside 'November 9, 2020' says 2021."""
     dated = [h.date.value for h in hits if h.kind in ("mdy", "dmy") and h.date.value]
@@ -728,23 +737,37 @@ def _year_votes(hits: list[_Hit]) -> Counter[int]:
     return votes
 
 
-def _bounds(text: str, hits: list[_Hit], year: int | None) -> tuple[list, list]:
-    """Lower bounds (dates told as past) and upper bounds (looked forward to);
-    yearless dates count only once the year is known."""
-    lower: list[dt.date] = []
-    upper: list[dt.date] = []
+def _bounds(text: str, hits: list[_Hit],
+            year: int | None) -> tuple[list[dt.date], list[dt.date]]:
+    """Lower bounds (the start of periods told as past) and upper bounds (the
+    end of periods looked forward to); yearless dates count only once the
+    year is known."""
+    told: list[tuple[DateValue, bool]] = []
     for hit in hits:
         date = hit.date
         if date.value is None and year is not None and hit.kind in ("md", "dm"):
             date = _r_yearless(hit.groups, _Anchor(year), False) or date
-        if date.value is None or date.precision == "unknown":
-            continue
-        (upper if _is_future(text, hit) else lower).append(_first_day(date.value))
+        if date.value is not None and date.precision != "unknown":
+            told.append((date, _is_future(text, hit)))
+    # A date told both as past and as coming says nothing either way.
+    both = {d.value for d, f in told} & {d.value for d, f in told if f} & {
+        d.value for d, f in told if not f}
+    lower = [_first_day(d.value) for d, f in told if not f and d.value not in both]
+    upper = [_last_day(d.end or d.value) for d, f in told if f and d.value not in both]
     return lower, upper
+
+
+def _voted_year(hits: list[_Hit]) -> int | None:
+    votes = _year_votes(hits).most_common(2)
+    if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]):
+        return votes[0][0]
+    return None
 
 
 def _settle(lower: list[dt.date], upper: list[dt.date],
             year: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """The tightest [earliest, latest] the evidence allows; past evidence
+    wins over a plan that contradicts it."""
     if year is not None:  # the votes win over stray references
         lower = [d for d in lower if d.year == year] + [dt.date(year, 1, 1)]
         upper = [d for d in upper if d.year == year] + [dt.date(year, 12, 31)]
@@ -753,21 +776,28 @@ def _settle(lower: list[dt.date], upper: list[dt.date],
     return earliest, (min(fitting) if fitting else None)
 
 
+def _agreed_year(lower: list[dt.date], upper: list[dt.date]) -> int | None:
+    """Without votes, a year only when past and coming dates agree on it
+    without any contradiction."""
+    if not lower or not upper or max(lower) > min(upper):
+        return None
+    return max(lower).year if max(lower).year == min(upper).year else None
+
+
 def infer_published(text: str) -> DateValue:
     """When the report was written, from its own dated references (SPEC §2
-    'inferred'): the year its 'last year'/'this year' references agree on,
-    bounded by the dates it tells as past and those it looks forward to.
+    'inferred'): the year its 'November 9 last year'-style references agree
+    on, bounded by the dates it tells as past and those it looks forward to.
     Never a day; nothing datable gives an unknown value."""
     hits = _scan(text)
-    votes = _year_votes(hits).most_common(2)
-    year = votes[0][0] if votes and (len(votes) == 1 or votes[0][1] > votes[1][1]) else None
-    earliest, latest = _settle(*_bounds(text, hits, year), year)
-    if year is None and earliest and latest and earliest.year == latest.year:
-        year = earliest.year
+    year = _voted_year(hits)
+    lower, upper = _bounds(text, hits, year)
+    year = year if year is not None else _agreed_year(lower, upper)
+    earliest, latest = _settle(lower, upper, year)
     value, precision = None, "unknown"
-    if year is not None:
-        same_month = latest and earliest and (earliest.year, earliest.month) == (latest.year, latest.month)
-        value, precision = (_iso(year, earliest.month), "month") if same_month else (str(year), "year")  # type: ignore[union-attr]
+    if year is not None and earliest is not None and latest is not None:
+        same = (earliest.year, earliest.month) == (latest.year, latest.month)
+        value, precision = (_iso(year, earliest.month), "month") if same else (str(year), "year")
     return DateValue(value, precision, method="inferred",
                      earliest=earliest.isoformat() if earliest else None,
                      latest=latest.isoformat() if latest else None)

@@ -66,7 +66,7 @@ def prepare(raw: RawReport) -> Document | Problem:
     published = dates.resolve_published(given=raw.published, text=cleaned.text, html=raw.html)
     return Document(
         id=clean.content_id(cleaned.text), text=cleaned.text, source=raw.source, ref=raw.ref,
-        url=raw.url, outlet=raw.outlet, title=raw.title or cleaned.title, published=published,
+        url=raw.url, outlet=raw.outlet or cleaned.outlet, title=raw.title or cleaned.title, published=published,
         language=raw.language or "en", removed_chars=cleaned.removed_chars,
         fingerprint=clean.simhash(cleaned.text))
 
