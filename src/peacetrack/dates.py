@@ -568,7 +568,9 @@ def _banner_days(html: str) -> set[str]:
     days = set()
     for match in _TODAY.finditer(text):
         window = text[match.end():match.end() + 60]
-        days |= {h.date.value for h in _scan(window) if h.date.precision == "day"}
+        hits = [h for h in _scan(window) if h.date.precision == "day"]
+        if hits and hits[0].start <= 20:  # the clock's own date, not the next one
+            days.add(hits[0].date.value)
     return days
 
 
@@ -583,7 +585,8 @@ def _time_date(html: str, banner: set[str]) -> DateValue | None:
             continue
         label = " ".join(attrs.get(k, "") for k in ("class", "id", "itemprop"))
         before = _TAGS.sub(" ", html[max(0, match.start() - 300):match.start()])[-60:]
-        if "pubdate" in attrs or re.search(r"datePublished|publish|posted", label, re.I):
+        if re.search(r"\bpubdate\b", match.group(), re.I) or re.search(
+                r"datePublished|publish|posted", label, re.I):
             marked.append(date)
         elif not _NOT_ARTICLE.search(label) and not _TODAY.search(before):
             plain.append(date)

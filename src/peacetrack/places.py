@@ -110,7 +110,12 @@ class PlaceWords:
 
     @classmethod
     def from_lexicon(cls, lexicon: dict[str, Any]) -> PlaceWords:
-        return cls(**{f.name: frozenset(lexicon.get(f.name, ())) for f in fields(cls)})
+        words = {f.name: frozenset(lexicon.get(f.name, ())) for f in fields(cls)}
+        for name, values in words.items():
+            # YAML reads a bare `on` or `no` as a boolean: fail loudly, not silently.
+            if not all(isinstance(v, str) for v in values):
+                raise ValueError(f"{LEXICON.name}: {name} must list quoted words")
+        return cls(**words)
 
 
 @dataclass(frozen=True)
@@ -218,3 +223,367 @@ class _CityFile:
             return json.loads(data[start:end + 2])
         except ValueError:  # the hit was a key, not inside one record
             return None
+
+
+# --- the gazetteer -------------------------------------------------------
+
+class Gazetteer:
+    """Exact place lookups: profile places, then countries, then GeoNames cities.
+
+    ``profile_places`` are a profile's ``places`` entries (name, aliases,
+    country alpha-3, lat, lon); ``focus_countries`` are the alpha-3 codes of
+    the process's parties: a name found in several countries goes to them
+    (national capitals aside), then to the biggest town.
+    """
+
+    def __init__(self, *, profile_places: Sequence[dict[str, Any]] = (),
+                 focus_countries: tuple[str, ...] = ()):
+        lexicon = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+        self.words = PlaceWords.from_lexicon(lexicon)
+        self._countries, self._country_keys = _read_countries(lexicon.get("country_aliases", {}))
+        self._by_iso3 = {c.iso3: c.iso2 for c in self._countries.values()}
+        self._focus = frozenset(self._by_iso3[c] for c in focus_countries if c in self._by_iso3)
+        self._capitals = {(name_key(c.capital), c.iso2) for c in self._countries.values()}
+        self._named: dict[str, Place] = {}
+        for entry in lexicon.get("landmarks", ()):
+            self._add_named(entry, "landmark")
+        for entry in profile_places:  # added last: a profile wins
+            self._add_named(entry, "profile")
+        self._files = {tier: _CityFile(GEONAMES / f"cities{tier}.json") for tier in CITY_TIERS}
+        self._focus_index: dict[str, list[dict[str, Any]]] | None = None
+        self._memo: dict[str, Place | None] = {}
+
+    def _add_named(self, entry: dict[str, Any], kind: str) -> None:
+        place = Place(entry["name"], entry.get("country"), entry.get("lat"), entry.get("lon"), kind)
+        for name in (entry["name"], *(entry.get("aliases") or ())):
+            self._named[name_key(name)] = place
+
+    def lookup(self, name: str) -> Location | None:
+        """The place called exactly ``name``, as a Location whose text is ``name``."""
+        place = self.place(name)
+        return place.at(name) if place else None
+
+    def place(self, name: str, *, cities: bool = True) -> Place | None:
+        """Like ``lookup``; ``cities=False`` stops before GeoNames' towns."""
+        key = name_key(name)
+        if not key:
+            return None
+        if key in self._named:
+            return self._named[key]
+        if key in self._country_keys:
+            return self._country_place(self._country_keys[key])
+        if not cities:
+            return None
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = self._city(name, key) or self._qualified(name)
+        return self._memo[key]
+
+    def country(self, word: str) -> Place | None:
+        """The country a name or adjective stands for: 'Armenia', 'Armenian', 'Azerbaijani'.
+
+        No demonym table: an adjective is tried with its usual endings
+        undone (Armenian -> Armenia, Azerbaijani -> Azerbaijan, Ukrainian
+        -> Ukraine, Turkish -> Turkey), and only country names can match.
+        """
+        stems = (word[:-1], word[:-2], word[:-3], word[:-3] + "e", word[:-3] + "a",
+                 word[:-3] + "ey", word + "y")
+        for stem in (word, *(s for s in stems if len(s) > 3)):
+            code = self._country_keys.get(name_key(stem))
+            if code:
+                return self._country_place(code)
+        return None
+
+    def capital(self, alpha3: str) -> Place | None:
+        """The capital city of a country, by its alpha-3 code."""
+        iso2 = self._by_iso3.get(alpha3)
+        capital = self._countries[iso2].capital if iso2 else ""
+        return self._city(capital, name_key(capital), within=iso2) if capital else None
+
+    def _country_place(self, iso2: str) -> Place:
+        memo_key = f"\0country:{iso2}"  # no name key holds a NUL
+        if memo_key not in self._memo:
+            country = self._countries[iso2]
+            # GeoNames' country list has no coordinates: a country is placed
+            # at its capital (SPEC §2 wants coordinates when a place is known).
+            capital = self.capital(country.iso3)
+            lat, lon = (capital.lat, capital.lon) if capital else (None, None)
+            self._memo[memo_key] = Place(country.name, country.iso3, lat, lon, "country")
+        return self._memo[memo_key]
+
+    def _city(self, name: str, key: str, *, within: str | None = None) -> Place | None:
+        """The best GeoNames town called ``key`` (in ``within``, an alpha-2 code)."""
+        records = self._city_records(name, key)
+        if within:
+            records = [r for r in records if r["countrycode"] == within]
+        if not records:
+            return None
+        best = max(records, key=self._rank)
+        iso3 = self._countries[best["countrycode"]].iso3 if best["countrycode"] in self._countries else None
+        return Place(best["name"], iso3, best["latitude"], best["longitude"], "city")
+
+    def _rank(self, record: dict[str, Any]) -> tuple[bool, bool, int]:
+        # A national capital beats a namesake village even in a party's
+        # country; otherwise the parties' towns first, then the biggest.
+        code = record["countrycode"]
+        return ((name_key(record["name"]), code) in self._capitals, code in self._focus,
+                record["population"])
+
+    def _city_records(self, name: str, key: str) -> list[dict[str, Any]]:
+        spellings = _spellings(name)
+        found = {r["geonameid"]: r for r in self._files[15000].find(spellings, key)}
+        found.update((r["geonameid"], r) for r in self._focus_records().get(key, ()))
+        if not found:
+            found = {r["geonameid"]: r for r in self._files[1000].find(spellings, key)}
+        return list(found.values())
+
+    def _focus_records(self) -> dict[str, list[dict[str, Any]]]:
+        """The parties' towns of ≥1k people, by every Latin-script name (built once)."""
+        if self._focus_index is None:
+            self._focus_index = {}
+            for record in self._files[1000].in_countries(sorted(self._focus)):
+                for key in _record_keys(record):
+                    if key.isascii():  # English reports spell places in Latin letters
+                        self._focus_index.setdefault(key, []).append(_trim(record))
+        return self._focus_index
+
+    def _qualified(self, name: str) -> Place | None:
+        """'Washington, DC', 'Granada, Spain': the head name, in the qualifier's country."""
+        parts = _split_qualifier(name)
+        if not parts or not parts[0]:
+            return None
+        head, qualifier = parts
+        code = self._country_keys.get(name_key(qualifier))
+        if code:
+            return self._city(head, name_key(head), within=code) or self.place(head)
+        return self.place(head)
+
+
+# --- the place of an event ----------------------------------------------
+
+@dataclass(frozen=True)
+class _Mention:
+    """A place named in the sentence; ``head`` is where its phrase hangs."""
+
+    location: Location
+    head: Token
+    kind: str | None  # Place.kind; None when no gazetteer knows it
+
+
+def event_location(sent: Span, trigger: Token, gazetteer: Gazetteer, *,
+                   exclude: Sequence[tuple[int, int]] = ()) -> Location | None:
+    """Where the event of ``trigger`` happened, from its sentence, or None.
+
+    ``exclude`` holds the character spans of the event's actor mentions: a
+    place inside one ("representatives of Baku") names who acted, not where.
+    Among the places tied to the event, the most specific wins (a city over
+    a border over a country), then the most direct phrase, then the nearest.
+    """
+    best, best_rank = None, None
+    for mention in _mentions(sent, gazetteer):
+        if _overlaps(mention.location.span, exclude):
+            continue
+        hops = _hops_to_event(mention.head, trigger, gazetteer.words)
+        if hops is None:
+            continue
+        rank = (SPECIFICITY.get(mention.kind or "", 0), -hops, -abs(mention.head.i - trigger.i))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = mention.location, rank
+    return best
+
+
+def _overlaps(span: tuple[int, int] | None, spans: Sequence[tuple[int, int]]) -> bool:
+    return span is not None and any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def _mention(tokens: Span, place: Place | None, head: Token) -> _Mention:
+    span = (tokens.start_char, tokens.end_char)
+    location = place.at(tokens.text, span) if place else Location(text=tokens.text, span=span)
+    return _Mention(location, head, place.kind if place else None)
+
+
+def _mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
+    """Every place the sentence names: entities, stray proper nouns, phrases."""
+    yield from _entity_mentions(sent, gazetteer)
+    yield from _proper_noun_mentions(sent, gazetteer)
+    for token in sent:
+        if token.lemma_.lower() in gazetteer.words.border_nouns:
+            yield from _border_mention(token, gazetteer)
+        elif token.lower_ == "capital":
+            yield from _capital_mention(token, gazetteer)
+
+
+def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
+    for ent in sent.ents:
+        if ent.label_ in NOT_PLACE_LABELS:
+            continue
+        if ent[0].lower_ == "the" and len(ent) > 1:
+            ent = ent[1:]
+        # Only a place label may reach GeoNames' towns: "the EU" (ORG) is
+        # not Eu in Normandy. Other labels still reach profile places and
+        # countries, which the model often tags ORG or PERSON.
+        place = gazetteer.place(ent.text, cities=ent.label_ in PLACE_LABELS)
+        if place or ent.label_ in PLACE_LABELS:
+            yield _mention(ent, place, ent.root)
+
+
+def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
+    """Runs of proper nouns the model left untagged ("Khojaly" it missed)."""
+    run: list[Token] = []
+    for token in (*sent, None):
+        if token is not None and token.pos_ == "PROPN" and not token.ent_type_:
+            run.append(token)
+            continue
+        if run:
+            span = sent.doc[run[0].i:run[-1].i + 1]
+            place = gazetteer.place(span.text)
+            if place:
+                yield _mention(span, place, span.root)
+        run = []
+
+
+def _border_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:
+    """'the Armenian-Azerbaijani border', 'the border between Armenia and Azerbaijan'."""
+    before = [t for child in token.lefts if child.dep_ in NAME_ARCS | {"amod"}
+              for t in child.subtree]
+    after = [t for prep in token.rights if prep.dep_ == "prep" and prep.lower_ in ("between", "of")
+             for obj in prep.children if obj.dep_ == "pobj" for t in (obj, *obj.conjuncts)]
+    countries: dict[str, Place] = {}
+    used: list[Token] = []
+    for word in before + after:
+        place = gazetteer.country(word.text) if word.is_alpha else None
+        if place:
+            countries.setdefault(place.name, place)
+            used.append(word)
+    if len(countries) < 2:  # one side alone does not say which border
+        return
+    start = min([token.i] + [t.i for t in used])
+    end = max([token.i] + [t.i for t in used])
+    # Coordinates stay empty: a border is a line, not a point.
+    place = Place("\u2013".join(countries) + " border", None, None, None, "border")
+    yield _mention(token.doc[start:end + 1], place, token)
+
+
+def _capital_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:
+    """'the Azerbaijani capital', "Armenia's capital": that country's capital city."""
+    for child in token.lefts:
+        country = gazetteer.country(child.text) if child.dep_ in ("amod", "compound", "poss") else None
+        capital = gazetteer.capital(country.country) if country and country.country else None
+        if capital:
+            yield _mention(token.doc[child.i:token.i + 1], capital, token)
+            return
+
+
+def _hops_to_event(place: Token, trigger: Token, words: PlaceWords) -> int | None:
+    """How many locative phrases lead from a place up to the event, or None.
+
+    None when the place is not where the event happened: it names an actor
+    ("Moscow offered"), a topic ("reopen the Lachin Corridor") or another
+    act ("suggested the treaty be signed in Moscow").
+    """
+    anchor, hops = _climb(place, trigger, words)
+    if hops == 0 or not _frames_event(anchor, trigger, words):
+        return None
+    return hops
+
+
+def _climb(token: Token, trigger: Token, words: PlaceWords) -> tuple[Token, int]:
+    """Walk up from a place through its name and locative phrases.
+
+    Returns the word the walk stops at (the trigger, or the word the place's
+    phrase hangs on) and the number of locative steps taken.
+    """
+    hops = 0
+    for _ in range(len(token.sent)):  # a parse is a tree, but never loop
+        if token.i == trigger.i:
+            break
+        step = _step(token, words)
+        if step is None:
+            break
+        token, hop = step
+        hops += hop
+    return token, hops
+
+
+def _step(token: Token, words: PlaceWords) -> tuple[Token, int] | None:
+    """One step up: (next word, 1 if the step was a locative phrase else 0)."""
+    head = token.head
+    if head.i == token.i:
+        return None
+    if token.dep_ in NAME_ARCS:
+        # "the Brussels meeting": a place naming an event noun locates it.
+        return head, int(token.dep_ == "compound" and _lemma(head) in words.event_nouns)
+    if token.dep_ == "dobj" and _lemma(head) in words.motion_words:
+        return head, 1  # "visited Baku"
+    if token.dep_ != "pobj":
+        return None
+    prep, host = _preposition(token)
+    word, host_lemma = prep.lower_, _lemma(host)
+    if word == "of" and host_lemma in words.place_nouns | words.event_nouns:
+        return host, 0  # "the city of Khojaly", "the meeting of the council in Baku"
+    if word in words.locative_preps or (word == "to" and host_lemma in words.motion_words):
+        return _lift_of(host, words), 1
+    if word in words.occasion_preps and _lemma(token) in words.event_nouns:
+        return host, 0  # "said during talks in Sochi": the talks frame the saying
+    return None
+
+
+def _preposition(pobj: Token) -> tuple[Token, Token]:
+    """The preposition over a prepositional object and the word it attaches to."""
+    prep = pobj.head
+    # "on the border and along the line": a conjoined preposition shares the host.
+    while prep.dep_ == "conj" and prep.head.pos_ == "ADP" and prep.head.i != prep.i:
+        prep = prep.head
+    return prep, prep.head
+
+
+def _lift_of(host: Token, words: PlaceWords) -> Token:
+    """'the residence of the president in Sochi': the phrase belongs to 'residence'."""
+    if host.dep_ == "pobj" and host.head.lower_ == "of":
+        owner = host.head.head
+        if _lemma(owner) in words.place_nouns | words.event_nouns:
+            return owner
+    return host
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _frames_event(anchor: Token, trigger: Token, words: PlaceWords) -> bool:
+    """Whether a locative phrase hanging on ``anchor`` tells where the event was."""
+    if anchor.i == trigger.i:
+        return True
+    if anchor.pos_ in ("VERB", "AUX"):
+        return _happening_verb(anchor, trigger, words)
+    return _participant(anchor, trigger, words)
+
+
+def _happening_verb(verb: Token, trigger: Token, words: PlaceWords) -> bool:
+    """An event noun's own verb: 'talks held in Sochi', 'met in Brussels for talks'."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or _lemma(verb) not in words.support_verbs:
+        return False
+    return verb in trigger.subtree or verb == _governing_verb(trigger)
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb a noun is an argument of, through prepositions: talks -> for -> met."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+        if ancestor.dep_ not in ("pobj", "prep", "dobj", "nsubj", "nsubjpass", "attr"):
+            return None
+    return None
+
+
+def _participant(noun: Token, trigger: Token, words: PlaceWords) -> bool:
+    """Someone or something taking part in the act: 'met with representatives at X',
+    'held talks in Sochi'. A mere topic ('discussed the situation in X') is not."""
+    if noun.head.i == trigger.i:
+        if noun.dep_ in PARTICIPANT_ARCS:
+            return True
+        return noun.dep_ == "dobj" and _lemma(trigger) in words.support_verbs
+    if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPANT_PREPS:
+        return noun.head.head.i == trigger.i
+    return False

@@ -1,0 +1,332 @@
+"""Score the engine against hand-written gold annotations (docs/annotation.md).
+
+``python -m peacetrack.evaluate [GOLD_DIR ...]`` prints precision, recall
+and F1 per event type, actor F1 on matched events, status accuracy, date and
+place accuracy, quote F1 with speaker accuracy, and stance F1. The test
+suite holds these figures to the floors in ``tests/eval_baseline.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_WS = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Score:
+    events: Tally = field(default_factory=Tally)
+    by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    actors: Tally = field(default_factory=Tally)
+    status: Counter = field(default_factory=Counter)   # right / total on matched events
+    dates: Counter = field(default_factory=Counter)
+    places: Counter = field(default_factory=Counter)
+    quotes: Tally = field(default_factory=Tally)
+    speakers: Counter = field(default_factory=Counter)
+    stances: Tally = field(default_factory=Tally)
+    published: Counter = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, float]:
+        def ratio(c: Counter) -> float:
+            return c["right"] / c["total"] if c["total"] else 0.0
+        return {
+            "event_f1": self.events.f1, "event_precision": self.events.precision,
+            "event_recall": self.events.recall, "actor_f1": self.actors.f1,
+            "status_accuracy": ratio(self.status), "date_accuracy": ratio(self.dates),
+            "place_accuracy": ratio(self.places), "quote_f1": self.quotes.f1,
+            "speaker_accuracy": ratio(self.speakers), "stance_f1": self.stances.f1,
+            "published_accuracy": ratio(self.published),
+        }
+
+
+# -- locating anchors ------------------------------------------------------
+
+def _normal(text: str) -> tuple[str, list[int]]:
+    """Whitespace-collapsed, quote-folded text and the map back to offsets."""
+    out, where = [], []
+    previous_space = False
+    for i, ch in enumerate(text.translate(_QUOTES)):
+        if ch.isspace():
+            if previous_space:
+                continue
+            ch, previous_space = " ", True
+        else:
+            previous_space = False
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
+
+
+def locate(text: str, anchor: str) -> int | None:
+    """The offset of an anchor in the document text (None if absent)."""
+    normal, where = _normal(text)
+    key = _WS.sub(" ", anchor.translate(_QUOTES)).strip()
+    at = normal.find(key)
+    if at < 0:
+        at = normal.lower().find(key.lower())
+    return where[at] if at >= 0 else None
+
+
+# -- identity of actors ----------------------------------------------------
+
+class Canon:
+    """Maps actor ids to what an analyst would call the same actor: a body of a
+    state ('russian-foreign-ministry') counts as the state; 'code:AZE' as
+    Azerbaijan."""
+
+    def __init__(self, profile) -> None:
+        self.entities = profile.entities
+        self.by_code = {e.code: e.id for e in profile.entities.values()
+                        if e.kind == "country" and e.code}
+
+    def __call__(self, actor_id: str | None, code: str | None = None) -> str:
+        if actor_id is None or actor_id == "?":
+            return f"code:{code}" if code else "?"
+        if actor_id.startswith("code:"):
+            return self.by_code.get(actor_id[5:], actor_id)
+        entity = self.entities.get(actor_id)
+        if entity is not None and entity.kind != "person":
+            if entity.part_of:
+                return self(entity.part_of)
+            if entity.kind not in ("country", "organisation") and entity.code in self.by_code:
+                return self.by_code[entity.code]
+        return actor_id
+
+    def actor(self, actor: dict[str, Any] | None) -> str:
+        if not actor:
+            return "?"
+        return self(actor.get("id"), actor.get("code"))
+
+
+# -- scoring one report ----------------------------------------------------
+
+def _containing(records: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:
+    return [r for r in records if r["span"][0] <= offset < r["span"][1]]
+
+
+def score_events(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
+                 score: Score, name: str) -> None:
+    unmatched = list(predicted)
+    for item in gold:
+        offset = locate(text, item["anchor"])
+        candidates = [e for e in _containing(unmatched, offset) if e["type"] == item["type"]] \
+            if offset is not None else []
+        if not candidates:
+            score.events.fn += 1
+            score.by_type[item["type"]].fn += 1
+            score.misses.append(f"{name}: missed {item['type']} at {item['anchor']!r}")
+            continue
+        best = max(candidates, key=lambda e: _overlap(item, e, canon))
+        unmatched.remove(best)
+        score.events.tp += 1
+        score.by_type[item["type"]].tp += 1
+        _score_matched(item, best, canon, score)
+    for event in unmatched:
+        score.events.fp += 1
+        score.by_type[event["type"]].fp += 1
+        score.misses.append(f"{name}: extra {event['type']} {event['trigger']!r} "
+                            f"in {event['sentence'][:70]!r}")
+
+
+def _roles(record: dict, canon: Canon, gold: bool) -> set[tuple[str, str]]:
+    out = set()
+    for role in ("actor", "recipient", "mediator"):
+        for actor in record.get(role, []) or []:
+            out.add((role, canon(actor) if gold else canon.actor(actor)))
+    return out
+
+
+def _overlap(gold: dict, event: dict, canon: Canon) -> int:
+    return len(_roles(gold, canon, True) & _roles(event, canon, False))
+
+
+def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
+    want, got = _roles(gold, canon, True), _roles(event, canon, False)
+    score.actors.tp += len(want & got)
+    score.actors.fp += len(got - want)
+    score.actors.fn += len(want - got)
+    score.status["total"] += 1
+    score.status["right"] += gold.get("status", "occurred") == event["status"]
+    if gold.get("date"):
+        score.dates["total"] += 1
+        score.dates["right"] += _same_date(gold["date"], event.get("date"))
+    if gold.get("location"):
+        score.places["total"] += 1
+        score.places["right"] += _same_place(gold["location"], event.get("location"))
+
+
+def _same_date(gold: dict, got: dict | None) -> bool:
+    if not got or not got.get("value"):
+        return False
+    return got["value"] == gold["value"] and got.get("precision") == gold.get("precision")
+
+
+def _same_place(gold: str, got: dict | None) -> bool:
+    if not got:
+        return False
+    names = {str(got.get("name") or "").lower(), str(got.get("text") or "").lower()}
+    return gold.lower() in names or any(gold.lower() in n or (n and n in gold.lower())
+                                        for n in names)
+
+
+def score_quotes(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
+                 score: Score) -> None:
+    unmatched = list(predicted)
+    for item in gold:
+        offset = locate(text, item["anchor"])
+        candidates = _containing(unmatched, offset) if offset is not None else []
+        if not candidates:
+            score.quotes.fn += 1
+            continue
+        best = candidates[0]
+        unmatched.remove(best)
+        score.quotes.tp += 1
+        score.speakers["total"] += 1
+        score.speakers["right"] += canon(item["speaker"]) == canon.actor(best.get("speaker"))
+    score.quotes.fp += len(unmatched)
+
+
+def score_stances(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
+                  score: Score) -> None:
+    unmatched = list(predicted)
+    for item in gold:
+        offset = locate(text, item["anchor"])
+        candidates = [s for s in (_containing(unmatched, offset) if offset is not None else [])
+                      if s["issue"] == item["issue"] and s["position"] == item["position"]
+                      and canon.actor(s["actor"]) == canon(item["actor"])]
+        if not candidates:
+            score.stances.fn += 1
+            continue
+        unmatched.remove(candidates[0])
+        score.stances.tp += 1
+    score.stances.fp += len(unmatched)
+
+
+def score_published(gold: dict | None, got: dict, score: Score) -> None:
+    """Right, or honestly coarser: a year that contains the gold month counts."""
+    if not gold or not gold.get("value"):
+        return
+    score.published["total"] += 1
+    value = got.get("value") or ""
+    score.published["right"] += bool(value) and (
+        gold["value"].startswith(value) or value.startswith(gold["value"]))
+
+
+# -- running ---------------------------------------------------------------
+
+def gold_files(dirs: Iterable[Path]) -> list[Path]:
+    return sorted(p for d in dirs for p in sorted(d.glob("*.json")))
+
+
+def report_path(gold: dict, shared: Path, root: Path) -> Path:
+    file = gold["file"]
+    return root / file if file.startswith("demo/") else shared / file
+
+
+def analyse_gold(gold: dict, path: Path, analyzer) -> list[dict[str, Any]]:
+    from .ingest import RawReport, read_inputs
+    from .pipeline import prepare
+
+    items = [i for i in read_inputs([str(path)], max_bytes=10_000_000) if isinstance(i, RawReport)]
+    if "line" in gold:
+        items = [i for i in items if i.source.endswith(f":{gold['line']}")]
+    if "published" in gold.get("given", {}):
+        items[0].published = gold["given"]["published"]
+    document = prepare(items[0])
+    return next(analyzer.analyse([document])).records()
+
+
+def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
+             root: Path | None = None) -> Score:
+    from .analyse import Analyzer
+    from .settings import load_settings
+
+    root = root or Path.cwd()
+    shared = shared or Path(os.environ.get("PEACETRACK_SHARED", root.parent / "shared"))
+    analyzer = analyzer or Analyzer(load_settings())
+    canon = Canon(analyzer.profile)
+    score = Score()
+    for gold_path in gold_files(dirs):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        records = analyse_gold(gold, report_path(gold, shared, root), analyzer)
+        document = records[0]
+        by_kind = defaultdict(list)
+        for record in records[1:]:
+            by_kind[record["kind"]].append(record)
+        name = gold_path.stem
+        score_events(document["text"], gold.get("events", []), by_kind["event"], canon, score, name)
+        score_quotes(document["text"], gold.get("quotes", []), by_kind["quote"], canon, score)
+        score_stances(document["text"], gold.get("stances", []), by_kind["stance"], canon, score)
+        score_published(gold.get("published"), document["published"], score)
+    return score
+
+
+def print_score(score: Score, *, misses: bool = False, out=sys.stdout) -> None:
+    print(f"{'type':<10} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'pred':>5}", file=out)
+    for name in sorted(score.by_type):
+        t = score.by_type[name]
+        print(f"{name:<10} {t.precision:6.2f} {t.recall:6.2f} {t.f1:6.2f} "
+              f"{t.tp + t.fn:5d} {t.tp + t.fp:5d}", file=out)
+    t = score.events
+    print(f"{'ALL':<10} {t.precision:6.2f} {t.recall:6.2f} {t.f1:6.2f} "
+          f"{t.tp + t.fn:5d} {t.tp + t.fp:5d}", file=out)
+    for key, value in score.figures().items():
+        print(f"{key:<20} {value:.3f}", file=out)
+    if misses:
+        print("\n".join(score.misses), file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m peacetrack.evaluate",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("dirs", nargs="*", type=Path,
+                        default=[Path("tests/gold/seeds"), Path("tests/gold/demo")])
+    parser.add_argument("--misses", action="store_true", help="list missed and extra events")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    score = evaluate(args.dirs)
+    if args.json:
+        print(json.dumps(score.figures(), indent=2))
+    else:
+        print_score(score, misses=args.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
