@@ -361,7 +361,7 @@ def _load_roles() -> dict[str, Role]:
     roles: dict[str, Role] = {}
     for item in data:
         role = Role(item["role"], item.get("sector"), bool(item.get("head", False)),
-                    bool(item.get("group", False)))
+                    bool(item.get("group") or item.get("collective")))
         roles[role.role] = role
         for alias in item.get("aliases", []):
             roles.setdefault(alias.lower(), role)

@@ -81,6 +81,8 @@ _PAT = MappingProxyType({
     "dm_rel": _rx(rf"(?P<core>\b{_DAY}\s+(?:of\s+)?{_mon('mon')}\s+{_REL}\s+(?i:year)\b)"),
     "md": _rx(rf"(?P<core>{_WKD_PREFIX}{_mon('mon')}\s*{_DAY})"),
     "dm": _rx(rf"(?P<core>{_WKD_PREFIX}(?:the\s+)?\b{_DAY}\s+(?:of\s+)?{_mon('mon')})"),
+    "month_range": _rx(rf"(?P<core>(?:{_QUAL}\s*)?{_mon('mon')}\s*(?:[-–—]|(?i:to|through|until))"
+                       rf"\s*(?:{_QUAL}\s*)?{_mon('mon2')},?\s*{_YEAR})"),
     "my": _rx(rf"(?P<core>(?:{_QUAL}\s*)?{_mon('mon')},?\s*{_YEAR})"),
     "month_rel": _rx(rf"(?P<core>\b{_REL}\s+{_mon('mon')})(?!\s*\d)"),
     "month_relyear": _rx(rf"(?P<core>{_mon('mon')}\s+{_REL}\s+(?i:year)\b)"),
@@ -255,6 +257,12 @@ def _r_month_year(g: Groups, a: _Anchor, future: bool) -> DateValue | None:
     return DateValue(_iso(int(g["year"]), _month(g["mon"])), "month")
 
 
+def _r_month_range(g: Groups, a: _Anchor, future: bool) -> DateValue | None:
+    """"late Sept. to early Nov. 2020": the year closes the range."""
+    m1, m2, y = _month(g["mon"]), _month(g["mon2"]), int(g["year"])
+    return DateValue(_iso(y - (m2 < m1), m1), "month", end=_iso(y, m2))
+
+
 def _r_month_rel(g: Groups, a: _Anchor, future: bool) -> DateValue | None:
     """"last September": the latest September strictly before the anchor's
     month; "next October" the first strictly after; "this May" its year."""
@@ -404,7 +412,7 @@ _RULES: tuple[tuple[str, Resolver], ...] = (
     ("mdy", _r_full), ("dmy", _r_full), ("md_rel", _r_day_relyear),
     ("dm_rel", _r_day_relyear), ("iso", _r_numeric), ("dotted", _r_numeric),
     ("slash_ymd", _r_numeric), ("slash", _r_slash), ("md", _r_yearless),
-    ("dm", _r_yearless), ("my", _r_month_year), ("month_relyear", _r_month_relyear),
+    ("dm", _r_yearless), ("month_range", _r_month_range), ("my", _r_month_year), ("month_relyear", _r_month_relyear),
     ("month_rel", _r_month_rel), ("month_prep", _r_month_bare),
     ("month_qual", _r_month_bare), ("season", _r_season), ("decade", _r_decade),
     ("year_range", _r_year_range), ("year_qual", _r_year), ("year_prep", _r_year),
@@ -516,7 +524,8 @@ _JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>",
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.I | re.S)
 # A site's clock ("Today is Monday, 23 November 2026") is not the article's date.
 _TODAY = re.compile(r"\b(?:today|current\s+date|now)\b", re.I)
-_NOT_ARTICLE = re.compile(r"today|current|clock|now\b|weather|header|nav", re.I)
+_CLOCK_BOX = re.compile(r"today|current|clock|\bnow\b|weather|top-?bar", re.I)
+_TAG_OPEN = re.compile(r"<[a-z][a-z0-9]*\b[^>]*>", re.I)
 
 
 def _attrs(tag: str) -> dict[str, str]:
@@ -563,7 +572,7 @@ def _json_ld_date(html: str) -> DateValue | None:
 
 
 def _banner_days(html: str) -> set[str]:
-    """Days a page shows as 'today' (its clock), to be refused."""
+    """Days a page shows as 'today' (its clock) in its text, to be refused."""
     text = _TAGS.sub(" ", html)
     days = set()
     for match in _TODAY.finditer(text):
@@ -574,23 +583,40 @@ def _banner_days(html: str) -> set[str]:
     return days
 
 
-def _time_date(html: str, banner: set[str]) -> DateValue | None:
-    """<time datetime>: one marked as the publication first, then any not in
-    a header, clock or 'today' box."""
-    marked, plain = [], []
-    for match in _TAG_TIME.finditer(html):
-        attrs = _attrs(match.group())
+def _in_clock(html: str, tag: re.Match[str]) -> bool:
+    """A <time> in a clock, weather or 'today' box (its own or its parent's
+    class/id say so, or the text just before it says 'today')."""
+    attrs = _attrs(tag.group())
+    parents = _TAG_OPEN.findall(html, max(0, tag.start() - 400), tag.start())[-1:]
+    labels = [attrs] + [_attrs(p) for p in parents]
+    if any(_CLOCK_BOX.search(f"{a.get('class', '')} {a.get('id', '')}") for a in labels):
+        return True
+    before = _TAGS.sub(" ", html[max(0, tag.start() - 300):tag.start()])[-60:]
+    return bool(_TODAY.search(before))
+
+
+def _times(html: str) -> list[tuple[DateValue, bool, bool]]:
+    """Every <time datetime>: its date, whether it is marked as the
+    publication, whether it sits in a clock box."""
+    out = []
+    for tag in _TAG_TIME.finditer(html):
+        attrs = _attrs(tag.group())
         date = published_from_metadata(attrs.get("datetime"))
-        if date is None or date.value in banner:
-            continue
-        label = " ".join(attrs.get(k, "") for k in ("class", "id", "itemprop"))
-        before = _TAGS.sub(" ", html[max(0, match.start() - 300):match.start()])[-60:]
-        if re.search(r"\bpubdate\b", match.group(), re.I) or re.search(
-                r"datePublished|publish|posted", label, re.I):
-            marked.append(date)
-        elif not _NOT_ARTICLE.search(label) and not _TODAY.search(before):
-            plain.append(date)
-    return (marked or plain or [None])[0]
+        if date is not None:
+            label = " ".join(attrs.get(k, "") for k in ("class", "id", "itemprop"))
+            marked = bool(re.search(r"\bpubdate\b", tag.group(), re.I)
+                          or re.search(r"datePublished|publish|posted", label, re.I))
+            out.append((date, marked, _in_clock(html, tag)))
+    return out
+
+
+def _time_date(times: list[tuple[DateValue, bool, bool]], clock: set[str]) -> DateValue | None:
+    """<time datetime>: one marked as the publication first, then any other
+    that is not the site's clock."""
+    usable = [(d, marked) for d, marked, in_clock in times
+              if not in_clock and d.value not in clock]
+    ranked = [d for d, marked in usable if marked] + [d for d, marked in usable if not marked]
+    return ranked[0] if ranked else None
 
 
 def _htmldate(html: str, banner: set[str]) -> DateValue | None:
@@ -610,12 +636,13 @@ def published_from_html(html: str) -> DateValue | None:
     then htmldate's markup rules; method "text". Never the site's clock."""
     if not html or "<" not in html:
         return None
-    banner = _banner_days(html)
     for find in (_meta_date, _json_ld_date):
         date = find(html)
         if date is not None:
             return DateValue(date.value, date.precision, method="text")
-    date = _time_date(html, banner) or _htmldate(html, banner)
+    times = _times(html)
+    clock = _banner_days(html) | {d.value for d, _, in_clock in times if in_clock}
+    date = _time_date(times, clock) or _htmldate(html, clock)
     return DateValue(date.value, date.precision, method="text") if date else None
 
 

@@ -1,0 +1,59 @@
+"""The DuckDB store: batched writes, reads in export shape, duplicates."""
+
+from __future__ import annotations
+
+import pytest
+
+from peacetrack.records import Actor, Analysis, DateValue, Document, Event, Problem
+from peacetrack.store import Store
+
+
+def _analysis(doc_id: str, text: str, fingerprint: int) -> Analysis:
+    document = Document(id=doc_id, text=text, source="x.txt", fingerprint=fingerprint,
+                        published=DateValue("2023-07-16", "day", method="metadata"))
+    event = Event(id=f"e-{doc_id}", doc=doc_id, span=(0, len(text)), sentence=text,
+                  trigger="met", type="CONSULT",
+                  actor=[Actor("Aliyev", "ilham-aliyev", "Ilham Aliyev", "AZE", "GOV", "president")])
+    return Analysis(document, events=[event])
+
+
+def test_a_batch_is_written_and_read_back_in_export_shape(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([_analysis("d-1", "Aliyev met Pashinyan.", 2**63 + 5),
+                     _analysis("d-2", "They met again.", 7)])
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        records = list(store.records())
+        assert [r["kind"] for r in records] == ["document", "document", "event", "event"]
+        assert records[0]["published"] == {"value": "2023-07-16", "precision": "day",
+                                           "method": "metadata"}
+        assert records[2]["actor"][0]["id"] == "ilham-aliyev"
+        assert store.known_ids(["d-1", "d-3"]) == {"d-1"}
+        rows = store.query("SELECT role, actor_id, code FROM participants ORDER BY event")
+        assert rows[0] == ("actor", "ilham-aliyev", "AZE")
+
+
+def test_a_failed_batch_leaves_what_was_stored(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.write([_analysis("d-1", "Aliyev met Pashinyan.", 1)])
+        broken = _analysis("d-2", "Broken.", 2)
+        broken.events[0].span = None  # not storable: the whole batch rolls back
+        with pytest.raises(TypeError):
+            store.write([_analysis("d-3", "Fine.", 3), broken])
+        assert store.count("documents") == 1
+        assert store.count("events") == 1
+
+
+def test_near_duplicates_are_found_by_fingerprint_bands(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([_analysis("d-1", "A text.", 0b1011 << 40)])
+        assert store.near_duplicates((0b1011 << 40) ^ 0b101, bits=3) == "d-1"
+        assert store.near_duplicates(~(0b1011 << 40) & (2**64 - 1), bits=3) is None
+
+
+def test_runs_and_problems_are_kept(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        run = store.start_run()
+        store.finish_run(run, {"read": 2}, [Problem("bad.jsonl", 3, "bad-json", "malformed")])
+        assert store.query("SELECT source, line, reason FROM problems") == [("bad.jsonl", 3, "bad-json")]
+        assert store.start_run() == run + 1
