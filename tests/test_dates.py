@@ -54,6 +54,7 @@ def found_in(text: str, words: str, anchor: DateValue | None, **kw) -> list[Date
     ("statement dated November 9-10, 2020, which", "November 9-10, 2020", "2020-11-09", "day", "2020-11-10"),
     ("the statement of 9-10 November 2020 stopped", "9-10 November 2020", "2020-11-09", "day", "2020-11-10"),
     ("from November 30 - December 2, 2020 in", "November 30 - December 2, 2020", "2020-11-30", "day", "2020-12-02"),
+    ("from December 30 - January 2, 2021 on", "December 30 - January 2, 2021", "2020-12-30", "day", "2021-01-02"),
     ("On November 16, 2021, fighting", "November 16, 2021", "2021-11-16", "day", None),
     ("returned them on 12 June 2021, in exchange", "12 June 2021", "2021-06-12", "day", None),
     ("talks on Nov. 17, 2020. Official photo", "Nov. 17, 2020", "2020-11-17", "day", None),
@@ -177,6 +178,7 @@ def test_vague_spans_stay_unknown_with_their_words(text, words):
     ("in October", None),
     ("last year", None),
     ("the 20s", None),
+    ("on Tuesday", DateValue("16 July 2023", "day")),  # a malformed anchor is none
 ])
 def test_unresolvable_relative_dates_stay_unknown(text, anchor):
     date = only(text, anchor)
@@ -227,6 +229,7 @@ def test_ranges_and_typos(text, anchor, value, end):
     "men in their 30s",
     "held talks on the eve of Lavrov's visit",
     "troops to 8,600 by summer",
+    "the 2000 people who fled",
 ])
 def test_not_dates(text):
     assert find_dates(text, anchor=SUNDAY) == []
@@ -354,7 +357,7 @@ BANNER = '<div class="top-bar">Today is Monday, 23 November 2026</div>'
     ('<html><body><time datetime="2020-01-01">x</time><article>'
      '<time pubdate datetime="2023-02-22">22 Feb</time></article></body></html>', "2023-02-22"),
     # A site's clock in the header, the article's own date further down.
-    (f'<html><body><header>Today is <time datetime="2026-11-23">Monday, 23 November 2026</time>'
+    ('<html><body><header>Today is <time datetime="2026-11-23">Monday, 23 November 2026</time>'
      '</header><article><h1>Talks</h1><p class="meta"><time datetime="2021-12-14T09:00:00+04:00">'
      '14 December 2021</time></p><p>Leaders met.</p></article></body></html>', "2021-12-14"),
     (f'<html><head><meta property="article:published_time" content="2021-12-14">'
@@ -397,6 +400,7 @@ def test_published_from_html_finds_nothing_rather_than_the_clock(html):
     ("YEREVAN, Dec 14 (Reuters) - Armenia will attend the talks on the agreements of "
      "November 9 last year, Pashinyan said of the November 9, 2020 statement.", "2021-12-14"),
     ("Leaders met in Brussels.\n\nMore text here.\n\nPublished on 3 March 2023", "2023-03-03"),
+    ("YEREVAN, Dec 14, 2021 (Reuters) - Armenia now says it will attend.", "2021-12-14"),
 ])
 def test_published_from_text(text, expected):
     date = published_from_text(text)

@@ -62,10 +62,14 @@ _PREP = (r"\b(?i:in|since|by|until|till|from|during|before|after|of|to|"
          r"through|between|around)\s+")
 _QUAL = r"(?i:(?:the\s+)?(?:end|beginning|start|middle)\s+of|early|mid-?|late)"
 _REL = r"(?P<rel>(?i:last|this|next))"
+# "the 2000 people": a count, not a year.
+_NOT_COUNTED = (r"(?!\s+(?i:people|persons|troops|soldiers|civilians|refugees|prisoners|"
+                r"detainees|hostages|families|trucks|tons|tonnes|km|kilomet|metres|meters|"
+                r"dollars|euros|votes|members|fighters|residents))")
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.VERBOSE)
+    return re.compile(pattern)
 
 
 _PAT = MappingProxyType({
@@ -89,7 +93,7 @@ _PAT = MappingProxyType({
     "month_prep": _rx(rf"{_PREP}(?P<core>(?:{_QUAL}\s*)?{_mon('mon')})(?![\s,]*\d)"),
     "month_qual": _rx(rf"(?P<core>\b{_QUAL}\s*{_mon('mon')})(?![\s,]*\d)"),
     "year_prep": _rx(rf"(?:{_PREP}|\b(?i:and|or|the|a|its)\s+)"
-                     rf"(?P<core>(?:{_QUAL}[\s-]*)?{_YEAR})(?!\s*[-–]\s*\d)"),
+                     rf"(?P<core>(?:{_QUAL}[\s-]*)?{_YEAR})(?!\s*[-–]\s*\d){_NOT_COUNTED}"),
     "year_qual": _rx(rf"(?P<core>\b{_QUAL}[\s-]*{_YEAR})(?!\s*[-–]\s*\d)"),
     "year_range": _rx(rf"{_PREP}(?P<core>{_YEAR}{_DASH}(?P<year2>(?:1[89]|20)?\d\d))(?!\d)"),
     "season": _rx(r"(?P<core>\b(?i:the\s+)?(?P<season>(?i:spring|summer|fall|autumn|winter))"
@@ -133,11 +137,16 @@ class _Anchor(NamedTuple):
 
 
 def _anchor(value: DateValue | None) -> _Anchor:
+    """The anchor's known parts; a malformed one is no anchor (no guessing)."""
     if value is None or not value.value or value.precision == "unknown":
         return _Anchor()
-    parts = [int(p) for p in value.value.split("-")[:3]]
     keep = {"year": 1, "month": 2, "day": 3}.get(value.precision, 0)
-    return _Anchor(*parts[:keep])
+    try:
+        parts = [int(p) for p in value.value[:10].split("-")][:keep]
+        dt.date(*(parts + [1, 1])[:3])
+    except (ValueError, TypeError):
+        return _Anchor()
+    return _Anchor(*parts)
 
 
 # --- small helpers ---------------------------------------------------------
@@ -242,11 +251,16 @@ def _r_range(g: Groups, a: _Anchor, future: bool) -> DateValue | None:
     d2 = int(g["day2"]) if m2 != m1 else _end_day(d1, int(g["day2"]))
     if not _valid(2000, m1, d1):
         return None
-    y = int(g["year"]) if g.get("year") else _year_for(m1, d1, a, future)
-    if y is None:
-        return DateValue.unknown()
+    wraps = m2 < m1  # "December 30 - January 2, 2021": the year closes the range
+    if g.get("year"):
+        y2 = int(g["year"])
+        y = y2 - wraps
+    else:
+        y = _year_for(m1, d1, a, future)
+        if y is None:
+            return DateValue.unknown()
+        y2 = y + wraps
     start = _day(y, m1, d1)
-    y2 = y + 1 if m2 < m1 else y
     end = _day(y2, m2, d2) if d2 is not None else None
     if start is not None and end is not None:
         start.end = end.value
@@ -468,7 +482,7 @@ def find_dates(text: str, *, anchor: DateValue | None, start: int = 0,
 
 # --- publication date: metadata --------------------------------------------
 
-_ISO_META = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s].*)?\s*$")
+_ISO_META = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s]\d.*)?\s*$")
 
 
 def _from_iso(value: str) -> DateValue | None:
@@ -476,8 +490,10 @@ def _from_iso(value: str) -> DateValue | None:
     if match is None:
         return None
     y, m, d = (int(p) if p else None for p in match.groups())
+    if not 1800 <= y <= 2100:  # type: ignore[operator]
+        return None
     if m is None:
-        return DateValue(_iso(y), "year") if 1800 <= y <= 2100 else None  # type: ignore[arg-type]
+        return DateValue(_iso(y), "year")  # type: ignore[arg-type]
     if d is None:
         return DateValue(_iso(y, m), "month") if 1 <= m <= 12 else None  # type: ignore[arg-type]
     return _day(y, m, d)  # type: ignore[arg-type]
@@ -524,6 +540,7 @@ _JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script>",
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.I | re.S)
 # A site's clock ("Today is Monday, 23 November 2026") is not the article's date.
 _TODAY = re.compile(r"\b(?:today|current\s+date|now)\b", re.I)
+_CLOCK_BEFORE = re.compile(r"\b(?:today|current\s+date|now)\b[\s\w:,]{0,12}$", re.I)
 _CLOCK_BOX = re.compile(r"today|current|clock|\bnow\b|weather|top-?bar", re.I)
 _TAG_OPEN = re.compile(r"<[a-z][a-z0-9]*\b[^>]*>", re.I)
 
@@ -591,8 +608,8 @@ def _in_clock(html: str, tag: re.Match[str]) -> bool:
     labels = [attrs] + [_attrs(p) for p in parents]
     if any(_CLOCK_BOX.search(f"{a.get('class', '')} {a.get('id', '')}") for a in labels):
         return True
-    before = _TAGS.sub(" ", html[max(0, tag.start() - 300):tag.start()])[-60:]
-    return bool(_TODAY.search(before))
+    before = _TAGS.sub(" ", html[max(0, tag.start() - 300):tag.start()])
+    return bool(_CLOCK_BEFORE.search(before))
 
 
 def _times(html: str) -> list[tuple[DateValue, bool, bool]]:
@@ -686,10 +703,10 @@ def _edge_lines(text: str) -> list[str]:
 def _line_candidates(text: str) -> list[tuple[int, int, _Hit]]:
     out = []
     for number, line in enumerate(_edge_lines(text)):
-        if _TODAY.search(line):
-            continue
         for hit in _scan(line):
-            tier = _line_tier(line, hit) if hit.kind in _DAY_KINDS else None
+            if hit.kind not in _DAY_KINDS or _CLOCK_BEFORE.search(line[:hit.start]):
+                continue
+            tier = _line_tier(line, hit)
             if tier is not None and (hit.date.value or tier == 0):
                 out.append((tier, number, hit))
     return out

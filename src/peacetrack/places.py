@@ -263,8 +263,9 @@ class Gazetteer:
         place = self.place(name)
         return place.at(name) if place else None
 
-    def place(self, name: str, *, cities: bool = True) -> Place | None:
-        """Like ``lookup``; ``cities=False`` stops before GeoNames' towns."""
+    def place(self, name: str, *, tiers: tuple[int, ...] = CITY_TIERS) -> Place | None:
+        """Like ``lookup``; ``tiers`` limits GeoNames' towns: (15000,) keeps
+        only towns of 15k people or more, () none at all."""
         key = name_key(name)
         if not key:
             return None
@@ -272,13 +273,14 @@ class Gazetteer:
             return self._named[key]
         if key in self._country_keys:
             return self._country_place(self._country_keys[key])
-        if not cities:
+        if not tiers:
             return None
-        if key not in self._memo:
+        memo_key = f"{key}\0{tiers}"  # no name key holds a NUL
+        if memo_key not in self._memo:
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
-            self._memo[key] = self._city(name, key) or self._qualified(name)
-        return self._memo[key]
+            self._memo[memo_key] = self._city(name, key, tiers=tiers) or self._qualified(name, tiers)
+        return self._memo[memo_key]
 
     def country(self, word: str) -> Place | None:
         """The country a name or adjective stands for: 'Armenia', 'Armenian', 'Azerbaijani'.
@@ -312,9 +314,10 @@ class Gazetteer:
             self._memo[memo_key] = Place(country.name, country.iso3, lat, lon, "country")
         return self._memo[memo_key]
 
-    def _city(self, name: str, key: str, *, within: str | None = None) -> Place | None:
+    def _city(self, name: str, key: str, *, within: str | None = None,
+              tiers: tuple[int, ...] = CITY_TIERS) -> Place | None:
         """The best GeoNames town called ``key`` (in ``within``, an alpha-2 code)."""
-        records = self._city_records(name, key)
+        records = self._city_records(name, key, tiers)
         if within:
             records = [r for r in records if r["countrycode"] == within]
         if not records:
@@ -330,12 +333,15 @@ class Gazetteer:
         return ((name_key(record["name"]), code) in self._capitals, code in self._focus,
                 record["population"])
 
-    def _city_records(self, name: str, key: str) -> list[dict[str, Any]]:
+    def _city_records(self, name: str, key: str, tiers: tuple[int, ...]) -> list[dict[str, Any]]:
+        """Towns called ``key``: big ones, and the parties' own small ones;
+        the ≥1k file is read only when both have none."""
         spellings = _spellings(name)
         found = {r["geonameid"]: r for r in self._files[15000].find(spellings, key)}
-        found.update((r["geonameid"], r) for r in self._focus_records().get(key, ()))
-        if not found:
-            found = {r["geonameid"]: r for r in self._files[1000].find(spellings, key)}
+        if 1000 in tiers:
+            found.update((r["geonameid"], r) for r in self._focus_records().get(key, ()))
+            if not found:
+                found = {r["geonameid"]: r for r in self._files[1000].find(spellings, key)}
         return list(found.values())
 
     def _focus_records(self) -> dict[str, list[dict[str, Any]]]:
@@ -348,7 +354,7 @@ class Gazetteer:
                         self._focus_index.setdefault(key, []).append(_trim(record))
         return self._focus_index
 
-    def _qualified(self, name: str) -> Place | None:
+    def _qualified(self, name: str, tiers: tuple[int, ...]) -> Place | None:
         """'Washington, DC', 'Granada, Spain': the head name, in the qualifier's country."""
         parts = _split_qualifier(name)
         if not parts or not parts[0]:
@@ -356,8 +362,9 @@ class Gazetteer:
         head, qualifier = parts
         code = self._country_keys.get(name_key(qualifier))
         if code:
-            return self._city(head, name_key(head), within=code) or self.place(head)
-        return self.place(head)
+            return (self._city(head, name_key(head), within=code, tiers=tiers)
+                    or self.place(head, tiers=tiers))
+        return self.place(head, tiers=tiers)
 
 
 # --- the place of an event ----------------------------------------------
@@ -420,12 +427,18 @@ def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
             continue
         if ent[0].lower_ == "the" and len(ent) > 1:
             ent = ent[1:]
-        # Only a place label may reach GeoNames' towns: "the EU" (ORG) is
-        # not Eu in Normandy. Other labels still reach profile places and
-        # countries, which the model often tags ORG or PERSON.
-        place = gazetteer.place(ent.text, cities=ent.label_ in PLACE_LABELS)
+        place = gazetteer.place(ent.text, tiers=_tiers_for(ent.text, ent.label_))
         if place or ent.label_ in PLACE_LABELS:
             yield _mention(ent, place, ent.root)
+
+
+def _tiers_for(text: str, label: str) -> tuple[int, ...]:
+    """Which GeoNames towns a mention may be: the small model tags "Yerevan"
+    PERSON at times, so other labels still reach big towns, but an acronym
+    never does ("the EU" is not Eu in Normandy)."""
+    if re.fullmatch(r"(?:[A-Z]\.?){2,5}", text):
+        return ()
+    return CITY_TIERS if label in PLACE_LABELS or not label else CITY_TIERS[:1]
 
 
 def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
@@ -437,7 +450,7 @@ def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention
             continue
         if run:
             span = sent.doc[run[0].i:run[-1].i + 1]
-            place = gazetteer.place(span.text)
+            place = gazetteer.place(span.text, tiers=_tiers_for(span.text, ""))
             if place:
                 yield _mention(span, place, span.root)
         run = []
@@ -496,8 +509,8 @@ def _climb(token: Token, trigger: Token, words: PlaceWords) -> tuple[Token, int]
     """
     hops = 0
     for _ in range(len(token.sent)):  # a parse is a tree, but never loop
-        if token.i == trigger.i:
-            break
+        if token.i == trigger.i or (hops and token.dep_ in NAME_ARCS):
+            break  # name arcs join a place's own name, not the phrases above it
         step = _step(token, words)
         if step is None:
             break

@@ -1,0 +1,68 @@
+"""The main job end to end on real reports: store, identity, bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from peacetrack.pipeline import ingest
+from peacetrack.store import Store
+
+from .conftest import SEEDS, seed
+
+
+def test_seeds_are_stored_once_however_often_ingested(tmp_path, db_settings):
+    first = ingest([str(SEEDS)], settings=db_settings)
+    assert first.read == 5 and first.stored == 5 and first.events > 20
+    again = ingest([str(SEEDS)], settings=db_settings)
+    assert again.stored == 0 and again.already_stored == 5
+    with Store(db_settings.db, read_only=True) as store:
+        assert store.count("documents") == 5
+        assert store.count("events") == first.events
+
+
+def test_a_near_duplicate_is_recorded_but_not_analysed_twice(tmp_path, db_settings):
+    original = seed("004").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(original, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(original.replace("Saturday", "on Saturday", 1)
+                                    + "\nThis story was updated.", encoding="utf-8")
+    summary = ingest([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")], settings=db_settings)
+    assert summary.stored == 2 and summary.near_duplicates == 1
+    with Store(db_settings.db, read_only=True) as store:
+        docs = [r for r in store.records(["document"])]
+        assert docs[1]["duplicate_of"] == docs[0]["id"]
+        events_per_doc = dict(store.query("SELECT doc, count(*) FROM events GROUP BY doc"))
+        assert docs[1]["id"] not in events_per_doc
+
+
+def test_bad_input_is_counted_and_the_rest_is_stored(tmp_path, db_settings):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed("003"), folder / "good.txt")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02garbage")
+    (folder / "empty.html").write_text("")
+    (folder / "wire.jsonl").write_text(
+        json.dumps({"id": "w1", "text": "Armenia and Azerbaijan exchanged prisoners on Monday.",
+                    "published": "2023-12-13"}) + "\n{broken\n")
+    problems = []
+    summary = ingest([str(folder)], settings=db_settings, on_problem=problems.append)
+    assert summary.stored == 2
+    assert summary.skipped == {"binary": 1, "empty": 1, "bad-json": 1}
+    assert {p.reason for p in problems} == {"binary", "empty", "bad-json"}
+    assert any(p.line == 2 and p.source.endswith("wire.jsonl") for p in problems)
+    with Store(db_settings.db, read_only=True) as store:
+        (ref,) = store.query("SELECT ref FROM documents WHERE ref IS NOT NULL")[0]
+        assert ref == "w1"
+        assert store.query("SELECT count(*) FROM problems")[0][0] == 3
+
+
+def test_every_stored_fact_points_to_its_characters(tmp_path, db_settings):
+    ingest([str(SEEDS)], settings=db_settings)
+    with Store(db_settings.db, read_only=True) as store:
+        texts = {r["id"]: r["text"] for r in store.records(["document"])}
+        for record in store.records(["event", "quote", "stance"]):
+            start, end = record["span"]
+            assert 0 <= start < end <= len(texts[record["doc"]])
+            if record["kind"] == "event":
+                assert texts[record["doc"]][start:end] == record["sentence"]
+                assert record["trigger"] in record["sentence"]
