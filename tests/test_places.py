@@ -237,7 +237,7 @@ def test_seed_event_location(nlp, gazetteer, seed, phrase, trigger, actors, name
     ("004", "Moscow on Saturday offered", "offered", ["Moscow"]),
     ("004", "Moscow on Saturday offered", "offered", []),
     ("004", "It also urged Azerbaijan", "urged", ["It"]),
-    ("004", "Baku's foreign ministry said", "said", ["Baku's foreign ministry"]),
+    ("004", "Baku\u2019s foreign ministry said", "said", ["Baku\u2019s foreign ministry"]),
 ])
 def test_seed_event_without_location(nlp, gazetteer, seed, phrase, trigger, actors):
     doc = nlp(_seed_paragraph(seed, phrase))

