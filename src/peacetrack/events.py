@@ -22,6 +22,12 @@ from .actors import DocActors, Mention
 from .lexicons import load_lexicon
 from .records import Actor, DateValue, Event
 
+NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+# Types whose clausal complement is their content, not a second act
+# ("offered to host", "urged X to reopen", "threatened to cut").
+EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
+# PLOVER: a cooperative act reported as planned is an AGREE (SPEC §2 status).
+FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "obj", "attr", "oprd")
 RELATIVE = {"who", "which", "that", "whom"}
@@ -138,6 +144,8 @@ class EventCoder:
     def _match(self, token: Token) -> Found | None:
         """The best lexicon entry anchored on this token (longer entries first)."""
         pos = _pos(token)
+        if token.ent_type_ in NOT_EVENT_ENTITIES:
+            return None  # "On March 1": a month, not a march
         if pos is None or (token.dep_ == "amod" and token.tag_ == "VBN"):
             return None  # "detained persons", "Moscow-brokered ceasefire": modifiers
         best: Found | None = None
@@ -153,8 +161,8 @@ class EventCoder:
         if best is None or pos == "VERB":
             return best
         best.governor = self._governor(token)
-        if best.governor is None and not _has_time(token):
-            return None
+        if best.governor is None and (best.trigger.confidence < 0.5 or not _has_time(token)):
+            return None  # "the agreements of November 9" name documents, not acts
         return best
 
     def _governor(self, noun: Token) -> Token | None:
@@ -166,6 +174,10 @@ class EventCoder:
         head = node.head
         if node.dep_ in OBJECTS and head.lemma_.lower() in self.lexicon.light_verbs:
             return head
+        for child in node.children:  # "the meeting … held in Sochi"
+            if child.dep_ == "acl" and child.tag_ == "VBN" and \
+                    child.lemma_.lower() in self.lexicon.light_verbs:
+                return child
         if node.dep_ in ("nsubj", "nsubjpass") and (
                 head.lemma_.lower() in self.lexicon.occurrence_verbs or
                 (node.dep_ == "nsubjpass" and head.lemma_.lower() in self.lexicon.light_verbs)):
@@ -175,21 +187,28 @@ class EventCoder:
         return None
 
     def _prune(self, found: list[Found]) -> list[Found]:
-        """One event per act: an embedded act or a noun its verb trigger governs
-        is the verb's content, not a second event."""
-        heads = {f.head.i: f for f in found}
+        """One event per act: an embedded act, or a noun its verb trigger governs,
+        is the outer trigger's content, not a second event; but under a
+        negating verb ('refused to support') the inner act stays, negated."""
+        owner = {t.i: f for f in found for t in f.tokens}
+        negators = self.lexicon.status.get("negated", {}).get("verbs", NEGATING_VERBS)
+        dropped: set[int] = set()
+        for item in found:
+            if item.governor is not None and item.governor.i in owner:
+                dropped.add(id(item))  # "signed an agreement": the verb is the event
+                continue
+            outer = _embedding(item.head, owner)
+            if outer is None or outer is item:
+                continue
+            if outer.head.lemma_.lower() in negators:
+                dropped.add(id(outer))
+            elif outer.trigger.embeds or outer.trigger.type in EMBEDDING_TYPES:
+                dropped.add(id(item))
         kept: list[Found] = []
         covered: set[int] = set()
-        found = sorted(found, key=lambda f: -len(f.tokens))
-        for item in found:
-            if item.head.i in covered:
-                continue  # the same multi-word trigger seen from another of its words
-            governor = item.governor
-            if governor is not None and governor.i in heads:
-                continue  # "signed an agreement": the verb is the event
-            outer = _embedding(item.head, heads)
-            if outer is not None and outer.trigger.embeds:
-                continue
+        for item in sorted(found, key=lambda f: -len(f.tokens)):
+            if id(item) in dropped or item.head.i in covered:
+                continue  # dropped, or the same multi-word trigger seen from another word
             kept.append(item)
             covered.update(t.i for t in item.tokens)
         return sorted(kept, key=lambda f: f.head.i)
@@ -231,6 +250,8 @@ class EventCoder:
         mode = trigger.mode
         if type_name == "CONSULT" and mediators and mode in (None, "third-party"):
             mode = "third-party"
+        if status == "future" and type_name in FUTURE_AS_AGREE:
+            type_name, mode = "AGREE", None
         tokens = sorted(found.tokens, key=lambda t: t.i)
         if found.governor is not None and abs(found.governor.i - head.i) <= 3:
             tokens = sorted({*tokens, found.governor}, key=lambda t: t.i)
@@ -427,22 +448,26 @@ def _has_time(noun: Token) -> bool:
     return False
 
 
-def _embedding(token: Token, heads: dict[int, Found]) -> Found | None:
-    """The trigger whose embedded content this token is ('offered to host')."""
+def _embedding(token: Token, owner: dict[int, Found]) -> Found | None:
+    """The trigger whose embedded content this token is ('offered to host',
+    'expressed its readiness to conduct talks')."""
     node = token
     for _ in range(3):
-        if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "advcl") or \
+        if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl") or \
                 node.head is node:
             return None
         node = node.head
-        if node.i in heads:
-            return heads[node.i]
+        if node.i in owner:
+            return owner[node.i]
     return None
+
+
+NEGATING_VERBS = frozenset({"refuse", "fail", "decline"})
 
 
 def _negating_embedder(token: Token, lexicon: Lexicon) -> Token | None:
     """'refused to support', 'failed to reach': the act is negated."""
-    verbs = lexicon.status.get("negated", {}).get("verbs", frozenset({"refuse", "fail", "decline"}))
+    verbs = lexicon.status.get("negated", {}).get("verbs", NEGATING_VERBS)
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in verbs:
         return token.head
     return None
