@@ -1,19 +1,26 @@
 """Language analysis of documents: one Analyzer per process, model loaded once.
 
-The stages are small and pass plain data: actors -> events (with dates and
-places) -> quotes -> stances.
+The stages are small and pass plain data: actors -> events -> event dates
+and places -> quotes -> stances.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from .actors import ActorFinder
+from spacy.tokens import Doc
+
+from . import dates
+from .actors import ActorFinder, DocActors, actor_for
 from .events import EventCoder
 from .nlp import load_model
+from .places import Gazetteer, event_location
 from .profile import load_profile
-from .records import Analysis, Document
+from .records import Analysis, DateValue, Document, Event
 from .settings import Settings
+
+# An act more than this many days before its report is background (SPEC §2 'historical').
+HISTORICAL_DAYS = 45
 
 
 class Analyzer:
@@ -25,6 +32,8 @@ class Analyzer:
         self.profile = load_profile(settings.profile)
         self.actors = ActorFinder(self.profile, self.nlp.vocab)
         self.events = EventCoder()
+        self.gazetteer = Gazetteer(profile_places=self.profile.places,
+                                   focus_countries=self.profile.countries)
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
         texts = (d.text for d in documents)
@@ -32,9 +41,72 @@ class Analyzer:
                                  strict=True):
             yield self.analyse_doc(document, doc)
 
-    def analyse_doc(self, document: Document, doc) -> Analysis:
+    def analyse_doc(self, document: Document, doc: Doc) -> Analysis:
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
         actors = self.actors.find(doc, document.published)
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published)
+        date_events(events, doc.text, document.published)
+        self.place_events(events, doc)
+        recode_offices(events, actors, self.profile)
         return Analysis(document, events=events)
+
+    def place_events(self, events: list[Event], doc: Doc) -> None:
+        for event in events:
+            span = doc.char_span(*event.trigger_span, alignment_mode="expand") \
+                if event.trigger_span else None
+            if span is None:
+                continue
+            sent = span.root.sent
+            exclude = [a.span for a in event.actor + event.recipient + event.mediator if a.span]
+            event.location = event_location(sent, span.root, self.gazetteer, exclude=exclude)
+
+
+def date_events(events: list[Event], text: str, published: DateValue) -> None:
+    """Each event's date: the date words of its sentence nearest the trigger;
+    else the date of the previous dated event in the same paragraph."""
+    previous: Event | None = None
+    for event in events:
+        found = dates.find_dates(text, anchor=published, start=event.span[0], end=event.span[1],
+                                 future=event.status == "future")
+        if found:
+            trigger = event.trigger_span[0] if event.trigger_span else event.span[0]
+            event.date = min(found, key=lambda d: abs((d.span or (0, 0))[0] - trigger))
+        elif previous is not None and previous.date is not None and \
+                "\n" not in text[previous.span[1]:event.span[0]].strip():
+            event.date = previous.date
+        if event.date is not None:
+            previous = event
+        if event.status == "occurred" and _long_before(event.date, published):
+            event.status = "historical"
+
+
+def _long_before(date: DateValue | None, published: DateValue) -> bool:
+    """Whether a date lies well before the report (both must be known)."""
+    if date is None or not date.value or not published.value:
+        return False
+    from datetime import date as Date
+    from datetime import timedelta
+
+    def bound(value: str, last: bool) -> Date:
+        parts = [int(p) for p in value.split("-")]
+        year, month = parts[0], parts[1] if len(parts) > 1 else (12 if last else 1)
+        day = parts[2] if len(parts) > 2 else (28 if last else 1)
+        return Date(year, month, day)
+
+    event_end = bound(date.end or date.value, last=True)
+    report_start = bound(published.earliest or published.value, last=False)
+    return event_end < report_start - timedelta(days=HISTORICAL_DAYS)
+
+
+def recode_offices(events: list[Event], actors: DocActors, profile) -> None:
+    """A person keeps the office held on the event's date (SPEC §2 actor)."""
+    for event in events:
+        if event.date is None or not event.date.value:
+            continue
+        for role in ("actor", "recipient", "mediator"):
+            people = getattr(event, role)
+            for i, actor in enumerate(people):
+                entity = profile.entities.get(actor.id) if actor.id else None
+                if entity is not None and entity.kind == "person" and entity.offices:
+                    people[i] = actor_for(entity, actor.text, event.date, actor.span)
