@@ -32,6 +32,7 @@ class Role:
     sector: str | None
     head: bool = False
     group: bool = False  # a collective noun ("side", "troops"): no single holder
+    implies: frozenset[str] = frozenset()  # roles this one also answers to
 
 
 @dataclass
@@ -66,8 +67,12 @@ def date_range(date: DateValue | None) -> tuple[str, str]:
 
 
 def actor_for(entity: Entity, text: str, date: DateValue | None,
-              span: tuple[int, int] | None = None) -> Actor:
-    """The entity as an actor on a date: a person keeps the office then held."""
+              span: tuple[int, int] | None = None, state: Entity | None = None) -> Actor:
+    """The entity as an actor on a date: a person keeps the office then held;
+    a national body acts as its state (``state``) with its own sector."""
+    if state is not None:
+        return Actor(text=text, id=state.id, name=state.name, code=state.code,
+                     sector=entity.sector or state.sector, role=None, span=span)
     if entity.kind != "person" or not entity.offices:
         return Actor(text=text, id=entity.id, name=entity.name, code=entity.code,
                      sector=entity.sector, role=entity.role, span=span)
@@ -118,6 +123,11 @@ class ActorFinder:
     def __init__(self, profile: Profile, vocab) -> None:
         self.profile = profile
         self.roles = _load_roles()
+        # who answers to a description: "the US foreign minister" is the secretary of state
+        self.answering: dict[str, set[str]] = {}
+        for role in self.roles.values():
+            for name in (role.role, *role.implies):
+                self.answering.setdefault(name, set()).add(role.role)
         self.names = PhraseMatcher(vocab)             # names and aliases, as written
         self.lower = PhraseMatcher(vocab, attr="LOWER")  # roles, demonyms, metonyms
         self._labels: dict[str, tuple[str, str]] = {}
@@ -202,7 +212,8 @@ class ActorFinder:
             return self._demonym_mention(doc, entity, start, end, date)
         if kind == "name" and end - start == 1 and not span[0].text[0].isupper():
             return None
-        actor = actor_for(entity, span.text, date, (span.start_char, span.end_char))
+        state = self.profile.entities.get(entity.acts_as) if entity.acts_as else None
+        actor = actor_for(entity, span.text, date, (span.start_char, span.end_char), state)
         return Mention(start, end, kind, actor, entity, entity.gender)
 
     def _demonym_mention(self, doc: Doc, country: Entity, start: int, end: int,
@@ -273,7 +284,8 @@ class ActorFinder:
                 earlier: list[Mention]) -> Entity | None:
         lo, hi = date_range(date)
         if code:
-            holders = self.profile.holders(code, role.role, head=role.head, lo=lo, hi=hi)
+            holders = self.profile.holders(code, self.answering.get(role.role, {role.role}),
+                                           head=role.head, lo=lo, hi=hi)
             if len(holders) == 1:
                 return holders[0]
         for mention in reversed(earlier):  # "the minister" = the last one named
@@ -357,12 +369,18 @@ class _Maker:
 
 
 def _load_roles() -> dict[str, Role]:
-    data = load_lexicon("roles").get("roles", [])
+    """Role words, and the organs named through a country ('foreign ministry',
+    'armed forces', 'side'), which act as that country (organisations.yaml)."""
+    items = list(load_lexicon("roles").get("roles", []))
+    items += [{"role": p["body"], "sector": p.get("sector"), "collective": True,
+               "aliases": p.get("aliases", [])}
+              for p in load_lexicon("organisations").get("patterns", [])]
     roles: dict[str, Role] = {}
-    for item in data:
+    for item in items:
         role = Role(item["role"], item.get("sector"), bool(item.get("head", False)),
-                    bool(item.get("group") or item.get("collective")))
-        roles[role.role] = role
+                    bool(item.get("group") or item.get("collective")),
+                    frozenset(item.get("implies", [])))
+        roles.setdefault(item["role"], role)
         for alias in item.get("aliases", []):
             roles.setdefault(alias.lower(), role)
     return roles

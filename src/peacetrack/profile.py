@@ -53,6 +53,7 @@ class Entity:
     metonyms: list[str] = field(default_factory=list)  # capital and seats
     offices: list[Office] = field(default_factory=list)
     part_of: str | None = None
+    acts_as: str | None = None   # a national body acting as its state: that state's id
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,15 @@ class Profile:
     def _countries_by_code(self) -> dict[str, Entity]:
         return {e.code: e for e in self.entities.values() if e.kind == "country" and e.code}
 
-    def holders(self, code: str | None, role: str | None, *, head: bool = False,
+    def holders(self, code: str | None, roles: frozenset[str] | set[str], *, head: bool = False,
                 lo: str = "0000", hi: str = "9999") -> list[Entity]:
-        """People who held ``role`` (or any head office) for ``code`` in [lo, hi]."""
+        """People who held one of ``roles`` (or any head office) for ``code`` in [lo, hi]."""
         found = []
         for entity in self.entities.values():
             for office in entity.offices:
                 if office.code != code or not office.covers(lo, hi):
                     continue
-                if (head and office.head) or (role and office.role == role):
+                if (head and office.head) or office.role in roles:
                     found.append(entity)
                     break
         return found
@@ -117,8 +118,8 @@ def _entity(data: dict[str, Any], kind: str) -> Entity:
     if "id" not in data:
         raise ProfileError(f"an entity has no id: {data!r}")
     metonyms = list(data.get("metonyms", []))
-    if data.get("capital"):
-        metonyms.append(data["capital"])
+    if data.get("capital") and data.get("capital_metonym", True):
+        metonyms += [data["capital"], *data.get("capital_aliases", [])]
     metonyms += list(data.get("seats", []))
     return Entity(
         id=data["id"], name=data.get("name") or data["id"], kind=data.get("kind", kind),
@@ -142,14 +143,28 @@ def _extend(base: Entity, extra: Entity) -> None:
         base.name = extra.name
 
 
+def _bodies(country_id: str, bodies: list[dict[str, Any]],
+            entities: dict[str, Entity]) -> None:
+    """Organs named on their own ('the State Department', 'Milli Majlis'):
+    they act as their state, with their own sector."""
+    for n, body in enumerate(bodies):
+        key = f"{country_id}#{slugify(body.get('name') or str(n))}"
+        entities[key] = Entity(id=key, name=body.get("name") or key, kind="body",
+                               sector=body.get("sector"), aliases=list(body.get("aliases", [])),
+                               acts_as=country_id)
+
+
 def generic_entities() -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for item in load_lexicon("countries").get("countries", []):
         entity = _entity(item, "country")
         entity.sector = entity.sector or "GOV"
         entities[entity.id] = entity
-    for item in load_lexicon("organisations").get("organisations", []):
+    organisations = load_lexicon("organisations")
+    for item in organisations.get("organisations", []):
         entities[item["id"]] = _entity(item, "organisation")
+    for body in organisations.get("national_bodies", []):
+        _bodies(body["country"], [body], entities)
     return entities
 
 
@@ -176,6 +191,7 @@ def load_profile(name_or_path: str | None) -> Profile:
             _extend(entities[entity.id], entity)
         else:
             entities[entity.id] = entity
+        _bodies(entity.id, item.get("bodies", []), entities)
     return Profile(
         name=data.get("name", path.stem), title=data.get("title", ""),
         countries=tuple(data.get("countries", [])), entities=entities,
