@@ -178,6 +178,9 @@ def _overlap(gold: dict, event: dict, canon: Canon) -> int:
 
 def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
     want, got = _roles(gold, canon, True), _roles(event, canon, False)
+    if want != got:
+        score.misses.append(f"actors {event['type']} {event['trigger']!r}: "
+                            f"missing {sorted(want - got)} extra {sorted(got - want)}")
     score.actors.tp += len(want & got)
     score.actors.fp += len(got - want)
     score.actors.fn += len(want - got)

@@ -17,7 +17,7 @@ from . import clean, dates
 from .ingest import RawReport, read_inputs
 from .records import Analysis, Document, Problem
 from .settings import Settings
-from .store import Store
+from .store import Store, bands
 
 
 @dataclass
@@ -93,14 +93,13 @@ class Deduplicator:
         if original is not None:
             document.duplicate_of = original
             return "near"
-        for i in range(4):
-            self.bands.setdefault((i, (fingerprint >> (16 * i)) & 0xFFFF), []).append(
-                (fingerprint, document.id))
+        for key in enumerate(bands(fingerprint)):
+            self.bands.setdefault(key, []).append((fingerprint, document.id))
         return "new"
 
     def _near_in_run(self, fingerprint: int) -> str | None:
-        for i in range(4):
-            for other, doc_id in self.bands.get((i, (fingerprint >> (16 * i)) & 0xFFFF), []):
+        for key in enumerate(bands(fingerprint)):
+            for other, doc_id in self.bands.get(key, []):
                 if clean.hamming(other, fingerprint) <= self.bits:
                     return doc_id
         return None

@@ -31,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 16, "Reports per nlp.pipe batch (more costs memory, not speed)."),
     Setting("write_batch", 64, "Reports per store transaction."),
     Setting("max_bytes", 5_000_000, "Larger input files are skipped as oversized."),
-    Setting("near_duplicate_bits", 3,
+    Setting("near_duplicate_bits", 6,
             "Reports whose 64-bit text fingerprints differ in at most this many bits are near-duplicates."),
     Setting("engine", "local", "Where the pipeline runs: local or ray."),
     Setting("ray_address", None, "A Ray cluster address (else RAY_ADDRESS, else a local cluster)."),

@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS documents (
     id VARCHAR PRIMARY KEY, ref VARCHAR, source VARCHAR, url VARCHAR, outlet VARCHAR,
     title VARCHAR, published VARCHAR, published_precision VARCHAR, published_method VARCHAR,
     language VARCHAR, removed_chars INTEGER, duplicate_of VARCHAR,
-    fingerprint UBIGINT, band0 USMALLINT, band1 USMALLINT, band2 USMALLINT, band3 USMALLINT,
+    fingerprint UBIGINT, band0 UTINYINT, band1 UTINYINT, band2 UTINYINT, band3 UTINYINT,
+    band4 UTINYINT, band5 UTINYINT, band6 UTINYINT, band7 UTINYINT,
     n_words INTEGER, ingested_at DOUBLE, record VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
     id VARCHAR, doc VARCHAR, span_start INTEGER, span_end INTEGER, type VARCHAR,
@@ -47,8 +48,10 @@ CREATE TABLE IF NOT EXISTS problems (
     run INTEGER, source VARCHAR, line INTEGER, reason VARCHAR, message VARCHAR);
 """
 
+# A fingerprint is cut into BANDS bands: texts within BANDS - 1 bits share one exactly.
+BANDS = 8
 # Arrow would guess int64 for fingerprints, and overflow on the top bit.
-ARROW_TYPES = {"fingerprint": pa.uint64(), **{f"band{i}": pa.uint16() for i in range(4)},
+ARROW_TYPES = {"fingerprint": pa.uint64(), **{f"band{i}": pa.uint8() for i in range(BANDS)},
                "line": pa.int64(), "lat": pa.float64(), "lon": pa.float64()}
 KINDS = ("document", "event", "quote", "stance")
 TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stance": "stances"}
@@ -57,14 +60,13 @@ TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stan
 class Store:
     """A DuckDB file (or ':memory:'). Use as a context manager."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> None:
+        """``wait``: seconds to keep retrying while another process holds the file."""
         self.path = str(path)
-        try:
-            if not read_only and self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        self.read_only = read_only
+        if not read_only and self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = _connect(self.path, read_only=read_only, wait=wait)
         if not read_only:
             self.db.execute(SCHEMA)
 
@@ -76,6 +78,18 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def released(self, *, wait: float = 60.0) -> Iterator[None]:
+        """Close the file for a while (e.g. while a batch is analysed) so that
+        readers such as the dashboard can open it; reopen it afterwards.
+
+        DuckDB lets one process write a file and no other open it meanwhile."""
+        self.db.close()
+        try:
+            yield
+        finally:
+            self.db = _connect(self.path, read_only=self.read_only, wait=wait)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -134,13 +148,14 @@ class Store:
     def near_duplicates(self, fingerprint: int, bits: int) -> str | None:
         """An earlier document whose fingerprint is within ``bits`` bits.
 
-        Four 16-bit bands: texts within 3 bits share at least one band exactly,
-        so only those candidates are compared (no pass over the whole store)."""
-        bands = _bands(fingerprint)
+        Eight 8-bit bands: texts within 7 bits share at least one band exactly,
+        so only those candidates are compared."""
+        keys = bands(fingerprint)
+        where = " OR ".join(f"band{i} = ?" for i in range(BANDS))
         row = self.db.execute(
-            "SELECT id FROM documents WHERE (band0 = ? OR band1 = ? OR band2 = ? OR band3 = ?)"
+            f"SELECT id FROM documents WHERE ({where})"
             " AND bit_count(xor(fingerprint, ?::UBIGINT)) <= ? AND duplicate_of IS NULL"
-            " ORDER BY ingested_at LIMIT 1", [*bands, fingerprint, bits]).fetchone()
+            " ORDER BY ingested_at LIMIT 1", [*keys, fingerprint, bits]).fetchone()
         return row[0] if row else None
 
     def records(self, kinds: Sequence[str] = KINDS) -> Iterator[dict[str, Any]]:
@@ -161,15 +176,38 @@ class Store:
         return self.db.execute(sql, list(params)).fetchall()
 
 
-def _bands(fingerprint: int) -> list[int]:
-    return [(fingerprint >> (16 * i)) & 0xFFFF for i in range(4)]
+def bands(fingerprint: int) -> list[int]:
+    return [(fingerprint >> (8 * i)) & 0xFF for i in range(BANDS)]
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store (an ingest writing, or readers while one would write)."""
+
+
+def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, retrying for ``wait`` seconds while another process holds its lock."""
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            locked = "lock" in str(exc).lower()
+            if locked and time.monotonic() < deadline:
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+                continue
+            if locked:
+                raise StoreBusy(f"the store {path} is in use by another process; "
+                                "try again when it is free") from exc
+            raise StoreError(f"cannot open the store {path}: {exc}") from exc
 
 
 def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in
                                              ("documents", "events", "participants", "quotes", "stances")}
     now = time.time()
-    for analysis in analyses:
+    for n, analysis in enumerate(analyses):
         document = analysis.document
         record = document.to_dict()
         fingerprint = document.fingerprint or 0
@@ -180,8 +218,8 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
             "published_precision": document.published.precision,
             "published_method": document.published.method, "language": document.language,
             "removed_chars": document.removed_chars, "duplicate_of": document.duplicate_of,
-            "fingerprint": fingerprint, **{f"band{i}": b for i, b in enumerate(_bands(fingerprint))},
-            "n_words": len(document.text.split()), "ingested_at": now,
+            "fingerprint": fingerprint, **{f"band{i}": b for i, b in enumerate(bands(fingerprint))},
+            "n_words": len(document.text.split()), "ingested_at": now + n * 1e-6,  # keeps input order
             "record": json.dumps(record, ensure_ascii=False)})
         for event in analysis.events:
             rows["events"].append(_event_row(event.to_dict()))
