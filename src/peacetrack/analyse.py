@@ -16,8 +16,10 @@ from .events import EventCoder
 from .nlp import load_model
 from .places import Gazetteer, event_location
 from .profile import load_profile
+from .quotes import find_quotes
 from .records import Analysis, DateValue, Document, Event
 from .settings import Settings
+from .stances import find_stances, issue_cues
 
 # An act more than this many days before its report is background (SPEC §2 'historical').
 HISTORICAL_DAYS = 45
@@ -34,6 +36,7 @@ class Analyzer:
         self.events = EventCoder()
         self.gazetteer = Gazetteer(profile_places=self.profile.places,
                                    focus_countries=self.profile.countries)
+        self.stance_cues = issue_cues(self.profile, self.nlp.vocab)  # built once per process
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
         texts = (d.text for d in documents)
@@ -49,7 +52,10 @@ class Analyzer:
         date_events(events, doc.text, document.published)
         self.place_events(events, doc)
         recode_offices(events, actors, self.profile)
-        return Analysis(document, events=events)
+        quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
+        stances = find_stances(doc, actors, events, quotes, self.profile, doc_id=document.id,
+                               published=document.published, cues=self.stance_cues)
+        return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc) -> None:
         for event in events:

@@ -1,0 +1,470 @@
+"""Who said what (SPEC §2 quote): direct and indirect quotes with their speaker.
+
+Finding the quoted text is separate from attributing it. Direct quotes come
+from a scan of the quotation marks (any style, unbalanced marks of scraped
+pages, quotes over several paragraphs, quotes inside quotes); indirect ones
+from reporting verbs with a clause ("Aliyev said that ..."), "according to
+X" and "as noted in X". The speaker is the subject of the attributing verb,
+resolved through the actor mentions (titles, surnames, pronouns); a quote
+with no attribution of its own continues the speech just before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from . import dates
+from .actors import COUNTRY_WORDS, DocActors, Mention
+from .lexicons import load_lexicon
+from .records import Actor, DateValue, Quote
+
+# Opening mark -> the marks that may close it. Scraped pages mix curly and
+# straight marks, and some use an opening mark to close.
+CLOSERS = {"“": "”\"“", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’'", "'": "'’", "‹": "›"}
+SINGLE = {"‘", "'", "’"}
+SUBJECTS = ("nsubj", "nsubjpass")
+# Participles that continue the main clause's speech: "..., adding that",
+# "saying:", "stressing that"; their speaker is the main clause's subject.
+CONTINUING = ("advcl", "xcomp", "conj", "pcomp", "acl")
+
+
+@dataclass(frozen=True)
+class SpeechLexicon:
+    reporting: frozenset[str]
+    attitude: frozenset[str]
+    framing: frozenset[str]
+    nouns: frozenset[str]
+    according: tuple[tuple[str, ...], ...]
+    clear: frozenset[str]
+    min_words: int
+    min_indirect_words: int
+
+    @property
+    def indirect(self) -> frozenset[str]:
+        return self.reporting | self.attitude
+
+    @property
+    def direct(self) -> frozenset[str]:
+        return self.reporting | self.attitude | self.framing
+
+
+@cache
+def speech_lexicon() -> SpeechLexicon:
+    data = load_lexicon("speech")
+    return SpeechLexicon(
+        reporting=frozenset(data["reporting"]), attitude=frozenset(data["attitude"]),
+        framing=frozenset(data["framing"]), nouns=frozenset(data["nouns"]),
+        according=tuple(tuple(words) for words in data["according"]),
+        clear=frozenset(data["clear"]), min_words=int(data["min_words"]),
+        min_indirect_words=int(data["min_indirect_words"]))
+
+
+@dataclass
+class Found:
+    """A quote before its record is built: char span, speakers, cue."""
+
+    start: int
+    end: int
+    direct: bool
+    speakers: list[Mention]
+    cue: str | None
+    anchor: int  # a char offset of the attribution (the sentence it is dated by)
+
+
+# -- quotation marks ---------------------------------------------------------
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans inside quotation marks, marks excluded.
+
+    A quote still open at a paragraph's end continues when the next
+    paragraph opens with a mark (the convention for long quotes), else it
+    ends there (an unbalanced mark of a scraped page)."""
+    spans: list[tuple[int, int]] = []
+    opener: str | None = None
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "\n" and opener is not None:
+            if not _continues(text, i):
+                spans.append((start, i))
+                opener = None
+        elif opener is None:
+            if ch in CLOSERS and _opens(text, i):
+                opener, start = ch, i + 1
+        elif ch in CLOSERS[opener] and _closes(text, i, opener):
+            spans.append((start, i))
+            opener = None
+    if opener is not None:
+        spans.append((start, len(text)))
+    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if text[i] in SINGLE:  # an apostrophe is no quote: Russia’s, '90s
+        return not before.isalnum() and after.isalpha()
+    if text[i] == "\"":
+        return not before.isalnum() and not after.isspace()
+    return not after.isspace() or text[i] in "«„"
+
+
+def _closes(text: str, i: int, opener: str) -> bool:
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if opener in SINGLE or text[i] in SINGLE:
+        return not after.isalpha()  # Russia’s is an apostrophe inside the quote
+    if text[i] == opener and opener != "\"":
+        return not after.isalnum()  # “ closing a quote on a scraped page
+    return True
+
+
+def _continues(text: str, newline: int) -> bool:
+    rest = text[newline:].lstrip()
+    return bool(rest) and rest[0] in "“«„\"‘"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def word_count(text: str) -> int:
+    return sum(1 for w in text.split() if any(c.isalnum() for c in w))
+
+
+# -- speakers ------------------------------------------------------------------
+
+class Attributor:
+    """Finds who a verb, noun or 'according to' attributes words to."""
+
+    def __init__(self, doc: Doc, actors: DocActors, lexicon: SpeechLexicon) -> None:
+        self.doc = doc
+        self.actors = actors
+        self.lexicon = lexicon
+
+    def is_speech(self, token: Token, lemmas: frozenset[str]) -> bool:
+        lemma = token.lemma_.lower()
+        if token.pos_ not in ("VERB", "AUX", "ADJ") and lemma not in ("convinced",):
+            return False
+        if lemma == "make":  # "made it clear that ..."
+            return any(c.lower_ in self.lexicon.clear for c in token.children)
+        return lemma in lemmas or (lemma == "convinced" and "convince" in lemmas)
+
+    def subject(self, verb: Token, depth: int = 0) -> list[Mention]:
+        """The speakers of a verb: its subject (with conjuncts), else the
+        subject of the clause it continues, else its agent ('noted by X')."""
+        for child in verb.children:
+            if child.dep_ in SUBJECTS:
+                return self.group(child)
+        if depth < 3 and verb.dep_ in CONTINUING and verb.head is not verb:
+            found = self.subject(verb.head, depth + 1)
+            if found:
+                return found
+        for child in verb.children:
+            if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "in", "from"):
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return self.group(grand)
+        return []
+
+    def group(self, head: Token) -> list[Mention]:
+        """The mentions a noun phrase names: itself and its conjuncts."""
+        out: list[Mention] = []
+        for token in [head, *_conjuncts(head)]:
+            mention = self.mention(token)
+            if mention is not None and mention not in out:
+                out.append(mention)
+        return out
+
+    def mention(self, head: Token) -> Mention | None:
+        """The actor a noun phrase names: the mention on its head, else the
+        first inside it ('Baku’s foreign ministry'), else the country that
+        'the country’s' points back to."""
+        found = self.actors.at(head)
+        if found is not None:
+            return found
+        phrase = [t for t in head.subtree if t.dep_ not in ("relcl", "acl", "appos")
+                  or t is head]
+        inside = self.actors.in_span(min(t.i for t in phrase), max(t.i for t in phrase) + 1)
+        if inside:
+            return inside[0]
+        if any(t.lower_ in COUNTRY_WORDS and t.dep_ == "poss" for t in head.children):
+            return next((m for m in self.actors.before(head.i)
+                         if m.kind in ("country", "metonym")), None)
+        return None
+
+    def according(self, token: Token) -> list[Mention] | None:
+        """'according to X', 'in the words of X', 'citing X': X, else None."""
+        for words in self.lexicon.according:
+            tokens = self.doc[token.i:token.i + len(words)]
+            if len(tokens) == len(words) and [t.lower_ for t in tokens] == list(words):
+                objects = [t for t in tokens[-1].children if t.dep_ in ("pobj", "dobj")]
+                if not objects and tokens.end < len(self.doc):
+                    objects = [self.doc[tokens.end]]
+                return self.group(objects[0]) if objects else []
+        return None
+
+    def owner(self, noun: Token) -> list[Mention]:
+        """'Lavrov’s statements', 'the statement of the ministry'."""
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return self.group(child)
+            if child.dep_ == "prep" and child.lower_ == "of":
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if objects:
+                    return self.group(objects[0])
+        return []
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [t for t in token.conjuncts if t.i > token.i]
+
+
+# -- direct quotes -------------------------------------------------------------
+
+def direct_quotes(doc: Doc, actors: DocActors, who: Attributor) -> list[Found]:
+    """Every quoted passage of two or more words with its attribution."""
+    spans = quote_spans(doc.text)
+    found: list[Found] = []
+    for n, (start, end) in enumerate(spans):
+        if word_count(doc.text[start:end]) < who.lexicon.min_words:
+            continue  # a scare quote: "bombs", "allow"
+        previous_end = spans[n - 1][1] if n else 0
+        next_start = spans[n + 1][0] if n + 1 < len(spans) else len(doc.text)
+        speakers, cue, at = attribute_direct(doc, who, start, end, previous_end, next_start)
+        found.append(Found(start, end, True, speakers, cue, at))
+    return found
+
+
+def attribute_direct(doc: Doc, who: Attributor, start: int, end: int, previous_end: int,
+                     next_start: int) -> tuple[list[Mention], str | None, int]:
+    """The attribution in the quote's own sentences: after the closing mark
+    first ('…,” Lavrov said'), then before the opening one ('Lavrov said:')."""
+    for region in (_after(doc, end, next_start), _before(doc, start, previous_end)):
+        if region is None:
+            continue
+        tokens = sorted(region, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
+        for token in tokens:
+            speakers, cue = _attribution(who, token, who.lexicon.direct)
+            if speakers:
+                return speakers, cue, token.idx
+    return [], None, start
+
+
+def _attribution(who: Attributor, token: Token,
+                 lemmas: frozenset[str]) -> tuple[list[Mention], str | None]:
+    according = who.according(token)
+    if according is not None:
+        return according, token.text.lower() if token.lower_ != "according" else "according to"
+    if who.is_speech(token, lemmas):
+        return who.subject(token), token.text
+    if token.pos_ == "NOUN" and token.lower_ in who.lexicon.nouns:
+        return who.owner(token), token.text
+    return [], None
+
+
+def _after(doc: Doc, end: int, limit: int) -> Span | None:
+    """From the closing mark to the end of that sentence (or the next quote)."""
+    token = _token_at(doc, end + 1)
+    if token is None:
+        return None
+    stop = min(token.sent.end_char, limit, _line_end(doc.text, end))
+    if token.idx == end + 1 and token.sent.start_char >= end + 1 and \
+            doc.text[end:token.idx].strip(" \"”’»") == "":
+        stop = min(token.sent.end_char, limit, _line_end(doc.text, end))
+    return doc.char_span(end + 1, max(stop, end + 1), alignment_mode="contract")
+
+
+def _before(doc: Doc, start: int, limit: int) -> Span | None:
+    """From the opening mark's sentence start (or the last quote) to the mark."""
+    token = _token_at(doc, max(start - 2, 0), backwards=True)
+    if token is None or start == 0:
+        return None
+    begin = max(token.sent.start_char, limit + 1, _line_start(doc.text, start))
+    return doc.char_span(begin, max(start - 1, begin), alignment_mode="contract")
+
+
+def _token_at(doc: Doc, char: int, backwards: bool = False) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand") if char < len(doc.text) else None
+    if span is not None and len(span):
+        return span[0]
+    return doc[-1] if backwards and len(doc) else None
+
+
+def _line_end(text: str, at: int) -> int:
+    found = text.find("\n", at)
+    return len(text) if found < 0 else found
+
+
+def _line_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+# -- indirect quotes -----------------------------------------------------------
+
+def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) -> list[Found]:
+    """'X said (that) CLAUSE', 'CLAUSE, X confirmed', 'according to X, CLAUSE',
+    'as noted in X, CLAUSE': the reported clause with a named speaker."""
+    found: list[Found] = []
+    for token in doc:
+        if any(s <= token.idx < e for s, e in inside):
+            continue  # speech reported inside a quote is the quoted speaker's
+        clause, speakers, cue = _indirect_at(who, token)
+        if clause is None or not speakers:
+            continue
+        start, end = _clause_chars(clause)
+        own = _own_words(doc.text, start, end, inside)
+        if end > start and own >= who.lexicon.min_indirect_words:
+            found.append(Found(start, end, False, speakers, cue, token.idx))
+    return found
+
+
+def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, list[Mention], str | None]:
+    according = who.according(token)
+    if according is not None and token.lower_ != "citing":
+        prep = token.head if token.dep_ != "prep" else token
+        return _host_clause(prep), according, "according to"
+    if not who.is_speech(token, who.lexicon.indirect):
+        return None, [], None
+    clause = _complement(token) or _fronted(token)
+    if clause is None:
+        return None, [], None
+    return clause, [m for m in who.subject(token) if _named(m)], token.text
+
+
+def _complement(verb: Token) -> list[Token] | None:
+    """The verb's clausal complement: 'said [that X]', 'made it clear [that X]'."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and child.i > verb.i:
+            return list(child.subtree)
+        if child.lower_ in ("clear", "plain"):
+            inner = _complement(child)
+            if inner:
+                return inner
+    return None
+
+
+def _fronted(verb: Token) -> list[Token] | None:
+    """'CLAUSE, the Kremlin confirmed' / 'As noted in the Kremlin, CLAUSE': the
+    clause the verb comments on, without the verb's own words."""
+    before = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    if before:
+        return list(before[0].subtree)
+    if verb.dep_ in ("parataxis", "advcl", "ccomp") and verb.head is not verb and \
+            (verb.i > verb.head.i or _has_as(verb)):
+        own = {t.i for t in verb.subtree}
+        return [t for t in verb.head.subtree if t.i not in own]
+    return None
+
+
+def _has_as(verb: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) or \
+        any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.head.children
+            if verb.dep_ == "acomp")
+
+
+def _host_clause(prep: Token) -> list[Token]:
+    """The clause an 'according to' phrase is attached to, without it."""
+    head = prep.head
+    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head is not head:
+        head = head.head
+    own = {t.i for t in prep.subtree}
+    return [t for t in head.subtree if t.i not in own]
+
+
+def _named(mention: Mention) -> bool:
+    return mention.actor.id is not None or mention.actor.code is not None
+
+
+def _clause_chars(tokens: list[Token]) -> tuple[int, int]:
+    """The clause's char span without its complementiser and outer punctuation."""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ in ("that", "whether") or
+                      tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and \
+            tokens[-1].text not in ("”", "\"", "’", "»"):
+        tokens = tokens[:-1]
+    if not tokens:
+        return 0, 0
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _own_words(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> int:
+    """Words of the clause outside any direct quote."""
+    keep = [ch if not any(s <= i < e for s, e in quoted) else " "
+            for i, ch in enumerate(text[start:end], start)]
+    return word_count("".join(keep))
+
+
+# -- continuing speech ----------------------------------------------------------
+
+def carry_speakers(text: str, found: list[Found]) -> None:
+    """A quote with no attribution of its own continues the speech just
+    before it: the next sentence or paragraph of the same speaker ('“…,”
+    said Lavrov. “The main thing …”'), or a quote introduced by a colon."""
+    ordered = sorted(found, key=lambda f: f.start)
+    for n, item in enumerate(ordered):
+        if item.speakers or n == 0:
+            continue
+        previous = ordered[n - 1]
+        gap = text[previous.end:item.start]
+        if previous.speakers and _adjacent(gap):
+            item.speakers, item.cue = previous.speakers, previous.cue
+
+
+def _adjacent(gap: str) -> bool:
+    """At most one short attribution sentence or a paragraph break between."""
+    return gap.count("\n") <= 2 and word_count(gap) <= 12
+
+
+# -- records ---------------------------------------------------------------------
+
+def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValue) -> list[Quote]:
+    """Direct quotes first (they are what a reader sees), then indirect ones."""
+    who = Attributor(doc, actors, speech_lexicon())
+    direct = direct_quotes(doc, actors, who)
+    indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
+    carry_speakers(doc.text, direct + indirect)
+    quotes: list[Quote] = []
+    for item in sorted(direct, key=lambda f: f.start) + sorted(indirect, key=lambda f: f.start):
+        if not item.speakers and word_count(doc.text[item.start:item.end]) < 6:
+            continue  # an unattributed short phrase is the author's irony, not a quote
+        quotes += _records(doc, item, doc_id, published)
+    return quotes
+
+
+def _records(doc: Doc, item: Found, doc_id: str, published: DateValue) -> list[Quote]:
+    """One record per speaker: a joint statement keeps all its signatories."""
+    date = quote_date(doc, item.anchor, published)
+    out = []
+    for mention in item.speakers or [None]:
+        speaker = _speaker(mention)
+        key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
+        out.append(Quote(
+            id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
+            span=(item.start, item.end), text=doc.text[item.start:item.end],
+            speaker=speaker, cue=item.cue, direct=item.direct, date=date))
+    return out
+
+
+def _speaker(mention: Mention | None) -> Actor | None:
+    return mention.actor if mention is not None else None
+
+
+def quote_date(doc: Doc, at: int, published: DateValue) -> DateValue:
+    """The date words of the attribution's sentence, else the report's date."""
+    token = _token_at(doc, min(at, len(doc.text) - 1))
+    if token is not None:
+        sent = token.sent
+        found = dates.find_dates(doc.text, anchor=published, start=sent.start_char,
+                                 end=sent.end_char)
+        if found:
+            return min(found, key=lambda d: abs((d.span or (0, 0))[0] - at))
+    return DateValue(value=published.value, precision=published.precision)
