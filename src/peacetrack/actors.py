@@ -19,6 +19,10 @@ from .lexicons import load_lexicon
 from .profile import Entity, Profile
 from .records import Actor, DateValue
 
+PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
+# "both sides", "the two countries", "the parties": the process's two parties
+PARTY_NOUNS = {"side", "party", "country", "nation", "neighbour", "neighbor", "republic",
+               "capital", "government", "leader", "state"}
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 THING_PRONOUNS = {"it", "its"}
 COUNTRY_WORDS = {"country", "nation", "state", "republic"}
@@ -43,6 +47,11 @@ class Mention:
     actor: Actor
     entity: Entity | None = None
     gender: str | None = None
+    others: list[Actor] = field(default_factory=list)  # a plural mention: "both sides"
+
+    @property
+    def actors(self) -> list[Actor]:
+        return [self.actor, *self.others]
 
     @property
     def is_person(self) -> bool:
@@ -352,8 +361,46 @@ class ActorFinder:
                                     span=(token.idx, token.idx + len(token)))
                     extra.append(Mention(token.i, token.i + 1, "pronoun", actor,
                                          target.entity, target.gender))
+            elif word in PLURAL_PRONOUNS:
+                target = _plural_antecedent(token, mentions + extra)
+                if target is not None:
+                    extra.append(_pointing(token, target))
+            elif token.lemma_.lower() in PARTY_NOUNS and token.tag_ in ("NNS", "NNPS"):
+                parties = self._parties(token, mentions, date)
+                if parties is not None:
+                    extra.append(parties)
         resolved = sorted(mentions + extra, key=lambda m: m.start)
         return _link_surnames(resolved)
+
+    def _parties(self, token: Token, mentions: list[Mention],
+                 date: DateValue | None) -> Mention | None:
+        """'both sides', 'the two countries', 'the parties', 'the two leaders':
+        the two parties of the process (the profile's, else the two countries
+        the report names most); leaders are their heads on the date."""
+        words = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet", "amod")}
+        if not words & {"both", "two", "the"} or (words == {"the"} and token.lemma_ != "party"):
+            return None
+        countries = self._two_parties(mentions)
+        if len(countries) != 2:
+            return None
+        if token.lemma_.lower() == "leader":
+            lo, hi = date_range(date)
+            heads = [self.profile.holders(c.code, set(), head=True, lo=lo, hi=hi) for c in countries]
+            if all(len(h) == 1 for h in heads):
+                countries = [h[0] for h in heads]
+        span = (token.idx, token.idx + len(token))
+        found = [actor_for(c, token.text, date, span) for c in countries]
+        return Mention(token.i, token.i + 1, "group", found[0], countries[0], others=found[1:])
+
+    def _two_parties(self, mentions: list[Mention]) -> list[Entity]:
+        counts: dict[str, int] = {}
+        for mention in mentions:
+            code = mention.actor.code
+            if code and self.profile.country_by_code(code) is not None:
+                counts[code] = counts.get(code, 0) + 1
+        focus = [c for c in self.profile.countries if c in counts]
+        codes = focus if len(focus) == 2 else sorted(counts, key=lambda c: -counts[c])[:2]
+        return [e for e in (self.profile.country_by_code(c) for c in codes) if e is not None]
 
 
 class _Maker:
@@ -424,6 +471,28 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
             same = [m for m in group if m.start >= sentence_start]
             return (same or group)[-1]
     return None
+
+
+def _plural_antecedent(token: Token, mentions: list[Mention]) -> list[Mention] | None:
+    """'they'/'their': the conjoined or plural subject before it (this or the
+    previous sentence)."""
+    window = [m for m in mentions if _previous_sentence_start(token) <= m.start and m.end <= token.i]
+    for mention in reversed(window):
+        if mention.others:
+            return [mention]
+        head = token.doc[mention.end - 1]
+        if head.dep_ in ("nsubj", "nsubjpass") and head.conjuncts:
+            group = [m for m in window if any(m.start <= c.i < m.end for c in head.conjuncts)]
+            if group:
+                return [mention, *group]
+    return None
+
+
+def _pointing(token: Token, targets: list[Mention]) -> Mention:
+    span = (token.idx, token.idx + len(token))
+    actors = [replace(a, text=token.text, span=span) for t in targets for a in t.actors]
+    return Mention(token.i, token.i + 1, "pronoun", actors[0], targets[0].entity,
+                   others=actors[1:])
 
 
 def _previous_sentence_start(token: Token) -> int:

@@ -238,10 +238,18 @@ class EventCoder:
             if not convened[0]:
                 return None  # "Michel, who mediated the discussions": a mediator, not an act
             actor_heads, recipient_heads = convened
+        hosting = not trigger.passive_actor and not _is_passive(head)
+        if hosting:  # "Putin hosted Aliyev": the guest acts, the host receives (PLOVER CONSULT)
+            actor_heads, recipient_heads = recipient_heads, actor_heads
         actor_list = _dedupe(self._actors(actor_heads, actors))
         recipients = [a for a in _dedupe(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
+        hosted_talks = hosting and len({a.code or a.id for a in actor_list}) >= 2
+        if hosted_talks:  # a host of two parties' talks is their mediator
+            recipients, hosts = [], recipients
         mediators = self._mediators(sent, found, actors)
+        if hosted_talks:
+            mediators = hosts + mediators
         if convened is not None:
             mediators = self._actors(_subjects(head), actors) + mediators
         mediators = _dedupe(mediators)
@@ -275,8 +283,7 @@ class EventCoder:
         recipients: list[Token] = []
         for where in trigger.recipient:
             recipients += _positions(head, where)
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
-        if passive:
+        if _is_passive(head):
             actor_heads = [c for agent in head.children if agent.dep_ == "agent"
                            for c in agent.children if c.dep_ == "pobj"]
             recipients += [c for c in head.children if c.dep_ == "nsubjpass"] \
@@ -327,7 +334,7 @@ class EventCoder:
             for token in _conjuncts(head):
                 mention = _mention_for(token, actors)
                 if mention is not None:
-                    out.append(mention.actor)
+                    out += mention.actors
         return out
 
     def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
@@ -476,6 +483,10 @@ def _negating_embedder(token: Token, lexicon: Lexicon) -> Token | None:
 def _mentions_future(token: Token) -> bool:
     words = {t.lower_ for t in token.subtree}
     return bool(words & {"next", "soon", "tomorrow", "later", "upcoming", "coming"})
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
 def _subjects(verb: Token) -> list[Token]:
