@@ -48,6 +48,10 @@ class Trigger:
     passive_actor: bool = True
 
 
+READINESS = Trigger(type="AGREE", lemmas=("ready",), pos="ADJ", recipient=(), embeds=True,
+                    confidence=0.7)
+
+
 @dataclass
 class Found:
     """A trigger found in a sentence, before its record is built."""
@@ -67,6 +71,8 @@ class Lexicon:
     light_verbs: frozenset[str] = frozenset()
     occurrence_verbs: frozenset[str] = frozenset()
     container_nouns: frozenset[str] = frozenset()
+    willingness: frozenset[str] = frozenset()
+    nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
 
@@ -77,6 +83,8 @@ def load_event_lexicon() -> Lexicon:
         light_verbs=frozenset(frames["light_verbs"]),
         occurrence_verbs=frozenset(frames["occurrence_verbs"]),
         container_nouns=frozenset(frames["container_nouns"]),
+        willingness=frozenset(frames.get("willingness_adjectives", [])),
+        nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
     )
     for type_name, entries in data.items():
@@ -146,6 +154,11 @@ class EventCoder:
         pos = _pos(token)
         if token.ent_type_ in NOT_EVENT_ENTITIES:
             return None  # "On March 1": a month, not a march
+        if token.pos_ == "ADJ" and token.lemma_.lower() in self.lexicon.willingness and \
+                any(c.dep_ == "xcomp" for c in token.children):
+            return Found(READINESS, token, [token])
+        if self._nominal_gerund(token):
+            return None
         if pos is None or (token.dep_ == "amod" and token.tag_ == "VBN"):
             return None  # "detained persons", "Moscow-brokered ceasefire": modifiers
         best: Found | None = None
@@ -164,6 +177,11 @@ class EventCoder:
         if best.governor is None and (best.trigger.confidence < 0.5 or not _has_time(token)):
             return None  # "the agreements of November 9" name documents, not acts
         return best
+
+    def _nominal_gerund(self, token: Token) -> bool:
+        head = token.head
+        return token.tag_ == "VBG" and token.dep_ == "pcomp" and \
+            head.lower_ in self.lexicon.nominal_gerund_preps and head.head.pos_ in ("NOUN", "PROPN")
 
     def _governor(self, noun: Token) -> Token | None:
         """The verb that reports a noun event as happening, if any."""

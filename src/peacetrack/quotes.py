@@ -11,6 +11,7 @@ with no attribution of its own continues the speech just before it.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,7 @@ from .records import Actor, DateValue, Quote
 CLOSERS = {"“": "”\"“", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’'", "'": "'’", "‹": "›"}
 SINGLE = {"‘", "'", "’"}
 SUBJECTS = ("nsubj", "nsubjpass")
+MODIFIERS = ("poss", "compound", "amod", "nmod")
 # Participles that continue the main clause's speech: "..., adding that",
 # "saying:", "stressing that"; their speaker is the main clause's subject.
 CONTINUING = ("advcl", "xcomp", "conj", "pcomp", "acl")
@@ -129,8 +131,8 @@ def _continues(text: str, newline: int) -> bool:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1  # the comma before a closing mark belongs to the sentence
     return start, end
 
 
@@ -152,6 +154,8 @@ class Attributor:
         lemma = token.lemma_.lower()
         if token.pos_ not in ("VERB", "AUX", "ADJ") and lemma not in ("convinced",):
             return False
+        if _negated(token):
+            return False  # "no official has ever explained ..." reports no words
         if lemma == "make":  # "made it clear that ..."
             return any(c.lower_ in self.lexicon.clear for c in token.children)
         return lemma in lemmas or (lemma == "convinced" and "convince" in lemmas)
@@ -159,9 +163,14 @@ class Attributor:
     def subject(self, verb: Token, depth: int = 0) -> list[Mention]:
         """The speakers of a verb: its subject (with conjuncts), else the
         subject of the clause it continues, else its agent ('noted by X')."""
-        for child in verb.children:
-            if child.dep_ in SUBJECTS:
-                return self.group(child)
+        subjects = sorted((c for c in verb.children if c.dep_ in SUBJECTS),
+                          key=lambda c: abs(c.i - verb.i))
+        for child in subjects:
+            found = self.group(child)
+            if found:
+                return found
+        if subjects:
+            return []
         if depth < 3 and verb.dep_ in CONTINUING and verb.head is not verb:
             found = self.subject(verb.head, depth + 1)
             if found:
@@ -183,17 +192,18 @@ class Attributor:
         return out
 
     def mention(self, head: Token) -> Mention | None:
-        """The actor a noun phrase names: the mention on its head, else the
-        first inside it ('Baku’s foreign ministry'), else the country that
-        'the country’s' points back to."""
+        """The actor a noun phrase names: the mention on its head, else one on
+        its modifiers ('Baku’s foreign ministry', 'the Azerbaijani foreign
+        ministry'), else the country that 'the country’s' points back to."""
         found = self.actors.at(head)
         if found is not None:
             return found
-        phrase = [t for t in head.subtree if t.dep_ not in ("relcl", "acl", "appos")
-                  or t is head]
-        inside = self.actors.in_span(min(t.i for t in phrase), max(t.i for t in phrase) + 1)
-        if inside:
-            return inside[0]
+        for child in head.children:
+            if child.dep_ in MODIFIERS and child.i < head.i:
+                inner = self.actors.at(child) or next(
+                    (self.actors.at(t) for t in child.subtree if self.actors.at(t)), None)
+                if inner is not None:
+                    return inner
         if any(t.lower_ in COUNTRY_WORDS and t.dep_ == "poss" for t in head.children):
             return next((m for m in self.actors.before(head.i)
                          if m.kind in ("country", "metonym")), None)
@@ -222,19 +232,29 @@ class Attributor:
         return []
 
 
+def _negated(verb: Token) -> bool:
+    """'did not say', 'never said', 'not a single official has explained'."""
+    for child in verb.children:
+        if child.dep_ == "neg" or child.lower_ == "never":
+            return True
+        if child.dep_ in SUBJECTS and any(t.lower_ in ("no", "not", "nobody", "none")
+                                          for t in child.subtree if t.i < child.i):
+            return True
+    return False
+
+
 def _conjuncts(token: Token) -> list[Token]:
     return [t for t in token.conjuncts if t.i > token.i]
 
 
 # -- direct quotes -------------------------------------------------------------
 
-def direct_quotes(doc: Doc, actors: DocActors, who: Attributor) -> list[Found]:
+def direct_quotes(doc: Doc, who: Attributor) -> list[Found]:
     """Every quoted passage of two or more words with its attribution."""
-    spans = quote_spans(doc.text)
+    spans = [(s, e) for s, e in quote_spans(doc.text)
+             if word_count(doc.text[s:e]) >= who.lexicon.min_words]  # not scare quotes
     found: list[Found] = []
     for n, (start, end) in enumerate(spans):
-        if word_count(doc.text[start:end]) < who.lexicon.min_words:
-            continue  # a scare quote: "bombs", "allow"
         previous_end = spans[n - 1][1] if n else 0
         next_start = spans[n + 1][0] if n + 1 < len(spans) else len(doc.text)
         speakers, cue, at = attribute_direct(doc, who, start, end, previous_end, next_start)
@@ -244,57 +264,95 @@ def direct_quotes(doc: Doc, actors: DocActors, who: Attributor) -> list[Found]:
 
 def attribute_direct(doc: Doc, who: Attributor, start: int, end: int, previous_end: int,
                      next_start: int) -> tuple[list[Mention], str | None, int]:
-    """The attribution in the quote's own sentences: after the closing mark
-    first ('…,” Lavrov said'), then before the opening one ('Lavrov said:')."""
-    for region in (_after(doc, end, next_start), _before(doc, start, previous_end)):
-        if region is None:
-            continue
-        tokens = sorted(region, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)))
-        for token in tokens:
-            speakers, cue = _attribution(who, token, who.lexicon.direct)
-            if speakers:
-                return speakers, cue, token.idx
+    """The attribution in the quote's own sentences, nearest the marks first:
+    '…,” Lavrov said', 'Lavrov said: “…”', 'According to X, “…”'."""
+    after = _after(doc, end, next_start)
+    before = _before(doc, start, previous_end)
+    quote = doc.char_span(start, end, alignment_mode="expand")
+    candidates = [(t.i - after.start, t) for t in after or []] + \
+                 [(before.end - t.i, t) for t in before or []]
+    for _, token in sorted(candidates, key=lambda c: c[0]):
+        speakers, cue = _attribution(who, token, quote)
+        if speakers:
+            return speakers, cue, token.idx
     return [], None, start
 
 
 def _attribution(who: Attributor, token: Token,
-                 lemmas: frozenset[str]) -> tuple[list[Mention], str | None]:
+                 quote: Span | None) -> tuple[list[Mention], str | None]:
     according = who.according(token)
     if according is not None:
-        return according, token.text.lower() if token.lower_ != "according" else "according to"
-    if who.is_speech(token, lemmas):
+        return according, "according to" if token.lower_ == "according" else token.lower_
+    lexicon = who.lexicon
+    if who.is_speech(token, lexicon.reporting | lexicon.attitude):
         return who.subject(token), token.text
-    if token.pos_ == "NOUN" and token.lower_ in who.lexicon.nouns:
+    # a framing verb or a noun attributes only the quote it governs
+    if quote is None:
+        return [], None
+    if _governs(token, quote) and who.is_speech(token, lexicon.framing):
+        return who.subject(token), token.text
+    if token.pos_ == "NOUN" and token.lower_ in lexicon.nouns and _same_clause(token, quote):
         return who.owner(token), token.text
     return [], None
 
 
+def _governs(token: Token, quote: Span) -> bool:
+    """Whether the quote hangs on the token ('called it “…”') or the token on
+    the quote (a parenthetical '“…,” he continued')."""
+    inside = {t.i for t in quote}
+    return any(t.i in inside for t in token.subtree) or token.head.i in inside
+
+
+def _same_clause(token: Token, quote: Span) -> bool:
+    """'If we believe Lavrov’s statements, Russia is ready … “…”': the noun's
+    clause modifies the clause the quote is in."""
+    clause = token
+    while clause.dep_ not in ("ROOT", "ccomp", "advcl") and clause.head is not clause:
+        clause = clause.head
+    root = clause.head if clause.dep_ == "advcl" else clause
+    inside = {t.i for t in quote}
+    return any(t.i in inside for t in root.subtree)
+
+
 def _after(doc: Doc, end: int, limit: int) -> Span | None:
-    """From the closing mark to the end of that sentence (or the next quote)."""
-    token = _token_at(doc, end + 1)
-    if token is None:
+    """From the closing mark to the end of its sentence (or the next quote).
+    A quote closed on a comma runs on into its attribution even where the
+    parser starts a new sentence ('“…,” he added.')."""
+    mark = _token_from(doc, end)
+    while mark is not None and mark.text in (",", "…") and mark.i + 1 < len(doc):
+        mark = doc[mark.i + 1]
+    if mark is None or mark.i + 1 >= len(doc):
         return None
-    stop = min(token.sent.end_char, limit, _line_end(doc.text, end))
-    if token.idx == end + 1 and token.sent.start_char >= end + 1 and \
-            doc.text[end:token.idx].strip(" \"”’»") == "":
-        stop = min(token.sent.end_char, limit, _line_end(doc.text, end))
-    return doc.char_span(end + 1, max(stop, end + 1), alignment_mode="contract")
+    first = doc[mark.i + 1]
+    open_end = doc.text[:end].rstrip()[-1:] in (",", ";", ":", "—", "-") or first.is_lower
+    sent_end = (first if open_end else mark).sent.end_char
+    stop = min(sent_end, limit, _line_end(doc.text, end))
+    return doc.char_span(first.idx, max(stop, first.idx), alignment_mode="contract")
 
 
 def _before(doc: Doc, start: int, limit: int) -> Span | None:
     """From the opening mark's sentence start (or the last quote) to the mark."""
-    token = _token_at(doc, max(start - 2, 0), backwards=True)
-    if token is None or start == 0:
+    token = _token_before(doc, start - 1)
+    if token is None:
         return None
     begin = max(token.sent.start_char, limit + 1, _line_start(doc.text, start))
     return doc.char_span(begin, max(start - 1, begin), alignment_mode="contract")
 
 
-def _token_at(doc: Doc, char: int, backwards: bool = False) -> Token | None:
-    span = doc.char_span(char, char + 1, alignment_mode="expand") if char < len(doc.text) else None
-    if span is not None and len(span):
-        return span[0]
-    return doc[-1] if backwards and len(doc) else None
+def _token_from(doc: Doc, char: int) -> Token | None:
+    """The first token starting at or after a char offset."""
+    at = bisect.bisect_left(_starts(doc), char)
+    return doc[at] if at < len(doc) else None
+
+
+def _token_before(doc: Doc, char: int) -> Token | None:
+    """The last token starting before a char offset."""
+    at = bisect.bisect_left(_starts(doc), char) - 1
+    return doc[at] if at >= 0 else None
+
+
+def _starts(doc: Doc) -> list[int]:
+    return [t.idx for t in doc]
 
 
 def _line_end(text: str, at: int) -> int:
@@ -339,14 +397,21 @@ def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, lis
 
 
 def _complement(verb: Token) -> list[Token] | None:
-    """The verb's clausal complement: 'said [that X]', 'made it clear [that X]'."""
+    """The verb's clausal complement: 'said [that X]', 'made it clear [that X]',
+    or a 'that'-clause the parser hung on a noun ('told reporters after the
+    talks that X')."""
     for child in verb.children:
-        if child.dep_ == "ccomp" and child.i > verb.i:
+        if child.dep_ == "ccomp" and child.i > verb.i and child.pos_ in ("VERB", "AUX"):
             return list(child.subtree)
         if child.lower_ in ("clear", "plain"):
             inner = _complement(child)
             if inner:
                 return inner
+    for token in verb.subtree:
+        if token.dep_ == "mark" and token.lower_ == "that" and token.i > verb.i and \
+                token.head.dep_ in ("relcl", "acl") and \
+                any(c.dep_ in SUBJECTS for c in token.head.children):
+            return list(token.head.subtree)
     return None
 
 
@@ -356,10 +421,16 @@ def _fronted(verb: Token) -> list[Token] | None:
     before = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
     if before:
         return list(before[0].subtree)
-    if verb.dep_ in ("parataxis", "advcl", "ccomp") and verb.head is not verb and \
-            (verb.i > verb.head.i or _has_as(verb)):
-        own = {t.i for t in verb.subtree}
-        return [t for t in verb.head.subtree if t.i not in own]
+    own = {t.i for t in verb.subtree}
+    if _has_as(verb):
+        host = verb.head
+        while host.pos_ not in ("VERB", "AUX") and host.head is not host:
+            host = host.head
+        return [t for t in host.subtree if t.i not in own]
+    trailing = verb.i > verb.head.i and verb.nbor(-1).text == "," if verb.i else False
+    if verb.dep_ == "parataxis" or (verb.dep_ == "conj" and trailing and
+                                    any(c.dep_ in SUBJECTS for c in verb.children)):
+        return [t for t in verb.head.subtree if t.i not in own and t.i < verb.i]
     return None
 
 
@@ -429,7 +500,7 @@ def _adjacent(gap: str) -> bool:
 def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValue) -> list[Quote]:
     """Direct quotes first (they are what a reader sees), then indirect ones."""
     who = Attributor(doc, actors, speech_lexicon())
-    direct = direct_quotes(doc, actors, who)
+    direct = direct_quotes(doc, who)
     indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
     carry_speakers(doc.text, direct + indirect)
     quotes: list[Quote] = []
@@ -460,7 +531,7 @@ def _speaker(mention: Mention | None) -> Actor | None:
 
 def quote_date(doc: Doc, at: int, published: DateValue) -> DateValue:
     """The date words of the attribution's sentence, else the report's date."""
-    token = _token_at(doc, min(at, len(doc.text) - 1))
+    token = _token_before(doc, at + 1)
     if token is not None:
         sent = token.sent
         found = dates.find_dates(doc.text, anchor=published, start=sent.start_char,

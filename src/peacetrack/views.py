@@ -141,7 +141,7 @@ def _event_view(record: dict[str, Any], doc: tuple[Any, ...], profile: Profile |
 def _actor_key(actor: dict[str, Any]) -> dict[str, Any]:
     label = actor.get("name") or actor.get("text") or "?"
     return {"id": actor.get("id") or label, "label": label, "code": actor.get("code"),
-            "sector": actor.get("sector")}
+            "sector": actor.get("sector"), "resolved": bool(actor.get("id"))}
 
 
 def _tracks_of(record: dict[str, Any], place: str | None, profile: Profile | None) -> list[dict[str, str]]:
@@ -223,7 +223,9 @@ def network(events_: list[dict[str, Any]], *, size: int = NETWORK_SIZE) -> dict[
 
 
 def _pairs(event: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any], bool]]:
-    actors, recipients, mediators = event["actors"], event["recipients"], event["mediators"]
+    # Unresolved mentions ("the leaders") would be nodes no one can place.
+    actors, recipients, mediators = ([a for a in event[role] if a["resolved"]]
+                                     for role in ("actors", "recipients", "mediators"))
     pairs = [(a, r, True) for a in actors for r in recipients if a["id"] != r["id"]]
     if not recipients:
         pairs += [(a, b, False) for i, a in enumerate(actors) for b in actors[i + 1:]
@@ -233,31 +235,34 @@ def _pairs(event: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any], 
 
 
 def spring_layout(nodes: list[str], edges: list[tuple[str, str, int]],
-                  *, iterations: int = 300) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold positions in [-1, 1]², deterministic (starts on a circle)."""
+                  *, iterations: int = 400) -> dict[str, tuple[float, float]]:
+    """Fruchterman–Reingold positions in [-1, 1]², deterministic (starts on a circle).
+
+    A pull towards the centre keeps unconnected groups near the rest."""
     n = len(nodes)
     if n == 0:
         return {}
     index = {node: i for i, node in enumerate(nodes)}
-    pos = [[math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)] for i in range(n)]
-    k = 1.6 / math.sqrt(n)
-    temperature = 0.2
+    pos = [[math.cos(2 * math.pi * i / n) * (0.3 + i / n), math.sin(2 * math.pi * i / n) * (0.3 + i / n)]
+           for i in range(n)]
+    k = 1.0 / math.sqrt(n)
+    temperature = 0.3
     for _ in range(iterations):
-        disp = [[0.0, 0.0] for _ in range(n)]
+        disp = [[-0.15 * x, -0.15 * y] for x, y in pos]  # gravity
         for i in range(n):
             for j in range(i + 1, n):
                 _push(pos, disp, i, j, k * k, repel=True)
         for a, b, weight in edges:
             i, j = index[a], index[b]
             if i != j:
-                _push(pos, disp, i, j, 1 / k * math.log1p(weight), repel=False)
+                _push(pos, disp, i, j, (1 + math.log(weight)) / k, repel=False)
         for i in range(n):
             dx, dy = disp[i]
             length = math.hypot(dx, dy) or 1.0
             step = min(length, temperature)
-            pos[i][0] += dx / length * step - 0.01 * pos[i][0]  # a weak pull to the centre
-            pos[i][1] += dy / length * step - 0.01 * pos[i][1]
-        temperature = max(temperature * 0.985, 0.002)
+            pos[i][0] += dx / length * step
+            pos[i][1] += dy / length * step
+        temperature = max(temperature * 0.99, 0.002)
     return _normalised(nodes, pos)
 
 
@@ -274,8 +279,14 @@ def _push(pos: list[list[float]], disp: list[list[float]], i: int, j: int, stren
 
 
 def _normalised(nodes: list[str], pos: list[list[float]]) -> dict[str, tuple[float, float]]:
-    span = max((max(abs(x), abs(y)) for x, y in pos), default=1.0) or 1.0
-    return {node: (round(x / span, 4), round(y / span, 4)) for node, (x, y) in zip(nodes, pos, strict=True)}
+    """Each axis stretched to [-1, 1] (the chart is wider than tall, labels are wide)."""
+    out = {}
+    lo_x, hi_x = min(p[0] for p in pos), max(p[0] for p in pos)
+    lo_y, hi_y = min(p[1] for p in pos), max(p[1] for p in pos)
+    for node, (x, y) in zip(nodes, pos, strict=True):
+        out[node] = (round(2 * (x - lo_x) / ((hi_x - lo_x) or 1) - 1, 4),
+                     round(2 * (y - lo_y) / ((hi_y - lo_y) or 1) - 1, 4))
+    return out
 
 
 def places(events_: list[dict[str, Any]]) -> list[dict[str, Any]]:

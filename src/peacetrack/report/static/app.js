@@ -1,0 +1,531 @@
+/* peacetrack views: draws the report and the dashboard from the same data.
+ *
+ * Report text is data: nothing from a report is ever parsed as HTML. The DOM
+ * is built with textContent; text given to Plotly (which reads a few tags in
+ * hover labels) is escaped first. Offsets are Python string indices, i.e.
+ * code points, so texts are sliced with Array.from, not by UTF-16 units.
+ */
+(function () {
+  "use strict";
+  const CONFIG = JSON.parse(document.getElementById("pt-config").textContent);
+  const LIVE = CONFIG.mode === "live";
+  const EMBEDDED = LIVE ? null : JSON.parse(document.getElementById("pt-data").textContent);
+  const PLOT = { displaylogo: false, responsive: true, topojsonURL: CONFIG.topojson || "./",
+                 modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  const POSITION_COLOURS = { support: "#2e8b57", conditional: "#e0a800", neutral: "#9aa3b2",
+                             oppose: "#c0392b" };
+  let VIEW = null;      // the data drawn now
+  let BY_ID = {};       // event, quote and stance records by id (for the evidence panel)
+
+  // -- safe text ------------------------------------------------------------
+  // Controls and bidi overrides could hide or reorder text: shown as U+FFFD,
+  // one for one, so that offsets still line up.
+  const ODD = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069\u200E\u200F]/g;
+  const clean = (s) => (s == null ? "" : String(s)).replace(ODD, "\uFFFD");
+  const esc = (s) => clean(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+  function wrap(s, width = 90) {  // for Plotly hover labels: escaped, broken into lines
+    const words = clean(s).split(/\s+/);
+    const lines = [];
+    let line = "";
+    for (const w of words) {
+      if ((line + " " + w).length > width && line) { lines.push(line); line = w; }
+      else line = line ? line + " " + w : w;
+    }
+    if (line) lines.push(line);
+    return lines.map(esc).join("<br>");
+  }
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "style") node.setAttribute("style", v);
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children.flat()) {
+      if (c == null || c === false) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(clean(c)));
+    }
+    return node;
+  }
+  const $ = (sel) => document.querySelector(sel);
+  const plural = (n, one, many) => `${n.toLocaleString("en")} ${n === 1 ? one : (many || one + "s")}`;
+
+  // -- data sources: embedded (the report) or the server (the dashboard) ---------
+  async function getJSON(url) {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(url, { cache: "no-store" });
+      const body = await response.json();
+      if (response.status !== 503) return body;
+      // The store is busy (an ingest is writing): say so calmly and try again.
+      notice(body.message || "The store is being updated; retrying…");
+      await new Promise((r) => setTimeout(r, Math.min(4000, 500 * (attempt + 1))));
+    }
+  }
+  const source = {
+    view: (query) => (LIVE ? getJSON("api/view?" + query) : Promise.resolve(EMBEDDED.view)),
+    doc: (id) => (LIVE ? getJSON("api/doc/" + encodeURIComponent(id))
+                       : Promise.resolve(EMBEDDED.docs[id] || null)),
+    options: () => getJSON("api/options"),
+    search: (q) => getJSON("api/search?q=" + encodeURIComponent(q)),
+    docs: () => (LIVE ? getJSON("api/documents") : Promise.resolve(EMBEDDED.index)),
+  };
+
+  function notice(text) {
+    const box = $("#notice");
+    box.replaceChildren(el("button", { class: "close", type: "button", onclick: () => { box.hidden = true; } }, "×"), text);
+    box.hidden = !text;
+  }
+
+  // -- dates --------------------------------------------------------------------
+  // A coarse date is drawn in the middle of its period.
+  function plotDate(value) {
+    if (!value) return null;
+    if (/^\d{4}$/.test(value)) return value + "-07-01";
+    if (/^\d{4}-\d{2}$/.test(value)) return value + "-15";
+    return value.slice(0, 10);
+  }
+  function dateLabel(e) {
+    if (!e.date) return "undated";
+    if (e.date_basis === "report") return `${e.date} (report's date; the event is undated)`;
+    return e.date_precision === "day" ? e.date : `${e.date} (to the ${e.date_precision})`;
+  }
+  const exact = (e) => e.date_basis === "event" && e.date_precision === "day";
+  const names = (list) => list.map((a) => a.label).join(", ");
+  function who(e) {
+    let s = names(e.actors) || "?";
+    if (e.recipients.length) s += " → " + names(e.recipients);
+    if (e.mediators.length) s += " (mediator: " + names(e.mediators) + ")";
+    return s;
+  }
+  function eventHover(e, extra) {
+    return [`<b>${esc(e.type)}</b> · ${esc(VIEW.quads[e.quad].label)} · ${esc(e.status)}`,
+      esc(who(e)), wrap(e.sentence), `<i>${esc(dateLabel(e))}${e.place ? " · " + esc(e.place) : ""}</i>`,
+      `<i>source: ${esc(e.source)}${e.title ? " — " + wrap(e.title, 70) : ""}</i>`,
+      extra ? esc(extra) : null].filter(Boolean).join("<br>");
+  }
+  const docLink = (doc, id) => `#doc/${encodeURIComponent(doc)}/${encodeURIComponent(id || "")}`;
+
+  // -- charts ------------------------------------------------------------------------
+  function draw(id, traces, layout, marks) {
+    const node = document.getElementById(id);
+    node.dataset.marks = String(marks);
+    if (!marks) {
+      window.Plotly.purge(node);
+      node.replaceChildren(el("p", { class: "empty" }, layout.empty || "Nothing to show for these filters."));
+      return;
+    }
+    node.replaceChildren();
+    const base = { margin: { l: 10, r: 10, t: 10, b: 30 }, hovermode: "closest", font: { size: 12 },
+                   hoverlabel: { align: "left" }, paper_bgcolor: "#fff", plot_bgcolor: "#fff" };
+    window.Plotly.newPlot(node, traces, Object.assign(base, layout), PLOT).then(() => {
+      node.on("plotly_click", (ev) => {
+        const p = ev.points && ev.points[0];
+        if (p && p.customdata) showEvidence(p.customdata[0], p.customdata[1]);
+      });
+    });
+  }
+
+  function timeline() {
+    const types = VIEW.types.slice().sort((a, b) => quadOrder(VIEW.quad_of[a]) - quadOrder(VIEW.quad_of[b]));
+    const row = Object.fromEntries(types.map((t, i) => [t, types.length - 1 - i]));
+    const dated = VIEW.events.filter((e) => e.date);
+    const seen = {};
+    const traces = Object.entries(VIEW.quads).map(([quad, q]) => {
+      const es = dated.filter((e) => e.quad === quad);
+      return { type: "scatter", mode: "markers", name: `${q.label} (${q.help})`, x: es.map((e) => plotDate(e.date)),
+        y: es.map((e) => { const k = e.type + e.date; seen[k] = (seen[k] || 0) + 1;
+          return row[e.type] + jitter(seen[k]); }),
+        marker: { color: q.colour, size: 9, symbol: es.map((e) => (exact(e) ? "circle" : "circle-open")),
+                  line: { width: 1.5, color: q.colour } },
+        text: es.map((e) => eventHover(e)), hovertemplate: "%{text}<extra></extra>",
+        customdata: es.map((e) => [`${e.type} on ${dateLabel(e)}`, [e.id]]) };
+    });
+    draw("timeline", traces, {
+      margin: { l: 95, r: 10, t: 10, b: 40 }, legend: { orientation: "h", y: -0.08 },
+      xaxis: { type: "date", title: "" },
+      yaxis: { tickvals: types.map((t) => row[t]), ticktext: types, range: [-0.7, types.length - 0.3],
+               zeroline: false, fixedrange: true },
+      shapes: quadBands(types, row), empty: "No dated events for these filters.",
+    }, dated.length);
+  }
+  const quadOrder = (q) => Object.keys(VIEW.quads).indexOf(q);
+  const jitter = (n) => (n <= 1 ? 0 : ((n % 2 ? 1 : -1) * Math.ceil((n - 1) / 2) * 0.14) % 0.45);
+  function quadBands(types, row) {
+    return Object.entries(VIEW.quads).map(([quad, q]) => {
+      const ys = types.filter((t) => VIEW.quad_of[t] === quad).map((t) => row[t]);
+      return { type: "rect", xref: "paper", x0: 0, x1: 1, y0: Math.min(...ys) - 0.5, y1: Math.max(...ys) + 0.5,
+               fillcolor: q.colour, opacity: 0.06, line: { width: 0 }, layer: "below" };
+    });
+  }
+
+  function tracks() {
+    const lanes = VIEW.tracks.lanes;
+    const lane = Object.fromEntries(lanes.map((l, i) => [l.id, lanes.length - 1 - i]));
+    const items = VIEW.tracks.items.filter((it) => BY_ID[it.event] && lane[it.track] !== undefined);
+    const traces = Object.entries(VIEW.quads).map(([quad, q]) => {
+      const its = items.filter((it) => BY_ID[it.event].quad === quad);
+      const es = its.map((it) => BY_ID[it.event]);
+      return { type: "scatter", mode: "markers", name: q.label, showlegend: false,
+        x: es.map((e) => plotDate(e.date)), y: its.map((it) => lane[it.track]),
+        marker: { color: q.colour, size: 12, symbol: es.map((e) => (exact(e) ? "diamond" : "diamond-open")),
+                  line: { width: 1.5, color: q.colour } },
+        text: its.map((it) => eventHover(BY_ID[it.event], it.reason)), hovertemplate: "%{text}<extra></extra>",
+        customdata: es.map((e) => [`${e.type} on ${dateLabel(e)}`, [e.id]]) };
+    });
+    draw("tracks", traces, {
+      margin: { l: 130, r: 10, t: 10, b: 30 }, xaxis: { type: "date" },
+      yaxis: { tickvals: lanes.map((l) => lane[l.id]), ticktext: lanes.map((l) => l.name),
+               range: [-0.6, lanes.length - 0.4], fixedrange: true, zeroline: false },
+      empty: lanes.length ? "No dated events of a mediation track for these filters."
+                          : "The profile names no mediation tracks.",
+    }, items.length);
+  }
+
+  const CODE_COLOURS = { ARM: "#e67e22", AZE: "#16a085", RUS: "#8e44ad", EU: "#2c6fbb", USA: "#34495e",
+                         TUR: "#c0392b", IRN: "#27ae60", FRA: "#2980b9" };
+  function network() {
+    const net = VIEW.network;
+    const at = Object.fromEntries(net.nodes.map((n) => [n.id, n]));
+    const label = (id) => (at[id] ? at[id].label : id);
+    const traces = [];
+    const annotations = [];
+    const mids = { x: [], y: [], text: [], customdata: [], color: [] };
+    for (const e of net.edges) {
+      const a = at[e.source], b = at[e.target];
+      const colour = e.polarity === "conflict" ? "rgba(192,57,43,0.75)" : "rgba(31,95,168,0.6)";
+      const width = Math.min(1 + Math.log2(e.count) * 1.6, 8);
+      const bend = e.polarity === "conflict" ? 0.03 : -0.03;  // keep a pair's two edges apart
+      const mx = (a.x + b.x) / 2 + bend * (b.y - a.y), my = (a.y + b.y) / 2 - bend * (b.x - a.x);
+      traces.push({ type: "scatter", mode: "lines", x: [a.x, mx, b.x], y: [a.y, my, b.y], hoverinfo: "skip",
+                    line: { color: colour, width }, showlegend: false });
+      if (e.directed) annotations.push({ x: b.x, y: b.y, ax: mx, ay: my, xref: "x", yref: "y", axref: "x",
+        ayref: "y", showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: Math.max(1, width / 1.5),
+        arrowcolor: colour, standoff: 9, text: "" });
+      const kinds = Object.entries(e.types).map(([t, n]) => `${n}× ${t}`).join(", ");
+      mids.x.push(mx); mids.y.push(my); mids.color.push(colour);
+      mids.text.push(`<b>${esc(label(e.source))} ${e.directed ? "→" : "and"} ${esc(label(e.target))}</b><br>` +
+        `${esc(kinds)} (${esc(e.polarity)})<br>` + e.events.slice(0, 3).map((id) => "• " + wrap(BY_ID[id].sentence, 80)).join("<br>") +
+        (e.events.length > 3 ? `<br>… and ${e.events.length - 3} more (click)` : ""));
+      mids.customdata.push([`${label(e.source)} ${e.directed ? "→" : "and"} ${label(e.target)}: ${kinds}`, e.events]);
+    }
+    traces.push({ type: "scatter", mode: "markers", x: mids.x, y: mids.y, text: mids.text, customdata: mids.customdata,
+                  hovertemplate: "%{text}<extra></extra>", marker: { size: 7, color: mids.color, opacity: 0.9 },
+                  showlegend: false, name: "edges" });
+    traces.push({ type: "scatter", mode: "markers+text", name: "actors", showlegend: false,
+      x: net.nodes.map((n) => n.x), y: net.nodes.map((n) => n.y), text: net.nodes.map((n) => esc(n.label)),
+      textposition: "top center", textfont: { size: 11 },
+      hovertext: net.nodes.map((n) => `<b>${esc(n.label)}</b><br>${esc(n.code || "no code")} ${esc(n.sector || "")}<br>${n.degree} events`),
+      hovertemplate: "%{hovertext}<extra></extra>",
+      customdata: net.nodes.map((n) => [`Events of ${n.label}`, actorEvents(n.id)]),
+      marker: { size: net.nodes.map((n) => 10 + Math.sqrt(n.degree) * 3), line: { width: 1, color: "#fff" },
+                color: net.nodes.map((n) => CODE_COLOURS[n.code] || "#7f8c8d") } });
+    const shown = net.actors_total > net.nodes.length ? `${net.nodes.length} most active of ${net.actors_total} actors` : "";
+    draw("network", traces, {
+      xaxis: { visible: false, range: [-1.25, 1.25] }, yaxis: { visible: false, range: [-1.15, 1.2] },
+      annotations: annotations.concat(shown ? [{ xref: "paper", yref: "paper", x: 0, y: 0, showarrow: false,
+        text: esc(shown), font: { size: 11, color: "#5d6778" } }] : []),
+      margin: { l: 5, r: 5, t: 5, b: 5 }, empty: "No events with two identified actors for these filters.",
+    }, net.nodes.length);
+  }
+  function actorEvents(id) {
+    const has = (list) => list.some((a) => a.id === id);
+    return VIEW.events.filter((e) => has(e.actors) || has(e.recipients) || has(e.mediators)).map((e) => e.id);
+  }
+
+  function map() {
+    const places = VIEW.places;
+    const traces = Object.entries(VIEW.quads).map(([quad, q]) => {
+      const ps = places.filter((p) => p.quad === quad);
+      return { type: "scattergeo", mode: "markers+text", name: q.label, lon: ps.map((p) => p.lon), lat: ps.map((p) => p.lat),
+        text: ps.map((p) => esc(p.name)), textposition: "top center", textfont: { size: 10 },
+        hovertext: ps.map((p) => `<b>${esc(p.name)}</b> (${esc(p.country || "")}): ${plural(p.count, "event")}<br>` +
+          Object.entries(p.quads).map(([k, n]) => `${n} ${esc(VIEW.quads[k].label.toLowerCase())}`).join(", ") + "<br>" +
+          p.events.slice(0, 3).map((id) => "• " + wrap(BY_ID[id].sentence, 80)).join("<br>")),
+        hovertemplate: "%{hovertext}<extra></extra>",
+        customdata: ps.map((p) => [`Events at ${p.name}`, p.events]),
+        marker: { size: ps.map((p) => 8 + Math.sqrt(p.count) * 6), color: q.colour, opacity: 0.8,
+                  line: { width: 1, color: "#fff" } } };
+    }).filter((t) => t.lon.length);
+    const lons = places.map((p) => p.lon), lats = places.map((p) => p.lat);
+    const pad = 4;
+    draw("map", traces, {
+      legend: { orientation: "h", y: 0 }, margin: { l: 0, r: 0, t: 0, b: 0 },
+      geo: { resolution: 50, projection: { type: "natural earth" }, showcountries: true, countrycolor: "#b8c0cc",
+             showland: true, landcolor: "#f1efe8", showocean: true, oceancolor: "#e6f0f8", showlakes: true,
+             lakecolor: "#e6f0f8", coastlinecolor: "#aab4c0",
+             lonaxis: { range: [Math.min(...lons) - pad, Math.max(...lons) + pad] },
+             lataxis: { range: [Math.min(...lats) - pad, Math.max(...lats) + pad] } },
+      empty: "No located events for these filters.",
+    }, places.length);
+  }
+
+  function stances() {
+    const s = VIEW.stances;
+    const node = $("#stances");
+    const height = Math.max(220, 60 + s.actors.length * 28);
+    node.style.height = s.cells.length ? height + "px" : "auto";
+    const ai = Object.fromEntries(s.actors.map((a, i) => [a.id, i]));
+    const ii = Object.fromEntries(s.issues.map((x, i) => [x.id, i]));
+    const z = s.actors.map(() => s.issues.map(() => null));
+    const text = s.actors.map(() => s.issues.map(() => ""));
+    const hover = s.actors.map(() => s.issues.map(() => ""));
+    const custom = s.actors.map(() => s.issues.map(() => null));
+    for (const c of s.cells) {
+      const [r, k] = [ai[c.actor], ii[c.issue]];
+      z[r][k] = c.score;
+      text[r][k] = esc(c.position) + (c.changed ? " ↺" : "");
+      hover[r][k] = `<b>${esc(s.actors[r].label)}</b> on <b>${esc(s.issues[k].name)}</b>: ${esc(c.position)}` +
+        ` (${esc(c.latest.date || "undated")}, ${esc(c.latest.source)})<br>${wrap(c.latest.evidence, 80)}` +
+        (c.changed ? "<br><i>changed: " + c.history.map((h) => `${esc(h.position)} (${esc(h.date || "?")})`).join(" → ") + "</i>" : "");
+      custom[r][k] = [`${s.actors[r].label} on ${s.issues[k].name}`, c.history.map((h) => h.id)];
+    }
+    const scale = [[0, POSITION_COLOURS.oppose], [0.33, POSITION_COLOURS.oppose], [0.34, POSITION_COLOURS.neutral],
+      [0.6, POSITION_COLOURS.neutral], [0.61, POSITION_COLOURS.conditional], [0.85, POSITION_COLOURS.conditional],
+      [0.86, POSITION_COLOURS.support], [1, POSITION_COLOURS.support]];
+    draw("stances", [{ type: "heatmap", z, x: s.issues.map((x) => esc(x.name)), y: s.actors.map((a) => esc(a.label)),
+      text, texttemplate: "%{text}", hovertext: hover, hovertemplate: "%{hovertext}<extra></extra>", customdata: custom,
+      zmin: -1, zmax: 1, colorscale: scale, xgap: 2, ygap: 2, hoverongaps: false,
+      colorbar: { tickvals: [-1, 0, 0.5, 1], ticktext: ["oppose", "neutral", "conditional", "support"], thickness: 12 } }], {
+      margin: { l: 170, r: 10, t: 10, b: 90 }, yaxis: { autorange: "reversed" }, xaxis: { tickangle: -25 },
+      empty: "No stances recorded for these filters yet.",
+    }, s.cells.length);
+  }
+
+  function quotes() {
+    const groups = VIEW.quotes;
+    const top = groups.slice(0, 15).reverse();
+    draw("quotes", [{ type: "bar", orientation: "h", x: top.map((g) => g.quotes.length),
+      y: top.map((g) => esc(g.speaker.label)), marker: { color: "#7b5fb5" },
+      hovertext: top.map((g) => `<b>${esc(g.speaker.label)}</b>: ${plural(g.quotes.length, "quote")}<br>` +
+        g.quotes.slice(0, 2).map((q) => "“" + wrap(q.text, 80) + "”").join("<br>")),
+      hovertemplate: "%{hovertext}<extra></extra>",
+      customdata: top.map((g) => [`Quotes of ${g.speaker.label}`, g.quotes.map((q) => q.id)]) }], {
+      margin: { l: 170, r: 10, t: 10, b: 30 }, xaxis: { title: "quotes", dtick: 1 },
+      empty: "No quotes recorded for these filters yet.",
+    }, top.length);
+    $("#quotes").style.height = groups.length ? Math.max(160, 40 + top.length * 24) + "px" : "auto";
+    $("#quote-list").replaceChildren(...groups.map((g) => el("details", {},
+      el("summary", {}, `${g.speaker.label} — ${plural(g.quotes.length, "quote")}`),
+      ...g.quotes.map((q) => el("blockquote", {}, q.direct ? `“${q.text}”` : q.text, " ",
+        el("a", { href: docLink(q.doc, q.id), class: "small" }, `${q.date || "undated"}, ${q.source}`))))));
+  }
+
+  function chip(e) {
+    return el("span", { class: "chip", style: `background:${VIEW.quads[e.quad].colour}`,
+                        title: VIEW.quads[e.quad].label }, e.type);
+  }
+  function eventsTable() {
+    const rows = VIEW.events.map((e) => el("tr", { class: "row", "data-event": e.id,
+        onclick: () => { location.hash = docLink(e.doc, e.id); } },
+      el("td", {}, e.date || "—", e.date && !exact(e) ? el("div", { class: "badge" },
+        e.date_basis === "report" ? "report date" : e.date_precision) : null),
+      el("td", {}, chip(e), e.status !== "occurred" ? el("div", { class: "badge" }, e.status) : null),
+      el("td", {}, who(e)),
+      el("td", { class: "sentence" }, el("a", { href: docLink(e.doc, e.id) }, e.sentence)),
+      el("td", {}, e.source)));
+    $("#events-table tbody").replaceChildren(...rows);
+  }
+
+  function summary() {
+    const o = VIEW.overview;
+    const c = o.counts;
+    const range = (r) => (r.first ? (r.first === r.last ? r.first : `${r.first} – ${r.last}`) : "no dates");
+    const stat = (n, what) => el("div", { class: "stat" }, el("b", {}, n.toLocaleString("en")), el("span", {}, what));
+    const total = Object.values(o.by_quad).reduce((a, b) => a + b, 0);
+    const bar = el("div", { class: "quadbar", id: "quadbar" }, ...Object.entries(VIEW.quads).filter(([k]) => o.by_quad[k])
+      .map(([k, q]) => el("div", { style: `background:${q.colour};width:${(100 * o.by_quad[k]) / total}%`,
+                                   title: `${q.label}: ${o.by_quad[k]}` }, `${q.label} ${o.by_quad[k]}`)));
+    const latest = o.latest.map((id) => BY_ID[id]).filter(Boolean).map((e) => el("li", {}, chip(e), " ",
+      el("b", {}, e.date), " ", el("a", { href: docLink(e.doc, e.id) }, e.sentence), " ",
+      el("span", { class: "small" }, "— " + e.source)));
+    const dq = o.events_dates_quality, rd = o.reports_dates;
+    const title = VIEW.profile && VIEW.profile.title ? VIEW.profile.title : "Peace process";
+    $("#page-title").textContent = "· " + clean(title);
+    const filters = Object.entries(o.filters || {});
+    $("#summary").replaceChildren(
+      el("h2", {}, title),
+      el("p", { class: "meta", id: "coverage" }, `What this record covers: ${plural(o.reports, "report")} from ` +
+        `${plural(o.sources.length, "source")}, published ${range(o.published)}; events dated ${range(o.events_dates)}.` +
+        (o.duplicates ? ` ${plural(o.duplicates, "near-duplicate report")} set aside.` : "")),
+      filters.length ? el("p", { class: "meta" }, "Filtered by " + filters.map(([k, v]) => `${k}: ${v}`).join(", ")) : null,
+      el("div", { class: "stats" }, stat(o.reports, "reports"), stat(o.sources.length, "sources"),
+        stat(c.events, "events"), stat(c.actors, "actors"), stat(c.quotes, "quotes"), stat(c.stances, "stances")),
+      el("div", { class: "summary-cols" },
+        el("div", {}, el("h3", {}, "Cooperation and conflict"), total ? bar : el("p", { class: "empty" }, "No events."),
+          el("p", { class: "legend" }, ...Object.values(VIEW.quads).map((q) => el("span", { class: "key" },
+            el("span", { class: "swatch", style: `background:${q.colour}` }), `${q.label}: ${q.help}`))),
+          el("h3", {}, "How sure the dates are"),
+          el("p", { class: "small", id: "date-quality" },
+            `Events: ${dq.day} dated to the day, ${dq.coarse} only to the month or year, ${dq.from_report} placed at ` +
+            `their report's date, ${dq.undated} undated. Reports: ${rd.given} dated by their source, ${rd.from_text} ` +
+            `from a dateline, ${rd.inferred} inferred from the text, ${rd.coarse} only to the month or year, ${rd.unknown} undated.`),
+          el("p", { class: "small" }, "Sources: " + o.sources.join(", "))),
+        el("div", {}, el("h3", {}, "Latest developments"),
+          latest.length ? el("ol", { class: "latest" }, ...latest) : el("p", { class: "empty" }, "No dated events."))));
+  }
+
+  async function reportList() {
+    const docs = await source.docs();
+    $("#report-list").replaceChildren(...docs.map((d) => el("li", {},
+      el("a", { href: docLink(d.id, "") }, d.title || d.source), " ",
+      el("span", { class: "small" }, `${d.published || "undated"} · ${d.source}`))));
+  }
+
+  // -- evidence panel: the records behind a mark ------------------------------------------
+  function showEvidence(title, ids) {
+    const items = ids.map((id) => BY_ID[id]).filter(Boolean);
+    $("#evidence-title").textContent = clean(title) + ` (${items.length})`;
+    $("#evidence-list").replaceChildren(...items.map((r) => el("li", {},
+      r.type ? chip(r) : el("span", { class: "chip", style: "background:#7b5fb5" }, r.kind), " ",
+      el("a", { href: docLink(r.doc, r.id) }, r.sentence || r.text || r.evidence), " ",
+      el("span", { class: "small" }, `— ${r.date || "undated"}, ${r.source}`))));
+    $("#evidence").hidden = false;
+  }
+
+  // -- the report view: a report's text with every span highlighted ------------------------------
+  async function showReport(docId, target) {
+    const doc = await source.doc(docId);
+    $("#dashboard").hidden = true;
+    $("#evidence").hidden = true;
+    $("#reader").hidden = false;
+    if (!doc) { $("#reader-title").textContent = "Report not found"; $("#reader-text").replaceChildren(); return; }
+    $("#reader-title").textContent = clean(doc.title || doc.path);
+    const p = doc.published || {};
+    $("#reader-meta").textContent = clean(`${doc.source} · ${doc.path}` + (doc.url ? ` · ${doc.url}` : "") +
+      ` · published ${p.value || "date unknown"}` + (p.value ? ` (${p.precision}, ${p.method === "inferred" ? "inferred" : "from " + p.method})` : ""));
+    $("#reader-legend").replaceChildren(el("span", { class: "key" }, el("span", { class: "swatch", style: "background:#cfe0f3" }), "event sentence"),
+      el("span", { class: "key" }, el("span", { class: "swatch", style: "background:#e4d9f6" }), "quote"),
+      el("span", { class: "key" }, el("span", { class: "swatch", style: "background:#fff;border-bottom:2px dotted #7b3fb5" }), "stance evidence"),
+      el("span", { class: "key" }, el("span", { class: "swatch", style: "background:#ffe066" }), "selected"));
+    let spans = doc.spans.slice();
+    let targetId = target;
+    const m = /^@(\d+)-(\d+)$/.exec(target || "");  // a search hit: characters, not a record
+    if (m) { targetId = "@match"; spans.push({ kind: "match", id: "@match", span: [+m[1], +m[2]], label: "search match" }); }
+    $("#reader-text").replaceChildren(...segments(doc.text, spans, targetId));
+    const first = $("#reader-text .target");
+    const record = spans.find((s) => s.id === targetId);
+    $("#reader-detail").replaceChildren(record ? detail(record, doc.text) : "Click a highlighted passage.");
+    if (first) first.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
+  }
+
+  function segments(text, spans, targetId) {
+    const chars = Array.from(text);
+    const cuts = new Set([0, chars.length]);
+    for (const s of spans) { cuts.add(Math.max(0, Math.min(chars.length, s.span[0])));
+                             cuts.add(Math.max(0, Math.min(chars.length, s.span[1]))); }
+    const points = [...cuts].sort((a, b) => a - b);
+    const out = [];
+    for (let i = 0; i < points.length - 1; i++) {
+      const [a, b] = [points[i], points[i + 1]];
+      const covering = spans.filter((s) => s.span[0] <= a && s.span[1] >= b);
+      const piece = chars.slice(a, b).join("");
+      if (!covering.length) { out.push(document.createTextNode(clean(piece))); continue; }
+      const inner = covering.reduce((x, y) => (y.span[1] - y.span[0] < x.span[1] - x.span[0] ? y : x));
+      const classes = new Set(covering.map((s) => ({ event: "ev", quote: "qu", stance: "st", match: "match" })[s.kind]));
+      if (covering.some((s) => s.id === targetId)) classes.add("target");
+      const ev = covering.find((s) => s.kind === "event");
+      const node = el("span", { class: [...classes].join(" "), "data-ids": covering.map((s) => s.id).join(" "),
+        title: covering.map((s) => s.label).join("\n"),
+        style: ev && ev.quad ? `--c:${VIEW ? VIEW.quads[ev.quad].colour : "#6aaed6"}` : null,
+        onclick: () => { location.hash = docLink(currentDoc(), inner.id); } }, piece);
+      out.push(node);
+    }
+    return out;
+  }
+  const currentDoc = () => decodeURIComponent(location.hash.split("/")[1] || "");
+  function detail(s, text) {
+    const chars = Array.from(text);
+    return el("div", {}, el("p", {}, el("b", {}, s.label)),
+      s.status ? el("p", { class: "small" }, `status: ${s.status}`) : null,
+      el("p", { class: "small" }, `characters ${s.span[0]}–${s.span[1]} (${s.kind})`),
+      el("blockquote", { id: "selected-text" }, chars.slice(s.span[0], s.span[1]).join("")));
+  }
+
+  // -- filters, search and routing (the dashboard) ---------------------------------------------
+  async function setUpFilters() {
+    const form = $("#filters");
+    form.hidden = false;
+    $("#search").hidden = false;
+    const o = await source.options();
+    const fill = (name, items) => form.elements[name].append(...items.map((it) => el("option", { value: it.value }, it.label)));
+    fill("actor", o.actors.map((a) => ({ value: a.id, label: `${a.label} (${a.count})` })));
+    fill("type", o.types.map((t) => ({ value: t.id, label: t.label })));
+    fill("issue", o.issues.map((i) => ({ value: i.id, label: i.name })));
+    fill("source", o.sources.map((s) => ({ value: s, label: s })));
+    const params = new URLSearchParams(location.search);
+    for (const [k, v] of params) if (form.elements[k]) form.elements[k].value = v;
+    form.addEventListener("change", () => applyFilters());
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); applyFilters(); });
+    $("#clear-filters").addEventListener("click", () => { form.reset(); applyFilters(); });
+    $("#search").addEventListener("submit", (ev) => { ev.preventDefault(); runSearch($("#search").elements.q.value); });
+  }
+  function filterQuery() {
+    const data = new FormData($("#filters"));
+    return new URLSearchParams([...data].filter(([, v]) => v)).toString();
+  }
+  async function applyFilters() {
+    const query = filterQuery();
+    history.replaceState(null, "", "?" + query + location.hash);
+    await load(query);
+  }
+  async function runSearch(q) {
+    const box = $("#search-results");
+    if (!q.trim()) { box.hidden = true; return; }
+    const r = await source.search(q);
+    box.hidden = false;
+    const hits = r.reports.flatMap((d) => d.matches.map((m) => el("li", {},
+      el("a", { href: `#doc/${encodeURIComponent(d.doc)}/@${m.span[0]}-${m.span[1]}` }, d.title || d.source), ": …",
+      m.before, el("mark", {}, m.match), m.after, "…")));
+    box.replaceChildren(el("h2", {}, `Search: “${clean(r.q)}”`),
+      el("h3", {}, plural(r.quotes.length, "quote")),
+      el("ul", { id: "search-quotes" }, ...r.quotes.map((q) => el("li", {}, el("b", {}, q.speaker), ": ",
+        el("a", { href: docLink(q.doc, q.id) }, q.text)))),
+      el("h3", {}, `${plural(r.reports.length, "report")}`), el("ul", { id: "search-reports" }, ...hits));
+  }
+
+  function index(view) {
+    BY_ID = {};
+    for (const e of view.events) BY_ID[e.id] = Object.assign({ kind: "event" }, e);
+    for (const g of view.quotes) for (const q of g.quotes) BY_ID[q.id] = Object.assign({ kind: "quote" }, q);
+    for (const c of view.stances.cells) for (const h of c.history) BY_ID[h.id] = Object.assign({ kind: "stance" }, h);
+  }
+  async function load(query) {
+    const view = await source.view(query || "");
+    if (view.stale) notice(`The store is being updated by an ingest; showing the records as of ${view.as_of}. Refresh for new records.`);
+    else if (LIVE) notice("");
+    VIEW = view;
+    index(view);
+    render();
+  }
+  function render() {
+    const parts = [summary, timeline, tracks, network, map, stances, quotes, eventsTable];
+    for (const part of parts) {
+      try { part(); } catch (err) { console.error(`peacetrack: ${part.name} failed`, err); }
+    }
+    document.body.dataset.ready = "1";
+  }
+  function route() {
+    const parts = location.hash.replace(/^#/, "").split("/");
+    if (parts[0] === "doc" && parts[1]) {
+      showReport(decodeURIComponent(parts[1]), decodeURIComponent(parts[2] || ""));
+    } else {
+      $("#reader").hidden = true;
+      $("#dashboard").hidden = false;
+      window.dispatchEvent(new Event("resize"));  // charts drawn while hidden need their size again
+    }
+  }
+  async function main() {
+    $("#evidence .close").addEventListener("click", () => { $("#evidence").hidden = true; });
+    $("#reader .back").addEventListener("click", (ev) => { ev.preventDefault(); location.hash = ""; });
+    $("#home-link").addEventListener("click", (ev) => { ev.preventDefault(); location.hash = ""; });
+    if (LIVE) await setUpFilters();
+    await load(LIVE ? new URLSearchParams(location.search).toString() : "");
+    await reportList();
+    window.addEventListener("hashchange", route);
+    route();
+  }
+  main().catch((err) => { console.error(err); notice("Could not draw the views: " + err.message); });
+})();
