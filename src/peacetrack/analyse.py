@@ -48,7 +48,8 @@ class Analyzer:
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
         actors = self.actors.find(doc, document.published)
-        events = self.events.code(doc, actors, doc_id=document.id, published=document.published)
+        events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
+                                  title=document.title)
         date_events(events, doc.text, document.published)
         self.place_events(events, doc)
         recode_offices(events, actors, self.profile)

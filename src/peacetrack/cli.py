@@ -40,6 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(export)
     export.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
     export.add_argument("-o", "--output", help="output file (jsonl; default stdout) or folder")
+
+    report = commands.add_parser("report", help="write a self-contained HTML report (works offline)")
+    _add_common(report)
+    report.add_argument("-o", "--output", default="report.html", help="the HTML file (default: report.html)")
+    report.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
+
+    serve = commands.add_parser("serve", help="an interactive dashboard over the store")
+    _add_common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: localhost only)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    serve.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
     return parser
 
 
@@ -79,7 +90,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export}
+def cmd_report(args: argparse.Namespace) -> int:
+    from .profile import load_profile
+    from .report import build_report
+    from .store import Store
+
+    settings = _settings(args)
+    with Store(settings.db, read_only=True, wait=10) as store:
+        path = build_report(store, load_profile(settings.profile), args.output)
+    print(f"peacetrack report -> {path}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .profile import load_profile
+    from .web import make_server
+
+    settings = _settings(args)
+    server = make_server(settings.db, load_profile(settings.profile), host=args.host, port=args.port)
+    host, port = server.server_address[:2]
+    print(f"peacetrack dashboard on http://{host}:{port}/ over {settings.db} (Ctrl-C stops it)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,7 @@ NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 # PLOVER: a cooperative act reported as planned is an AGREE (SPEC §2 status).
 FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "obj", "attr", "oprd")
 RELATIVE = {"who", "which", "that", "whom"}
@@ -72,6 +73,8 @@ class Lexicon:
     occurrence_verbs: frozenset[str] = frozenset()
     container_nouns: frozenset[str] = frozenset()
     willingness: frozenset[str] = frozenset()
+    audience: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
@@ -84,6 +87,8 @@ def load_event_lexicon() -> Lexicon:
         occurrence_verbs=frozenset(frames["occurrence_verbs"]),
         container_nouns=frozenset(frames["container_nouns"]),
         willingness=frozenset(frames.get("willingness_adjectives", [])),
+        audience=frozenset(frames.get("audience_nouns", [])),
+        documents=frozenset(frames.get("document_nouns", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
     )
@@ -171,12 +176,31 @@ class EventCoder:
             if best is None or (len(trigger.lemmas), trigger.confidence) > \
                     (len(best.trigger.lemmas), best.trigger.confidence):
                 best = Found(trigger, token, [token, *parts])
+        if best is not None and not self._plausible(best):
+            return None
         if best is None or pos == "VERB":
             return best
         best.governor = self._governor(token)
         if best.governor is None and (best.trigger.confidence < 0.5 or not _has_time(token)):
             return None  # "the agreements of November 9" name documents, not acts
         return best
+
+    def _plausible(self, found: Found) -> bool:
+        """Cheap sense checks on a verb trigger's arguments."""
+        head = found.head
+        if found.trigger.pos == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and \
+                not any(c.dep_ == "agent" or c.ent_type_ == "DATE" for c in head.subtree):
+            return False  # "the statement released after the meeting" describes a noun
+        objects = [c for c in head.children if c.dep_ in OBJECTS] + \
+            [g for p in head.children if p.dep_ in ("prep", "dative") for g in p.children
+             if g.dep_ == "pobj"]
+        lemmas = {o.lemma_.lower() for o in objects}
+        if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
+            return False  # "speaking to journalists"
+        if found.trigger.type in MATERIAL_TYPES and lemmas & self.lexicon.documents and \
+                len(found.tokens) == 1:
+            return False  # "released a statement"
+        return True
 
     def _nominal_gerund(self, token: Token) -> bool:
         head = token.head
@@ -233,9 +257,11 @@ class EventCoder:
 
     # -- building ---------------------------------------------------------
     def code(self, doc: Doc, actors: DocActors, *, doc_id: str,
-             published: DateValue | None = None) -> list[Event]:
+             published: DateValue | None = None, title: str | None = None) -> list[Event]:
         events: list[Event] = []
         for sent in doc.sents:
+            if title and sent.text.strip() == title.strip():
+                continue  # a headline restates the lead: coding it would count the act twice
             for found in self.triggers(sent):
                 event = self._event(doc, sent, found, actors, doc_id)
                 if event is not None:

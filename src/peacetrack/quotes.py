@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,6 +29,7 @@ from .records import Actor, DateValue, Quote
 CLOSERS = {"“": "”\"“", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’'", "'": "'’", "‹": "›"}
 SINGLE = {"‘", "'", "’"}
 SUBJECTS = ("nsubj", "nsubjpass")
+SENTENCE_END = re.compile(r"[.!?][\"”’»]?(?:\s|$)")
 MODIFIERS = ("poss", "compound", "amod", "nmod")
 # Participles that continue the main clause's speech: "..., adding that",
 # "saying:", "stressing that"; their speaker is the main clause's subject.
@@ -171,16 +173,18 @@ class Attributor:
                 return found
         if subjects:
             return []
-        if depth < 3 and verb.dep_ in CONTINUING and verb.head is not verb:
+        if depth < 3 and verb.dep_ in CONTINUING and verb.head.i != verb.i:
             found = self.subject(verb.head, depth + 1)
             if found:
                 return found
         for child in verb.children:
-            if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "in", "from"):
+            if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "in", "from") \
+                    and verb.tag_ == "VBN":  # 'as noted in the Kremlin', 'said by X'
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return self.group(grand)
-        return []
+        adjacent = self.actors.before(verb.i)[:1]  # a misparsed 'X’s ministry accused'
+        return [m for m in adjacent if m.end == verb.i and depth == 0]
 
     def group(self, head: Token) -> list[Mention]:
         """The mentions a noun phrase names: itself and its conjuncts."""
@@ -255,7 +259,7 @@ def direct_quotes(doc: Doc, who: Attributor) -> list[Found]:
              if word_count(doc.text[s:e]) >= who.lexicon.min_words]  # not scare quotes
     found: list[Found] = []
     for n, (start, end) in enumerate(spans):
-        previous_end = spans[n - 1][1] if n else 0
+        previous_end = spans[n - 1][1] if n else -1
         next_start = spans[n + 1][0] if n + 1 < len(spans) else len(doc.text)
         speakers, cue, at = attribute_direct(doc, who, start, end, previous_end, next_start)
         found.append(Found(start, end, True, speakers, cue, at))
@@ -289,7 +293,7 @@ def _attribution(who: Attributor, token: Token,
     # a framing verb or a noun attributes only the quote it governs
     if quote is None:
         return [], None
-    if _governs(token, quote) and who.is_speech(token, lexicon.framing):
+    if token.i < quote.start and _governs(token, quote) and who.is_speech(token, lexicon.framing):
         return who.subject(token), token.text
     if token.pos_ == "NOUN" and token.lower_ in lexicon.nouns and _same_clause(token, quote):
         return who.owner(token), token.text
@@ -307,7 +311,7 @@ def _same_clause(token: Token, quote: Span) -> bool:
     """'If we believe Lavrov’s statements, Russia is ready … “…”': the noun's
     clause modifies the clause the quote is in."""
     clause = token
-    while clause.dep_ not in ("ROOT", "ccomp", "advcl") and clause.head is not clause:
+    while clause.dep_ not in ("ROOT", "ccomp", "advcl") and clause.head.i != clause.i:
         clause = clause.head
     root = clause.head if clause.dep_ == "advcl" else clause
     inside = {t.i for t in quote}
@@ -398,43 +402,66 @@ def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, lis
 
 def _complement(verb: Token) -> list[Token] | None:
     """The verb's clausal complement: 'said [that X]', 'made it clear [that X]',
-    or a 'that'-clause the parser hung on a noun ('told reporters after the
-    talks that X')."""
+    or a 'that'-clause the parser hung elsewhere in the verb's phrase ('told
+    reporters after the talks that X')."""
     for child in verb.children:
         if child.dep_ == "ccomp" and child.i > verb.i and child.pos_ in ("VERB", "AUX"):
             return list(child.subtree)
-        if child.lower_ in ("clear", "plain"):
-            inner = _complement(child)
-            if inner:
-                return inner
     for token in verb.subtree:
+        clause = token.head
         if token.dep_ == "mark" and token.lower_ == "that" and token.i > verb.i and \
-                token.head.dep_ in ("relcl", "acl") and \
-                any(c.dep_ in SUBJECTS for c in token.head.children):
-            return list(token.head.subtree)
+                clause.dep_ in ("relcl", "acl", "advcl", "ccomp") and \
+                any(c.dep_ in SUBJECTS for c in clause.children) and _direct_path(clause, verb):
+            return list(clause.subtree)
     return None
+
+
+def _direct_path(clause: Token, verb: Token) -> bool:
+    """No other verb between a clause and the speech verb it hangs under
+    (', stressing that …' is the participle's complement, not 'said's)."""
+    node = clause.head
+    while node.i != verb.i and node.head.i != node.i:
+        if node.pos_ in ("VERB", "AUX"):
+            return False
+        node = node.head
+    return node.i == verb.i
 
 
 def _fronted(verb: Token) -> list[Token] | None:
     """'CLAUSE, the Kremlin confirmed' / 'As noted in the Kremlin, CLAUSE': the
     clause the verb comments on, without the verb's own words."""
-    before = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
-    if before:
-        return list(before[0].subtree)
     own = {t.i for t in verb.subtree}
     if _has_as(verb):
         host = verb.head
-        while host.pos_ not in ("VERB", "AUX") and host.head is not host:
+        while host.pos_ not in ("VERB", "AUX") and host.head.i != host.i:
             host = host.head
-        return [t for t in host.subtree if t.i not in own]
-    trailing = verb.i > verb.head.i and verb.nbor(-1).text == "," if verb.i else False
-    if verb.dep_ == "parataxis" or (verb.dep_ == "conj" and trailing and
+        # 'As noted in the Kremlin, CLAUSE': what follows the parenthetical
+        return [t for t in host.subtree if t.i > max(own)] or \
+            [t for t in host.subtree if t.i not in own]
+    if not _after_comma(verb):
+        return None  # 'a move Yerevan says breaches …' comments on nothing before it
+    before = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    if before:
+        return list(before[0].subtree)
+    if verb.dep_ == "parataxis" or (verb.dep_ == "conj" and
                                     any(c.dep_ in SUBJECTS for c in verb.children)):
         return [t for t in verb.head.subtree if t.i not in own and t.i < verb.i]
     return None
 
 
+def _after_comma(verb: Token) -> bool:
+    """Whether the attribution ('the Kremlin confirmed', 'said Lavrov') follows
+    a comma or a closing mark, as a comment on what came before."""
+    first = min([verb.i] + [t.i for c in verb.children if c.dep_ in SUBJECTS and c.i < verb.i
+                            for t in c.subtree])
+    return first > 0 and verb.doc[first - 1].is_punct
+
+
 def _has_as(verb: Token) -> bool:
+    """'as noted in the Kremlin', 'as Lavrov said', 'as the government is convinced'."""
+    lemma = verb.lemma_.lower()
+    if verb.tag_ != "VBN" and lemma not in ("say", "believe", "think", "convince"):
+        return False
     return any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) or \
         any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.head.children
             if verb.dep_ == "acomp")
@@ -443,7 +470,7 @@ def _has_as(verb: Token) -> bool:
 def _host_clause(prep: Token) -> list[Token]:
     """The clause an 'according to' phrase is attached to, without it."""
     head = prep.head
-    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head is not head:
+    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head.i != head.i:
         head = head.head
     own = {t.i for t in prep.subtree}
     return [t for t in head.subtree if t.i not in own]
@@ -491,8 +518,10 @@ def carry_speakers(text: str, found: list[Found]) -> None:
 
 
 def _adjacent(gap: str) -> bool:
-    """At most one short attribution sentence or a paragraph break between."""
-    return gap.count("\n") <= 2 and word_count(gap) <= 12
+    """Only the rest of the previous sentence (its attribution) and at most
+    one paragraph break lie between: the quote opens the next sentence."""
+    end = SENTENCE_END.search(gap)
+    return gap.count("\n") <= 2 and (end is None or not gap[end.end():].strip())
 
 
 # -- records ---------------------------------------------------------------------

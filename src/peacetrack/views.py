@@ -9,12 +9,13 @@ mark leads back to its sentence (SPEC: every fact points to its characters).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from typing import Any
+
+import numpy as np
 
 from .profile import Profile
 from .records import PLOVER_TYPES, POSITIONS, QUAD
@@ -234,59 +235,102 @@ def _pairs(event: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any], 
     return pairs
 
 
-def spring_layout(nodes: list[str], edges: list[tuple[str, str, int]],
-                  *, iterations: int = 400) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold positions in [-1, 1]², deterministic (starts on a circle).
-
-    A pull towards the centre keeps unconnected groups near the rest."""
-    n = len(nodes)
-    if n == 0:
+def spring_layout(nodes: list[str], edges: list[tuple[str, str, int]]) -> dict[str, tuple[float, float]]:
+    """Positions in [-1, 1]², deterministic. The largest connected group is laid
+    out by classical MDS of hop distances (close partners sit close, hubs in the
+    middle); smaller groups go in a row along the bottom; then nodes are pushed
+    apart until their labels have room."""
+    groups = _components(nodes, edges)
+    if not groups:
         return {}
+    main, rest = groups[0], [n for g in groups[1:] for n in g]
+    share = 0.8 if rest else 1.0
+    pos = _mds(main, [e for e in edges if e[0] in set(main)])
+    pos[:, 1] = pos[:, 1] * share + (1 - share)  # leave the bottom strip free
+    if rest:
+        xs = np.minimum(-0.9 + 0.45 * np.arange(len(rest)), 1.0)
+        pos = np.vstack([pos, np.column_stack([xs, np.full(len(rest), -1.0)])])
+    return _spread(main + rest, pos)
+
+
+def _components(nodes: list[str], edges: list[tuple[str, str, int]]) -> list[list[str]]:
+    """Connected groups, largest first; each in the given node order."""
+    neighbours: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b, _ in edges:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    seen: set[str] = set()
+    groups = []
+    for node in nodes:
+        if node in seen:
+            continue
+        group, frontier = {node}, [node]
+        while frontier:
+            frontier = [m for n in frontier for m in neighbours[n] if m not in group]
+            group.update(frontier)
+        seen |= group
+        groups.append([n for n in nodes if n in group])
+    return sorted(groups, key=len, reverse=True)
+
+
+def _mds(nodes: list[str], edges: list[tuple[str, str, int]]) -> np.ndarray:
+    n = len(nodes)
+    if n < 3:
+        return np.array([[-0.5 + i, 0.0] for i in range(n)]) if n > 1 else np.zeros((1, 2))
+    distances = _hops(nodes, edges)
+    centred = np.eye(n) - np.ones((n, n)) / n
+    gram = -0.5 * centred @ (distances ** 2) @ centred
+    values, vectors = np.linalg.eigh(gram)
+    top = np.argsort(values)[::-1][:2]
+    pos = vectors[:, top] * np.sqrt(np.maximum(values[top], 1e-9))
+    pos = pos * np.where(pos.sum(axis=0) < 0, -1, 1)  # a stable orientation
+    return _to_unit(pos)
+
+
+def _hops(nodes: list[str], edges: list[tuple[str, str, int]]) -> np.ndarray:
+    """Shortest path lengths between the nodes of one connected group."""
     index = {node: i for i, node in enumerate(nodes)}
-    pos = [[math.cos(2 * math.pi * i / n) * (0.3 + i / n), math.sin(2 * math.pi * i / n) * (0.3 + i / n)]
-           for i in range(n)]
-    k = 1.0 / math.sqrt(n)
-    temperature = 0.3
-    for _ in range(iterations):
-        disp = [[-0.15 * x, -0.15 * y] for x, y in pos]  # gravity
-        for i in range(n):
-            for j in range(i + 1, n):
-                _push(pos, disp, i, j, k * k, repel=True)
-        for a, b, weight in edges:
-            i, j = index[a], index[b]
-            if i != j:
-                _push(pos, disp, i, j, (1 + math.log(weight)) / k, repel=False)
-        for i in range(n):
-            dx, dy = disp[i]
-            length = math.hypot(dx, dy) or 1.0
-            step = min(length, temperature)
-            pos[i][0] += dx / length * step
-            pos[i][1] += dy / length * step
-        temperature = max(temperature * 0.99, 0.002)
-    return _normalised(nodes, pos)
+    n = len(nodes)
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    for a, b, _ in edges:
+        neighbours[index[a]].add(index[b])
+        neighbours[index[b]].add(index[a])
+    hops = np.zeros((n, n))
+    for start in range(n):
+        seen, frontier, step = {start}, [start], 0
+        while frontier:
+            step += 1
+            frontier = [j for i in frontier for j in neighbours[i] if j not in seen]
+            for j in frontier:
+                seen.add(j)
+                hops[start, j] = step
+    return hops
 
 
-def _push(pos: list[list[float]], disp: list[list[float]], i: int, j: int, strength: float,
-          *, repel: bool) -> None:
-    dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-    distance = max(math.hypot(dx, dy), 1e-3)
-    force = strength / distance if repel else -distance * distance * strength
-    fx, fy = dx / distance * force, dy / distance * force
-    disp[i][0] += fx
-    disp[i][1] += fy
-    disp[j][0] -= fx
-    disp[j][1] -= fy
+def _to_unit(pos: np.ndarray) -> np.ndarray:
+    lo, hi = pos.min(axis=0), pos.max(axis=0)
+    return 2 * (pos - lo) / np.where(hi - lo > 0, hi - lo, 1) - 1
 
 
-def _normalised(nodes: list[str], pos: list[list[float]]) -> dict[str, tuple[float, float]]:
-    """Each axis stretched to [-1, 1] (the chart is wider than tall, labels are wide)."""
-    out = {}
-    lo_x, hi_x = min(p[0] for p in pos), max(p[0] for p in pos)
-    lo_y, hi_y = min(p[1] for p in pos), max(p[1] for p in pos)
-    for node, (x, y) in zip(nodes, pos, strict=True):
-        out[node] = (round(2 * (x - lo_x) / ((hi_x - lo_x) or 1) - 1, 4),
-                     round(2 * (y - lo_y) / ((hi_y - lo_y) or 1) - 1, 4))
-    return out
+def _spread(nodes: list[str], pos: np.ndarray, *, rounds: int = 200) -> dict[str, tuple[float, float]]:
+    """Push apart nodes whose labels would overlap (labels are wider than tall)."""
+    room = np.array([0.32, 0.11])
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(nodes)):
+            gap = (pos[i] - pos) / room
+            near = (np.abs(gap) < 1).all(axis=1)
+            near[i] = False
+            for j in np.nonzero(near)[0]:
+                push = gap[j] if np.any(gap[j]) else np.array([0.0, 1.0])
+                step = 0.02 * push / (np.linalg.norm(push) or 1) * room
+                pos[i] += step
+                pos[j] -= step
+                moved = True
+        if not moved:
+            break
+    pos = _to_unit(pos)
+    return {node: (round(float(x), 4), round(float(y), 4)) for node, (x, y) in zip(nodes, pos, strict=True)}
 
 
 def places(events_: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -538,7 +582,8 @@ def dashboard(store: Store, profile: Profile | None, filters: Filters = Filters(
         "quads": QUADS, "types": list(PLOVER_TYPES), "quad_of": QUAD,
         "events": events_, "tracks": tracks(events_, profile), "network": network(events_),
         "stances": stances_, "places": places(events_), "quotes": quotes_,
-        "profile": {"name": profile.name, "title": profile.title} if profile else None,
+        "profile": {"name": profile.name, "title": profile.title,
+                    "countries": list(profile.countries)} if profile else None,
     }
 
 

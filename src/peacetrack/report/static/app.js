@@ -145,11 +145,19 @@
     });
     draw("timeline", traces, {
       margin: { l: 95, r: 10, t: 10, b: 40 }, legend: { orientation: "h", y: -0.08 },
-      xaxis: { type: "date", title: "" },
+      xaxis: { type: "date", title: "", range: focus(dated) },
       yaxis: { tickvals: types.map((t) => row[t]), ticktext: types, range: [-0.7, types.length - 0.3],
                zeroline: false, fixedrange: true },
       shapes: quadBands(types, row), empty: "No dated events for these filters.",
     }, dated.length);
+  }
+  // The x range opens on the process itself: background history (status 'historical')
+  // is one double-click away.
+  function focus(events) {
+    const xs = events.filter((e) => e.status !== "historical").map((e) => Date.parse(plotDate(e.date))).filter((t) => !isNaN(t));
+    if (!xs.length) return undefined;
+    const pad = 45 * 864e5;
+    return [new Date(Math.min(...xs) - pad).toISOString().slice(0, 10), new Date(Math.max(...xs) + pad).toISOString().slice(0, 10)];
   }
   const quadOrder = (q) => Object.keys(VIEW.quads).indexOf(q);
   const jitter = (n) => (n <= 1 ? 0 : ((n % 2 ? 1 : -1) * Math.ceil((n - 1) / 2) * 0.14) % 0.45);
@@ -235,31 +243,51 @@
     return VIEW.events.filter((e) => has(e.actors) || has(e.recipients) || has(e.mediators)).map((e) => e.id);
   }
 
+  // Two panels: the process's own countries (where places crowd together) and the world
+  // (the venues of the mediators). Without a profile, one world panel.
   function map() {
     const places = VIEW.places;
-    const traces = Object.entries(VIEW.quads).map(([quad, q]) => {
-      const ps = places.filter((p) => p.quad === quad);
-      return { type: "scattergeo", mode: "markers+text", name: q.label, lon: ps.map((p) => p.lon), lat: ps.map((p) => p.lat),
-        text: ps.map((p) => esc(p.name)), textposition: "top center", textfont: { size: 10 },
-        hovertext: ps.map((p) => `<b>${esc(p.name)}</b> (${esc(p.country || "")}): ${plural(p.count, "event")}<br>` +
-          Object.entries(p.quads).map(([k, n]) => `${n} ${esc(VIEW.quads[k].label.toLowerCase())}`).join(", ") + "<br>" +
-          p.events.slice(0, 3).map((id) => "• " + wrap(BY_ID[id].sentence, 80)).join("<br>")),
-        hovertemplate: "%{hovertext}<extra></extra>",
-        customdata: ps.map((p) => [`Events at ${p.name}`, p.events]),
-        marker: { size: ps.map((p) => 8 + Math.sqrt(p.count) * 6), color: q.colour, opacity: 0.8,
-                  line: { width: 1, color: "#fff" } } };
-    }).filter((t) => t.lon.length);
-    const lons = places.map((p) => p.lon), lats = places.map((p) => p.lat);
-    const pad = 4;
-    draw("map", traces, {
-      legend: { orientation: "h", y: 0 }, margin: { l: 0, r: 0, t: 0, b: 0 },
-      geo: { resolution: 50, projection: { type: "natural earth" }, showcountries: true, countrycolor: "#b8c0cc",
-             showland: true, landcolor: "#f1efe8", showocean: true, oceancolor: "#e6f0f8", showlakes: true,
-             lakecolor: "#e6f0f8", coastlinecolor: "#aab4c0",
-             lonaxis: { range: [Math.min(...lons) - pad, Math.max(...lons) + pad] },
-             lataxis: { range: [Math.min(...lats) - pad, Math.max(...lats) + pad] } },
-      empty: "No located events for these filters.",
-    }, places.length);
+    const home = new Set((VIEW.profile && VIEW.profile.countries) || []);
+    const inRegion = (p) => home.has(p.country);
+    const panels = home.size && places.some(inRegion) && places.some((p) => !inRegion(p))
+      ? [["geo", places.filter(inRegion)], ["geo2", places.filter((p) => !inRegion(p))]] : [["geo", places]];
+    const traces = [];
+    for (const [geo, ps] of panels) {
+      for (const [quad, q] of Object.entries(VIEW.quads)) {
+        const qs = ps.filter((p) => p.quad === quad);
+        if (qs.length) traces.push(placeTrace(qs, q, geo, geo === "geo"));
+      }
+    }
+    const layout = { legend: { orientation: "h", y: 0 }, margin: { l: 0, r: 0, t: 24, b: 0 },
+                     empty: "No located events for these filters." };
+    const split = panels.length > 1;
+    panels.forEach(([geo, ps], i) => {
+      layout[geo] = geoLayout(ps, split ? (i === 0 ? [0, 0.58] : [0.6, 1]) : [0, 1]);
+    });
+    if (split) layout.annotations = [["The process region", 0.29], ["Venues elsewhere", 0.8]].map(([text, x]) => ({
+      text, x, y: 1.04, xref: "paper", yref: "paper", showarrow: false, font: { size: 13 } }));
+    draw("map", traces, layout, places.length);
+  }
+  function placeTrace(ps, q, geo, legend) {
+    return { type: "scattergeo", geo, mode: "markers+text", name: q.label, legendgroup: q.label, showlegend: legend,
+      lon: ps.map((p) => p.lon), lat: ps.map((p) => p.lat),
+      text: ps.map((p) => esc(p.name)), textposition: "top center", textfont: { size: 10 },
+      hovertext: ps.map((p) => `<b>${esc(p.name)}</b> (${esc(p.country || "")}): ${plural(p.count, "event")}<br>` +
+        Object.entries(p.quads).map(([k, n]) => `${n} ${esc(VIEW.quads[k].label.toLowerCase())}`).join(", ") + "<br>" +
+        p.events.slice(0, 3).map((id) => "• " + wrap(BY_ID[id].sentence, 80)).join("<br>")),
+      hovertemplate: "%{hovertext}<extra></extra>",
+      customdata: ps.map((p) => [`Events at ${p.name}`, p.events]),
+      marker: { size: ps.map((p) => 8 + Math.sqrt(p.count) * 6), color: q.colour, opacity: 0.8,
+                line: { width: 1, color: "#fff" } } };
+  }
+  function geoLayout(ps, x) {
+    const lons = ps.map((p) => p.lon), lats = ps.map((p) => p.lat);
+    const pad = Math.max(1.5, (Math.max(...lons) - Math.min(...lons)) * 0.12);
+    return { domain: { x, y: [0.08, 1] }, resolution: 50, projection: { type: "mercator" },
+      showcountries: true, countrycolor: "#a9b3c1", showland: true, landcolor: "#f1efe8", showocean: true,
+      oceancolor: "#e6f0f8", showlakes: true, lakecolor: "#e6f0f8", coastlinecolor: "#aab4c0",
+      lonaxis: { range: [Math.min(...lons) - pad, Math.max(...lons) + pad] },
+      lataxis: { range: [Math.max(-80, Math.min(...lats) - pad), Math.min(80, Math.max(...lats) + pad)] } };
   }
 
   function stances() {
@@ -318,7 +346,8 @@
                         title: VIEW.quads[e.quad].label }, e.type);
   }
   function eventsTable() {
-    const rows = VIEW.events.map((e) => el("tr", { class: "row", "data-event": e.id,
+    const newest = VIEW.events.slice().sort((a, b) => (b.date || "").localeCompare(a.date || ""));
+    const rows = newest.map((e) => el("tr", { class: "row", "data-event": e.id,
         onclick: () => { location.hash = docLink(e.doc, e.id); } },
       el("td", {}, e.date || "—", e.date && !exact(e) ? el("div", { class: "badge" },
         e.date_basis === "report" ? "report date" : e.date_precision) : null),
@@ -345,7 +374,7 @@
     const title = VIEW.profile && VIEW.profile.title ? VIEW.profile.title : "Peace process";
     $("#page-title").textContent = "· " + clean(title);
     const filters = Object.entries(o.filters || {});
-    $("#summary").replaceChildren(
+    $("#summary").replaceChildren(...[
       el("h2", {}, title),
       el("p", { class: "meta", id: "coverage" }, `What this record covers: ${plural(o.reports, "report")} from ` +
         `${plural(o.sources.length, "source")}, published ${range(o.published)}; events dated ${range(o.events_dates)}.` +
@@ -364,7 +393,8 @@
             `from a dateline, ${rd.inferred} inferred from the text, ${rd.coarse} only to the month or year, ${rd.unknown} undated.`),
           el("p", { class: "small" }, "Sources: " + o.sources.join(", "))),
         el("div", {}, el("h3", {}, "Latest developments"),
-          latest.length ? el("ol", { class: "latest" }, ...latest) : el("p", { class: "empty" }, "No dated events."))));
+          latest.length ? el("ol", { class: "latest" }, ...latest) : el("p", { class: "empty" }, "No dated events.")))]
+      .filter(Boolean));
   }
 
   async function reportList() {
