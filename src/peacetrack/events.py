@@ -285,7 +285,9 @@ class EventCoder:
         hosting = not trigger.passive_actor and not _is_passive(head)
         if hosting:  # "Putin hosted Aliyev": the guest acts, the host receives (PLOVER CONSULT)
             actor_heads, recipient_heads = recipient_heads, actor_heads
-        actor_list = _dedupe(self._actors(actor_heads, actors))
+        actor_list = self._first_actors(actor_heads, actors)
+        if not actor_list and trigger.pos == "VERB" and not _is_passive(head):
+            actor_list = _adjacent_actor(head, actors)  # a misparsed subject right before the verb
         recipients = [a for a in _dedupe(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
         hosted_talks = hosting and len({a.code or a.id for a in actor_list}) >= 2
@@ -323,7 +325,7 @@ class EventCoder:
         head, trigger = found.head, found.trigger
         if trigger.pos == "NOUN":
             return self._noun_arguments(found)
-        actor_heads = _subjects(head)
+        actor_heads = _subject_chain(head)
         recipients: list[Token] = []
         for where in trigger.recipient:
             recipients += _positions(head, where)
@@ -371,6 +373,14 @@ class EventCoder:
             recipients += [c for prep in governor.children if prep.dep_ == "prep"
                            and prep.lower_ == "with" for c in prep.children if c.dep_ == "pobj"]
         return actor_heads, recipients
+
+    def _first_actors(self, heads: list[Token], actors: DocActors) -> list[Actor]:
+        """The actors of the first candidate (subject chain) that names any."""
+        for head in heads:
+            found = _dedupe(self._actors([head], actors))
+            if found:
+                return found
+        return []
 
     def _actors(self, heads: Iterable[Token], actors: DocActors) -> list[Actor]:
         out: list[Actor] = []
@@ -533,28 +543,42 @@ def _is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
-def _subjects(verb: Token) -> list[Token]:
-    """The subject of a verb, inherited through xcomp, conj and participles."""
+def _subject_chain(verb: Token) -> list[Token]:
+    """Candidate subjects of a verb, nearest first: its own, then those it
+    inherits through xcomp, conj, participles and complement clauses."""
+    out: list[Token] = []
     node = verb
-    for _ in range(4):
+    for _ in range(5):
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")
                     and not (c.dep_ == "nsubjpass" and node is verb)]
         if subjects:
             subject = subjects[0]
-            if subject.lower_ in RELATIVE and node.dep_ == "relcl":
-                return [node.head]
-            return [subject]
-        if node.dep_ == "relcl":
-            return [node.head]
-        if node.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and node.head is not node:
-            if node.dep_ == "xcomp":
-                objects = [c for c in node.head.children if c.dep_ in ("dobj",)]
-                if objects:  # "urged Azerbaijan to reopen": the object acts
-                    return objects[:1]
-            node = node.head
-            continue
-        break
-    return []
+            out.append(node.head if subject.lower_ in RELATIVE and node.dep_ == "relcl" else subject)
+        elif node.dep_ == "relcl":
+            out.append(node.head)
+        if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "ccomp") or node.head is node:
+            break
+        if node.dep_ == "xcomp":
+            objects = [c for c in node.head.children if c.dep_ == "dobj"]
+            if objects:  # "urged Azerbaijan to reopen": the object acts
+                out.append(objects[0])
+                break
+        node = node.head
+    return out
+
+
+def _subjects(verb: Token) -> list[Token]:
+    chain = _subject_chain(verb)
+    return chain[:1]
+
+
+def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:
+    """An actor mention ending just before the verb in its sentence."""
+    i = verb.i - 1
+    while i >= verb.sent.start and verb.doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    mention = actors.by_token.get(i) if i >= verb.sent.start else None
+    return mention.actors if mention is not None else []
 
 
 def _positions(head: Token, where: str) -> list[Token]:

@@ -29,6 +29,7 @@ from .records import Actor, DateValue, Quote
 CLOSERS = {"“": "”\"“", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’'", "'": "'’", "‹": "›"}
 SINGLE = {"‘", "'", "’"}
 SUBJECTS = ("nsubj", "nsubjpass")
+OPENING_MARKS = " \n\"“«„‘'"
 SENTENCE_END = re.compile(r"[.!?][\"”’»]?(?:\s|$)")
 MODIFIERS = ("poss", "compound", "amod", "nmod")
 # Participles that continue the main clause's speech: "..., adding that",
@@ -521,7 +522,7 @@ def _adjacent(gap: str) -> bool:
     """Only the rest of the previous sentence (its attribution) and at most
     one paragraph break lie between: the quote opens the next sentence."""
     end = SENTENCE_END.search(gap)
-    return gap.count("\n") <= 2 and (end is None or not gap[end.end():].strip())
+    return gap.count("\n") <= 2 and (end is None or not gap[end.end():].strip(OPENING_MARKS))
 
 
 # -- records ---------------------------------------------------------------------

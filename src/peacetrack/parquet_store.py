@@ -1,0 +1,137 @@
+"""A store kept as a folder of Parquet parts (what a cluster ingest writes).
+
+    store/documents/part-<run>-<uuid>.parquet
+    store/events/…  store/participants/…  store/quotes/…  store/stances/…
+    store/runs/…    store/problems/…
+
+Each table is a folder of parts with exactly the DuckDB store's columns, one
+part per written batch: adding reports adds parts and never rewrites the
+old ones, and any Parquet reader (Spark, pandas, DuckDB, Ray Data) can read
+a table as one dataset. Read, the folder behaves as a ``Store``: each table
+is a view over its parts in an in-memory DuckDB, so ``records``, ``count``
+and ``query`` (and with them export, report and serve) are the very same.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .records import Analysis, Problem
+from .settings import Settings
+from .store import Store, _rows
+
+TABLES = ("documents", "events", "participants", "quotes", "stances", "runs", "problems")
+# What duplicate detection needs of the stored documents (not their texts).
+INDEX_COLUMNS = ("id", "fingerprint", "duplicate_of", "ingested_at")
+
+
+class ParquetStore(Store):
+    """A folder of Parquet parts, read (views) or extended (new parts)."""
+
+    def __init__(self, folder: str | Path, *, read_only: bool = False) -> None:
+        super().__init__(":memory:")  # the schema's empty tables: the shape of every part
+        self.path = str(folder)
+        self.folder = Path(folder)
+        self.read_only = read_only
+        self.schemas = {t: self._arrow_schema(t) for t in TABLES}
+        if read_only:
+            self._attach_views()
+        else:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._load_index()
+
+    def _arrow_schema(self, table: str) -> pa.Schema:
+        return self.db.execute(f"SELECT * FROM {table} LIMIT 0").fetch_arrow_table().schema
+
+    def parts(self, table: str) -> list[Path]:
+        return sorted((self.folder / table).glob("*.parquet"))
+
+    def _glob(self, table: str) -> str:
+        return str(self.folder / table / "*.parquet").replace("'", "''")
+
+    def _attach_views(self) -> None:
+        """Each table with parts becomes a view over them; the others stay empty tables."""
+        for table in TABLES:
+            if self.parts(table):
+                self.db.execute(f"DROP TABLE {table}")
+                self.db.execute(f"CREATE VIEW {table} AS SELECT * FROM "
+                                f"read_parquet('{self._glob(table)}', union_by_name = true)")
+
+    def _load_index(self) -> None:
+        """What duplicate detection and run numbering need, read once per run:
+        a few columns of the stored documents, not their texts."""
+        if self.parts("documents"):
+            columns = ", ".join(INDEX_COLUMNS) + ", " + ", ".join(
+                name for name in self.schemas["documents"].names if name.startswith("band"))
+            self.db.execute(f"INSERT INTO documents ({columns}) SELECT {columns} "
+                            f"FROM read_parquet('{self._glob('documents')}')")
+        if self.parts("runs"):
+            self.db.execute(f"INSERT INTO runs SELECT * FROM read_parquet('{self._glob('runs')}')")
+
+    @contextmanager
+    def released(self, *, wait: float = 60.0) -> Iterator[None]:
+        yield  # parts are separate files: readers never wait for a writer
+
+    # -- writing ----------------------------------------------------------
+    def write(self, analyses: Sequence[Analysis]) -> None:
+        """A batch of analysed reports as one new part per table."""
+        if not analyses:
+            return
+        rows = _rows(analyses)
+        for table, table_rows in rows.items():
+            if table_rows:
+                self._write_part(table, table_rows)
+        index = [{k: v for k, v in r.items() if k != "record"} for r in rows["documents"]]
+        self._append("documents", index)  # later duplicates of these are found
+
+    def _write_part(self, table: str, rows: list[dict[str, Any]]) -> Path:
+        path = self.folder / table / f"part-{time.time_ns()}-{uuid.uuid4().hex[:8]}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".tmp")  # readers never see half a part
+        pq.write_table(pa.Table.from_pylist(rows, schema=self.schemas[table]), partial)
+        partial.replace(path)
+        return path
+
+    def finish_run(self, run: int, summary: dict[str, Any], problems: Sequence[Problem]) -> None:
+        super().finish_run(run, summary, problems)
+        for table in ("runs", "problems"):
+            rows = self.db.execute(f"SELECT * FROM {table} WHERE {'id' if table == 'runs' else 'run'}"
+                                   " = ?", [run]).fetch_arrow_table().to_pylist()
+            if rows:
+                self._write_part(table, rows)
+
+
+def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
+           on_problem: Callable[[Problem], None] | None = None,
+           on_progress: Callable[[Any], None] | None = None):
+    """``pipeline.ingest`` into a Parquet folder (``settings.db``): the same stages,
+    duplicate detection and summary; only the store differs."""
+    from .executors import make_executor
+    from .ingest import read_inputs
+    from .pipeline import Deduplicator, Summary, _count, batched, documents_to_analyse
+
+    summary = Summary()
+    started = time.perf_counter()
+    executor = executor or make_executor(settings)
+    with ParquetStore(settings.db) as store:
+        run = store.start_run()
+        dedupe = Deduplicator(store, settings.near_duplicate_bits)
+        docs = documents_to_analyse(read_inputs(paths, max_bytes=settings.max_bytes),
+                                    dedupe, summary, on_problem)
+        for analyses in executor.map(batched(docs, settings.write_batch)):
+            store.write(analyses)
+            _count(summary, analyses)
+            summary.seconds = time.perf_counter() - started
+            if on_progress:
+                on_progress(summary)
+        summary.seconds = time.perf_counter() - started
+        store.finish_run(run, summary.as_dict(), summary.problems)
+    return summary
