@@ -50,7 +50,7 @@ class Analyzer:
         actors = self.actors.find(doc, document.published)
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title)
-        date_events(events, doc.text, document.published)
+        date_events(events, doc, document.published)
         self.place_events(events, doc)
         recode_offices(events, actors, self.profile)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
@@ -69,23 +69,57 @@ class Analyzer:
             event.location = event_location(sent, span.root, self.gazetteer, exclude=exclude)
 
 
-def date_events(events: list[Event], text: str, published: DateValue) -> None:
-    """Each event's date: the date words of its sentence nearest the trigger;
-    else the date of the previous dated event in the same paragraph."""
+def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
+    """Each event's date: the date words of its sentence that hang on its
+    trigger's clause (not on another act: "accused Russia of failing the 2020
+    ceasefire" is not dated 2020); else the date of the previous current act
+    in the same paragraph."""
+    text = doc.text
     previous: Event | None = None
     for event in events:
         found = dates.find_dates(text, anchor=published, start=event.span[0], end=event.span[1],
                                  future=event.status == "future")
-        if found:
+        own = [d for d in found if _dates_this_event(doc, d, event)]
+        if own:
             trigger = event.trigger_span[0] if event.trigger_span else event.span[0]
-            event.date = min(found, key=lambda d: abs((d.span or (0, 0))[0] - trigger))
-        elif previous is not None and previous.date is not None and \
-                "\n" not in text[previous.span[1]:event.span[0]].strip():
+            event.date = min(own, key=lambda d: abs((d.span or (0, 0))[0] - trigger))
+        elif not found and previous is not None and _same_paragraph(text, previous, event):
             event.date = previous.date
-        if event.date is not None:
-            previous = event
+        if event.date is not None and event.status == "occurred" and \
+                not _long_before(event.date, published):
+            previous = event  # only a current act's date carries over to the next sentence
         if event.status == "occurred" and _long_before(event.date, published):
             event.status = "historical"
+
+
+def _dates_this_event(doc: Doc, date: DateValue, event: Event) -> bool:
+    """Whether the date words attach to the event's trigger: the first verb
+    above them (or an event noun on the way) is the trigger or its verb."""
+    if date.span is None or event.trigger_span is None:
+        return True
+    words = doc.char_span(*date.span, alignment_mode="expand")
+    trigger = doc.char_span(*event.trigger_span, alignment_mode="expand")
+    if words is None or trigger is None:
+        return True
+    clause = trigger.root
+    while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+        clause = clause.head  # a noun event's own verb: "held … talks Saturday"
+    targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i}
+    node = words.root
+    for _ in range(8):
+        if node.i in targets:
+            return True
+        if node is not words.root and node.pos_ in ("VERB", "AUX"):
+            return False
+        if node.head is node:
+            return True  # reached the root without meeting another act
+        node = node.head
+    return False
+
+
+def _same_paragraph(text: str, first: Event, second: Event) -> bool:
+    end = first.span[0] + len(first.sentence.rstrip())
+    return "\n" not in text[end:second.span[0]]
 
 
 def _long_before(date: DateValue | None, published: DateValue) -> bool:

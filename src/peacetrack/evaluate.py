@@ -188,7 +188,11 @@ def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
     score.status["right"] += gold.get("status", "occurred") == event["status"]
     if gold.get("date"):
         score.dates["total"] += 1
-        score.dates["right"] += _same_date(gold["date"], event.get("date"))
+        right = _same_date(gold["date"], event.get("date"))
+        score.dates["right"] += right
+        if not right:
+            score.misses.append(f"date {event['type']} {event['trigger']!r}: want {gold['date']} "
+                                f"got {event.get('date')}")
     if gold.get("location"):
         score.places["total"] += 1
         score.places["right"] += _same_place(gold["location"], event.get("location"))

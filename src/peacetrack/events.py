@@ -240,10 +240,16 @@ class EventCoder:
                 dropped.add(id(item))  # "signed an agreement": the verb is the event
                 continue
             outer = _embedding(item.head, owner)
+            if outer is None and item.head.dep_ in ("advcl", "xcomp"):
+                outer = owner.get(item.head.head.i)
+                if outer is not None and outer.trigger.type != item.trigger.type:
+                    continue
             if outer is None or outer is item:
                 continue
             if outer.head.lemma_.lower() in negators:
                 dropped.add(id(outer))
+            elif outer.trigger.type == item.trigger.type and item.head.dep_ in ("advcl", "xcomp"):
+                dropped.add(id(outer))  # "reacted angrily, accusing Russia of…": the specific act
             elif outer.trigger.embeds or outer.trigger.type in EMBEDDING_TYPES:
                 dropped.add(id(item))
         kept: list[Found] = []

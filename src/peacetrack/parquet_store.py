@@ -24,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .errors import StoreError
 from .records import Analysis, Problem
 from .settings import Settings
 from .store import Store, _rows
@@ -41,6 +42,8 @@ class ParquetStore(Store):
         self.path = str(folder)
         self.folder = Path(folder)
         self.read_only = read_only
+        if read_only and not self.folder.is_dir():
+            raise StoreError(f"no Parquet store at {self.folder} (a folder of table parts)")
         self.schemas = {t: self._arrow_schema(t) for t in TABLES}
         if read_only:
             self._attach_views()
@@ -49,7 +52,7 @@ class ParquetStore(Store):
             self._load_index()
 
     def _arrow_schema(self, table: str) -> pa.Schema:
-        return self.db.execute(f"SELECT * FROM {table} LIMIT 0").fetch_arrow_table().schema
+        return _arrow(self.db.execute(f"SELECT * FROM {table} LIMIT 0")).schema
 
     def parts(self, table: str) -> list[Path]:
         return sorted((self.folder / table).glob("*.parquet"))
@@ -103,10 +106,16 @@ class ParquetStore(Store):
     def finish_run(self, run: int, summary: dict[str, Any], problems: Sequence[Problem]) -> None:
         super().finish_run(run, summary, problems)
         for table in ("runs", "problems"):
-            rows = self.db.execute(f"SELECT * FROM {table} WHERE {'id' if table == 'runs' else 'run'}"
-                                   " = ?", [run]).fetch_arrow_table().to_pylist()
+            key = "id" if table == "runs" else "run"
+            rows = _arrow(self.db.execute(f"SELECT * FROM {table} WHERE {key} = ?", [run])).to_pylist()
             if rows:
                 self._write_part(table, rows)
+
+
+def _arrow(result: Any) -> pa.Table:
+    """A DuckDB result as an Arrow table (DuckDB 2 renamed the method)."""
+    fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+    return fetch()
 
 
 def ingest(paths: Iterable[str], *, settings: Settings, executor=None,

@@ -1,0 +1,109 @@
+"""PLOVER coding on the real seeds: the events the issue names, and hand-built cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from peacetrack.ingest import RawReport
+from peacetrack.pipeline import prepare
+
+from .conftest import seed
+
+
+def _events(analyzer, text: str, published: str | None = None) -> list[dict]:
+    document = prepare(RawReport(source="t", text=text, published=published))
+    records = next(analyzer.analyse([document])).records()
+    return [r for r in records if r["kind"] == "event"]
+
+
+def _ids(actors: list[dict]) -> set[str]:
+    return {a["id"] for a in actors}
+
+
+def _find(events, fragment: str, type_name: str) -> dict:
+    found = [e for e in events if fragment in e["sentence"] and e["type"] == type_name]
+    assert found, f"no {type_name} in the sentence with {fragment!r}: " + \
+        str([(e["type"], e["trigger"]) for e in events if fragment in e["sentence"]])
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def seed004(analyzer):
+    return _events(analyzer, seed("004").read_text(encoding="utf-8"), published="2023-07-16")
+
+
+# seed 004: the events the issue names for it
+@pytest.mark.parametrize("fragment, type_name, actor, recipient, mediator", [
+    ("met in Brussels", "CONSULT", {"ilham-aliyev", "nikol-pashinyan"}, set(), {"charles-michel"}),
+    ("offered to host", "AGREE", {"russia"}, None, set()),
+    ("urged Azerbaijan to reopen", "REQUEST", {"russia"}, {"azerbaijan"}, set()),
+    ("accusing Russia of failing", "ACCUSE", {"azerbaijan"}, {"russia"}, set()),
+    ("closed the sole land link", "COERCE", {"azerbaijan"}, None, set()),
+    ("dismissed the claims", "REJECT", {"karabakh-authorities"}, None, set()),
+])
+def test_seed004_events(seed004, fragment, type_name, actor, recipient, mediator):
+    event = _find(seed004, fragment, type_name)
+    assert _ids(event["actor"]) == actor
+    if recipient is not None:
+        assert _ids(event["recipient"]) == recipient
+    assert _ids(event["mediator"]) == mediator
+    assert event["status"] == "occurred"
+
+
+def test_seed004_the_mediated_talks_are_third_party_in_brussels_on_saturday(seed004):
+    event = _find(seed004, "met in Brussels", "CONSULT")
+    assert event["mode"] == "third-party"
+    assert event["location"]["name"] == "Brussels" and event["location"]["country"] == "BEL"
+    aliyev = next(a for a in event["actor"] if a["id"] == "ilham-aliyev")
+    assert (aliyev["code"], aliyev["sector"]) == ("AZE", "GOV")
+
+
+def test_seed004_eu_mediated_round(seed004):
+    event = _find(seed004, "EU-mediated", "CONSULT")
+    assert _ids(event["actor"]) == {"azerbaijan", "armenia"}
+    assert "european-union" in _ids(event["mediator"])
+
+
+def test_seed000_refusal_is_a_negated_support(analyzer):
+    events = _events(analyzer, seed("000").read_text(encoding="utf-8"), published="2023-03-03")
+    event = _find(events, "CSTO refused to support", "SUPPORT")
+    assert event["status"] == "negated"
+    assert _ids(event["actor"]) == {"csto"} and _ids(event["recipient"]) == {"armenia"}
+    assert not [e for e in events if e["type"] == "REJECT" and e["trigger"].startswith("refused")]
+
+
+# hand-written sentences in the language of wire reports (own words)
+@pytest.mark.parametrize("text, type_name, status, actor, recipient", [
+    ("Russia offered to host the next round of talks.", "AGREE", "occurred", {"russia"}, set()),
+    ("The foreign ministers will meet in Washington next week.", "AGREE", "future", set(), set()),
+    ("Armenia did not sign the declaration.", "SUPPORT", "negated", {"armenia"}, set()),
+    ("Azerbaijan accused Armenia of shelling its positions.", "ACCUSE", "occurred",
+     {"azerbaijan"}, {"armenia"}),
+    ("The European Union urged Baku to reopen the road.", "REQUEST", "occurred",
+     {"european-union"}, {"azerbaijan"}),
+    ("Azerbaijani troops shelled Armenian positions overnight.", "ASSAULT", "occurred",
+     {"azerbaijan"}, set()),
+    ("If Yerevan recognises the border, Baku would withdraw its troops.", "RETREAT",
+     "hypothetical", {"azerbaijan"}, set()),
+    ("Putin hosted Aliyev and Pashinyan in the Kremlin.", "CONSULT", "occurred",
+     {"ilham-aliyev", "nikol-pashinyan"}, set()),
+])
+def test_wire_sentences(analyzer, text, type_name, status, actor, recipient):
+    events = _events(analyzer, text, published="2023-05-01")
+    event = _find(events, "", type_name)
+    assert event["status"] == status
+    assert actor <= _ids(event["actor"])
+    assert recipient <= _ids(event["recipient"])
+
+
+def test_a_host_of_two_parties_is_their_mediator(analyzer):
+    events = _events(analyzer, "Putin hosted Aliyev and Pashinyan in the Kremlin.", "2021-01-11")
+    event = _find(events, "", "CONSULT")
+    assert _ids(event["mediator"]) == {"vladimir-putin"} and event["mode"] == "third-party"
+
+
+def test_every_event_keeps_its_source_span(seed004):
+    for event in seed004:
+        assert event["doc"].startswith("d-") and event["span"][0] < event["span"][1]
+        assert event["trigger"] in event["sentence"]
+        assert 0 < event["confidence"] < 1
