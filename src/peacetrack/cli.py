@@ -51,7 +51,28 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: localhost only)")
     serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     serve.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
+    _add_record_queries(commands)
     return parser
+
+
+def _add_record_queries(commands) -> None:
+    """`quotes` and `stances`: ask the record, with the same filters."""
+    for name, helptext, who in (
+            ("quotes", "who said what (filter by speaker, issue, source, dates)", "--speaker"),
+            ("stances", "where each party stands on each issue", "--actor")):
+        command = commands.add_parser(name, help=helptext)
+        _add_common(command)
+        command.add_argument(who, "--speaker" if who == "--actor" else "--actor", dest="actor",
+                             help="entity id or part of a name, e.g. lavrov")
+        command.add_argument("--issue", help="issue slug, e.g. lachin-corridor")
+        command.add_argument("--source", help="part of the source file, URL or outlet")
+        command.add_argument("--since", help="from this ISO date (inclusive)")
+        command.add_argument("--until", help="up to this ISO date (inclusive)")
+        command.add_argument("--format", choices=("table", "jsonl"), default="table")
+        if name == "stances":
+            command.add_argument("--position", choices=("support", "oppose", "conditional", "neutral"))
+            command.add_argument("--history", action="store_true",
+                                 help="one row per date for an --actor and --issue")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -119,7 +140,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve}
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from . import queries
+    from .store import Store
+
+    with Store(_settings(args).db, read_only=True) as store:
+        found = queries.quotes(store, _filters(args))
+    _print_rows(found, args.format, lambda q: (
+        (q.get("date") or {}).get("value") or "", (q.get("speaker") or {}).get("id") or "?",
+        q.get("cue") or "", "direct" if q["direct"] else "indirect", q["text"]))
+    return 0
+
+
+def cmd_stances(args: argparse.Namespace) -> int:
+    from . import queries
+    from .store import Store
+
+    with Store(_settings(args).db, read_only=True) as store:
+        if args.history:
+            if not (args.actor and args.issue):
+                print("peacetrack: --history needs --actor and --issue", file=sys.stderr)
+                return 2
+            rows = [r.to_dict() for r in
+                    queries.position_history(store, args.actor, args.issue, _filters(args))]
+            _print_rows(rows, args.format, lambda r: (
+                r["date"] or "", ",".join(r["positions"]),
+                " | ".join(e["text"] for e in r["evidence"])))
+            return 0
+        found = queries.stances(store, _filters(args))
+    _print_rows(found, args.format, lambda s: (
+        (s.get("date") or {}).get("value") or "", s["actor"].get("id") or "?", s["issue"],
+        s["position"], s["evidence"]))
+    return 0
+
+
+def _filters(args: argparse.Namespace):
+    from .queries import Filters
+
+    return Filters(actor=args.actor, issue=args.issue, source=args.source, since=args.since,
+                   until=args.until, position=getattr(args, "position", None))
+
+
+def _print_rows(rows: list, fmt: str, columns) -> None:
+    """JSON lines, or a tab-separated table with the text cut to one line."""
+    import json
+
+    for row in rows:
+        if fmt == "jsonl":
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print("\t".join(" ".join(str(c).split())[:160] for c in columns(row)))
+
+
+COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve,
+            "quotes": cmd_quotes, "stances": cmd_stances}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -145,6 +145,8 @@ def score_events(text: str, gold: list[dict], predicted: list[dict], canon: Cano
     unmatched = list(predicted)
     for item in gold:
         offset = locate(text, item["anchor"])
+        if offset is None:
+            score.misses.append(f"{name}: anchor not found: {item['anchor']!r}")
         candidates = [e for e in _containing(unmatched, offset) if e["type"] == item["type"]] \
             if offset is not None else []
         if not candidates:

@@ -256,3 +256,18 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
         "country": location.get("country"), "lat": location.get("lat"),
         "lon": location.get("lon"), "confidence": event["confidence"],
         "record": json.dumps(event, ensure_ascii=False)}
+
+
+def is_parquet_store(path: str | Path) -> bool:
+    """A folder (existing, or named with a trailing '/') is a Parquet store; else a DuckDB file."""
+    return Path(path).is_dir() or str(path).endswith(("/", "\\"))
+
+
+def open_store(path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> Store:
+    """The store at ``path``: a DuckDB file, or a folder of Parquet parts
+    (what ``ingest --engine ray --db FOLDER/`` writes), with the same read API."""
+    if is_parquet_store(path):
+        from .parquet_store import ParquetStore
+
+        return ParquetStore(path, read_only=read_only)
+    return Store(path, read_only=read_only, wait=wait)

@@ -16,7 +16,9 @@ Every node needs peacetrack and the spaCy model installed
 
 from __future__ import annotations
 
+import logging
 import os
+import pickle
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
@@ -53,41 +55,42 @@ class RayExecutor:
     def map(self, batches: Iterable[list[Document]]) -> Iterator[list[Analysis]]:
         connect(self.settings)
         with ThreadPoolExecutor(1, thread_name_prefix="peacetrack-ray") as runner:
-            running: tuple[list[list[Document]], Future] | None = None
+            running: Future | None = None
             for window in _windows(batches, self.window):
-                submitted = (window, runner.submit(self.analyse, _flatten(window)))
+                submitted = runner.submit(self.analyse, window)
                 if running is not None:
-                    yield from _regroup(*running)
+                    yield from running.result()
                 running = submitted
             if running is not None:
-                yield from _regroup(*running)
+                yield from running.result()
 
-    def analyse(self, documents: list[Document]) -> list[Analysis]:
-        """One window of documents through ``map_batches`` on the cluster, in order."""
-        data = self.ray.data.from_items(
-            [{"i": i, "document": d} for i, d in enumerate(documents)],
-            override_num_blocks=max(1, min(len(documents) // self.settings.batch_size,
-                                           4 * self.workers)))
+    def analyse(self, window: list[list[Document]]) -> list[list[Analysis]]:
+        """One window through ``map_batches`` on the cluster; its batches in order.
+
+        A row is one nlp batch (cut as the local executor cuts them), pickled:
+        Arrow cannot hold Documents, and each batch is parsed whole."""
+        chunks = list(_split(window, self.settings.batch_size))
+        rows = [{"i": i, "documents": pickle.dumps(chunk)} for i, chunk in enumerate(chunks)]
+        data = self.ray.data.from_items(rows, override_num_blocks=len(rows))
         analysed = data.map_batches(
-            analyse_batch, fn_kwargs={"settings": self.settings},
-            batch_size=self.settings.batch_size, batch_format="numpy",
-            concurrency=self.workers, num_cpus=1)
-        out: list[Analysis | None] = [None] * len(documents)
+            analyse_rows, fn_kwargs={"settings": self.settings}, batch_size=1,
+            batch_format="numpy", compute=self.ray.data.TaskPoolStrategy(size=self.workers),
+            num_cpus=1)
+        out: list[list[Analysis] | None] = [None] * len(chunks)
         for batch in analysed.iter_batches(batch_format="numpy", batch_size=None):
-            for i, analysis in zip(batch["i"], batch["analysis"], strict=True):
-                out[int(i)] = analysis
-        assert all(a is not None for a in out), "a document came back without its analysis"
-        return out  # type: ignore[return-value]
+            for i, analyses in zip(batch["i"], batch["analyses"], strict=True):
+                out[int(i)] = pickle.loads(analyses)
+        if any(a is None for a in out):
+            raise RuntimeError("a batch came back from the Ray cluster without its analyses")
+        return _unsplit(window, out)  # type: ignore[arg-type]
 
 
-def analyse_batch(batch: dict[str, Any], *, settings: Settings) -> dict[str, Any]:
+def analyse_rows(rows: dict[str, Any], *, settings: Settings) -> dict[str, Any]:
     """The map_batches function, run in a Ray worker: the local executor's stages."""
-    import numpy as np
-
-    documents = list(batch["document"])
-    analyses = np.empty(len(documents), dtype=object)  # not np.array: keep the objects whole
-    analyses[:] = list(_analyzer(settings).analyse(documents))
-    return {"i": batch["i"], "analysis": analyses}
+    analyzer = _analyzer(settings)
+    out = [pickle.dumps(list(analyzer.analyse(pickle.loads(documents))))
+           for documents in rows["documents"]]
+    return {"i": rows["i"], "analyses": out}
 
 
 @cache
@@ -107,8 +110,11 @@ def connect(settings: Settings) -> None:
             os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a private local cluster
         ray.init(address=address, include_dashboard=False, log_to_driver=False,
                  configure_logging=False)
+    # peacetrack draws its own progress (progress.py); Ray Data's bars and
+    # per-dataset notices would interleave with it, once per window.
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False  # peacetrack draws its own (progress.py)
+    context.enable_progress_bars = False
     context.print_on_execution_start = False
 
 
@@ -126,14 +132,17 @@ def _windows(batches: Iterable[list[Document]], size: int) -> Iterator[list[list
         yield window
 
 
-def _flatten(window: list[list[Document]]) -> list[Document]:
-    return [document for batch in window for document in batch]
-
-
-def _regroup(window: list[list[Document]], result: Future) -> Iterator[list[Analysis]]:
-    """The window's analyses cut back into its input batches."""
-    analyses = result.result()
-    start = 0
+def _split(window: list[list[Document]], size: int) -> Iterator[list[Document]]:
     for batch in window:
-        yield analyses[start:start + len(batch)]
+        for start in range(0, len(batch), size):
+            yield batch[start:start + size]
+
+
+def _unsplit(window: list[list[Document]], chunks: list[list[Analysis]]) -> list[list[Analysis]]:
+    """The chunks' analyses joined back into the window's input batches."""
+    flat = [analysis for chunk in chunks for analysis in chunk]
+    out, start = [], 0
+    for batch in window:
+        out.append(flat[start:start + len(batch)])
         start += len(batch)
+    return out

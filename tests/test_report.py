@@ -1,0 +1,133 @@
+"""The shared view queries and the self-contained HTML report (no browser)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from peacetrack import views
+from peacetrack.cli import main
+from peacetrack.profile import load_profile
+from peacetrack.report import json_for_script, render_report
+from peacetrack.store import Store
+from tests.browser import sample
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return load_profile("south-caucasus")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(sample.build(tmp_path / "s.duckdb"), read_only=True) as store:
+        yield store
+
+
+def test_the_views_hold_every_mark_the_charts_draw(store, profile):
+    data = views.dashboard(store, profile)
+    assert len([e for e in data["events"] if e["date"]]) == sample.EXPECTED_MARKS["timeline"]
+    assert len(data["tracks"]["items"]) == sample.EXPECTED_MARKS["tracks"]
+    assert len(data["network"]["nodes"]) == sample.EXPECTED_MARKS["network"]
+    assert len(data["places"]) == sample.EXPECTED_MARKS["map"]
+    assert len(data["stances"]["cells"]) == sample.EXPECTED_MARKS["stances"]
+    assert len(data["quotes"]) == sample.EXPECTED_MARKS["quotes"]
+    assert data["tracks"]["items"][0]["reason"] == "mediator: Charles Michel"
+
+
+def test_the_header_says_what_the_record_covers(store, profile):
+    o = views.dashboard(store, profile)["overview"]
+    assert (o["reports"], o["counts"]["events"], o["counts"]["quotes"]) == (3, 3, 1)
+    assert o["published"] == {"first": "2022-01-10", "last": "2024-01-10"}
+    assert o["events_dates_quality"] == {"day": 2, "coarse": 1, "from_report": 0, "undated": 0}
+    assert o["reports_dates"]["given"] == 2 and o["reports_dates"]["from_text"] == 1
+    assert o["latest"][0] == "e-d-hostile-1"
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({}, 3),
+    ({"type": "ACCUSE"}, 1),
+    ({"type": "verbal-conflict"}, 2),               # a quad category
+    ({"actor": "armenia"}, 2),
+    ({"issue": "peace-treaty"}, 1),
+    ({"source": "Demo Wire"}, 2),
+    ({"q": "brussels"}, 1),
+    ({"start": "2023-07-20", "end": "2023-07-31"}, 1),  # the month-precise event overlaps
+    ({"start": "2024-01-01"}, 1),
+])
+def test_filters_narrow_the_events(store, profile, filters, expected):
+    assert len(views.events(store, profile, views.Filters(**filters))) == expected
+
+
+def test_the_stance_matrix_keeps_the_latest_position_and_its_history(store, profile):
+    cell = views.stances(store, profile)["cells"][0]
+    assert (cell["actor"], cell["issue"], cell["position"]) == ("russia", "peace-treaty", "support")
+    assert [h["position"] for h in cell["history"]] == ["oppose", "support"]
+    assert cell["changed"] is True
+
+
+def test_the_network_weighs_edges_and_tells_cooperation_from_conflict(store, profile):
+    net = views.network(views.events(store, profile))
+    edges = {(e["source"], e["target"]): e for e in net["edges"]}
+    assert edges[("azerbaijan", "armenia")]["polarity"] == "conflict"
+    assert edges[("azerbaijan", "armenia")]["directed"] is True
+    assert edges[("ilham-aliyev", "nikol-pashinyan")]["directed"] is False  # met together
+    assert edges[("charles-michel", "ilham-aliyev")]["types"] == {"CONSULT": 1}
+    assert all(-1 <= n["x"] <= 1 and -1 <= n["y"] <= 1 for n in net["nodes"])
+
+
+def test_the_layout_is_deterministic():
+    edges = [("a", "b", 2), ("b", "c", 1), ("c", "a", 1), ("d", "e", 1)]
+    first = views.spring_layout(list("abcde"), edges)
+    assert first == views.spring_layout(list("abcde"), edges)
+    assert len({pos for pos in first.values()}) == 5
+
+
+def test_a_report_view_has_every_span(store):
+    doc = views.document(store, "d-brussels")
+    assert {s["kind"] for s in doc["spans"]} == {"event", "quote", "stance"}
+    quote = next(s for s in doc["spans"] if s["kind"] == "quote")
+    assert doc["text"][quote["span"][0]:quote["span"][1]].startswith("We support")
+    assert views.document(store, "d-missing") is None
+
+
+def test_search_finds_quotes_and_passages(store):
+    found = views.search(store, "PEACE treaty")
+    assert [q["id"] for q in found["quotes"]] == ["q-lavrov"]
+    spans = [m["span"] for r in found["reports"] for m in r["matches"]]
+    assert len(spans) == 3 and views.search(store, "  ")["reports"] == []
+
+
+def test_the_report_is_self_contained_and_escapes_report_text(store, profile):
+    html = render_report(store, profile)
+    assert not re.search(r"<script[^>]+src=", html)  # no external script, no CDN
+    markup = re.sub(r"(?s)(<script[^>]*>).*?</script>", r"\1</script>", html)
+    assert not re.search(r"""(?:src|href)=["']?https?://""", markup)
+    assert "plotly.js v3" in html and "PlotlyGeoAssets" in html
+    assert "window.__pwned" in html  # the text is there...
+    assert "<script>window.__pwned" not in html  # ...but never as markup
+    assert "<b>Hostile</b>" not in html
+    assert "Content-Security-Policy" in html
+
+
+def test_json_for_script_cannot_close_the_script_element():
+    text = json_for_script({"x": "</script><script>alert(1)</script>&\u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+
+
+def test_an_empty_store_gives_an_empty_report(tmp_path, profile):
+    with Store(tmp_path / "empty.duckdb") as store:
+        data = views.dashboard(store, profile)
+        html = render_report(store, profile)
+    assert data["events"] == [] and data["network"]["nodes"] == [] and data["stances"]["cells"] == []
+    assert data["overview"]["published"] == {"first": None, "last": None}
+    assert "pt-data" in html
+
+
+def test_the_report_command_writes_the_file(tmp_path, capsys):
+    db = sample.build(tmp_path / "s.duckdb")
+    out = tmp_path / "out" / "report.html"
+    assert main(["report", "--db", str(db), "-o", str(out)]) == 0
+    assert out.stat().st_size > 1_000_000  # the plotting library is inside
+    assert str(out) in capsys.readouterr().out
