@@ -12,7 +12,8 @@ from .settings import SETTINGS, Settings, load_settings
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="the DuckDB store (default: peacetrack.duckdb)")
+    parser.add_argument("--db", help="the store: a DuckDB file (default: peacetrack.duckdb) "
+                                     "or a folder of Parquet parts")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--engine", choices=("local", "ray"), help="where the pipeline runs")
     ingest.add_argument("--ray-address", dest="ray_address", help="a Ray cluster address")
     ingest.add_argument("--quiet", action="store_true", help="print the summary only")
+    ingest.add_argument("-o", "--output", metavar="FOLDER",
+                        help="store the records as a folder of Parquet parts instead of --db "
+                             "(export, report and serve read it with --db FOLDER)")
 
     export = commands.add_parser("export", help="write the stored records")
     _add_common(export)
@@ -81,18 +85,23 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .pipeline import ingest
+    from .progress import Progress, count_reports
+    from .store import is_parquet_store
 
     settings = _settings(args)
-
-    def progress(summary) -> None:
-        if not args.quiet:
-            print(f"... {summary.stored} reports analysed, {summary.events} events",
-                  file=sys.stderr)
-
-    summary = ingest(args.paths, settings=settings,
-                     on_problem=lambda p: print(f"skipped {p}", file=sys.stderr),
-                     on_progress=progress)
+    if args.output:
+        settings = settings.updated(db=args.output.rstrip("/") + "/")
+    if is_parquet_store(settings.db):
+        from .parquet_store import ingest
+    else:
+        from .pipeline import ingest
+    progress = Progress(None if args.quiet else count_reports(args.paths))
+    try:
+        summary = ingest(args.paths, settings=settings,
+                         on_problem=lambda p: progress.note(f"skipped {p}"),
+                         on_progress=None if args.quiet else progress)
+    finally:
+        progress.close()
     print(f"peacetrack ingest -> {settings.db}")
     for line in summary.lines():
         print(f"  {line}")
@@ -101,10 +110,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
-    from .store import Store
+    from .store import open_store
 
     settings = _settings(args)
-    with Store(settings.db, read_only=True) as store:
+    with open_store(settings.db, read_only=True) as store:
         written = export(store, fmt=args.format, out=args.output)
     if written != ["-"]:
         print("\n".join(written), file=sys.stderr)
@@ -114,10 +123,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .profile import load_profile
     from .report import build_report
-    from .store import Store
+    from .store import open_store
 
     settings = _settings(args)
-    with Store(settings.db, read_only=True, wait=10) as store:
+    with open_store(settings.db, read_only=True, wait=10) as store:
         path = build_report(store, load_profile(settings.profile), args.output)
     print(f"peacetrack report -> {path}")
     return 0

@@ -74,6 +74,7 @@ class Lexicon:
     container_nouns: frozenset[str] = frozenset()
     willingness: frozenset[str] = frozenset()
     audience: frozenset[str] = frozenset()
+    naming_verbs: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
@@ -88,6 +89,7 @@ def load_event_lexicon() -> Lexicon:
         container_nouns=frozenset(frames["container_nouns"]),
         willingness=frozenset(frames.get("willingness_adjectives", [])),
         audience=frozenset(frames.get("audience_nouns", [])),
+        naming_verbs=frozenset(frames.get("naming_verbs", [])),
         documents=frozenset(frames.get("document_nouns", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
@@ -195,6 +197,9 @@ class EventCoder:
             [g for p in head.children if p.dep_ in ("prep", "dative") for g in p.children
              if g.dep_ == "pobj"]
         lemmas = {o.lemma_.lower() for o in objects}
+        if head.lemma_.lower() in self.lexicon.naming_verbs and \
+                any(c.dep_ in ("dobj", "oprd") for c in head.children):
+            return False  # "called the move illegal", "called the route X": naming, not asking
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
             return False  # "speaking to journalists"
         if found.trigger.type in MATERIAL_TYPES and lemmas & self.lexicon.documents and \
@@ -453,8 +458,10 @@ class EventCoder:
                 return "future"
             if aux & hypothetical.get("aux", frozenset({"could", "might", "may"})) - {"would"}:
                 return "hypothetical"
-            if "would" in aux:
-                return "future" if _mentions_future(node) else "hypothetical"
+            if "would" in aux:  # reported future ("said it would withdraw") unless conditional
+                return "hypothetical" if _conditional(node) else "future"
+            if aux & {"must"} or (node.dep_ == "xcomp" and node.head.lemma_ in ("have", "need")):
+                return "future"  # an obligation is not yet done: "has to be signed"
             if node.head.lemma_.lower() in cues.get("future", {}).get("verbs", frozenset()) and \
                     node.dep_ in ("xcomp", "ccomp", "dobj"):
                 return "future"
@@ -540,9 +547,10 @@ def _negating_embedder(token: Token, lexicon: Lexicon) -> Token | None:
     return None
 
 
-def _mentions_future(token: Token) -> bool:
-    words = {t.lower_ for t in token.subtree}
-    return bool(words & {"next", "soon", "tomorrow", "later", "upcoming", "coming"})
+def _conditional(token: Token) -> bool:
+    """An if/unless/provided clause in the sentence of the act."""
+    return any(t.lower_ in ("if", "unless", "provided", "otherwise") and t.dep_ in ("mark", "advmod",
+               "prep", "cc") for t in token.sent)
 
 
 def _is_passive(verb: Token) -> bool:

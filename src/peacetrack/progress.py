@@ -70,6 +70,12 @@ class Progress:
             self._last_line = now
         self.stream.flush()
 
+    def note(self, message: str) -> None:
+        """A line of its own (a skipped file) without breaking the bar."""
+        self.stream.write(("\r\x1b[K" if self._drawn else "") + message + "\n")
+        self._drawn = False
+        self.stream.flush()
+
     def close(self) -> None:
         """End the bar's line, so what is printed next starts on its own."""
         if self._drawn:

@@ -91,11 +91,15 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     opener: str | None = None
     start = 0
+    reopening = False  # the mark that reopens a quote in its next paragraph
     for i, ch in enumerate(text):
         if ch == "\n" and opener is not None:
-            if not _continues(text, i):
+            reopening = _continues(text, i)
+            if not reopening:
                 spans.append((start, i))
                 opener = None
+        elif reopening and not ch.isspace():
+            reopening = False  # skip the mark itself
         elif opener is None:
             if ch in CLOSERS and _opens(text, i):
                 opener, start = ch, i + 1

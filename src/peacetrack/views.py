@@ -66,13 +66,16 @@ class Filters:
         return {k: v for k, v in asdict(self).items() if v}
 
 
+NO_FILTERS = Filters()
+
+
 # -- events ----------------------------------------------------------------
 _SOURCE_LABEL = "coalesce(d.outlet, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
 # An undated event is placed at its report's date, except background history.
 _WHEN = "coalesce(e.date, CASE WHEN e.status <> 'historical' THEN d.published END)"
 
 
-def events(store: Store, profile: Profile | None, filters: Filters = Filters()) -> list[dict[str, Any]]:
+def events(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """The events that pass the filters, flattened for display, oldest first."""
     where, params = _event_where(filters)
     rows = store.query(
@@ -352,7 +355,7 @@ def places(events_: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # -- quotes and stances --------------------------------------------------------
-def quotes(store: Store, profile: Profile | None, filters: Filters = Filters()) -> list[dict[str, Any]]:
+def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """Quotes grouped by speaker, the most quoted first."""
     where, params = _record_where(filters, actor_column="q.speaker", text="text")
     rows = store.query(
@@ -398,7 +401,7 @@ def _record_where(f: Filters, *, actor_column: str, text: str) -> tuple[list[str
     return where, params
 
 
-def stances(store: Store, profile: Profile | None, filters: Filters = Filters()) -> dict[str, Any]:
+def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """Actors × issues: each cell the latest position, its evidence, and its history."""
     where, params = _record_where(filters, actor_column="s.actor_id", text="evidence")
     if filters.issue:
@@ -571,7 +574,7 @@ def _matches(text: str, q: str, *, most: int = 5, around: int = 60) -> list[dict
     return out
 
 
-def dashboard(store: Store, profile: Profile | None, filters: Filters = Filters()) -> dict[str, Any]:
+def dashboard(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """Everything both views draw, for one set of filters."""
     events_ = events(store, profile, filters)
     quotes_ = quotes(store, profile, filters)
