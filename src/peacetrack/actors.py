@@ -260,10 +260,25 @@ class ActorFinder:
         holder = self._holder(role, code, date, earlier)
         if holder is not None:
             actor = actor_for(holder, span.text, date, (span.start_char, span.end_char))
-            return Mention(begin, end, "title", actor, holder, holder.gender)
+            mention = Mention(begin, end, "title", actor, holder, holder.gender)
+            if doc[start:end].root.tag_ in ("NNS", "NNPS"):  # "the leaders of Azerbaijan and Armenia"
+                end = self._more_holders(doc, mention, role, owners, date, earlier)
+            return mention
         actor = Actor(text=span.text, id=None, name=None, code=code, sector=role.sector,
                       role=role.role, span=(span.start_char, span.end_char))
         return Mention(begin, end, "title", actor, None)
+
+    def _more_holders(self, doc: Doc, mention: Mention, role: Role, owners: dict[int, Entity],
+                      date: DateValue | None, earlier: list[Mention]) -> int:
+        """A plural title's other owners, conjoined after the first."""
+        owner_token = doc[mention.end - 1]
+        for conj in owner_token.conjuncts:
+            country = owners.get(conj.i)
+            holder = self._holder(role, country.code, date, earlier) if country else None
+            if holder is not None:
+                mention.others.append(actor_for(holder, mention.actor.text, date, mention.actor.span))
+                mention.end = max(mention.end, conj.i + 1)
+        return mention.end
 
     def _title_owner(self, doc: Doc, start: int, end: int,
                      owners: dict[int, Entity]) -> tuple[int, int, Entity | None]:

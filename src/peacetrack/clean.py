@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
 from .lexicons import load_lexicon
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -151,12 +153,13 @@ def simhash(text: str, *, shingle: int = 3) -> int:
     """A 64-bit SimHash over word shingles: near-duplicate texts differ in few bits."""
     words = _WORD.findall(text.lower())
     grams = [" ".join(words[i:i + shingle]) for i in range(max(1, len(words) - shingle + 1))]
-    weights = [0] * 64
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if (h >> bit) & 1 else -1
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    digests = b"".join(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest() for g in grams)
+    # Each gram's 64 bits, most significant first (the digest read big-endian).
+    # A bit is set where more grams have it than not (weight +1 / -1 per gram):
+    # counted in one vectorised pass rather than 64 Python steps per gram.
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(grams), 8), axis=1)
+    majority = (2 * bits.sum(axis=0, dtype=np.int64) > len(grams)).astype(np.uint8)
+    return int.from_bytes(np.packbits(majority).tobytes(), "big")
 
 
 def hamming(a: int, b: int) -> int:

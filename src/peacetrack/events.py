@@ -241,9 +241,13 @@ class EventCoder:
         negators = self.lexicon.status.get("negated", {}).get("verbs", NEGATING_VERBS)
         dropped: set[int] = set()
         for item in found:
-            if item.governor is not None and item.governor.i in owner:
-                dropped.add(id(item))  # "signed an agreement": the verb is the event
-                continue
+            governor = item.governor
+            if governor is not None and governor.i in owner:
+                if governor.dep_ == "acl" and governor.head.i == item.head.i:
+                    dropped.add(id(owner[governor.i]))  # "talks hosted by Putin": the talks
+                else:
+                    dropped.add(id(item))  # "signed an agreement": the verb is the event
+                    continue
             outer = _embedding(item.head, owner)
             if outer is None and item.head.dep_ in ("advcl", "xcomp"):
                 outer = owner.get(item.head.head.i)
@@ -383,6 +387,10 @@ class EventCoder:
                 actor_heads = _subjects(governor)
             recipients += [c for prep in governor.children if prep.dep_ == "prep"
                            and prep.lower_ == "with" for c in prep.children if c.dep_ == "pobj"]
+        if not actor_heads:  # "after talks hosted by Putin, the leaders pledged…": they talked
+            clause = _clause_verb(noun)
+            if clause is not None and clause is not governor:
+                actor_heads = _subject_chain(clause)
         return actor_heads, recipients
 
     def _first_actors(self, heads: list[Token], actors: DocActors) -> list[Actor]:
@@ -522,18 +530,37 @@ def _has_time(noun: Token) -> bool:
     return False
 
 
+# "urged Azerbaijan to reopen": the object of these verbs does the embedded act
+OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "invite", "persuade", "force", "allow",
+                  "order", "tell", "request", "press", "push", "appeal", "compel", "permit",
+                  "enable", "instruct", "advise", "warn", "pressure", "require", "expect", "want"}
+ADJUNCT_PREPS = {"after", "before", "during", "since", "following", "amid", "in", "at", "despite",
+                 "until", "by", "near", "inside", "outside", "across", "from"}
+
+
 def _embedding(token: Token, owner: dict[int, Found]) -> Found | None:
-    """The trigger whose embedded content this token is ('offered to host',
-    'expressed its readiness to conduct talks')."""
+    """The trigger whose content this act is ('offered to host', 'expressed its
+    readiness to conduct talks', 'pledged to work towards setting up a
+    commission to delimit'): the nearest owner up the chain that embeds, or the
+    nearest owner when none does. Adjuncts of time and place are not content."""
     node = token
-    for _ in range(3):
-        if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl") or \
-                node.head is node:
-            return None
+    nearest: Found | None = None
+    for _ in range(6):
+        purpose = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                               for c in node.children)
+        if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl") and \
+                not purpose or node.head is node:
+            break
+        if node.dep_ == "prep" and node.lower_ in ADJUNCT_PREPS:
+            break
         node = node.head
-        if node.i in owner:
-            return owner[node.i]
-    return None
+        found = owner.get(node.i)
+        if found is not None and found.head.i != token.i:
+            nearest = nearest or found
+            if found.trigger.embeds or found.trigger.type in EMBEDDING_TYPES or \
+                    found.head.lemma_.lower() in NEGATING_VERBS:
+                return found
+    return nearest
 
 
 NEGATING_VERBS = frozenset({"refuse", "fail", "decline"})
@@ -570,9 +597,10 @@ def _subject_chain(verb: Token) -> list[Token]:
             out.append(node.head if subject.lower_ in RELATIVE and node.dep_ == "relcl" else subject)
         elif node.dep_ == "relcl":
             out.append(node.head)
-        if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "ccomp") or node.head is node:
+        if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "ccomp", "pcomp", "prep") or \
+                node.head is node:
             break
-        if node.dep_ == "xcomp":
+        if node.dep_ == "xcomp" and node.head.lemma_.lower() in OBJECT_CONTROL:
             objects = [c for c in node.head.children if c.dep_ == "dobj"]
             if objects:  # "urged Azerbaijan to reopen": the object acts
                 out.append(objects[0])
@@ -584,6 +612,17 @@ def _subject_chain(verb: Token) -> list[Token]:
 def _subjects(verb: Token) -> list[Token]:
     chain = _subject_chain(verb)
     return chain[:1]
+
+
+def _clause_verb(token: Token) -> Token | None:
+    node = token
+    for _ in range(6):
+        if node.head is node:
+            return node if node.pos_ in ("VERB", "AUX") else None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "amod"):
+            return node
+    return None
 
 
 def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:

@@ -15,6 +15,8 @@ from typing import Any
 
 from .store import Store
 
+TABLES = {"q": "quotes", "s": "stances"}
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -44,11 +46,12 @@ def _where(filters: Filters, table: str, actor_column: str, actor_json: str) -> 
     """SQL conditions and parameters for the filters on a record table."""
     sql, params = ["TRUE"], []
     if filters.actor:
-        like = f"%{filters.actor.lower()}%"
-        sql.append(f"({table}.{actor_column} = ? OR lower({table}.{actor_column}) LIKE ? OR "
-                   f"lower(coalesce(json_extract_string({table}.record, '{actor_json}.name'), "
-                   f"json_extract_string({table}.record, '{actor_json}.text'))) LIKE ?)")
-        params += [filters.actor, like, like]
+        # an exact entity id wins ('russia' is not 'russian-peacekeepers'); else part of a name
+        name = (f"lower(coalesce(json_extract_string({table}.record, '{actor_json}.name'), "
+                f"json_extract_string({table}.record, '{actor_json}.text')))")
+        sql.append(f"({table}.{actor_column} = ? OR (NOT EXISTS (SELECT 1 FROM {TABLES[table]} x "
+                   f"WHERE x.{actor_column} = ?) AND {name} LIKE ?))")
+        params += [filters.actor, filters.actor, f"%{filters.actor.lower()}%"]
     if filters.source:
         sql.append("(lower(coalesce(d.source, '') || ' ' || coalesce(d.url, '') || ' ' || "
                    "coalesce(d.outlet, '')) LIKE ?)")
