@@ -28,6 +28,7 @@ NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 # PLOVER: a cooperative act reported as planned is an AGREE (SPEC §2 status).
 FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "obj", "attr", "oprd")
@@ -183,7 +184,8 @@ class EventCoder:
         if best is None or pos == "VERB":
             return best
         best.governor = self._governor(token)
-        if best.governor is None and (best.trigger.confidence < 0.5 or not _has_time(token)):
+        if best.governor is None and (best.trigger.confidence < 0.5 or not (
+                _has_time(token) or _has_participant(token))):
             return None  # "the agreements of November 9" name documents, not acts
         return best
 
@@ -200,6 +202,9 @@ class EventCoder:
         if head.lemma_.lower() in self.lexicon.naming_verbs and \
                 any(c.dep_ in ("dobj", "oprd") for c in head.children):
             return False  # "called the move illegal", "called the route X": naming, not asking
+        if found.trigger.mode == "visit" and head.lemma_.lower() in MOTION_VERBS and not any(
+                g.ent_type_ in ("GPE", "LOC", "FAC") or g.pos_ == "PROPN" for g in objects):
+            return False  # "police arrived": a visit needs somewhere or someone visited
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
             return False  # "speaking to journalists"
         if found.trigger.type in MATERIAL_TYPES and lemmas & self.lexicon.documents and \
@@ -229,6 +234,8 @@ class EventCoder:
                 head.lemma_.lower() in self.lexicon.occurrence_verbs or
                 (node.dep_ == "nsubjpass" and head.lemma_.lower() in self.lexicon.light_verbs)):
             return head
+        if node.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
+            return head  # "there have been repeated clashes"
         if node.dep_ == "conj":
             return self._governor(node.head)
         return None
@@ -470,9 +477,8 @@ class EventCoder:
                 return "hypothetical" if _conditional(node) else "future"
             if aux & {"must"} or (node.dep_ == "xcomp" and node.head.lemma_ in ("have", "need")):
                 return "future"  # an obligation is not yet done: "has to be signed"
-            if node.head.lemma_.lower() in cues.get("future", {}).get("verbs", frozenset()) and \
-                    node.dep_ in ("xcomp", "ccomp", "dobj"):
-                return "future"
+            if _governing_verb(node).lemma_.lower() in cues.get("future", {}).get("verbs", frozenset()):
+                return "future"  # "plans to meet", "preparing for the meeting"
             if any(c.lemma_.lower() in cues.get("future", {}).get("words", frozenset())
                    for c in node.children if c.dep_ in ("amod", "advmod", "npadvmod")):
                 return "future"
@@ -538,6 +544,21 @@ ADJUNCT_PREPS = {"after", "before", "during", "since", "following", "amid", "in"
                  "until", "by", "near", "inside", "outside", "across", "from"}
 
 
+def _has_participant(noun: Token) -> bool:
+    """A noun event that names who took part: "Russia's offer", "the
+    Aliyev-Pashinyan meeting", "talks with Michel", "the visit of Lavrov"."""
+    for child in noun.children:
+        if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN") and child.ent_type_ != "DATE":
+            return True
+        if child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ != "DATE":
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("of", "between", "with", "among"):
+            if any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ not in NOT_EVENT_ENTITIES
+                   for g in child.children):
+                return True
+    return False
+
+
 def _embedding(token: Token, owner: dict[int, Found]) -> Found | None:
     """The trigger whose content this act is ('offered to host', 'expressed its
     readiness to conduct talks', 'pledged to work towards setting up a
@@ -572,6 +593,16 @@ def _negating_embedder(token: Token, lexicon: Lexicon) -> Token | None:
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in verbs:
         return token.head
     return None
+
+
+def _governing_verb(token: Token) -> Token:
+    """The verb whose complement the token is ('plan to meet', 'prepare for talks')."""
+    node = token
+    if node.dep_ == "pobj" and node.head.dep_ == "prep":
+        node = node.head
+    if node.dep_ in ("xcomp", "ccomp", "dobj", "prep") and node.head is not node:
+        return node.head
+    return token
 
 
 def _conditional(token: Token) -> bool:
