@@ -27,7 +27,7 @@ def settings():
 
 @pytest.fixture(scope="session")
 def analyzer(settings):
-    from peacetrack.analyse import Analyzer
+    from peacetrack.analysis import Analyzer
 
     return Analyzer(settings)
 

@@ -33,7 +33,7 @@ _ANALYZERS: dict[Any, Any] = {}
 
 def _analyzer(settings: Any):
     """One Analyzer per settings in this process (the model loads once)."""
-    from .analyse import Analyzer
+    from .analysis import Analyzer
 
     if settings not in _ANALYZERS:
         _ANALYZERS[settings] = Analyzer(settings)

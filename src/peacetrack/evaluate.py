@@ -283,7 +283,7 @@ def analyse_gold(gold: dict, path: Path, analyzer) -> list[dict[str, Any]]:
 
 def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
              root: Path | None = None) -> Score:
-    from .analyse import Analyzer
+    from .analysis import Analyzer
     from .settings import load_settings
 
     root = root or Path.cwd()

@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from peacetrack.records import (
-    Actor, Analysis, DateValue, Document, Event, Location, Quote, Stance,
+    Actor,
+    Analysis,
+    DateValue,
+    Document,
+    Event,
+    Location,
+    Quote,
+    Stance,
 )
 from peacetrack.store import Store
 
@@ -46,8 +53,8 @@ def _event(doc: str, text: str, sentence: str, n: int, type_: str, **kw) -> Even
 
 def analyses() -> list[Analysis]:
     t = BRUSSELS_TEXT
-    met, accused, said = (t[:t.index("Azerbaijan")].strip(),
-                          t[t.index("Azerbaijan"):t.index("Lavrov")].strip(), t[t.index("Lavrov"):])
+    met = t[:t.index("Azerbaijan")].strip()
+    accused = t[t.index("Azerbaijan"):t.index("Lavrov")].strip()
     brussels = Analysis(
         Document(id="d-brussels", text=t, source="reports/brussels.txt", outlet="Demo Wire",
                  title="Leaders meet in Brussels",

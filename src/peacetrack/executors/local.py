@@ -6,7 +6,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 
-from ..analyse import Analyzer
+from ..analysis import Analyzer
 from ..records import Analysis, Document
 from ..settings import Settings
 

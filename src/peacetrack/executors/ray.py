@@ -96,7 +96,7 @@ def analyse_rows(rows: dict[str, Any], *, settings: Settings) -> dict[str, Any]:
 @cache
 def _analyzer(settings: Settings):
     """One Analyzer per worker process and settings (Ray reuses its workers)."""
-    from ..analyse import Analyzer
+    from ..analysis import Analyzer
 
     return Analyzer(settings)
 

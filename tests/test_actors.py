@@ -1,0 +1,73 @@
+"""Actor resolution: names, titles, offices on a date, references, no profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from peacetrack.actors import ActorFinder
+from peacetrack.profile import load_profile
+from peacetrack.records import DateValue
+
+
+def _mentions(nlp, finder, text, date="2023-03-01"):
+    doc = nlp(text)
+    found = finder.find(doc, DateValue(date, "day"))
+    return {doc[m.start:m.end].text: m for m in found.mentions}
+
+
+@pytest.fixture(scope="module")
+def finder(nlp):
+    return ActorFinder(load_profile("south-caucasus"), nlp.vocab)
+
+
+@pytest.mark.parametrize("text, mention, actor_id, code, sector", [
+    ("Russian Foreign Minister Sergey Lavrov arrived in Baku.",
+     "Russian Foreign Minister Sergey Lavrov", "sergey-lavrov", "RUS", "GOV"),
+    ("The Russian Foreign Minister said the talks went well.",
+     "The Russian Foreign Minister", "sergey-lavrov", "RUS", "GOV"),
+    ("The Azerbaijani leader met the envoy.", "The Azerbaijani leader", "ilham-aliyev", "AZE", "GOV"),
+    ("Baku accused Moscow of bad faith.", "Baku", "azerbaijan", "AZE", "GOV"),
+    ("The Kremlin declined to comment.", "The Kremlin", "russia", "RUS", "GOV"),
+    ("The Armenian side rejected the proposal.", "The Armenian side", "armenia", "ARM", "GOV"),
+    ("Azerbaijan's defence ministry reported shelling.", "Azerbaijan's defence ministry",
+     "azerbaijan", "AZE", "MIL"),
+    ("Russian peacekeepers escorted the convoy.", "Russian peacekeepers", "russian-peacekeepers",
+     "RUS", "MIL"),
+    ("European Council President Charles Michel hosted the leaders.",
+     "European Council President Charles Michel", "charles-michel", "EU", "IGO"),
+])
+def test_mentions_resolve_to_entities(nlp, finder, text, mention, actor_id, code, sector):
+    found = _mentions(nlp, finder, text)
+    assert mention in found, list(found)
+    actor = found[mention].actor
+    assert (actor.id, actor.code, actor.sector) == (actor_id, code, sector)
+
+
+def test_a_person_keeps_the_office_held_on_the_date(nlp, finder):
+    """Blinken was secretary of state 2021-2025: a 2026 event codes him as former."""
+    then = _mentions(nlp, finder, "Antony Blinken met Bayramov.", "2023-05-01")["Antony Blinken"]
+    later = _mentions(nlp, finder, "Antony Blinken met Bayramov.", "2026-05-01")["Antony Blinken"]
+    assert (then.actor.code, then.actor.sector) == ("USA", "GOV")
+    assert later.actor.sector is None and later.actor.role.startswith("former")
+
+
+def test_pronouns_point_back_to_the_last_person(nlp, finder):
+    doc = nlp("Putin received Aliyev in Moscow. He said the war was over.")
+    actors = finder.find(doc, DateValue("2022-04-20", "day"))
+    he = next(m for m in actors.mentions if doc[m.start].text == "He")
+    assert he.actor.id in {"vladimir-putin", "ilham-aliyev"}
+
+
+def test_both_sides_are_the_two_parties(nlp, finder):
+    doc = nlp("Armenia and Azerbaijan exchanged fire. Both sides blamed each other.")
+    actors = finder.find(doc, DateValue("2022-09-13", "day"))
+    sides = next(m for m in actors.mentions if doc[m.start:m.end].text == "sides")
+    assert {a.id for a in sides.actors} == {"armenia", "azerbaijan"}
+
+
+def test_without_a_profile_countries_and_organisations_still_resolve(nlp):
+    finder = ActorFinder(load_profile("none"), nlp.vocab)
+    found = _mentions(nlp, finder, "Serbian officials met NATO envoys while Kyiv protested.")
+    assert found["Serbian officials"].actor.code == "SRB"
+    assert found["NATO"].actor.code == "NATO"
+    assert found["Kyiv"].actor.id == "ukraine"

@@ -1,0 +1,112 @@
+"""Quotes (SPEC §2 quote): quotation marks of any style, attribution through
+titles, surnames and pronouns, indirect speech, scare quotes left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from peacetrack.quotes import find_quotes, quote_spans
+from peacetrack.records import DateValue
+
+from .conftest import seed
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ('He said "we are ready to talk" today.', ["we are ready to talk"]),
+    ("He said “we are ready to talk” today.", ["we are ready to talk"]),
+    ("Il a dit « nous sommes prêts » hier.", ["nous sommes prêts"]),
+    ("He said ‘we are ready’ and left.", ["we are ready"]),
+    ("Russia’s envoy called it “Russia’s own business,” he said.", ["Russia’s own business"]),
+    ('"First paragraph of the quote\n"Second paragraph," he said.',
+     ["First paragraph of the quote\n\"Second paragraph"]),
+    ('"An unclosed quote on a scraped page\nNext paragraph.', ["An unclosed quote on a scraped page"]),
+    ("“They said ‘never’ twice,” she said.", ["They said ‘never’ twice"]),
+])
+def test_quote_spans(text, quoted):
+    assert [text[s:e] for s, e in quote_spans(text)] == quoted
+
+
+def _quotes(analyzer, text: str, published: str | None = None):
+    doc = analyzer.nlp(text)
+    date = DateValue(published, "day") if published else DateValue.unknown()
+    actors = analyzer.actors.find(doc, date)
+    return find_quotes(doc, actors, doc_id="d-test", published=date)
+
+
+@pytest.mark.parametrize("text, fragment, speaker, direct", [
+    ("“We are not against mediation,” said Sergey Lavrov.", "not against", "sergey-lavrov", True),
+    ("Lavrov said: “We are not against mediation by others.”", "not against", "sergey-lavrov", True),
+    ("Sergey Lavrov spoke in Baku. “We want peace in the region,” he added.", "want peace",
+     "sergey-lavrov", True),
+    ("Aliyev said that Azerbaijan is ready to begin the delimitation.", "ready to begin",
+     "ilham-aliyev", False),
+    ("The talks will resume in May, according to the Kremlin.", "talks will resume", "russia",
+     False),
+    ("Nikol Pashinyan described the talks as “generally positive”.", "generally positive",
+     "nikol-pashinyan", True),
+])
+def test_attribution(analyzer, text, fragment, speaker, direct):
+    found = [q for q in _quotes(analyzer, text) if fragment in q.text]
+    assert found, f"no quote with {fragment!r}"
+    assert found[0].speaker is not None and found[0].speaker.id == speaker
+    assert found[0].direct is direct
+    assert text[found[0].span[0]:found[0].span[1]] == found[0].text
+
+
+@pytest.mark.parametrize("text", [
+    "Lavrov said Russia was ready to “allow” the West a role.",
+    "Nobody has ever explained what the “legitimate interests” of Russia are.",
+    "The country wants to keep a “no peace, no war” regime in place.",
+])
+def test_not_quotes(analyzer, text):
+    assert not [q for q in _quotes(analyzer, text) if q.direct]
+
+
+def _seed_quotes(analyzer, number: str):
+    from peacetrack.ingest import read_inputs
+    from peacetrack.pipeline import prepare
+
+    document = prepare(next(iter(read_inputs([str(seed(number))], max_bytes=10_000_000))))
+    return document, next(analyzer.analyse([document])).quotes
+
+
+@pytest.mark.parametrize("number, fragment, speaker, direct", [
+    ("001", "We also publicly offered", "ilham-aliyev", True),           # "he added"
+    ("003", "Armenia is again insincere", "ilham-aliyev", True),         # the Azerbaijani president noted
+    ("003", "A settlement in the region remains", "vladimir-putin", True),  # the Russian leader said
+    ("002", "If Russia thinks that they", "vedant-patel", True),
+    ("002", "we continue to feel that", "vedant-patel", True),
+    ("002", "They want to get into the region", "sergey-lavrov", True),  # the Russian Foreign Minister believes
+    ("002", "The main thing is that", "sergey-lavrov", True),            # the next sentence of his quote
+    ("004", "to organise a trilateral meeting", "russia", True),         # the country's foreign ministry
+    ("004", "absolute lie", "karabakh-authorities", True),
+    ("004", "such guarantees must be provided", "azerbaijan", False),    # Baku insists
+    ("000", "the peace treaty should not contain", "alen-simonyan", False),  # according to him
+    ("001", "Azerbaijan is ready to begin", "ilham-aliyev", False),
+])
+def test_seed_quotes(analyzer, number, fragment, speaker, direct):
+    _, quotes = _seed_quotes(analyzer, number)
+    found = [q for q in quotes if fragment in q.text and q.direct is direct]
+    assert found, f"no {'direct' if direct else 'indirect'} quote with {fragment!r}"
+    assert found[0].speaker is not None and found[0].speaker.id == speaker
+
+
+def test_quote_inside_quote_does_not_break_it(analyzer):
+    """Seed 002: the aside about 'Alex' stays inside Patel's quote."""
+    _, quotes = _seed_quotes(analyzer, "002")
+    patel = [q for q in quotes if "we continue to feel" in q.text]
+    assert patel and "Alex" in patel[0].text and "can’t be replaced" in patel[0].text
+
+
+@pytest.mark.parametrize("number, scare", [("000", "bombs"), ("002", "allow"), ("002", "leave")])
+def test_scare_quotes_are_not_quotes(analyzer, number, scare):
+    _, quotes = _seed_quotes(analyzer, number)
+    assert not [q for q in quotes if q.direct and q.text.strip() == scare]
+
+
+def test_ids_are_deterministic_and_dates_set(analyzer):
+    _, first = _seed_quotes(analyzer, "004")
+    _, second = _seed_quotes(analyzer, "004")
+    assert [q.id for q in first] == [q.id for q in second]
+    assert len({q.id for q in first}) == len(first)
+    assert all(q.id.startswith("q-") and q.date is not None for q in first)

@@ -1,0 +1,86 @@
+"""Stances (SPEC §2 stance): who holds which position on which profile issue."""
+
+from __future__ import annotations
+
+import pytest
+
+from peacetrack.records import POSITIONS
+from peacetrack.stances import find_stances, issue_cues, position, stance_words
+
+from .conftest import seed
+
+
+def _analyse(analyzer, text: str):
+    from peacetrack.records import DateValue
+
+    doc = analyzer.nlp(text)
+    date = DateValue.unknown()
+    actors = analyzer.actors.find(doc, date)
+    events = analyzer.events.code(doc, actors, doc_id="d-test", published=date)
+    from peacetrack.quotes import find_quotes
+
+    quotes = find_quotes(doc, actors, doc_id="d-test", published=date)
+    return find_stances(doc, actors, events, quotes, analyzer.profile, doc_id="d-test",
+                        published=date, cues=analyzer.stance_cues)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Moscow is ready to host talks provided that both sides agree.", "conditional"),
+    ("Baku will sign only after Armenia changes its constitution.", "conditional"),
+    ("Yerevan rejected the proposal outright.", "oppose"),
+    ("Moscow is not against the Brussels process.", "support"),
+    ("The withdrawal was a matter for Russia and Azerbaijan.", "neutral"),
+    ("Armenia is ready to sign the treaty.", "support"),
+])
+def test_position(nlp, text, expected):
+    assert position(nlp(text)[:], stance_words()) == expected
+
+
+@pytest.mark.parametrize("text, actor, issue, expected", [
+    ("The Russian foreign ministry urged Azerbaijan to reopen the Lachin corridor.",
+     "russia", "lachin-corridor", "support"),
+    ("Pashinyan rejected any plan for a Zangezur corridor.", "nikol-pashinyan",
+     "zangezur-corridor", "oppose"),
+    ("Aliyev said that Azerbaijan is ready to begin the delimitation of the border.",
+     "azerbaijan", "border-delimitation", "support"),
+])
+def test_hand_built(analyzer, text, actor, issue, expected):
+    found = {(s.actor.id, s.issue): s.position for s in _analyse(analyzer, text)}
+    assert found.get((actor, issue)) == expected
+
+
+def _seed_stances(analyzer, number: str):
+    from peacetrack.ingest import read_inputs
+    from peacetrack.pipeline import prepare
+
+    document = prepare(next(iter(read_inputs([str(seed(number))], max_bytes=10_000_000))))
+    return document, next(analyzer.analyse([document])).stances
+
+
+@pytest.mark.parametrize("number, fragment, actor, issue, expected", [
+    ("004", "urged Azerbaijan to reopen", "russia", "lachin-corridor", "support"),
+    ("004", "demanded international mechanisms", "armenia", "karabakh-armenians-rights", "support"),
+    ("001", "Azerbaijan is ready to begin", "azerbaijan", "border-delimitation", "support"),
+    ("001", "confirmed their determination", "russia", "border-delimitation", "support"),
+    ("003", "the Zangezur corridor should be opened", "ilham-aliyev", "zangezur-corridor", "support"),
+])
+def test_seed_stances(analyzer, number, fragment, actor, issue, expected):
+    document, stances = _seed_stances(analyzer, number)
+    at = document.text.index(fragment)
+    found = [s for s in stances if s.span[0] <= at < s.span[1] and s.issue == issue
+             and s.actor.id == actor]
+    assert found and found[0].position == expected
+    assert found[0].evidence == document.text[found[0].span[0]:found[0].span[1]]
+
+
+def test_records_are_well_formed(analyzer):
+    _, stances = _seed_stances(analyzer, "004")
+    issues = {i.id for i in analyzer.profile.issues}
+    assert stances
+    assert all(s.issue in issues and s.position in POSITIONS and s.id.startswith("s-")
+               for s in stances)
+    assert len({s.id for s in stances}) == len(stances)
+
+
+def test_issue_cues_built_once(analyzer):
+    assert issue_cues(analyzer.profile, analyzer.nlp.vocab) is analyzer.stance_cues
