@@ -321,6 +321,8 @@ class EventCoder:
         if convened is not None:
             mediators = self._actors(_subjects(head), actors) + mediators
         mediators = _dedupe(mediators)
+        mediator_ids = {m.id for m in mediators if m.id}
+        recipients = [r for r in recipients if r.id not in mediator_ids]  # "with the help of X"
         skip = {a.id for a in actor_list + recipients if a.id}
         mediators = [m for m in mediators if m.id not in skip]
         mode = trigger.mode
