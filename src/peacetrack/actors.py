@@ -180,7 +180,8 @@ class ActorFinder:
         for kind, key, start, end in spans:
             if any(i in taken for i in range(start, end)):
                 continue
-            mention = self._mention(doc, kind, key, start, end, date, mentions, owners)
+            before = sorted((m for m in mentions if m.end <= start), key=lambda m: m.start)
+            mention = self._mention(doc, kind, key, start, end, date, before, owners)
             if mention is None:
                 continue
             mentions.append(mention)
@@ -198,7 +199,8 @@ class ActorFinder:
                 kind, key = self._labels[doc.vocab.strings[match_id]]
                 found.append((kind, key, start, end))
         # longest first, then the stronger kind: "Russian peacekeepers" beats "Russian"
-        found.sort(key=lambda m: (-(m[3] - m[2]), -PRIORITY.get(m[0], 0), m[2]))
+        # titles last, so they can look back at the names and countries before them
+        found.sort(key=lambda m: (m[0] == "role", -(m[3] - m[2]), -PRIORITY.get(m[0], 0), m[2]))
         return found
 
     def _owners(self, spans: list[tuple[str, str, int, int]]) -> dict[int, Entity]:
@@ -249,8 +251,13 @@ class ActorFinder:
                       earlier: list[Mention], owners: dict[int, Entity]) -> Mention | None:
         """A title with no name: who held it for that country on the date."""
         begin, end, country = self._title_owner(doc, start, end, owners)
+        if country is None:
+            begin, country = self._country_word_owner(doc, begin, earlier)
         span = doc[begin:end]
         code = country.code if country else None
+        plural = doc[start:end].root.tag_ in ("NNS", "NNPS")
+        if plural and not role.head and not role.group:
+            return self._plural_title(doc, role, begin, end, country, date, earlier)
         if role.group:
             if country is None:
                 return None
@@ -267,6 +274,38 @@ class ActorFinder:
         actor = Actor(text=span.text, id=None, name=None, code=code, sector=role.sector,
                       role=role.role, span=(span.start_char, span.end_char))
         return Mention(begin, end, "title", actor, None)
+
+    def _country_word_owner(self, doc: Doc, begin: int,
+                            earlier: list[Mention]) -> tuple[int, Entity | None]:
+        """'the country's foreign ministry': the country last named."""
+        j = begin - 1
+        if j >= 1 and doc[j].text in ("'s", "’s") and doc[j - 1].lower_ in COUNTRY_WORDS:
+            for mention in reversed(earlier):
+                code = mention.actor.code
+                country = self.profile.country_by_code(code) if code else None
+                if country is not None:
+                    first = j - 2 if j >= 2 and doc[j - 2].lower_ == "the" else j - 1
+                    return first, country
+        return begin, None
+
+    def _plural_title(self, doc: Doc, role: Role, begin: int, end: int, country: Entity | None,
+                      date: DateValue | None, earlier: list[Mention]) -> Mention | None:
+        """'Armenian officials', 'representatives of Baku': the state as a group;
+        'the foreign ministers': the two parties' ministers when both are known."""
+        span = doc[begin:end]
+        bounds = (span.start_char, span.end_char)
+        if country is not None:
+            actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
+                          sector=role.sector, span=bounds)
+            return Mention(begin, end, "group", actor, country)
+        parties = self._two_parties(earlier)
+        lo, hi = date_range(date)
+        holders = [self.profile.holders(p.code, self.answering.get(role.role, {role.role}),
+                                        lo=lo, hi=hi) for p in parties]
+        if len(parties) != 2 or not all(len(h) == 1 for h in holders):
+            return None
+        found = [actor_for(h[0], span.text, date, bounds) for h in holders]
+        return Mention(begin, end, "group", found[0], holders[0][0], others=found[1:])
 
     def _more_holders(self, doc: Doc, mention: Mention, role: Role, owners: dict[int, Entity],
                       date: DateValue | None, earlier: list[Mention]) -> int:

@@ -630,7 +630,7 @@ def _subject_chain(verb: Token) -> list[Token]:
             out.append(node.head if subject.lower_ in RELATIVE and node.dep_ == "relcl" else subject)
         elif node.dep_ == "relcl":
             out.append(node.head)
-        if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "ccomp", "pcomp", "prep") or \
+        if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "ccomp", "pcomp", "prep", "acomp") or \
                 node.head is node:
             break
         if node.dep_ == "xcomp" and node.head.lemma_.lower() in OBJECT_CONTROL:
