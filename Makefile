@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= out/demo.duckdb
 
-.PHONY: all demo test lint eval bench report clean
+.PHONY: all demo test lint eval bench report clean browser
 
 all: lint test
 
@@ -21,17 +21,31 @@ $(BIN)/.test: $(BIN)/.runtime requirements/test.txt
 	$(BIN)/python -m pip install --quiet -r requirements/test.txt
 	touch $@
 
+# Headless Chromium for tests/browser, from Debian's packages (Playwright drives
+# /usr/bin/chromium; no browser is downloaded). CI runs as root on Debian.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+
 demo: $(BIN)/.runtime
 	mkdir -p out
 	$(BIN)/peacetrack ingest demo/corpus --db $(DEMO_DB)
 	$(BIN)/peacetrack export --db $(DEMO_DB) --format jsonl -o out/demo.jsonl
-	@echo "Records written to out/demo.jsonl (store: $(DEMO_DB))"
+	$(BIN)/peacetrack report --db $(DEMO_DB) -o out/report.html
+	@echo "Records written to out/demo.jsonl, the report to out/report.html (store: $(DEMO_DB))"
 
-test: $(BIN)/.test
+test: $(BIN)/.test browser
 	$(BIN)/pytest
 
 lint: $(BIN)/.test
 	$(BIN)/ruff check src tests bench
+
+# Throughput against spaCy's own nlp.pipe, and peak memory (bench/README.md).
+# e.g. make bench BENCH_ARGS="--n 200"   or   BENCH_ARGS="--memory-check 20000"
+bench: $(BIN)/.runtime
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 eval: $(BIN)/.runtime
 	$(BIN)/python -m peacetrack.evaluate
