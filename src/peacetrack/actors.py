@@ -184,6 +184,8 @@ class ActorFinder:
             mention = self._mention(doc, kind, key, start, end, date, before, owners)
             if mention is None:
                 continue
+            # a title takes in the country or body it names ("Speaker of the Armenian Parliament")
+            mentions = [m for m in mentions if not mention.start <= m.start < m.end <= mention.end]
             mentions.append(mention)
             taken.update(range(mention.start, mention.end))
         mentions += self._named_entities(doc, taken, date)
@@ -339,6 +341,9 @@ class ActorFinder:
                 end = k + 1
                 while end < len(doc) and owners.get(end) is owner:
                     end += 1
+                if end < len(doc) and doc[end - 1].head.i == end and \
+                        doc[end].pos_ in ("NOUN", "PROPN") and doc[end].ent_type_ != "PERSON":
+                    end += 1  # "Speaker of the Armenian Parliament": the body the owner names
         if begin > 0 and doc[begin - 1].lower_ == "the":
             begin -= 1
         return begin, end, owner

@@ -28,6 +28,10 @@ NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 # PLOVER: a cooperative act reported as planned is an AGREE (SPEC §2 status).
 FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+# nouns that carry a mediation cue for the act they sit in ("with the help of")
+MEDIATION_HOSTS = {"mediation", "help", "auspices", "auspex", "assistance", "aegis", "offices",
+                   "office", "initiative", "invitation", "facilitation", "involvement",
+                   "participation", "presence", "support"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -425,7 +429,7 @@ class EventCoder:
         lexicon = self.lexicon
         for token in _clause_tokens(found.head, sent):
             lemma = token.lemma_.lower()
-            if token.i == found.head.i:
+            if token.i == found.head.i or _under_other_noun(token, found):
                 continue
             if lemma in lexicon.mediation_hyphenated and token.i >= 2 and \
                     token.doc[token.i - 1].text == "-":
@@ -700,6 +704,20 @@ def _mention_for(token: Token, actors: DocActors) -> Mention | None:
                 if pobj.dep_ == "pobj" and actors.at(pobj) is not None:
                     return actors.at(pobj)
     return None
+
+
+def _under_other_noun(token: Token, found: Found) -> bool:
+    """Whether a cue hangs on another noun than the trigger ('accused Russia of
+    failing the Moscow-brokered ceasefire': Moscow mediated the ceasefire)."""
+    own = {t.i for t in found.tokens} | ({found.governor.i} if found.governor is not None else set())
+    node = token.head
+    for _ in range(8):
+        if node.i in own or node.head is node:
+            return False
+        if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in MEDIATION_HOSTS:
+            return True
+        node = node.head
+    return False
 
 
 def _clause_tokens(head: Token, sent: Span) -> list[Token]:
