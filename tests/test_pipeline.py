@@ -66,3 +66,18 @@ def test_every_stored_fact_points_to_its_characters(tmp_path, db_settings):
             if record["kind"] == "event":
                 assert texts[record["doc"]][start:end] == record["sentence"]
                 assert record["trigger"] in record["sentence"]
+
+
+def test_the_store_can_be_read_between_batches(tmp_path, db_settings):
+    """A dashboard opens the store while an ingest runs: between batches the file
+    is free, so a read-only open succeeds mid-run."""
+    from peacetrack.store import Store as ReadStore
+
+    seen = []
+
+    def peek(summary):
+        with ReadStore(db_settings.db, read_only=True) as reader:
+            seen.append(reader.count("documents"))
+
+    ingest([str(SEEDS)], settings=db_settings.updated(write_batch=2), on_progress=peek)
+    assert seen == sorted(seen) and seen[0] >= 1 and seen[-1] == 5

@@ -105,35 +105,50 @@ class Deduplicator:
         return None
 
 
+def prepared(raws: Iterable[RawReport | Problem], summary: Summary,
+             on_problem: Callable[[Problem], None] | None = None) -> Iterator[Document]:
+    """Clean documents; bad input is counted and reported, never raised."""
+    for raw in raws:
+        if not isinstance(raw, Problem):
+            summary.read += 1
+            raw = prepare(raw)
+        if isinstance(raw, Problem):
+            summary.skipped[raw.reason] += 1
+            summary.problems.append(raw)
+            if on_problem:
+                on_problem(raw)
+            continue
+        yield raw
+
+
 def documents_to_analyse(raws: Iterable[RawReport | Problem], dedupe: Deduplicator,
                          summary: Summary,
                          on_problem: Callable[[Problem], None] | None = None) -> Iterator[Document]:
-    def skip(problem: Problem) -> None:
-        summary.skipped[problem.reason] += 1
-        summary.problems.append(problem)
-        if on_problem:
-            on_problem(problem)
-
-    for raw in raws:
-        if isinstance(raw, Problem):
-            skip(raw)
-            continue
-        summary.read += 1
-        document = prepare(raw)
-        if isinstance(document, Problem):
-            skip(document)
-            continue
+    """Prepared documents that are not already stored (one check each)."""
+    for document in prepared(raws, summary, on_problem):
         verdict = dedupe.check(document)
-        if verdict == "known":
-            summary.already_stored += 1
-            continue
-        if verdict == "near":
-            summary.near_duplicates += 1
-        yield document
+        summary.already_stored += verdict == "known"
+        summary.near_duplicates += verdict == "near"
+        if verdict != "known":
+            yield document
 
 
-def batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def new_batches(documents: Iterable[Document], store: Store, dedupe: Deduplicator,
+                summary: Summary, size: int) -> Iterator[list[Document]]:
+    """Batches of documents the store does not have; the duplicate checks of a
+    batch share one store session."""
+    for batch in batched(documents, size):
+        with store.session():
+            verdicts = [dedupe.check(d) for d in batch]
+        summary.already_stored += verdicts.count("known")
+        summary.near_duplicates += verdicts.count("near")
+        fresh = [d for d, v in zip(batch, verdicts, strict=True) if v != "known"]
+        if fresh:
+            yield fresh
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -146,26 +161,37 @@ def batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
            on_problem: Callable[[Problem], None] | None = None,
            on_progress: Callable[[Summary], None] | None = None) -> Summary:
-    """Read, analyse and store every report under ``paths``; never stops on bad input."""
+    """Read, analyse and store every report under ``paths``; never stops on bad input.
+
+    The store file is open only to check duplicates and to write a batch, so a
+    dashboard can read it while the batch after is analysed."""
     from .executors import make_executor
 
     summary = Summary()
     started = time.perf_counter()
     executor = executor or make_executor(settings)
-    with Store(settings.db) as store:
+    store = Store(settings.db, wait=60.0, hold=False)
+    with store.session():
         run = store.start_run()
-        dedupe = Deduplicator(store, settings.near_duplicate_bits)
-        raws = read_inputs(paths, max_bytes=settings.max_bytes)
-        docs = documents_to_analyse(raws, dedupe, summary, on_problem)
-        for analyses in executor.map(batched(docs, settings.write_batch)):
+    dedupe = Deduplicator(store, settings.near_duplicate_bits)
+    documents = prepared(read_inputs(paths, max_bytes=settings.max_bytes), summary, on_problem)
+    batches = new_batches(documents, store, dedupe, summary, settings.write_batch)
+    for analyses in batched(_flat(executor.map(batches)), settings.write_batch):
+        with store.session():
             store.write(analyses)
-            _count(summary, analyses)
-            summary.seconds = time.perf_counter() - started
-            if on_progress:
-                on_progress(summary)
+        _count(summary, analyses)
         summary.seconds = time.perf_counter() - started
+        if on_progress:
+            on_progress(summary)
+    summary.seconds = time.perf_counter() - started
+    with store.session():
         store.finish_run(run, summary.as_dict(), summary.problems)
     return summary
+
+
+def _flat(batches: Iterable[list[Analysis]]) -> Iterator[Analysis]:
+    for batch in batches:
+        yield from batch
 
 
 def _count(summary: Summary, analyses: list[Analysis]) -> None:

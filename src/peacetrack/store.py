@@ -8,6 +8,7 @@ transaction, as Arrow appends rather than row-by-row inserts.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -60,18 +61,42 @@ TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stan
 class Store:
     """A DuckDB file (or ':memory:'). Use as a context manager."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> None:
-        """``wait``: seconds to keep retrying while another process holds the file."""
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0,
+                 hold: bool = True) -> None:
+        """``wait``: seconds to keep retrying while another process holds the file.
+        ``hold=False``: the file is open only inside ``session()`` blocks, so that
+        other processes (the dashboard) can read it between them."""
         self.path = str(path)
         self.read_only = read_only
+        self.hold = hold
+        self._lock = threading.RLock()
         if not read_only and self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = _connect(self.path, read_only=read_only, wait=wait)
         if not read_only:
             self.db.execute(SCHEMA)
+        if not hold:
+            self.db.close()
+            self.db = None
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    @contextmanager
+    def session(self, *, wait: float = 60.0) -> Iterator[Store]:
+        """The store open for a block of work (one thread at a time); a store that
+        does not hold its file closes it again afterwards."""
+        with self._lock:
+            opened = self.db is None
+            if opened:
+                self.db = _connect(self.path, read_only=self.read_only, wait=wait)
+            try:
+                yield self
+            finally:
+                if opened and not self.hold:
+                    self.close()
 
     def __enter__(self) -> Store:
         return self
