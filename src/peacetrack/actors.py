@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .lexicons import load_lexicon
-from .profile import Entity, Profile
+from .profile import Entity, Profile, slugify
 from .records import Actor, DateValue
 
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
@@ -363,7 +363,9 @@ class ActorFinder:
         return None
 
     def _named_entities(self, doc: Doc, taken: set[int], date: DateValue | None) -> list[Mention]:
-        """spaCy's people and organisations that no lexicon knows (id null)."""
+        """spaCy's people and organisations that no lexicon knows. A person named
+        in full gets the slug of that name as a stable id (the same in every
+        record and run); a bare name or an organisation stays unresolved."""
         out = []
         for ent in doc.ents:
             if ent.label_ not in ("PERSON", "ORG", "NORP", "GPE") or \
@@ -374,8 +376,8 @@ class ActorFinder:
             ent = _trim(ent)
             if ent is None:
                 continue
-            actor = Actor(text=ent.text, id=None, name=ent.text, code=None, sector=None,
-                          span=(ent.start_char, ent.end_char))
+            actor = Actor(text=ent.text, id=_person_id(ent), name=ent.text, code=None,
+                          sector=None, span=(ent.start_char, ent.end_char))
             out.append(Mention(ent.start, ent.end, "ner", actor, None))
             taken.update(range(ent.start, ent.end))
         return out
@@ -497,6 +499,15 @@ def _role_aliases(roles: dict[str, Role]) -> dict[str, list[str]]:
     for alias, role in roles.items():
         out.setdefault(role.role, []).append(alias)
     return out
+
+
+def _person_id(ent: Span) -> str | None:
+    """'Tom Perriello' -> 'tom-perriello'; None for anything less than a full name."""
+    words = [t for t in ent if not t.is_punct]
+    if ent.label_ != "PERSON" or not 2 <= len(words) <= 4 or \
+            not all(t.text[:1].isupper() and t.is_alpha for t in words):
+        return None
+    return slugify(" ".join(t.text for t in words))
 
 
 def _trim(ent: Span) -> Span | None:

@@ -28,10 +28,6 @@ NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 # PLOVER: a cooperative act reported as planned is an AGREE (SPEC §2 status).
 FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
-# nouns that carry a mediation cue for the act they sit in ("with the help of")
-MEDIATION_HOSTS = {"mediation", "help", "auspices", "auspex", "assistance", "aegis", "offices",
-                   "office", "initiative", "invitation", "facilitation", "involvement",
-                   "participation", "presence", "support"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -66,11 +62,13 @@ class Found:
     head: Token
     tokens: list[Token]
     governor: Token | None = None  # the light/occurrence verb of a noun trigger
+    rivals: frozenset[int] = frozenset()  # tokens of the other candidate acts in the sentence
 
 
 @dataclass
 class Lexicon:
     by_lemma: dict[str, list[Trigger]] = field(default_factory=dict)  # every lemma of an entry
+    event_nouns: frozenset[str] = frozenset()  # single-word noun triggers
     mediation_verbs: frozenset[str] = frozenset()
     mediation_nouns: frozenset[str] = frozenset()
     mediation_hyphenated: frozenset[str] = frozenset()
@@ -108,6 +106,8 @@ def load_event_lexicon() -> Lexicon:
             trigger = _trigger(type_name, entry)
             for lemma in trigger.lemmas:
                 lexicon.by_lemma.setdefault(lemma, []).append(trigger)
+    lexicon.event_nouns = frozenset(lemma for lemma, triggers in lexicon.by_lemma.items()
+                                    if any(t.pos == "NOUN" and len(t.lemmas) == 1 for t in triggers))
     return lexicon
 
 
@@ -159,6 +159,8 @@ class EventCoder:
             match = self._match(token)
             if match is not None:
                 found.append(match)
+        for item in found:
+            item.rivals = frozenset(t.i for other in found if other is not item for t in other.tokens)
         return self._prune(found)
 
     def _match(self, token: Token) -> Found | None:
@@ -209,6 +211,8 @@ class EventCoder:
         if found.trigger.mode == "visit" and head.lemma_.lower() in MOTION_VERBS and not any(
                 g.ent_type_ in ("GPE", "LOC", "FAC") or g.pos_ == "PROPN" for g in objects):
             return False  # "police arrived": a visit needs somewhere or someone visited
+        if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
+            return False  # "talks mediated by Michel": the talks are the act
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
             return False  # "speaking to journalists"
         if found.trigger.type in MATERIAL_TYPES and lemmas & self.lexicon.documents and \
@@ -429,7 +433,7 @@ class EventCoder:
         lexicon = self.lexicon
         for token in _clause_tokens(found.head, sent):
             lemma = token.lemma_.lower()
-            if token.i == found.head.i or _under_other_noun(token, found):
+            if token.i == found.head.i or _under_other_noun(token, found, lexicon.event_nouns):
                 continue
             if lemma in lexicon.mediation_hyphenated and token.i >= 2 and \
                     token.doc[token.i - 1].text == "-":
@@ -706,18 +710,26 @@ def _mention_for(token: Token, actors: DocActors) -> Mention | None:
     return None
 
 
-def _under_other_noun(token: Token, found: Found) -> bool:
-    """Whether a cue hangs on another noun than the trigger ('accused Russia of
+def _under_other_noun(token: Token, found: Found, lexicon_nouns: frozenset[str]) -> bool:
+    """Whether a cue hangs on another act than the trigger ('accused Russia of
     failing the Moscow-brokered ceasefire': Moscow mediated the ceasefire)."""
     own = {t.i for t in found.tokens} | ({found.governor.i} if found.governor is not None else set())
+    path: list[Token] = []
     node = token.head
-    for _ in range(8):
-        if node.i in own or node.head is node:
+    for _ in range(10):
+        if node.i in own:
+            break
+        if node.head is node:
             return False
-        if node.pos_ in ("NOUN", "PROPN") and node.lemma_.lower() not in MEDIATION_HOSTS:
-            return True
+        path.append(node)
         node = node.head
-    return False
+    else:
+        return False
+    # an event noun on the way, other than the trigger's own complement ("met for
+    # talks mediated by X"), owns the cue
+    nouns = [n for n in path if n.pos_ in ("NOUN", "PROPN")
+             and (n.i in found.rivals or n.lemma_.lower() in lexicon_nouns)]
+    return any(path.index(n) < len(path) - 2 for n in nouns)
 
 
 def _clause_tokens(head: Token, sent: Span) -> list[Token]:

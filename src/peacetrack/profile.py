@@ -165,6 +165,9 @@ def generic_entities() -> dict[str, Entity]:
         entities[item["id"]] = _entity(item, "organisation")
     for body in organisations.get("national_bodies", []):
         _bodies(body["country"], [body], entities)
+    if data_path("lexicons", "people.yaml").exists():  # officials worldwide, with offices
+        for item in load_lexicon("people").get("people", []):
+            entities[item["id"]] = _entity(item, "person")
     return entities
 
 
