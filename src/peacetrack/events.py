@@ -468,7 +468,7 @@ class EventCoder:
 
     def _status(self, head: Token, governor: Token | None) -> str:
         cues = self.lexicon.status
-        nodes = [head] + ([governor] if governor is not None else [])
+        nodes = [head] + ([governor] if governor is not None else []) + _control_chain(head)
         for node in nodes:
             words = {c.lower_ for c in node.children if c.dep_ in ("neg", "det", "advmod")}
             if words & cues.get("negated", {}).get("words", frozenset({"not", "n't", "never", "no"})):
@@ -487,8 +487,11 @@ class EventCoder:
                 return "hypothetical" if _conditional(node) else "future"
             if aux & {"must"} or (node.dep_ == "xcomp" and node.head.lemma_ in ("have", "need")):
                 return "future"  # an obligation is not yet done: "has to be signed"
-            if _governing_verb(node).lemma_.lower() in cues.get("future", {}).get("verbs", frozenset()):
-                return "future"  # "plans to meet", "preparing for the meeting"
+            governing = _governing_verb(node).lemma_.lower()
+            future = cues.get("future", {})
+            if governing in future.get("verbs", frozenset()) or \
+                    (governing in future.get("words", frozenset()) and governing != node.lemma_.lower()):
+                return "future"  # "plans to meet", "preparing for the meeting", "is due to host"
             if any(c.lemma_.lower() in cues.get("future", {}).get("words", frozenset())
                    for c in node.children if c.dep_ in ("amod", "advmod", "npadvmod")):
                 return "future"
@@ -603,6 +606,17 @@ def _negating_embedder(token: Token, lexicon: Lexicon) -> Token | None:
     if token.dep_ == "xcomp" and token.head.lemma_.lower() in verbs:
         return token.head
     return None
+
+
+def _control_chain(token: Token) -> list[Token]:
+    """The verbs an infinitive act hangs from ('will continue to provide',
+    'is expected to try to reach'): their tense and mood are the act's."""
+    chain = []
+    node = token
+    while node.dep_ == "xcomp" and node.head is not node and len(chain) < 3:
+        node = node.head
+        chain.append(node)
+    return chain
 
 
 def _governing_verb(token: Token) -> Token:
