@@ -198,6 +198,9 @@ class EventCoder:
     def _plausible(self, found: Found) -> bool:
         """Cheap sense checks on a verb trigger's arguments."""
         head = found.head
+        if head.i + 1 < len(head.doc) and head.lower_ in ("provided", "providing") and \
+                head.doc[head.i + 1].lower_ == "that":
+            return False  # "provided that": a condition, not aid
         if found.trigger.pos == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and \
                 not any(c.dep_ == "agent" or c.ent_type_ == "DATE" for c in head.subtree):
             return False  # "the statement released after the meeting" describes a noun
@@ -338,6 +341,8 @@ class EventCoder:
             mode = "third-party"
         if status == "future" and type_name in FUTURE_AS_AGREE:
             type_name, mode = "AGREE", None
+        if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators):
+            return None  # "the process has been frozen": no one acts, nothing to code
         tokens = sorted(found.tokens, key=lambda t: t.i)
         if found.governor is not None and abs(found.governor.i - head.i) <= 3:
             tokens = sorted({*tokens, found.governor}, key=lambda t: t.i)
