@@ -24,6 +24,29 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+DASHES = {"–", "—", "-", "--"}
+
+
+@Language.component("peacetrack_datelines", assigns=["token.is_sent_start"])
+def datelines(doc: Doc) -> Doc:
+    """A wire dateline ('BRUSSELS, Dec 15 (Reuters) –') is not the subject of the
+    lead sentence: the lead starts after its dash."""
+    for start in [0] + [t.i + 1 for t in doc[:-1] if _breaks(t)]:
+        if start >= len(doc) or not _is_city(doc[start]):
+            continue
+        for token in doc[start + 1:start + 14]:
+            if token.text in DASHES and token.i + 1 < len(doc):
+                doc[token.i + 1].is_sent_start = True
+                break
+            if "\n" in token.text_with_ws:
+                break
+    return doc
+
+
+def _is_city(token) -> bool:
+    return len(token.text) >= 3 and token.text.isupper() and token.is_alpha
+
+
 def _breaks(token) -> bool:
     return "\n" in token.text or "\n" in token.whitespace_
 
@@ -38,8 +61,9 @@ def load_model(name: str):
     except (OSError, ImportError) as exc:
         raise ModelError(name, exc) from exc
     before = "parser" if "parser" in nlp.pipe_names else None
-    if before:
-        nlp.add_pipe("peacetrack_line_breaks", before=before)
-    else:
-        nlp.add_pipe("peacetrack_line_breaks", first=True)
+    for name in ("peacetrack_line_breaks", "peacetrack_datelines"):
+        if before:
+            nlp.add_pipe(name, before=before)
+        else:
+            nlp.add_pipe(name, first=True)
     return nlp
