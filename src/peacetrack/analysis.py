@@ -7,6 +7,7 @@ and places -> quotes -> stances.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -59,14 +60,44 @@ class Analyzer:
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc) -> None:
+        """Where each event happened: from its sentence; else, for a current act,
+        from the act before it in the same paragraph, or the report's dateline
+        for its lead paragraph ("SOCHI, Nov 26 – The leaders pledged…")."""
+        dateline = self.dateline_place(doc)
+        previous: Event | None = None
         for event in events:
-            span = doc.char_span(*event.trigger_span, alignment_mode="expand") \
-                if event.trigger_span else None
-            if span is None:
-                continue
-            sent = span.root.sent
-            exclude = [a.span for a in event.actor + event.recipient + event.mediator if a.span]
-            event.location = event_location(sent, span.root, self.gazetteer, exclude=exclude)
+            self.place_event(event, doc)
+            current = event.status in ("occurred", "future")
+            if event.location is None and current:
+                if previous is not None and _same_paragraph(doc.text, previous, event):
+                    event.location = previous.location
+                elif dateline is not None and "\n\n" not in doc.text[:event.span[0]]:
+                    event.location = dateline
+            if event.location is not None and current:
+                previous = event
+
+    def dateline_place(self, doc: Doc):
+        """The city of a wire dateline at the top of the report, if the gazetteer knows it."""
+        first = doc[0] if len(doc) else None
+        if first is None or not (first.text.isupper() and first.is_alpha and len(first.text) >= 3):
+            return None
+        place = self.gazetteer.lookup(first.text.title())
+        if place is None:
+            return None
+        return replace(place, text=first.text, span=(first.idx, first.idx + len(first.text)))
+
+    def place_event(self, event: Event, doc: Doc) -> None:
+        span = doc.char_span(*event.trigger_span, alignment_mode="expand") \
+            if event.trigger_span else None
+        if span is None:
+            return
+        sent = span.root.sent
+        exclude = [a.span for a in event.actor + event.recipient + event.mediator if a.span]
+        # the trigger's head first, then its other words ("talks held in Sochi")
+        for token in sorted(span, key=lambda t: t.i != span.root.i):
+            event.location = event_location(sent, token, self.gazetteer, exclude=exclude)
+            if event.location is not None:
+                return
 
 
 def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:

@@ -197,7 +197,12 @@ def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
                                 f"got {event.get('date')}")
     if gold.get("location"):
         score.places["total"] += 1
-        score.places["right"] += _same_place(gold["location"], event.get("location"))
+        right = _same_place(gold["location"], event.get("location"))
+        score.places["right"] += right
+        if not right:
+            got = (event.get("location") or {}).get("name")
+            score.misses.append(f"place {event['type']} {event['trigger']!r}: want "
+                                f"{gold['location']!r} got {got!r}")
 
 
 def _same_date(gold: dict, got: dict | None) -> bool:
