@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -298,7 +298,7 @@ class EventCoder:
             for found in self.triggers(sent):
                 event = self._event(doc, sent, found, actors, doc_id)
                 if event is not None:
-                    events.append(event)
+                    events += _separately(event, found)
             self._attach_later_mediators(sent, actors, events)
         return events
 
@@ -365,7 +365,8 @@ class EventCoder:
         actor_heads = _subject_chain(head)
         recipients: list[Token] = []
         for where in trigger.recipient:
-            recipients += _positions(head, where)
+            for token in found.tokens:  # "held talks with X": the noun of the entry has it
+                recipients += _positions(token, where)
         if _is_passive(head):
             actor_heads = [c for agent in head.children if agent.dep_ == "agent"
                            for c in agent.children if c.dep_ == "pobj"]
@@ -768,6 +769,20 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
         if key not in seen:
             seen.add(key)
             out.append(actor)
+    return out
+
+
+def _separately(event: Event, found: Found) -> list[Event]:
+    """'Putin held separate talks with Aliyev and Pashinyan': one act per partner."""
+    words = {c.lower_ for t in [*found.tokens, found.head.head] for c in t.children}
+    if not words & {"separate", "separately", "respectively", "individually"} or \
+            len(event.recipient) < 2:
+        return [event]
+    out = []
+    for n, recipient in enumerate(event.recipient):
+        key = f"{event.id}:{n}"
+        out.append(replace(event, id="e-" + hashlib.sha1(key.encode()).hexdigest()[:16],
+                           recipient=[recipient]))
     return out
 
 
