@@ -28,6 +28,9 @@ NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 # PLOVER: a cooperative act reported as planned is an AGREE (SPEC §2 status).
 FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+# what a host receives on a visit when not named
+GUEST_NOUNS = {"leader", "delegation", "minister", "president", "envoy", "counterpart", "official",
+               "representative", "ambassador", "head", "chief", "foreign", "prime", "party"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -218,9 +221,13 @@ class EventCoder:
             return False  # "talks mediated by Michel": the talks are the act
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
             return False  # "speaking to journalists"
-        if found.trigger.type in MATERIAL_TYPES and lemmas & self.lexicon.documents and \
+        if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
                 len(found.tokens) == 1:
-            return False  # "released a statement"
+            return False  # "released a statement", "offered details"
+        if not found.trigger.passive_actor and found.trigger.type == "CONSULT" and objects and \
+                not any(o.pos_ in ("PROPN", "PRON") or o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+                        or o.lemma_.lower() in GUEST_NOUNS for o in objects):
+            return False  # "Russia received 55 prisoners": not a visit
         return True
 
     def _nominal_gerund(self, token: Token) -> bool:
