@@ -22,6 +22,7 @@ from .records import Analysis, DateValue, Document, Event
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
+PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
 # An act more than this many days before its report is background (SPEC §2 'historical').
 HISTORICAL_DAYS = 45
 
@@ -137,11 +138,16 @@ def _dates_this_event(doc: Doc, date: DateValue, event: Event) -> bool:
         clause = clause.head  # a noun event's own verb: "held … talks Saturday"
     targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i}
     node = words.root
+    words_i = {t.i for t in words}
+    modifies_noun = words.root.dep_ in PREMODIFIERS and words.root.i < words.root.head.i
     for _ in range(8):
         if node.i in targets:
             return True
         if node is not words.root and node.pos_ in ("VERB", "AUX"):
             return False
+        if modifies_noun and node.pos_ in ("NOUN", "PROPN") and node.i not in words_i:
+            return False  # "the 1991 Alma-Ata Declaration": the date names a thing
+        modifies_noun = modifies_noun and node.dep_ in PREMODIFIERS and node.i < node.head.i
         if node.head is node:
             return True  # reached the root without meeting another act
         node = node.head

@@ -187,7 +187,11 @@ def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
     score.actors.fp += len(got - want)
     score.actors.fn += len(want - got)
     score.status["total"] += 1
-    score.status["right"] += gold.get("status", "occurred") == event["status"]
+    right = gold.get("status", "occurred") == event["status"]
+    score.status["right"] += right
+    if not right:
+        score.misses.append(f"status {event['type']} {event['trigger']!r}: want "
+                            f"{gold.get('status')} got {event['status']}")
     if gold.get("date"):
         score.dates["total"] += 1
         right = _same_date(gold["date"], event.get("date"))
