@@ -348,8 +348,10 @@ class EventCoder:
             mode = "third-party"
         if status == "future" and type_name in FUTURE_AS_AGREE:
             type_name, mode = "AGREE", None
-        if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators):
-            return None  # "the process has been frozen": no one acts, nothing to code
+        if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators) \
+                and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
+                            for c in head.children):
+            return None  # "the process has been frozen": no one acts; "the deal was reached" stays
         tokens = sorted(found.tokens, key=lambda t: t.i)
         if found.governor is not None and abs(found.governor.i - head.i) <= 3:
             tokens = sorted({*tokens, found.governor}, key=lambda t: t.i)
@@ -546,6 +548,9 @@ def _other_lemmas(anchor: Token, lemmas: tuple[str, ...]) -> list[Token] | None:
     for lemma in rest:
         match = next((t for t in near if t.lemma_.lower() == lemma and t not in parts
                       and t is not anchor), None)
+        if match is None and anchor.i + 1 < len(anchor.doc) and \
+                anchor.doc[anchor.i + 1].lemma_.lower() == lemma:
+            match = anchor.doc[anchor.i + 1]  # "handed over 15 detainees": a misattached particle
         if match is None:
             return None
         parts.append(match)
