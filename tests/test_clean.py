@@ -6,7 +6,7 @@ import pytest
 
 from peacetrack.clean import content_id, hamming, html_to_text, simhash, strip_boilerplate
 
-from .conftest import seed
+from .conftest import ROOT, seed
 
 # Clutter lines the seed pages carry, and a sentence of each that must stay.
 SEED_CLUTTER = [
@@ -79,3 +79,11 @@ def test_near_duplicates_have_close_fingerprints():
     other = seed("002").read_text(encoding="utf-8")
     assert hamming(simhash(text), simhash(edited)) <= 6
     assert hamming(simhash(text), simhash(other)) > 10
+
+
+def test_the_same_page_cleans_the_same_every_time():
+    """trafilatura's cross-call de-duplication would empty a page seen twice in a
+    process (re-ingesting, a test suite, a worker): it must stay off."""
+    page = (ROOT / "demo" / "corpus" / "06_prague_meeting_2022.html").read_text(encoding="utf-8")
+    first, second = html_to_text(page), html_to_text(page)
+    assert first.text and first.text == second.text

@@ -121,7 +121,7 @@ def html_to_text(html: str) -> CleanText:
     import trafilatura  # heavy import: only when a page comes
 
     body = trafilatura.extract(html, include_comments=False, include_tables=False,
-                               favor_precision=True, deduplicate=True) or ""
+                               favor_precision=True) or ""
     meta = trafilatura.extract_metadata(html)
     page_text = visible_text(html)
     cleaned = strip_boilerplate(body)
