@@ -224,6 +224,9 @@ class EventCoder:
         if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
                 len(found.tokens) == 1:
             return False  # "released a statement", "offered details"
+        if found.trigger.type == "THREATEN" and head.lemma_.lower() == "warn" and not any(
+                c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in head.children):
+            return False  # "warning of a humanitarian crisis": a fear voiced, not a threat
         if not found.trigger.passive_actor and found.trigger.type == "CONSULT" and objects and \
                 not any(o.pos_ in ("PROPN", "PRON") or o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
                         or o.lemma_.lower() in GUEST_NOUNS for o in objects):
@@ -348,6 +351,10 @@ class EventCoder:
             mode = "third-party"
         if status == "future" and type_name in FUTURE_AS_AGREE:
             type_name, mode = "AGREE", None
+        if trigger.pos == "VERB" and head.dep_ == "conj" and _imperative(head.head):
+            return None  # "Recognize X, sign Y": one request, coded at its first verb
+        if _imperative(head) and trigger.pos == "VERB" and type_name != "REQUEST":
+            type_name, mode, status = "REQUEST", None, "occurred"  # "Recognise our borders!"
         if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators) \
                 and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
                             for c in head.children):
@@ -645,6 +652,24 @@ def _governing_verb(token: Token) -> Token:
     if node.dep_ in ("xcomp", "ccomp", "dobj", "prep") and node.head is not node:
         return node.head
     return token
+
+
+def _imperative(verb: Token) -> bool:
+    """A command: a bare verb that heads its sentence with no subject ('Recognize
+    our territorial integrity, sign a peace agreement')."""
+    if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "mark") for c in verb.children):
+        return False
+    return verb.dep_ == "ROOT" and verb.i == verb.sent.start + _lead(verb.sent)
+
+
+def _lead(sent: Span) -> int:
+    """Tokens before a sentence's first word (quote marks, dashes)."""
+    n = 0
+    for token in sent:
+        if not (token.is_punct or token.is_space):
+            return n
+        n += 1
+    return n
 
 
 def _conditional(token: Token) -> bool:
