@@ -171,9 +171,11 @@ class EventCoder:
         pos = _pos(token)
         if token.ent_type_ in NOT_EVENT_ENTITIES:
             return None  # "On March 1": a month, not a march
-        if token.pos_ == "ADJ" and token.lemma_.lower() in self.lexicon.willingness and \
-                any(c.dep_ == "xcomp" for c in token.children):
-            return Found(READINESS, token, [token])
+        if token.pos_ == "ADJ" and token.lemma_.lower() in self.lexicon.willingness:
+            if any(c.dep_ == "xcomp" for c in token.children):
+                return Found(READINESS, token, [token])
+            if token.dep_ == "acomp" and any(c.dep_ == "xcomp" for c in token.head.children):
+                return Found(READINESS, token, [token, token.head])  # "is ready “to organise…”"
         if self._nominal_gerund(token):
             return None
         if pos is None or (token.dep_ == "amod" and token.tag_ == "VBN"):
