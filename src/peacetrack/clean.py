@@ -22,6 +22,7 @@ _BLANKS = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?\"”’»:;,]\s*$")
 _CAPITALISED = re.compile(r"^[A-Z][\w'’-]*$|^[A-Z]{2,}$")
+_SEPARATORS = re.compile(r"\s+[|•·]\s+")
 _SOURCE_LINE = re.compile(r"^source\s*:\s*(\S.{0,60})$", re.IGNORECASE)
 _FUNCTION_WORDS = {"a", "an", "the", "to", "of", "in", "on", "for", "with", "and", "or",
                    "is", "are", "was", "were", "by", "at", "as", "from", "that", "after"}
@@ -63,6 +64,9 @@ def is_boilerplate(line: str, rules: Boilerplate) -> bool:
     key = line.strip().rstrip(":|»›").strip().lower()
     if not key:
         return False
+    parts = [p for p in _SEPARATORS.split(line) if p.strip()]
+    if len(parts) > 1:  # "Trending | Share this article"
+        return all(is_boilerplate(p, rules) for p in parts)
     if key in rules.lines or any(p.search(line) for p in rules.patterns):
         return True
     return is_tag_line(line, rules)

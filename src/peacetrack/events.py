@@ -31,6 +31,7 @@ FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 # what a host receives on a visit when not named
 GUEST_NOUNS = {"leader", "delegation", "minister", "president", "envoy", "counterpart", "official",
                "representative", "ambassador", "head", "chief", "foreign", "prime", "party"}
+FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -81,6 +82,7 @@ class Lexicon:
     willingness: frozenset[str] = frozenset()
     audience: frozenset[str] = frozenset()
     naming_verbs: frozenset[str] = frozenset()
+    figurative: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
@@ -96,6 +98,7 @@ def load_event_lexicon() -> Lexicon:
         willingness=frozenset(frames.get("willingness_adjectives", [])),
         audience=frozenset(frames.get("audience_nouns", [])),
         naming_verbs=frozenset(frames.get("naming_verbs", [])),
+        figurative=frozenset(frames.get("figurative_objects", [])),
         documents=frozenset(frames.get("document_nouns", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
@@ -226,6 +229,8 @@ class EventCoder:
         if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
                 len(found.tokens) == 1:
             return False  # "released a statement", "offered details"
+        if found.trigger.type in FORCE_TYPES and lemmas & self.lexicon.figurative:
+            return False  # "struck a cautious tone"
         if found.trigger.type == "THREATEN" and head.lemma_.lower() == "warn" and not any(
                 c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in head.children):
             return False  # "warning of a humanitarian crisis": a fear voiced, not a threat
