@@ -647,6 +647,8 @@ def _control_chain(token: Token) -> list[Token]:
     node = token
     while node.dep_ == "xcomp" and node.head is not node and len(chain) < 3:
         node = node.head
+        if node.lemma_.lower() in ("like", "love", "wish"):
+            break  # "I would like to thank you": a polite present act, not a plan
         chain.append(node)
     return chain
 
