@@ -258,7 +258,7 @@ class ActorFinder:
         span = doc[begin:end]
         code = country.code if country else None
         plural = doc[start:end].root.tag_ in ("NNS", "NNPS")
-        if plural and not role.head and not role.group:
+        if plural and not role.group and not (role.head and country is not None):
             return self._plural_title(doc, role, begin, end, country, date, earlier)
         if role.group:
             if country is None:
@@ -303,7 +303,7 @@ class ActorFinder:
         parties = self._two_parties(earlier)
         lo, hi = date_range(date)
         holders = [self.profile.holders(p.code, self.answering.get(role.role, {role.role}),
-                                        lo=lo, hi=hi) for p in parties]
+                                        head=role.head, lo=lo, hi=hi) for p in parties]
         if len(parties) != 2 or not all(len(h) == 1 for h in holders):
             return None
         found = [actor_for(h[0], span.text, date, bounds) for h in holders]

@@ -433,6 +433,8 @@ class EventCoder:
                 actor_heads = _subjects(governor)
             recipients += [c for prep in governor.children if prep.dep_ == "prep"
                            and prep.lower_ == "with" for c in prep.children if c.dep_ == "pobj"]
+        if not actor_heads and found.trigger.type in FORCE_TYPES:
+            actor_heads = _border_sides(noun)  # "fighting on the border of Armenia and Azerbaijan"
         if not actor_heads:  # "after talks hosted by Putin, the leaders pledged…": they talked
             clause = _clause_verb(noun)
             if clause is not None and clause is not governor:
@@ -719,6 +721,18 @@ def _subject_chain(verb: Token) -> list[Token]:
 def _subjects(verb: Token) -> list[Token]:
     chain = _subject_chain(verb)
     return chain[:1]
+
+
+def _border_sides(noun: Token) -> list[Token]:
+    """The states named by the border an act of force took place on."""
+    for prep in noun.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("on", "along", "at", "across"):
+            continue
+        for place in prep.children:
+            if place.dep_ == "pobj" and place.lemma_.lower() in ("border", "frontier", "boundary"):
+                return [c for p in place.children if p.dep_ == "prep" and p.lower_ in ("of", "between")
+                        for c in p.children if c.dep_ == "pobj"]
+    return []
 
 
 def _clause_verb(token: Token) -> Token | None:
