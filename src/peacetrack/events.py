@@ -315,6 +315,7 @@ class EventCoder:
             for found in self.triggers(sent):
                 event = self._event(doc, sent, found, actors, doc_id)
                 if event is not None:
+                    _answer_earlier(event, found, events)
                     events += _separately(event, found)
             self._attach_later_mediators(sent, actors, events)
         return events
@@ -830,6 +831,30 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
             seen.add(key)
             out.append(actor)
     return out
+
+
+# "dismissed the accusation": the accusation's author is whom the answer addresses
+ANSWERED = {"accusation": "ACCUSE", "claim": "ACCUSE", "charge": "ACCUSE", "allegation": "ACCUSE",
+            "criticism": "ACCUSE", "demand": "REQUEST", "request": "REQUEST", "call": "REQUEST",
+            "appeal": "REQUEST", "proposal": "AGREE", "offer": "AGREE", "invitation": "AGREE",
+            "plan": "AGREE"}
+
+
+def _answer_earlier(event: Event, found: Found, earlier: list[Event]) -> None:
+    """An answer to an earlier act ('Baku dismissed the claims', 'accepted the
+    offer') is addressed to that act's author, when it names none itself."""
+    if event.recipient or event.type not in ("REJECT", "AGREE", "ACCUSE", "CONCEDE"):
+        return
+    objects = [c for t in found.tokens for c in [t, *t.children]
+               if c.lemma_.lower() in ANSWERED and c.pos_ == "NOUN"]
+    if not objects:
+        return
+    wanted = ANSWERED[objects[0].lemma_.lower()]
+    for previous in reversed(earlier[-8:]):
+        if previous.type == wanted and previous.actor and event.span[0] - previous.span[1] < 800:
+            ids = {a.id for a in event.actor}
+            event.recipient = [a for a in previous.actor if a.id is None or a.id not in ids]
+            return
 
 
 def _separately(event: Event, found: Found) -> list[Event]:
