@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .lexicons import load_lexicon
+from .nlp import sentence_of
 from .profile import Entity, Profile, slugify
 from .records import Actor, DateValue
 
@@ -531,7 +532,7 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
         before = [m for m in before if m.is_person and (gender is None or m.gender in (None, gender))]
     if not before:
         return None
-    sentence_start = token.sent.start
+    sentence_start = sentence_of(token).start
     # within the pronoun's own sentence or the previous one, prefer a subject
     window = [m for m in before if m.start >= _previous_sentence_start(token)]
     subjects = [m for m in window if token.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")
@@ -566,10 +567,10 @@ def _pointing(token: Token, targets: list[Mention]) -> Mention:
 
 
 def _previous_sentence_start(token: Token) -> int:
-    sent = token.sent
+    sent = sentence_of(token)
     if sent.start == 0:
         return 0
-    return token.doc[sent.start - 1].sent.start
+    return sentence_of(token.doc[sent.start - 1]).start
 
 
 def _link_surnames(mentions: list[Mention]) -> list[Mention]:

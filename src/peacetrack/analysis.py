@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .events import EventCoder
-from .nlp import load_model
+from .nlp import load_model, sentence_of
 from .places import Gazetteer, event_location
 from .profile import load_profile
 from .quotes import find_quotes
@@ -92,7 +92,7 @@ class Analyzer:
             if event.trigger_span else None
         if span is None:
             return
-        sent = span.root.sent
+        sent = sentence_of(span.root)
         exclude = [a.span for a in event.actor + event.recipient + event.mediator if a.span]
         # the trigger's head first, then its other words ("talks held in Sochi")
         for token in sorted(span, key=lambda t: t.i != span.root.i):

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention
 from .lexicons import load_lexicon
+from .nlp import sentence_of
 from .records import Actor, DateValue, Event
 
 NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
@@ -671,7 +672,7 @@ def _imperative(verb: Token) -> bool:
     our territorial integrity, sign a peace agreement')."""
     if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "mark") for c in verb.children):
         return False
-    return verb.dep_ == "ROOT" and verb.i == verb.sent.start + _lead(verb.sent)
+    return verb.dep_ == "ROOT" and verb.i == sentence_of(verb).start + _lead(sentence_of(verb))
 
 
 def _lead(sent: Span) -> int:
@@ -687,7 +688,7 @@ def _lead(sent: Span) -> int:
 def _conditional(token: Token) -> bool:
     """An if/unless/provided clause in the sentence of the act."""
     return any(t.lower_ in ("if", "unless", "provided", "otherwise") and t.dep_ in ("mark", "advmod",
-               "prep", "cc") for t in token.sent)
+               "prep", "cc") for t in sentence_of(token))
 
 
 def _is_passive(verb: Token) -> bool:
@@ -750,9 +751,10 @@ def _clause_verb(token: Token) -> Token | None:
 def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:
     """An actor mention ending just before the verb in its sentence."""
     i = verb.i - 1
-    while i >= verb.sent.start and verb.doc[i].pos_ in ("ADV", "AUX", "PART"):
+    start = sentence_of(verb).start
+    while i >= start and verb.doc[i].pos_ in ("ADV", "AUX", "PART"):
         i -= 1
-    mention = actors.by_token.get(i) if i >= verb.sent.start else None
+    mention = actors.by_token.get(i) if i >= start else None
     return mention.actors if mention is not None else []
 
 

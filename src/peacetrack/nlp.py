@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from .errors import ModelError
 
@@ -24,6 +24,7 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+SENT_INDEX = "peacetrack.sentences"
 DASHES = {"–", "—", "-", "--"}
 
 
@@ -49,6 +50,23 @@ def _is_city(token) -> bool:
 
 def _breaks(token) -> bool:
     return "\n" in token.text or "\n" in token.whitespace_
+
+
+def sentence_of(token: Token) -> Span:
+    """The sentence of a token. spaCy's ``Token.sent`` walks the sentences from
+    the start each time (quadratic over a report); this indexes them once per doc."""
+    doc = token.doc
+    index = doc.user_data.get(SENT_INDEX)
+    if index is None or len(index[0]) != len(doc):
+        bounds = [(s.start, s.end) for s in doc.sents]
+        owner = [0] * len(doc)
+        for n, (start, end) in enumerate(bounds):
+            for i in range(start, end):
+                owner[i] = n
+        index = doc.user_data[SENT_INDEX] = (owner, bounds)
+    owner, bounds = index
+    start, end = bounds[owner[token.i]]
+    return doc[start:end]
 
 
 @cache

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from . import dates
 from .actors import COUNTRY_WORDS, DocActors, Mention
 from .lexicons import load_lexicon
+from .nlp import sentence_of
 from .records import Actor, DateValue, Quote
 
 # Opening mark -> the marks that may close it. Scraped pages mix curly and
@@ -334,7 +335,7 @@ def _after(doc: Doc, end: int, limit: int) -> Span | None:
         return None
     first = doc[mark.i + 1]
     open_end = doc.text[:end].rstrip()[-1:] in (",", ";", ":", "—", "-") or first.is_lower
-    sent_end = (first if open_end else mark).sent.end_char
+    sent_end = sentence_of(first if open_end else mark).end_char
     stop = min(sent_end, limit, _line_end(doc.text, end))
     return doc.char_span(first.idx, max(stop, first.idx), alignment_mode="contract")
 
@@ -344,7 +345,7 @@ def _before(doc: Doc, start: int, limit: int) -> Span | None:
     token = _token_before(doc, start - 1)
     if token is None:
         return None
-    begin = max(token.sent.start_char, limit + 1, _line_start(doc.text, start))
+    begin = max(sentence_of(token).start_char, limit + 1, _line_start(doc.text, start))
     return doc.char_span(begin, max(start - 1, begin), alignment_mode="contract")
 
 
@@ -567,7 +568,7 @@ def quote_date(doc: Doc, at: int, published: DateValue) -> DateValue:
     """The date words of the attribution's sentence, else the report's date."""
     token = _token_before(doc, at + 1)
     if token is not None:
-        sent = token.sent
+        sent = sentence_of(token)
         found = dates.find_dates(doc.text, anchor=published, start=sent.start_char,
                                  end=sent.end_char)
         if found:

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention
 from .lexicons import load_lexicon
+from .nlp import sentence_of
 from .profile import Profile
 from .quotes import Attributor, quote_date, speech_lexicon
 from .records import Actor, DateValue, Event, Quote, Stance
@@ -181,7 +182,7 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
     seen: set[tuple[str, str, int]] = set()
     stances: list[Stance] = []
     for issue, span in cues.find(doc):
-        sent = span.sent
+        sent = sentence_of(span.root)
         for actor, pos in _holders(span, events, quotes, who, words):
             key = (actor.id or f"code:{actor.code}", issue, sent.start)
             if key in seen:
@@ -194,7 +195,7 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
 def _holders(span: Span, events: list[Event], quotes: list[Quote], who: Attributor,
              words: StanceWords) -> list[tuple[Actor, str]]:
     """Who holds a position on the issue named at ``span``, and which."""
-    sent = span.sent
+    sent = sentence_of(span.root)
     by_clause, clause = _clause_holders(span, who, words)
     if by_clause and clause is not None:  # 'Aliyev said Baku was ready to …': Baku
         return [(m.actor, position(clause, words)) for m in by_clause]
