@@ -109,8 +109,8 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
     text = doc.text
     previous: Event | None = None
     for event in events:
-        found = dates.find_dates(text, anchor=published, start=event.span[0], end=event.span[1],
-                                 future=event.status == "future")
+        found = dates.dates_within(doc, anchor=published, start=event.span[0], end=event.span[1],
+                                   future=event.status == "future")
         own = [d for d in found if _dates_this_event(doc, d, event)]
         if own:
             trigger = event.trigger_span[0] if event.trigger_span else event.span[0]

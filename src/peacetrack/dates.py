@@ -480,6 +480,17 @@ def find_dates(text: str, *, anchor: DateValue | None, start: int = 0,
                                       future=future)]
 
 
+def dates_within(doc, *, anchor: DateValue | None, start: int, end: int,
+                 future: bool = False) -> list[DateValue]:
+    """``find_dates`` for a span of a parsed document: the whole text is scanned
+    once per document (and reading direction), not once per event or quote."""
+    key = ("peacetrack.dates", anchor.value if anchor else None, future)
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = find_dates(doc.text, anchor=anchor, future=future)
+    return [d for d in found if d.span is not None and start <= d.span[0] and d.span[1] <= end]
+
+
 # --- publication date: metadata --------------------------------------------
 
 _ISO_META = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s]\d.*)?\s*$")

@@ -569,8 +569,8 @@ def quote_date(doc: Doc, at: int, published: DateValue) -> DateValue:
     token = _token_before(doc, at + 1)
     if token is not None:
         sent = sentence_of(token)
-        found = dates.find_dates(doc.text, anchor=published, start=sent.start_char,
-                                 end=sent.end_char)
+        found = dates.dates_within(doc, anchor=published, start=sent.start_char,
+                                   end=sent.end_char)
         if found:
             return min(found, key=lambda d: abs((d.span or (0, 0))[0] - at))
     return DateValue(value=published.value, precision=published.precision)
