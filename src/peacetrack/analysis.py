@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .events import EventCoder
-from .nlp import load_model, sentence_of
+from .nlp import load_model, remember_text, sentence_of, text_of
 from .places import Gazetteer, event_location
 from .profile import load_profile
 from .quotes import find_quotes
@@ -49,6 +49,7 @@ class Analyzer:
     def analyse_doc(self, document: Document, doc: Doc) -> Analysis:
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
+        remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
         actors = self.actors.find(doc, document.published)
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title)
@@ -70,9 +71,9 @@ class Analyzer:
             self.place_event(event, doc)
             current = event.status in ("occurred", "future")
             if event.location is None and current:
-                if previous is not None and _same_paragraph(doc.text, previous, event):
+                if previous is not None and _same_paragraph(text_of(doc), previous, event):
                     event.location = previous.location
-                elif dateline is not None and "\n\n" not in doc.text[:event.span[0]]:
+                elif dateline is not None and "\n\n" not in text_of(doc)[:event.span[0]]:
                     event.location = dateline
             if event.location is not None and current:
                 previous = event
@@ -106,7 +107,7 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
     trigger's clause (not on another act: "accused Russia of failing the 2020
     ceasefire" is not dated 2020); else the date of the previous current act
     in the same paragraph."""
-    text = doc.text
+    text = text_of(doc)
     previous: Event | None = None
     for event in events:
         found = dates.dates_within(doc, anchor=published, start=event.span[0], end=event.span[1],

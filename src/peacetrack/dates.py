@@ -487,7 +487,8 @@ def dates_within(doc, *, anchor: DateValue | None, start: int, end: int,
     key = ("peacetrack.dates", anchor.value if anchor else None, future)
     found = doc.user_data.get(key)
     if found is None:
-        found = doc.user_data[key] = find_dates(doc.text, anchor=anchor, future=future)
+        text = doc.user_data.get("peacetrack.text") or doc.text  # parsed text, stored once
+        found = doc.user_data[key] = find_dates(text, anchor=anchor, future=future)
     return [d for d in found if d.span is not None and start <= d.span[0] and d.span[1] <= end]
 
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import sentence_of
+from .nlp import sentence_of, text_of
 from .records import Actor, DateValue, Event
 
 NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
@@ -377,7 +377,7 @@ class EventCoder:
         return Event(
             id=_event_id(doc_id, trigger_span, type_name), doc=doc_id,
             span=(sent.start_char, sent.end_char), sentence=sent.text,
-            trigger=doc.text[trigger_span[0]:trigger_span[1]], type=type_name, mode=mode,
+            trigger=text_of(doc)[trigger_span[0]:trigger_span[1]], type=type_name, mode=mode,
             context=list(trigger.context), actor=actor_list, recipient=recipients,
             mediator=mediators, status=status, confidence=min(confidence, 0.99),
             trigger_span=trigger_span,

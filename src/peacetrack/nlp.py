@@ -25,6 +25,7 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 SENT_INDEX = "peacetrack.sentences"
+TEXT = "peacetrack.text"
 DASHES = {"–", "—", "-", "--"}
 
 
@@ -50,6 +51,18 @@ def _is_city(token) -> bool:
 
 def _breaks(token) -> bool:
     return "\n" in token.text or "\n" in token.whitespace_
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text. spaCy's ``Doc.text`` joins every token on each call;
+    the analysis stores the text it parsed once (``remember_text``)."""
+    text = doc.user_data.get(TEXT)
+    return text if text is not None else doc.text
+
+
+def remember_text(doc: Doc, text: str) -> Doc:
+    doc.user_data[TEXT] = text
+    return doc
 
 
 def sentence_of(token: Token) -> Span:

