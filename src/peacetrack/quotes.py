@@ -355,6 +355,9 @@ def _token_from(doc: Doc, char: int) -> Token | None:
     return doc[at] if at < len(doc) else None
 
 
+TOKEN_STARTS = "peacetrack.token_starts"
+
+
 def _token_before(doc: Doc, char: int) -> Token | None:
     """The last token starting before a char offset."""
     at = bisect.bisect_left(_starts(doc), char) - 1
@@ -362,7 +365,11 @@ def _token_before(doc: Doc, char: int) -> Token | None:
 
 
 def _starts(doc: Doc) -> list[int]:
-    return [t.idx for t in doc]
+    """Token start offsets, computed once per document (looked up by bisection)."""
+    starts = doc.user_data.get(TOKEN_STARTS)
+    if starts is None or len(starts) != len(doc):
+        starts = doc.user_data[TOKEN_STARTS] = [t.idx for t in doc]
+    return starts
 
 
 def _line_end(text: str, at: int) -> int:
