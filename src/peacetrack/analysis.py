@@ -95,8 +95,11 @@ class Analyzer:
             return
         sent = sentence_of(span.root)
         exclude = [a.span for a in event.actor + event.recipient + event.mediator if a.span]
-        # the trigger's head first, then its other words ("talks held in Sochi")
-        for token in sorted(span, key=lambda t: t.i != span.root.i):
+        # the trigger's head first, then its other words and its reporting verb
+        # ("talks held in Sochi")
+        governor = doc.char_span(*event.governor_span, alignment_mode="expand") \
+            if event.governor_span else None
+        for token in [*sorted(span, key=lambda t: t.i != span.root.i), *(governor or [])]:
             event.location = event_location(sent, token, self.gazetteer, exclude=exclude)
             if event.location is not None:
                 return
@@ -138,6 +141,9 @@ def _dates_this_event(doc: Doc, date: DateValue, event: Event) -> bool:
     while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
         clause = clause.head  # a noun event's own verb: "held … talks Saturday"
     targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i}
+    if event.governor_span is not None:
+        governor = doc.char_span(*event.governor_span, alignment_mode="expand")
+        targets |= {t.i for t in governor} if governor is not None else set()
     node = words.root
     words_i = {t.i for t in words}
     modifies_noun = words.root.dep_ in PREMODIFIERS and words.root.i < words.root.head.i

@@ -255,7 +255,7 @@ class EventCoder:
         head = node.head
         if node.dep_ in OBJECTS and head.lemma_.lower() in self.lexicon.light_verbs:
             return head
-        for child in node.children:  # "the meeting … held in Sochi"
+        for child in _noun_phrase(node):  # "the meeting (of the leaders of …) held in Sochi"
             if child.dep_ == "acl" and child.tag_ == "VBN" and \
                     child.lemma_.lower() in self.lexicon.light_verbs:
                 return child
@@ -381,6 +381,8 @@ class EventCoder:
             context=list(trigger.context), actor=actor_list, recipient=recipients,
             mediator=mediators, status=status, confidence=min(confidence, 0.99),
             trigger_span=trigger_span,
+            governor_span=(found.governor.idx, found.governor.idx + len(found.governor))
+            if found.governor is not None else None,
         )
 
     def _arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
@@ -723,6 +725,19 @@ def _subject_chain(verb: Token) -> list[Token]:
 def _subjects(verb: Token) -> list[Token]:
     chain = _subject_chain(verb)
     return chain[:1]
+
+
+def _noun_phrase(noun: Token) -> list[Token]:
+    """The noun's own modifiers and those of its of-phrases ("the meeting of the
+    leaders of the three countries held on…": the parser often hangs 'held'
+    on the last noun)."""
+    out = list(noun.children)
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    out += _noun_phrase(obj)
+    return out
 
 
 def _border_sides(noun: Token) -> list[Token]:

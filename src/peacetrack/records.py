@@ -146,6 +146,7 @@ class Event:
     location: Location | None = None
     confidence: float = 0.5
     trigger_span: tuple[int, int] | None = None
+    governor_span: tuple[int, int] | None = None  # the verb reporting a noun event ("held")
 
     def to_dict(self) -> dict[str, Any]:
         return {
