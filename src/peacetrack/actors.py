@@ -133,6 +133,8 @@ class ActorFinder:
     def __init__(self, profile: Profile, vocab) -> None:
         self.profile = profile
         self.roles = _load_roles()
+        self.place_names = {n.lower() for p in profile.places
+                            for n in [p.get("name", ""), *p.get("aliases", [])] if n}
         # who answers to a description: "the US foreign minister" is the secretary of state
         self.answering: dict[str, set[str]] = {}
         for role in self.roles.values():
@@ -375,8 +377,8 @@ class ActorFinder:
             if ent.label_ in ("NORP", "GPE"):
                 continue  # unknown places and peoples are not actors by themselves
             ent = _trim(ent)
-            if ent is None:
-                continue
+            if ent is None or ent.text.lower() in self.place_names:
+                continue  # "Karabakh" tagged ORG is a place, not an actor
             actor = Actor(text=ent.text, id=_person_id(ent), name=ent.text, code=None,
                           sector=None, span=(ent.start_char, ent.end_char))
             out.append(Mention(ent.start, ent.end, "ner", actor, None))
