@@ -767,7 +767,7 @@ def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:
     """An actor mention ending just before the verb in its sentence."""
     i = verb.i - 1
     start = sentence_of(verb).start
-    while i >= start and verb.doc[i].pos_ in ("ADV", "AUX", "PART"):
+    while i >= start and (verb.doc[i].pos_ in ("ADV", "AUX", "PART") or verb.doc[i].text in ("’", "'")):
         i -= 1
     mention = actors.by_token.get(i) if i >= start else None
     return mention.actors if mention is not None else []
@@ -778,8 +778,13 @@ def _positions(head: Token, where: str) -> list[Token]:
         return [c for c in head.children if c.dep_ in ("dobj", "obj")]
     if where in ("dative", "iobj"):
         return [c for c in head.children if c.dep_ in ("dative", "iobj")]
-    return [c for prep in head.children if prep.dep_ in ("prep", "agent", "dative")
-            and prep.lower_ == where for c in prep.children if c.dep_ == "pobj"]
+    objects = [c for prep in head.children if prep.dep_ in ("prep", "agent", "dative")
+               and prep.lower_ == where for c in prep.children if c.dep_ == "pobj"]
+    # "calls for Moscow to ensure…": the subject of a for-to clause
+    objects += [s for clause in head.children if clause.dep_ in ("advcl", "ccomp", "xcomp")
+                and any(m.dep_ == "mark" and m.lower_ == where for m in clause.children)
+                for s in clause.children if s.dep_ == "nsubj"]
+    return objects
 
 
 def _conjuncts(token: Token) -> list[Token]:
