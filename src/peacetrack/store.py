@@ -288,11 +288,13 @@ def is_parquet_store(path: str | Path) -> bool:
     return Path(path).is_dir() or str(path).endswith(("/", "\\"))
 
 
-def open_store(path: str | Path, *, read_only: bool = False, wait: float = 0.0) -> Store:
+def open_store(path: str | Path, *, read_only: bool = False, wait: float = 0.0,
+               hold: bool = True) -> Store:
     """The store at ``path``: a DuckDB file, or a folder of Parquet parts
-    (what ``ingest --engine ray --db FOLDER/`` writes), with the same read API."""
+    (what ``ingest --engine ray --db FOLDER/`` writes), with the same read API.
+    A Parquet folder ignores ``wait`` and ``hold``: its parts are separate files."""
     if is_parquet_store(path):
         from .parquet_store import ParquetStore
 
         return ParquetStore(path, read_only=read_only)
-    return Store(path, read_only=read_only, wait=wait)
+    return Store(path, read_only=read_only, wait=wait, hold=hold)
