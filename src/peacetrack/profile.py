@@ -92,15 +92,21 @@ class Profile:
     def holders(self, code: str | None, roles: frozenset[str] | set[str], *, head: bool = False,
                 lo: str = "0000", hi: str = "9999") -> list[Entity]:
         """People who held one of ``roles`` (or any head office) for ``code`` in [lo, hi]."""
-        found = []
+        found: list[Entity] = []
+        for entity, office in self._offices_by_code().get(code or "", []):
+            if entity in found or not office.covers(lo, hi):
+                continue
+            if (head and office.head) or office.role in roles:
+                found.append(entity)
+        return found
+
+    @cache  # noqa: B019 - one index per profile, for its whole life
+    def _offices_by_code(self) -> dict[str, list[tuple[Entity, Office]]]:
+        index: dict[str, list[tuple[Entity, Office]]] = {}
         for entity in self.entities.values():
             for office in entity.offices:
-                if office.code != code or not office.covers(lo, hi):
-                    continue
-                if (head and office.head) or office.role in roles:
-                    found.append(entity)
-                    break
-        return found
+                index.setdefault(office.code or "", []).append((entity, office))
+        return index
 
     def __hash__(self) -> int:
         return id(self)

@@ -222,6 +222,8 @@ class Attributor:
     def according(self, token: Token) -> list[Mention] | None:
         """'according to X', 'in the words of X', 'citing X': X, else None."""
         for words in self.lexicon.according:
+            if token.lower_ != words[0]:
+                continue  # most tokens start no phrase: skip the slice
             tokens = self.doc[token.i:token.i + len(words)]
             if len(tokens) == len(words) and [t.lower_ for t in tokens] == list(words):
                 objects = [t for t in tokens[-1].children if t.dep_ in ("pobj", "dobj")]
