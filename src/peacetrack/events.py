@@ -466,9 +466,11 @@ class EventCoder:
         """Third parties the sentence names as mediating the trigger's act."""
         out: list[Actor] = []
         lexicon = self.lexicon
+        cues = lexicon.mediation_hyphenated | lexicon.mediation_verbs | lexicon.mediation_nouns
         for token in _clause_tokens(found.head, sent):
             lemma = token.lemma_.lower()
-            if token.i == found.head.i or _under_other_noun(token, found, lexicon.event_nouns):
+            if (lemma not in cues and token.lower_ != "auspices") or token.i == found.head.i or \
+                    _under_other_noun(token, found, lexicon.event_nouns):
                 continue
             if lemma in lexicon.mediation_hyphenated and token.i >= 2 and \
                     token.doc[token.i - 1].text == "-":
