@@ -151,9 +151,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_quotes(args: argparse.Namespace) -> int:
     from . import queries
-    from .store import Store
+    from .store import open_store
 
-    with Store(_settings(args).db, read_only=True) as store:
+    with open_store(_settings(args).db, read_only=True) as store:
         found = queries.quotes(store, _filters(args))
     _print_rows(found, args.format, lambda q: (
         (q.get("date") or {}).get("value") or "", (q.get("speaker") or {}).get("id") or "?",
@@ -163,9 +163,9 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 def cmd_stances(args: argparse.Namespace) -> int:
     from . import queries
-    from .store import Store
+    from .store import open_store
 
-    with Store(_settings(args).db, read_only=True) as store:
+    with open_store(_settings(args).db, read_only=True) as store:
         if args.history:
             if not (args.actor and args.issue):
                 print("peacetrack: --history needs --actor and --issue", file=sys.stderr)

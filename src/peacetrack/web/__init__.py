@@ -23,7 +23,7 @@ from .. import views
 from ..errors import StoreError
 from ..profile import Profile
 from ..report import TOPOJSON, page, plotly_js, static_text
-from ..store import Store, StoreBusy
+from ..store import Store, StoreBusy, open_store
 
 WAIT = 1.5  # seconds a request waits for an ingest to let go of the store
 
@@ -41,7 +41,7 @@ class Dashboard:
     def read(self, key: str, query: Callable[[Store], Any]) -> tuple[Any, dict[str, Any]]:
         """``query`` over a fresh read-only connection; on a busy store, the last answer."""
         try:
-            with Store(self.db, read_only=True, wait=self.wait) as store:
+            with open_store(self.db, read_only=True, wait=self.wait) as store:
                 value = query(store)
         except StoreBusy:
             with self._lock:
