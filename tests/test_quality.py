@@ -20,7 +20,7 @@ BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text()
 
 @pytest.fixture(scope="module")
 def score(analyzer):
-    gold = [ROOT / "tests" / "gold" / "seeds", ROOT / "tests" / "gold" / "demo"]
+    gold = [ROOT / "tests" / "gold" / "seed-reports", ROOT / "tests" / "gold" / "demo"]
     return evaluate(gold, analyzer=analyzer, shared=SHARED, root=ROOT)
 
 

@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peacetrack.evaluate",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("dirs", nargs="*", type=Path,
-                        default=[Path("tests/gold/seeds"), Path("tests/gold/demo")])
+                        default=[Path("tests/gold/seed-reports"), Path("tests/gold/demo")])
     parser.add_argument("--misses", action="store_true", help="list missed and extra events")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
