@@ -303,11 +303,12 @@ class ActorFinder:
             actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
                           sector=role.sector, span=bounds)
             return Mention(begin, end, "group", actor, country)
-        parties = self._two_parties(earlier)
+        count = 3 if any(t.lower_ == "three" for t in doc[end:end + 4]) else 2  # "of the three countries"
+        parties = self._two_parties(earlier, count)
         lo, hi = date_range(date)
         holders = [self.profile.holders(p.code, self.answering.get(role.role, {role.role}),
                                         head=role.head, lo=lo, hi=hi) for p in parties]
-        if len(parties) != 2 or not all(len(h) == 1 for h in holders):
+        if len(parties) != count or not all(len(h) == 1 for h in holders):
             return None
         found = [actor_for(h[0], span.text, date, bounds) for h in holders]
         return Mention(begin, end, "group", found[0], holders[0][0], others=found[1:])
@@ -442,10 +443,12 @@ class ActorFinder:
         the two parties of the process (the profile's, else the two countries
         the report names most); leaders are their heads on the date."""
         words = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet", "amod")}
-        if not words & {"both", "two", "the"} or (words == {"the"} and token.lemma_ != "party"):
+        if not words & {"both", "two", "three", "the"} or \
+                (words == {"the"} and token.lemma_ != "party"):
             return None
-        countries = self._two_parties(mentions)
-        if len(countries) != 2:
+        count = 3 if "three" in words else 2  # "the leaders of the three countries"
+        countries = self._two_parties(mentions, count)
+        if len(countries) != count:
             return None
         if token.lemma_.lower() == "leader":
             lo, hi = date_range(date)
@@ -456,14 +459,18 @@ class ActorFinder:
         found = [actor_for(c, token.text, date, span) for c in countries]
         return Mention(token.i, token.i + 1, "group", found[0], countries[0], others=found[1:])
 
-    def _two_parties(self, mentions: list[Mention]) -> list[Entity]:
+    def _two_parties(self, mentions: list[Mention], count: int = 2) -> list[Entity]:
+        """The process's parties (the profile's countries first), else the
+        ``count`` countries the report has named most so far."""
         counts: dict[str, int] = {}
         for mention in mentions:
             code = mention.actor.code
             if code and self.profile.country_by_code(code) is not None:
                 counts[code] = counts.get(code, 0) + 1
         focus = [c for c in self.profile.countries if c in counts]
-        codes = focus if len(focus) == 2 else sorted(counts, key=lambda c: -counts[c])[:2]
+        others = sorted((c for c in counts if c not in focus), key=lambda c: -counts[c])
+        codes = (focus + others)[:count] if len(focus) <= count else \
+            sorted(focus, key=lambda c: -counts[c])[:count]
         return [e for e in (self.profile.country_by_code(c) for c in codes) if e is not None]
 
 
