@@ -7,7 +7,6 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from peacetrack import parquet_store
 from peacetrack.cli import main
 from peacetrack.errors import StoreError
 from peacetrack.parquet_store import ParquetStore
@@ -27,7 +26,7 @@ def test_parquet_ingest_stores_what_the_duckdb_ingest_stores(tmp_path, settings)
     duck = settings.updated(db=str(tmp_path / "store.duckdb"))
     folder = settings.updated(db=str(tmp_path / "parts") + "/")
     first = ingest([str(SEEDS)], settings=duck)
-    second = parquet_store.ingest([str(SEEDS)], settings=folder)
+    second = ingest([str(SEEDS)], settings=folder)
     assert first.as_dict() | {"seconds": 0} == second.as_dict() | {"seconds": 0}
     with Store(duck.db, read_only=True) as a, open_store(folder.db, read_only=True) as b:
         assert isinstance(b, ParquetStore)
@@ -40,7 +39,7 @@ def test_parquet_ingest_stores_what_the_duckdb_ingest_stores(tmp_path, settings)
 
 def test_parts_keep_the_stores_column_types(tmp_path, settings):
     folder = tmp_path / "parts"
-    parquet_store.ingest([str(seed("004"))], settings=settings.updated(db=str(folder) + "/"))
+    ingest([str(seed("004"))], settings=settings.updated(db=str(folder) + "/"))
     (part,) = (folder / "documents").glob("*.parquet")
     schema = pq.read_schema(part)
     assert str(schema.field("fingerprint").type) == "uint64"
@@ -50,8 +49,8 @@ def test_parts_keep_the_stores_column_types(tmp_path, settings):
 
 def test_adding_reports_adds_parts_and_finds_known_ones(tmp_path, settings):
     folder = settings.updated(db=str(tmp_path / "parts") + "/")
-    parquet_store.ingest([str(seed("003"))], settings=folder)
-    again = parquet_store.ingest([str(seed("003")), str(seed("004"))], settings=folder)
+    ingest([str(seed("003"))], settings=folder)
+    again = ingest([str(seed("003")), str(seed("004"))], settings=folder)
     assert again.already_stored == 1 and again.stored == 1
     with open_store(folder.db, read_only=True) as store:
         assert store.count("documents") == 2

@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-from peacetrack import parquet_store
 from peacetrack.errors import MissingExtra
 from peacetrack.executors import make_executor
 from peacetrack.executors.local import LocalExecutor
@@ -52,7 +51,7 @@ def test_the_ray_engine_stores_the_records_of_the_local_engine(tmp_path, cluster
     local = ray_settings.updated(engine="local", db=str(tmp_path / "local.duckdb"))
     parts = ray_settings.updated(db=str(tmp_path / "ray-parts") + "/")
     expected = ingest(inputs, settings=local)
-    got = parquet_store.ingest(inputs, settings=parts)
+    got = ingest(inputs, settings=parts)
     assert got.stored == expected.stored > 20 and got.events == expected.events > 100
     with Store(local.db, read_only=True) as a, open_store(parts.db, read_only=True) as b:
         assert list(b.records()) == list(a.records())

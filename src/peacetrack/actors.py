@@ -57,11 +57,7 @@ class Mention:
     @property
     def is_person(self) -> bool:
         return (self.entity is not None and self.entity.kind == "person") or \
-            (self.entity is None and self.kind in ("name", "ner", "title") and not self._plural)
-
-    @property
-    def _plural(self) -> bool:
-        return self.kind == "group"
+            (self.entity is None and self.kind in ("name", "ner", "title"))
 
 
 def date_range(date: DateValue | None) -> tuple[str, str]:

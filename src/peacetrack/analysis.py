@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import date as Date
+from datetime import timedelta
 
 from spacy.tokens import Doc
 
@@ -166,21 +168,20 @@ def _same_paragraph(text: str, first: Event, second: Event) -> bool:
     return "\n" not in text[end:second.span[0]]
 
 
+def _bound(value: str, *, last: bool) -> Date:
+    """The first (or, roughly, last) day of an ISO date at any precision."""
+    parts = [int(p) for p in value.split("-")]
+    month = parts[1] if len(parts) > 1 else (12 if last else 1)
+    day = parts[2] if len(parts) > 2 else (28 if last else 1)
+    return Date(parts[0], month, day)
+
+
 def _long_before(date: DateValue | None, published: DateValue) -> bool:
     """Whether a date lies well before the report (both must be known)."""
     if date is None or not date.value or not published.value:
         return False
-    from datetime import date as Date
-    from datetime import timedelta
-
-    def bound(value: str, last: bool) -> Date:
-        parts = [int(p) for p in value.split("-")]
-        year, month = parts[0], parts[1] if len(parts) > 1 else (12 if last else 1)
-        day = parts[2] if len(parts) > 2 else (28 if last else 1)
-        return Date(year, month, day)
-
-    event_end = bound(date.end or date.value, last=True)
-    report_start = bound(published.earliest or published.value, last=False)
+    event_end = _bound(date.end or date.value, last=True)
+    report_start = _bound(published.earliest or published.value, last=False)
     return event_end < report_start - timedelta(days=HISTORICAL_DAYS)
 
 

@@ -85,16 +85,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .pipeline import ingest
     from .progress import Progress, count_reports
-    from .store import is_parquet_store
 
     settings = _settings(args)
-    if args.output:
+    if args.output:  # a Parquet folder as the store
         settings = settings.updated(db=args.output.rstrip("/") + "/")
-    if is_parquet_store(settings.db):
-        from .parquet_store import ingest
-    else:
-        from .pipeline import ingest
     progress = Progress(None if args.quiet else count_reports(args.paths))
     try:
         summary = ingest(args.paths, settings=settings,

@@ -186,27 +186,24 @@ def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
     score.actors.tp += len(want & got)
     score.actors.fp += len(got - want)
     score.actors.fn += len(want - got)
-    score.status["total"] += 1
-    right = gold.get("status", "occurred") == event["status"]
-    score.status["right"] += right
-    if not right:
-        score.misses.append(f"status {event['type']} {event['trigger']!r}: want "
-                            f"{gold.get('status')} got {event['status']}")
+    _check(score, score.status, "status", event, gold.get("status", "occurred"), event["status"],
+           gold.get("status", "occurred") == event["status"])
     if gold.get("date"):
-        score.dates["total"] += 1
-        right = _same_date(gold["date"], event.get("date"))
-        score.dates["right"] += right
-        if not right:
-            score.misses.append(f"date {event['type']} {event['trigger']!r}: want {gold['date']} "
-                                f"got {event.get('date')}")
+        _check(score, score.dates, "date", event, gold["date"], event.get("date"),
+               _same_date(gold["date"], event.get("date")))
     if gold.get("location"):
-        score.places["total"] += 1
-        right = _same_place(gold["location"], event.get("location"))
-        score.places["right"] += right
-        if not right:
-            got = (event.get("location") or {}).get("name")
-            score.misses.append(f"place {event['type']} {event['trigger']!r}: want "
-                                f"{gold['location']!r} got {got!r}")
+        got = (event.get("location") or {}).get("name")
+        _check(score, score.places, "place", event, gold["location"], got,
+               _same_place(gold["location"], event.get("location")))
+
+
+def _check(score: Score, tally: Counter, what: str, event: dict, want: Any, got: Any,
+           right: bool) -> None:
+    """Count one judged field of a matched event; list it when wrong."""
+    tally["total"] += 1
+    tally["right"] += right
+    if not right:
+        score.misses.append(f"{what} {event['type']} {event['trigger']!r}: want {want!r} got {got!r}")
 
 
 def _same_date(gold: dict, got: dict | None) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,6 @@ import pyarrow.parquet as pq
 
 from .errors import StoreError
 from .records import Analysis, Problem
-from .settings import Settings
 from .store import Store, _rows
 
 TABLES = ("documents", "events", "participants", "quotes", "stances", "runs", "problems")
@@ -116,31 +115,3 @@ def _arrow(result: Any) -> pa.Table:
     """A DuckDB result as an Arrow table (DuckDB 2 renamed the method)."""
     fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
     return fetch()
-
-
-def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
-           on_problem: Callable[[Problem], None] | None = None,
-           on_progress: Callable[[Any], None] | None = None):
-    """``pipeline.ingest`` into a Parquet folder (``settings.db``): the same stages,
-    duplicate detection and summary; only the store differs."""
-    from .executors import make_executor
-    from .ingest import read_inputs
-    from .pipeline import Deduplicator, Summary, _count, batched, documents_to_analyse
-
-    summary = Summary()
-    started = time.perf_counter()
-    executor = executor or make_executor(settings)
-    with ParquetStore(settings.db) as store:
-        run = store.start_run()
-        dedupe = Deduplicator(store, settings.near_duplicate_bits)
-        docs = documents_to_analyse(read_inputs(paths, max_bytes=settings.max_bytes),
-                                    dedupe, summary, on_problem)
-        for analyses in executor.map(batched(docs, settings.write_batch)):
-            store.write(analyses)
-            _count(summary, analyses)
-            summary.seconds = time.perf_counter() - started
-            if on_progress:
-                on_progress(summary)
-        summary.seconds = time.perf_counter() - started
-        store.finish_run(run, summary.as_dict(), summary.problems)
-    return summary

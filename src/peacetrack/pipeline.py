@@ -17,7 +17,7 @@ from . import clean, dates
 from .ingest import RawReport, read_inputs
 from .records import Analysis, Document, Problem
 from .settings import Settings
-from .store import Store, bands
+from .store import Store, bands, open_store
 
 
 @dataclass
@@ -121,18 +121,6 @@ def prepared(raws: Iterable[RawReport | Problem], summary: Summary,
         yield raw
 
 
-def documents_to_analyse(raws: Iterable[RawReport | Problem], dedupe: Deduplicator,
-                         summary: Summary,
-                         on_problem: Callable[[Problem], None] | None = None) -> Iterator[Document]:
-    """Prepared documents that are not already stored (one check each)."""
-    for document in prepared(raws, summary, on_problem):
-        verdict = dedupe.check(document)
-        summary.already_stored += verdict == "known"
-        summary.near_duplicates += verdict == "near"
-        if verdict != "known":
-            yield document
-
-
 def new_batches(documents: Iterable[Document], store: Store, dedupe: Deduplicator,
                 summary: Summary, size: int) -> Iterator[list[Document]]:
     """Batches of documents the store does not have; the duplicate checks of a
@@ -163,14 +151,25 @@ def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
            on_progress: Callable[[Summary], None] | None = None) -> Summary:
     """Read, analyse and store every report under ``paths``; never stops on bad input.
 
-    The store file is open only to check duplicates and to write a batch, so a
-    dashboard can read it while the batch after is analysed."""
+    The store is a DuckDB file or a Parquet folder (``open_store``). A file is
+    open only to check duplicates and to write a batch, so a dashboard can read
+    it while the batch after is analysed."""
     from .executors import make_executor
 
     summary = Summary()
     started = time.perf_counter()
     executor = executor or make_executor(settings)
-    store = Store(settings.db, wait=60.0, hold=False)
+    store = open_store(settings.db, wait=60.0, hold=False)
+    try:
+        _run(paths, store, executor, settings, summary, started, on_problem, on_progress)
+    finally:
+        store.close()
+    return summary
+
+
+def _run(paths: Iterable[str], store: Store, executor, settings: Settings, summary: Summary,
+         started: float, on_problem: Callable[[Problem], None] | None,
+         on_progress: Callable[[Summary], None] | None) -> None:
     with store.session():
         run = store.start_run()
     dedupe = Deduplicator(store, settings.near_duplicate_bits)
@@ -186,7 +185,6 @@ def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
     summary.seconds = time.perf_counter() - started
     with store.session():
         store.finish_run(run, summary.as_dict(), summary.problems)
-    return summary
 
 
 def _flat(batches: Iterable[list[Analysis]]) -> Iterator[Analysis]:
