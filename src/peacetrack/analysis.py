@@ -25,6 +25,8 @@ from .settings import Settings
 from .stances import find_stances, issue_cues
 
 PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
+SPEECH_LEMMAS = {"say", "tell", "state", "add", "announce", "declare", "stress", "note",
+                 "write", "insist", "reiterate", "warn", "emphasise", "emphasize"}
 # An act more than this many days before its report is background (SPEC §2 'historical').
 HISTORICAL_DAYS = 45
 
@@ -66,29 +68,39 @@ class Analyzer:
     def place_events(self, events: list[Event], doc: Doc) -> None:
         """Where each event happened: from its sentence; else, for a current act,
         from the act before it in the same paragraph, or the report's dateline
-        for its lead paragraph ("SOCHI, Nov 26 – The leaders pledged…")."""
+        for the paragraph it opens ("SOCHI, Nov 26 – The leaders pledged…")."""
+        text = text_of(doc)
         dateline = self.dateline_place(doc)
+        lead_end = text.find("\n\n", dateline.span[0]) if dateline is not None else -1
+        lead_end = len(text) if lead_end < 0 else lead_end
         previous: Event | None = None
         for event in events:
             self.place_event(event, doc)
             current = event.status in ("occurred", "future")
             if event.location is None and current:
-                if previous is not None and _same_paragraph(text_of(doc), previous, event):
+                if previous is not None and _same_paragraph(text, previous, event):
                     event.location = previous.location
-                elif dateline is not None and "\n\n" not in text_of(doc)[:event.span[0]]:
+                elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end:
                     event.location = dateline
             if event.location is not None and current:
                 previous = event
 
     def dateline_place(self, doc: Doc):
-        """The city of a wire dateline at the top of the report, if the gazetteer knows it."""
-        first = doc[0] if len(doc) else None
-        if first is None or not (first.text.isupper() and first.is_alpha and len(first.text) >= 3):
-            return None
-        place = self.gazetteer.lookup(first.text.title())
-        if place is None:
-            return None
-        return replace(place, text=first.text, span=(first.idx, first.idx + len(first.text)))
+        """The city of a wire dateline ("SOCHI, Russia, Nov 26 (Wire) –") opening
+        one of the report's first lines, if the gazetteer knows it."""
+        for token in doc[:80]:
+            at_line_start = token.i == 0 or "\n" in doc[token.i - 1].whitespace_ + \
+                doc[token.i - 1].text
+            if not at_line_start or not (token.text.isupper() and token.is_alpha
+                                         and len(token.text) >= 3):
+                continue
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is None or following.text not in (",", "–", "-", "—", "(", "/"):
+                continue
+            place = self.gazetteer.lookup(token.text.title())
+            if place is not None:
+                return replace(place, text=token.text, span=(token.idx, token.idx + len(token.text)))
+        return None
 
     def place_event(self, event: Event, doc: Doc) -> None:
         span = doc.char_span(*event.trigger_span, alignment_mode="expand") \
@@ -108,26 +120,62 @@ class Analyzer:
 
 
 def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
-    """Each event's date: the date words of its sentence that hang on its
-    trigger's clause (not on another act: "accused Russia of failing the 2020
-    ceasefire" is not dated 2020); else the date of the previous current act
-    in the same paragraph."""
-    text = text_of(doc)
-    previous: Event | None = None
-    for event in events:
+    """Each event's date. First the date words of its sentence that hang on
+    its trigger's clause (not on another act: "accused Russia of failing the
+    2020 ceasefire" is not dated 2020). A current act with no date words of
+    its own takes, in order: the date of a current act in the same sentence
+    ("agreed … after talks on Tuesday"); the date of the last current act
+    before it (a report tells one news event, and its undated acts belong
+    to it); for the acts before any dated one, the first current date of the
+    report's lead. Plans, denials and acts told as long past keep only their
+    own dates."""
+    own_dates: dict[int, DateValue] = {}
+    for i, event in enumerate(events):
         found = dates.dates_within(doc, anchor=published, start=event.span[0], end=event.span[1],
                                    future=event.status == "future")
         own = [d for d in found if _dates_this_event(doc, d, event)]
         if own:
             trigger = event.trigger_span[0] if event.trigger_span else event.span[0]
             event.date = min(own, key=lambda d: abs((d.span or (0, 0))[0] - trigger))
-        elif not found and previous is not None and _same_paragraph(text, previous, event):
-            event.date = previous.date
-        if event.date is not None and event.status == "occurred" and \
-                not _long_before(event.date, published):
-            previous = event  # only a current act's date carries over to the next sentence
+            own_dates[i] = event.date
         if event.status == "occurred" and _long_before(event.date, published):
             event.status = "historical"
+
+    def current(i: int) -> bool:
+        return i in own_dates and events[i].status == "occurred" and bool(own_dates[i].value)
+
+    text = text_of(doc)
+    previous: Event | None = None  # the last act with a date of its own
+    previous_current: Event | None = None
+    first = next((own_dates[i] for i in range(len(events)) if current(i)), None)
+    for i, event in enumerate(events):
+        if current(i):
+            previous = previous_current = event
+            continue
+        if event.date is not None or event.status != "occurred":
+            if i in own_dates and event.status == "historical":
+                previous = event  # "Fighting erupted on September 27 … mobilisation"
+            continue
+        near = previous if previous is not None and _same_paragraph(text, previous, event) \
+            else None
+        before_trigger = text[event.span[0]:(event.trigger_span or event.span)[0]]
+        later = dates.later_than(before_trigger, near.date) if near is not None else None
+        mates = [own_dates[j] for j in range(len(events))
+                 if j != i and current(j) and events[j].span == event.span]
+        if later is not None:
+            start = event.span[0] + (later.span or (0, 0))[0]
+            event.date = replace(later, span=(start, start + len(later.text or "")))
+            previous = previous_current = event
+        elif mates:
+            event.date = mates[0]
+        elif near is not None and near.span != event.span:
+            event.date = near.date  # a sentence with no date words goes on with the one before
+            if _long_before(event.date, published):
+                event.status = "historical"
+        elif previous_current is not None and _same_paragraph(text, previous_current, event):
+            event.date = previous_current.date
+        elif first is not None:
+            event.date = first
 
 
 def _dates_this_event(doc: Doc, date: DateValue, event: Event) -> bool:
@@ -140,9 +188,9 @@ def _dates_this_event(doc: Doc, date: DateValue, event: Event) -> bool:
     if words is None or trigger is None:
         return True
     clause = trigger.root
-    while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
         clause = clause.head  # a noun event's own verb: "held … talks Saturday"
-    targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i}
+    targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i} | _clause_hosts(clause)
     if event.governor_span is not None:
         governor = doc.char_span(*event.governor_span, alignment_mode="expand")
         targets |= {t.i for t in governor} if governor is not None else set()
@@ -152,15 +200,58 @@ def _dates_this_event(doc: Doc, date: DateValue, event: Event) -> bool:
     for _ in range(8):
         if node.i in targets:
             return True
-        if node is not words.root and node.pos_ in ("VERB", "AUX"):
-            return False
+        if node.i != words.root.i and node.pos_ in ("VERB", "AUX"):
+            return event.status == "occurred" and _said_then(node, clause)
         if modifies_noun and node.pos_ in ("NOUN", "PROPN") and node.i not in words_i:
             return False  # "the 1991 Alma-Ata Declaration": the date names a thing
         modifies_noun = modifies_noun and node.dep_ in PREMODIFIERS and node.i < node.head.i
-        if node.head is node:
+        if node.head.i == node.i:
             return True  # reached the root without meeting another act
         node = node.head
     return False
+
+
+# A clause told as part of another ("launched …, pounding positions"; "met and
+# agreed") shares its date; a complement ("agreed to meet next month") does not.
+SHARED_TIME_DEPS = {"advcl", "conj"}
+
+
+def _clause_hosts(clause) -> set[int]:
+    """Verbs whose date is also the clause's: those it hangs on as a
+    participle or a conjunct, and a verb describing its subject ("a statement
+    issued on December 7 committed both countries")."""
+    hosts = set()
+    node = clause
+    for _ in range(4):
+        if node.dep_ not in SHARED_TIME_DEPS or node.head.i == node.i:
+            break
+        node = node.head
+        hosts.add(node.i)
+    for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
+        hosts |= {c.i for c in subject.children if c.dep_ == "acl" and c.pos_ == "VERB"}
+    return hosts
+
+
+def _said_then(verb, clause) -> bool:
+    """A stance told in the present ("we are ready", "the EU supports") holds
+    when it was said: the date of the saying ("…, Michel told reporters on
+    Wednesday") is its date. A past act reported ("said the leaders had
+    agreed") keeps its own."""
+    if verb.lemma_ not in SPEECH_LEMMAS:
+        return False
+    node = clause
+    for _ in range(4):
+        if node.head.i == node.i:
+            return False
+        if node.head.i == verb.i:
+            break
+        node = node.head
+    else:
+        return False
+    if node.dep_ not in ("ccomp", "parataxis"):
+        return False
+    tensed = [t for t in (clause, *clause.children) if t.tag_ in ("VBD", "VBN", "MD")]
+    return not tensed
 
 
 def _same_paragraph(text: str, first: Event, second: Event) -> bool:

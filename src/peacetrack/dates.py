@@ -492,6 +492,26 @@ def dates_within(doc, *, anchor: DateValue | None, start: int, end: int,
     return [d for d in found if d.span is not None and start <= d.span[0] and d.span[1] <= end]
 
 
+# --- dates told from the date before them ("a day later") ------------------
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_LATER = re.compile(r"\b(?:(?P<n>an?|one|two|three|four|five|six|\d)\s+days?\s+later|"
+                    r"the\s+(?:next|following)\s+day)\b", re.I)
+
+
+def later_than(text: str, before: DateValue) -> DateValue | None:
+    """A day told from the one before it ("a day later", "two days later",
+    "the next day"): resolved only from a known day."""
+    match = _LATER.search(text)
+    if match is None or before.precision != "day" or not before.value:
+        return None
+    word = (match["n"] or "one").lower()
+    n = int(word) if word.isdigit() else _NUMBERS[word]
+    day = dt.date.fromisoformat(before.end or before.value) + dt.timedelta(days=n)
+    return DateValue(day.isoformat(), "day", text=match[0],
+                     span=(match.start(), match.end()))
+
+
 # --- publication date: metadata --------------------------------------------
 
 _ISO_META = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T\s]\d.*)?\s*$")

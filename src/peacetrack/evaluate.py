@@ -69,6 +69,12 @@ class Score:
             "event_f1": self.events.f1, "event_precision": self.events.precision,
             "event_recall": self.events.recall, "actor_f1": self.actors.f1,
             "status_accuracy": ratio(self.status), "date_accuracy": ratio(self.dates),
+            # of the gold-dated events the engine dated at all: right at the
+            # precision it stated (an honest "month" is right; a wrong day is not)
+            "date_resolved": self.dates["resolved"] / self.dates["total"]
+            if self.dates["total"] else 0.0,
+            "date_right_at_precision": self.dates["consistent"] / self.dates["resolved"]
+            if self.dates["resolved"] else 0.0,
             "place_accuracy": ratio(self.places), "quote_f1": self.quotes.f1,
             "speaker_accuracy": ratio(self.speakers), "stance_f1": self.stances.f1,
             "published_accuracy": ratio(self.published),
@@ -189,8 +195,16 @@ def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
     _check(score, score.status, "status", event, gold.get("status", "occurred"), event["status"],
            gold.get("status", "occurred") == event["status"])
     if gold.get("date"):
-        _check(score, score.dates, "date", event, gold["date"], event.get("date"),
-               _same_date(gold["date"], event.get("date")))
+        got = event.get("date")
+        _check(score, score.dates, "date", event, gold["date"], got,
+               _same_date(gold["date"], got))
+        if got and got.get("value"):
+            score.dates["resolved"] += 1
+            right = _date_consistent(gold["date"], got)
+            score.dates["consistent"] += right
+            if not right:
+                score.misses.append(f"wrong date {event['type']} {event['trigger']!r}: "
+                                    f"want {gold['date']!r} got {got!r}")
     if gold.get("location"):
         got = (event.get("location") or {}).get("name")
         _check(score, score.places, "place", event, gold["location"], got,
@@ -210,6 +224,24 @@ def _same_date(gold: dict, got: dict | None) -> bool:
     if not got or not got.get("value"):
         return False
     return got["value"] == gold["value"] and got.get("precision") == gold.get("precision")
+
+
+def _interval(date: dict) -> tuple[str, str]:
+    """First and last day an ISO date (at any precision, maybe a range) covers,
+    as comparable strings."""
+    def last(value: str) -> str:
+        return value + "-99" * (2 - value.count("-"))
+    def first(value: str) -> str:
+        return value + "-00" * (2 - value.count("-"))
+    return first(date["value"]), last(date.get("end") or date["value"])
+
+
+def _date_consistent(gold: dict, got: dict) -> bool:
+    """Right at the stated precision: the engine's interval holds the gold
+    one (honestly coarser) or lies within it (finer but true)."""
+    g0, g1 = _interval(gold)
+    p0, p1 = _interval(got)
+    return (p0 <= g0 and g1 <= p1) or (g0 <= p0 and p1 <= g1)
 
 
 def _same_place(gold: str, got: dict | None) -> bool:
