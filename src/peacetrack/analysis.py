@@ -78,28 +78,36 @@ class Analyzer:
             self.place_event(event, doc)
             current = event.status in ("occurred", "future")
             if event.location is None and current:
-                if previous is not None and _same_paragraph(text, previous, event):
+                # a plan is not where the act before it was
+                if previous is not None and previous.status == event.status and \
+                        _same_paragraph(text, previous, event):
                     event.location = previous.location
                 elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end:
                     event.location = dateline
             if event.location is not None and current:
                 previous = event
+        _place_by_day(events)
 
     def dateline_place(self, doc: Doc):
-        """The city of a wire dateline ("SOCHI, Russia, Nov 26 (Wire) –") opening
-        one of the report's first lines, if the gazetteer knows it."""
+        """The city of a wire dateline ("SOCHI, Russia, Nov 26 (Wire) –", "THE
+        HAGUE –") opening one of the report's first lines, if the gazetteer
+        knows it."""
+        words: list = []
         for token in doc[:80]:
-            at_line_start = token.i == 0 or "\n" in doc[token.i - 1].whitespace_ + \
-                doc[token.i - 1].text
-            if not at_line_start or not (token.text.isupper() and token.is_alpha
-                                         and len(token.text) >= 3):
+            line_start = token.i == 0 or "\n" in doc[token.i - 1].text + doc[token.i - 1].whitespace_
+            if line_start:
+                words = []
+            if token.is_alpha and token.text.isupper() and (words or line_start):
+                words.append(token)
                 continue
-            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
-            if following is None or following.text not in (",", "–", "-", "—", "(", "/"):
-                continue
-            place = self.gazetteer.lookup(token.text.title())
-            if place is not None:
-                return replace(place, text=token.text, span=(token.idx, token.idx + len(token.text)))
+            if words and token.text in (",", "–", "-", "—", "(", "/"):
+                name = " ".join(w.text for w in words)
+                place = self.gazetteer.lookup(name.title()) if len(name) >= 3 else None
+                if place is not None:
+                    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+                    return replace(place, text=name,
+                                   span=(start, end))
+            words = []
         return None
 
     def place_event(self, event: Event, doc: Doc) -> None:
@@ -117,6 +125,21 @@ class Analyzer:
             event.location = event_location(sent, token, self.gazetteer, exclude=exclude)
             if event.location is not None:
                 return
+
+
+def _place_by_day(events: list[Event]) -> None:
+    """An act with no place of its own that happened on the day of a located
+    act is taken to be part of the same occasion: "Putin hosted the leaders
+    in Moscow on Monday. … The Armenian leader called on Baku to …"."""
+    located: dict[str, Event] = {}
+    for event in events:
+        if event.location is not None and event.status == "occurred" and event.date \
+                and event.date.precision == "day" and event.date.value:
+            located.setdefault(event.date.value, event)
+    for event in events:
+        if event.location is None and event.status == "occurred" and event.date \
+                and event.date.precision == "day" and event.date.value in located:
+            event.location = located[event.date.value].location
 
 
 def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
@@ -142,7 +165,11 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
             event.status = "historical"
 
     def current(i: int) -> bool:
-        return i in own_dates and events[i].status == "occurred" and bool(own_dates[i].value)
+        """A dated act of the news the report tells: its date may carry to
+        undated acts (a day or month, never after the report)."""
+        date = own_dates.get(i)
+        return date is not None and events[i].status == "occurred" and bool(date.value) and \
+            date.precision in ("day", "month") and not _after(date, published)
 
     text = text_of(doc)
     previous: Event | None = None  # the last act with a date of its own
@@ -265,6 +292,12 @@ def _bound(value: str, *, last: bool) -> Date:
     month = parts[1] if len(parts) > 1 else (12 if last else 1)
     day = parts[2] if len(parts) > 2 else (28 if last else 1)
     return Date(parts[0], month, day)
+
+
+def _after(date: DateValue, published: DateValue) -> bool:
+    """Whether a date begins after the report's latest possible day."""
+    latest = published.latest or (published.value if published.precision == "day" else None)
+    return bool(latest and date.value and date.value > latest)
 
 
 def _long_before(date: DateValue | None, published: DateValue) -> bool:

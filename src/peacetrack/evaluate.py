@@ -247,7 +247,7 @@ def _date_consistent(gold: dict, got: dict) -> bool:
 def _same_place(gold: str, got: dict | None) -> bool:
     if not got:
         return False
-    names = {str(got.get("name") or "").lower(), str(got.get("text") or "").lower()}
+    names = {str(got.get(key) or "").lower() for key in ("name", "text", "city")} - {""}
     return gold.lower() in names or any(gold.lower() in n or (n and n in gold.lower())
                                         for n in names)
 

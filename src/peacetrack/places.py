@@ -116,6 +116,8 @@ class PlaceWords:
     motion_words: frozenset[str]
     support_verbs: frozenset[str]
     border_nouns: frozenset[str]
+    people_nouns: frozenset[str]
+    departure_words: frozenset[str]
 
     @classmethod
     def from_lexicon(cls, lexicon: dict[str, Any]) -> PlaceWords:
@@ -136,10 +138,11 @@ class Place:
     lat: float | None
     lon: float | None
     kind: str
+    city: str | None = None  # a site's town: the White House is in Washington
 
     def at(self, text: str, span: tuple[int, int] | None = None) -> Location:
         return Location(text=text, name=self.name, country=self.country,
-                        lat=self.lat, lon=self.lon, span=span)
+                        lat=self.lat, lon=self.lon, span=span, city=self.city)
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,8 @@ class Gazetteer:
         self._memo: dict[str, Place | None] = {}
 
     def _add_named(self, entry: dict[str, Any], kind: str) -> None:
-        place = Place(entry["name"], entry.get("country"), entry.get("lat"), entry.get("lon"), kind)
+        place = Place(entry["name"], entry.get("country"), entry.get("lat"), entry.get("lon"), kind,
+                      entry.get("city"))
         for name in (entry["name"], *(entry.get("aliases") or ())):
             self._named[name_key(name)] = place
 
@@ -403,15 +407,35 @@ def event_location(sent: Span, trigger: Token, gazetteer: Gazetteer, *,
     """
     best, best_rank = None, None
     for mention in _mentions(sent, gazetteer):
-        if _overlaps(mention.location.span, exclude):
-            continue
+        if _overlaps(mention.location.span, exclude) and \
+                not _destination(mention.head, gazetteer.words):
+            continue  # "representatives of Baku"; but a visit's host is also its place
         hops = _hops_to_event(mention.head, trigger, gazetteer.words)
         if hops is None:
             continue
-        rank = (SPECIFICITY.get(mention.kind or "", 0), -hops, -abs(mention.head.i - trigger.i))
+        # a name the gazetteer resolved beats one it did not ("the … Training
+        # Center in Arlington"), then the most specific, most direct, nearest
+        rank = (mention.kind is not None, SPECIFICITY.get(mention.kind or "", 0), -hops,
+                -abs(mention.head.i - trigger.i))
         if best_rank is None or rank > best_rank:
             best, best_rank = mention.location, rank
     return best
+
+
+def _destination(place: Token, words: PlaceWords) -> bool:
+    """'visit to Baku', 'visited Moscow': where a trip went."""
+    if place.dep_ == "dobj":
+        return _lemma(place.head) in words.motion_words
+    if place.dep_ != "pobj" or place.head.lower_ != "to":
+        return False
+    return _lemma(place.head.head) in words.motion_words
+
+
+def _conjunct_head(verb: Token) -> Token:
+    """The first of a run of conjoined verbs ("stormed … and demanded")."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
+    return verb
 
 
 def _overlaps(span: tuple[int, int] | None, spans: Sequence[tuple[int, int]]) -> bool:
@@ -553,6 +577,10 @@ def _step(token: Token, words: PlaceWords) -> tuple[Token, int] | None:
         return host, 0  # "the city of Khojaly", "the meeting of the council in Baku"
     if word in words.locative_preps or (word == "to" and host_lemma in words.motion_words):
         return _lift_of(host, words), 1
+    if host_lemma == "out" and host.head.i != host.i:  # "pull out of Karabakh"
+        host, host_lemma = host.head, _lemma(host.head)
+    if word in ("from", "of") and host_lemma in words.departure_words:
+        return host, 1  # "withdraw from the region": where the leaving happens
     if word in words.occasion_preps and _lemma(token) in words.event_nouns:
         return host, 0  # "said during talks in Sochi": the talks frame the saying
     return None
@@ -609,10 +637,19 @@ def _governing_verb(token: Token) -> Token | None:
 def _participant(noun: Token, trigger: Token, words: PlaceWords) -> bool:
     """Someone or something taking part in the act: 'met with representatives at X',
     'held talks in Sochi'. A mere topic ('discussed the situation in X') is not."""
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head  # "host Aliyev and Pashinyan in Brussels"
+    if noun.dep_ == "dobj" and _lemma(noun) in words.place_nouns and \
+            noun.head.i in (trigger.i, _conjunct_head(trigger).i):
+        return True  # "shelled towns inside Armenia", "stormed the building in Yerevan and demanded"
     if noun.head.i == trigger.i:
         if noun.dep_ in PARTICIPANT_ARCS:
             return True
-        return noun.dep_ == "dobj" and _lemma(trigger) in words.support_verbs
+        # the people an act is done to are where it is done ("host the two
+        # leaders in Brussels"; the parser often hangs the place on them)
+        return noun.dep_ == "dobj" and (_lemma(trigger) in words.support_verbs
+                                        or noun.ent_type_ == "PERSON"
+                                        or _lemma(noun) in words.people_nouns)
     if noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPANT_PREPS:
         return noun.head.head.i == trigger.i
     return False

@@ -71,10 +71,14 @@ class Location:
     lat: float | None = None
     lon: float | None = None
     span: tuple[int, int] | None = None
+    city: str | None = None  # the town of a named site (the White House: Washington)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "name": self.name, "country": self.country,
-                "lat": self.lat, "lon": self.lon}
+        out = {"text": self.text, "name": self.name, "country": self.country,
+               "lat": self.lat, "lon": self.lon}
+        if self.city:
+            out["city"] = self.city
+        return out
 
 
 @dataclass
