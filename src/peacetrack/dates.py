@@ -24,7 +24,8 @@ from peacetrack.records import DateValue
 
 __all__ = [
     "find_dates", "infer_published", "published_from_html",
-    "published_from_metadata", "published_from_text", "resolve_published",
+    "published_from_metadata", "published_from_text", "published_from_url",
+    "resolve_published",
 ]
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july",
@@ -882,10 +883,35 @@ def infer_published(text: str) -> DateValue:
                      latest=latest.isoformat() if latest else None)
 
 
-def resolve_published(*, given: str | None, text: str, html: str | None = None) -> DateValue:
-    """The publication date: the metadata given, then the page markup, then a
-    dateline in the text, then an inference from the text (SPEC §2)."""
-    date = published_from_metadata(given)
+_URL_DAY = re.compile(r"(?<!\d)(20\d\d|19\d\d)([/_-])(\d{1,2})\2(\d{1,2})(?!\d)")
+_URL_QUERY = re.compile(r"yyyy=(\d{4})&mm=(\d{1,2})&dd=(\d{1,2})", re.I)
+_URL_MONTH = re.compile(r"/(20\d\d|19\d\d)/(\d{1,2})/")
+
+
+def published_from_url(url: str | None) -> DateValue | None:
+    """The date many news sites put in a report's address
+    ('/2023/02/22/…', '…-2025-3-13-40/', '?yyyy=2023&mm=03&dd=17');
+    a '/2023/06/' path gives the month only. Method "metadata"."""
+    if not url:
+        return None
+    for pattern in (_URL_QUERY, _URL_DAY):
+        for match in pattern.finditer(url):
+            groups = [g for g in match.groups() if g not in ("/", "-", "_")]
+            y, m, d = (int(g) for g in groups)
+            if _valid(y, m, d):
+                return DateValue(_iso(y, m, d), "day", method="metadata")
+    match = _URL_MONTH.search(url)
+    if match and 1 <= int(match[2]) <= 12:
+        return DateValue(_iso(int(match[1]), int(match[2])), "month", method="metadata")
+    return None
+
+
+def resolve_published(*, given: str | None, text: str, html: str | None = None,
+                      url: str | None = None) -> DateValue:
+    """The publication date: the metadata given (a date, else one in the
+    report's address), then the page markup, then a dateline in the text,
+    then an inference from the text (SPEC §2)."""
+    date = published_from_metadata(given) or published_from_url(url)
     if date is None and html:
         date = published_from_html(html)
     if date is None:

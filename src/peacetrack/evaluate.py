@@ -306,7 +306,23 @@ def report_path(gold: dict, shared: Path, root: Path) -> Path:
     return root / file if file.startswith("demo/") else shared / file
 
 
-def analyse_gold(gold: dict, path: Path, analyzer) -> list[dict[str, Any]]:
+def _index_entry(path: Path) -> dict[str, Any]:
+    """What a corpus's index.jsonl (beside the report) says of it: the
+    address and publication date a crawler would have given."""
+    index = path.parent / "index.jsonl"
+    if not index.is_file():
+        return {}
+    for line in index.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line) if line.strip() else {}
+        if entry.get("file") == path.name:
+            return entry
+    return {}
+
+
+def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) -> list[dict[str, Any]]:
+    """The engine's records for one gold report. ``metadata`` gives the report
+    with its corpus index's address and publication date, as a crawler
+    would; without it the engine reads the file alone."""
     from .ingest import RawReport, read_inputs
     from .pipeline import prepare
 
@@ -315,12 +331,16 @@ def analyse_gold(gold: dict, path: Path, analyzer) -> list[dict[str, Any]]:
         items = [i for i in items if i.source.endswith(f":{gold['line']}")]
     if "published" in gold.get("given", {}):
         items[0].published = gold["given"]["published"]
+    if metadata:
+        entry = _index_entry(path)
+        items[0].published = items[0].published or entry.get("published")
+        items[0].url = items[0].url or entry.get("url")
     document = prepare(items[0])
     return next(analyzer.analyse([document])).records()
 
 
 def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
-             root: Path | None = None) -> Score:
+             root: Path | None = None, metadata: bool = False) -> Score:
     from .analysis import Analyzer
     from .settings import load_settings
 
@@ -331,7 +351,7 @@ def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
     score = Score()
     for gold_path in gold_files(dirs):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        records = analyse_gold(gold, report_path(gold, shared, root), analyzer)
+        records = analyse_gold(gold, report_path(gold, shared, root), analyzer, metadata=metadata)
         document = records[0]
         by_kind = defaultdict(list)
         for record in records[1:]:
@@ -366,8 +386,11 @@ def main(argv: list[str] | None = None) -> int:
                         default=[Path("tests/gold/seed-reports"), Path("tests/gold/demo")])
     parser.add_argument("--misses", action="store_true", help="list missed and extra events")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--with-metadata", action="store_true",
+                        help="give each report the address and publication date its corpus's "
+                             "index.jsonl lists (as a crawler would)")
     args = parser.parse_args(argv)
-    score = evaluate(args.dirs)
+    score = evaluate(args.dirs, metadata=args.with_metadata)
     if args.json:
         print(json.dumps(score.figures(), indent=2))
     else:

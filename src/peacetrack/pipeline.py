@@ -63,7 +63,8 @@ def prepare(raw: RawReport) -> Document | Problem:
         cleaned = clean.strip_boilerplate(raw.text or "")
     if not cleaned.text.strip():
         return Problem(raw.source, None, "empty", "skipped: no report text after clean-up")
-    published = dates.resolve_published(given=raw.published, text=cleaned.text, html=raw.html)
+    published = dates.resolve_published(given=raw.published, text=cleaned.text, html=raw.html,
+                                         url=raw.url)
     return Document(
         id=clean.content_id(cleaned.text), text=cleaned.text, source=raw.source, ref=raw.ref,
         url=raw.url, outlet=raw.outlet or cleaned.outlet, title=raw.title or cleaned.title, published=published,
