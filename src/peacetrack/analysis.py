@@ -179,14 +179,15 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
         if current(i):
             previous = previous_current = event
             continue
-        if event.date is not None or event.status != "occurred":
-            if i in own_dates and event.status == "historical":
-                previous = event  # "Fighting erupted on September 27 … mobilisation"
-            continue
         near = previous if previous is not None and _same_paragraph(text, previous, event) \
             else None
         before_trigger = text[event.span[0]:(event.trigger_span or event.span)[0]]
-        later = dates.later_than(before_trigger, near.date) if near is not None else None
+        later = dates.later_than(before_trigger, near.date) \
+            if near is not None and event.status == "occurred" else None
+        if later is None and (event.date is not None or event.status != "occurred"):
+            if i in own_dates and event.status == "historical":
+                previous = event  # "Fighting erupted on September 27 … mobilisation"
+            continue
         mates = [own_dates[j] for j in range(len(events))
                  if j != i and current(j) and events[j].span == event.span]
         if later is not None:

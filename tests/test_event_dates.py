@@ -1,0 +1,182 @@
+"""When and where each event happened, read through the whole analysis
+(issue 3): the date and place an analyst sees on an event record, on the
+seed reports (given the publication date a crawler would have) and on the
+demo corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import peacetrack
+from peacetrack.dates import published_from_url
+from peacetrack.evaluate import analyse_gold
+
+from .conftest import DEMO, SEEDS
+
+pytestmark = pytest.mark.usefixtures("analyzer")
+
+
+def events_of(path: Path, analyzer, published: str | None = None) -> list[dict]:
+    gold = {"file": path.name, "given": {"published": published}} if published else {}
+    records = analyse_gold(gold, path, analyzer)
+    return [r for r in records if r["kind"] == "event"]
+
+
+def seed_path(number: str) -> Path:
+    return next(SEEDS.glob(f"{number}_*.txt"))
+
+
+def event_at(events: list[dict], phrase: str, trigger: str) -> dict:
+    found = [e for e in events if phrase in e["sentence"] and trigger in e["trigger"]]
+    assert found, f"no {trigger!r} event in a sentence with {phrase!r}"
+    return found[0]
+
+
+def when(event: dict) -> tuple:
+    date = event.get("date") or {}
+    return date.get("value"), date.get("precision"), date.get("end")
+
+
+def where(event: dict) -> str | None:
+    location = event.get("location") or {}
+    return location.get("city") or location.get("name")
+
+
+# --- seed 004, published Sunday 16 July 2023 ------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_004(analyzer):
+    return events_of(seed_path("004"), analyzer, published="2023-07-16")
+
+
+def test_seed_004_saturday_talks_in_brussels(seed_004):
+    talks = event_at(seed_004, "held a fresh round of EU-mediated peace talks", "talks")
+    assert when(talks) == ("2023-07-15", "day", None)
+    met = event_at(seed_004, "met in Brussels", "met")
+    assert (when(met), where(met)) == (("2023-07-15", "day", None), "Brussels")
+
+
+def test_seed_004_tuesday_closure_is_the_tuesday_before(seed_004):
+    closed = event_at(seed_004, "closed the sole land link", "closed")
+    assert when(closed) == ("2023-07-11", "day", None)
+
+
+def test_seed_004_undated_acts_of_the_day_take_its_date(seed_004):
+    # "Michel … said the exchanges were frank": no date words in the sentence;
+    # the report's news is Saturday's talks.
+    encouraged = event_at(seed_004, "I encouraged them", "encouraged")
+    assert when(encouraged) == ("2023-07-15", "day", None)
+
+
+# --- seed 000, published early March 2023 --------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_000(analyzer):
+    return events_of(seed_path("000"), analyzer, published="2023-03-02")
+
+
+def test_seed_000_typo_range_visit_to_baku(seed_000):
+    visit = event_at(seed_000, "The visit of Russian Foreign Minister", "visit")
+    assert when(visit) == ("2023-02-27", "day", "2023-02-28")
+    assert where(visit) == "Baku"
+
+
+def test_seed_000_march_1_meeting_at_khojaly(seed_000):
+    met = event_at(seed_000, "representatives of Baku met", "met")
+    assert when(met) == ("2023-03-01", "day", None)
+    assert where(met) == "Khojaly"
+
+
+def test_seed_000_without_its_date_stays_unresolved(analyzer):
+    events = events_of(seed_path("000"), analyzer)
+    met = event_at(events, "representatives of Baku met", "met")
+    assert met["date"]["value"] is None and met["date"]["text"] == "March 1"
+
+
+# --- the demo corpus ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sochi(analyzer):
+    return events_of(DEMO / "04_sochi_summit_2021.txt", analyzer)
+
+
+def test_dateline_city_locates_the_lead(sochi):
+    pledged = event_at(sochi, "pledged on Friday", "pledged")
+    assert (when(pledged), where(pledged)) == (("2021-11-26", "day", None), "Sochi")
+
+
+def test_acts_of_the_summit_day_share_its_place(sochi):
+    # "Russia offered to give the future commission advisory help": no place
+    # words, but told of the summit day.
+    offered = event_at(sochi, "Russia offered", "offered")
+    assert (when(offered), where(offered)) == (("2021-11-26", "day", None), "Sochi")
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    ("A day later", "2023-09-20"),
+    ("Two days later", "2023-09-21"),
+    ("The next day", "2023-09-20"),
+])
+def test_a_day_told_from_the_act_before_it(words, value):
+    text = ("BAKU, Sept 30 (Wire) - Azerbaijan shelled positions in Karabakh on September 19. "
+            f"{words} the separatist leaders accepted a ceasefire proposed by Russia.")
+    events = [r for r in peacetrack.analyse(text, published="2023-09-30") if r["kind"] == "event"]
+    accepted = event_at(events, "accepted a ceasefire", "accepted")
+    assert (accepted["date"]["value"], accepted["date"]["text"]) == (value, words)
+
+
+def test_a_stance_is_dated_when_it_was_said(analyzer):
+    events = events_of(DEMO / "05_brussels_michel_2021.txt", analyzer)
+    ready = event_at(events, "The EU is ready to support", "ready")
+    assert when(ready) == ("2021-12-15", "day", None)  # "Michel told reporters on Wednesday"
+    agreed = event_at(events, "agreed to restore railway links", "agreed")
+    assert when(agreed) == ("2021-12-14", "day", None)  # "after talks … late on Tuesday"
+
+
+def test_a_site_keeps_its_town(analyzer):
+    events = events_of(DEMO / "13_white_house_summit_2025.html", analyzer)
+    hosted = event_at(events, "at the White House", "hosted")
+    assert hosted["location"]["name"] == "White House"
+    assert hosted["location"]["city"] == "Washington"
+
+
+def test_a_plan_is_not_placed_where_the_act_before_it_was(analyzer):
+    events = events_of(DEMO / "08_arlington_talks_2023.html", analyzer)
+    host = event_at(events, "is due to host", "host")
+    assert host["status"] == "future"
+    assert where(host) == "Brussels"
+    receive = event_at(events, "plans to receive", "receive")
+    assert where(receive) == "Moscow"
+
+
+def test_multi_word_wire_dateline(analyzer, tmp_path):
+    line = json.loads((DEMO / "wire.jsonl").read_text().splitlines()[0])
+    assert line["text"].startswith("THE HAGUE,")
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    events = events_of(path, analyzer)
+    ordered = event_at(events, "The International Court of Justice on Wednesday", "ordered")
+    assert where(ordered) == "The Hague"
+
+
+@pytest.mark.parametrize(("url", "value", "precision"), [
+    ("https://en.armradio.am/2023/02/22/un-court-azerbaijan-should-ensure", "2023-02-22", "day"),
+    ("https://www.caspiannews.com/news-detail/azerbaijan-armenia-2025-3-13-40/", "2025-03-13", "day"),
+    ("https://www.b92.net/eng/news/politics.php?yyyy=2023&mm=03&dd=17&nav_id=115608",
+     "2023-03-17", "day"),
+    ("https://www.businesslive.co.za/bd/world/middle-east/2023-04-16-yemen-exchange/",
+     "2023-04-16", "day"),
+    ("https://example.org/2023/06/talks-resume", "2023-06", "month"),
+])
+def test_publication_date_from_the_address(url, value, precision):
+    found = published_from_url(url)
+    assert (found.value, found.precision, found.method) == (value, precision, "metadata")
+
+
+@pytest.mark.parametrize("url", ["https://tass.com/world/1781623",
+                                 "https://example.org/2023/13/40/x", None])
+def test_addresses_without_a_date(url):
+    assert published_from_url(url) is None
