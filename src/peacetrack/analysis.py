@@ -86,7 +86,7 @@ class Analyzer:
                     event.location = dateline
             if event.location is not None and current:
                 previous = event
-        _place_by_day(events)
+        _place_by_day(events, text)
 
     def dateline_place(self, doc: Doc):
         """The city of a wire dateline ("SOCHI, Russia, Nov 26 (Wire) –", "THE
@@ -127,19 +127,36 @@ class Analyzer:
                 return
 
 
-def _place_by_day(events: list[Event]) -> None:
+def _place_by_day(events: list[Event], text: str) -> None:
     """An act with no place of its own that happened on the day of a located
     act is taken to be part of the same occasion: "Putin hosted the leaders
     in Moscow on Monday. … The Armenian leader called on Baku to …"."""
+    def day_of(event: Event) -> str | None:
+        """The day an act is dated to; without the report's date, the same
+        unresolved words ("Saturday") name the same day."""
+        date = event.date
+        if event.status != "occurred" or date is None:
+            return None
+        if date.value:
+            return date.value if date.precision == "day" else None
+        return f"words:{date.text.lower()}" if date.text and date.text.istitle() else None
+
+    def near(first: Event, second: Event) -> bool:
+        """Within a paragraph or two: unresolved words name the same day only
+        close by (a later "Saturday" may be another week's)."""
+        lo, hi = sorted((first.span[0], second.span[0]))
+        return sum(1 for line in text[lo:hi].split("\n")[1:] if line.strip()) <= 2
+
     located: dict[str, Event] = {}
     for event in events:
-        if event.location is not None and event.status == "occurred" and event.date \
-                and event.date.precision == "day" and event.date.value:
-            located.setdefault(event.date.value, event)
+        day = day_of(event)
+        if event.location is not None and day:
+            located.setdefault(day, event)
     for event in events:
-        if event.location is None and event.status == "occurred" and event.date \
-                and event.date.precision == "day" and event.date.value in located:
-            event.location = located[event.date.value].location
+        day = day_of(event)
+        if event.location is None and day in located and \
+                (not day.startswith("words:") or near(located[day], event)):
+            event.location = located[day].location
 
 
 def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
@@ -168,8 +185,11 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
         """A dated act of the news the report tells: its date may carry to
         undated acts (a day or month, never after the report)."""
         date = own_dates.get(i)
-        return date is not None and events[i].status == "occurred" and bool(date.value) and \
-            date.precision in ("day", "month") and not _after(date, published)
+        if date is None or events[i].status != "occurred":
+            return False
+        if not date.value:  # unresolved without the report's date: "Saturday" stays words
+            return bool(date.text and date.text.istitle() and not published.value)
+        return date.precision in ("day", "month") and not _after(date, published)
 
     text = text_of(doc)
     previous: Event | None = None  # the last act with a date of its own

@@ -612,6 +612,9 @@ def _frames_event(anchor: Token, trigger: Token, words: PlaceWords) -> bool:
     """Whether a locative phrase hanging on ``anchor`` tells where the event was."""
     if anchor.i == trigger.i:
         return True
+    if anchor.ent_type_ in ("DATE", "TIME") and anchor.dep_ in ("pobj", "npadvmod") and \
+            trigger.i in (anchor.head.i, anchor.head.head.i):
+        return True  # "negotiated for three days at the centre in Arlington"
     if anchor.pos_ in ("VERB", "AUX"):
         return _happening_verb(anchor, trigger, words)
     return _participant(anchor, trigger, words)
