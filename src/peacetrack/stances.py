@@ -1,12 +1,15 @@
 """Where each party stands on each issue of the profile (SPEC §2 stance).
 
 An issue is named by one of its profile aliases (``IssueCues``, a
-PhraseMatcher built once per process). Its holder comes, strongest first,
-from the quote the mention is in (the speaker), the event it is part of
-("urged Azerbaijan to reopen the Lachin Corridor": the requester), or the
-subject of the clause that governs it ("Baku insists such guarantees ...").
-The position comes from the event type or the cue words of the clause
-(``speech.yaml``: stance).
+PhraseMatcher built once per process), by a word pointing back to one ("the
+corridor", "this issue"), or by a mediation track's talks ("hosting another
+round of talks in Washington"). Its holder comes, strongest first, from the
+clause that governs the mention ("Baku insists such guarantees ..."; the actors
+of the event whose verb that is, so "Aliyev and Pashinyan agreed to ..." gives
+both), from the event the mention is part of ("urged Azerbaijan to reopen the
+Lachin Corridor": the requester), or from the quote it is in (the speaker).
+The position comes from the cue words on the way from the mention up to the
+holder's verb (``positions.yaml``).
 """
 
 from __future__ import annotations
@@ -25,17 +28,25 @@ from .profile import Profile
 from .quotes import Attributor, quote_date, speech_lexicon
 from .records import Actor, DateValue, Event, Quote, Stance
 
-# PLOVER types whose actor is for the act the issue names ("agreed to restore
-# railway links", "urged Baku to reopen the corridor"), or against it.
-SUPPORTING = {"AGREE", "SUPPORT", "REQUEST", "CONCEDE", "COOPERATE", "RETREAT", "AID",
-              "ACCUSE", "CONSULT"}
-OPPOSING = {"REJECT", "PROTEST", "THREATEN", "SANCTION", "COERCE"}
-NEGATORS = {"not", "n't", "no", "nothing", "never", "without"}
+# PLOVER types whose actor states a position on what the event names: for it
+# ("agreed to restore railway links", "urged Baku to reopen the corridor") or
+# against it ("rejected any arrangement"). Acts (RETREAT, AID, CONSULT, COERCE
+# ...) are what parties do, not what they say they want, and give no stance.
+SUPPORTING = {"AGREE", "SUPPORT", "REQUEST"}
+OPPOSING = {"REJECT", "PROTEST"}
+NEGATORS = {"not", "n't", "never"}
+SUBJECTS = ("nsubj", "nsubjpass")
+CLAUSES = ("ccomp", "xcomp")
+OTHER_CLAUSES = ("conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "punct", "nsubj", "nsubjpass")
+# What an event is about hangs from its trigger by these ('rejects this item').
+OBJECTS = ("dobj", "xcomp", "ccomp", "prep", "pobj", "attr", "acomp", "oprd", "dative", "advcl")
+COMPLEMENTS = ("acomp", "attr", "dobj", "prt", "oprd")  # 'is ready', 'gave its backing'
+STRENGTH = {"conditional": 3, "neutral": 2, "oppose": 1, "support": 0}
 
 
 @dataclass(frozen=True)
 class StanceWords:
-    """Cue words per position (speech.yaml: stance)."""
+    """Cue words per position (positions.yaml)."""
 
     oppose: frozenset[str]
     support: frozenset[str]
@@ -43,24 +54,57 @@ class StanceWords:
     conditional_phrases: tuple[str, ...]
     oppose_phrases: tuple[str, ...]
     neutral_phrases: tuple[str, ...]
+    support_phrases: tuple[str, ...] = ()
+    evaluative: frozenset[str] = frozenset()
+    turning: frozenset[str] = frozenset()
+    shaping: frozenset[str] = frozenset()
+    modals: frozenset[str] = frozenset()
+    addressed: frozenset[str] = frozenset()
+    desire: frozenset[str] = frozenset()
+    aims: frozenset[str] = frozenset()
+    references: frozenset[str] = frozenset()
+    mediation: frozenset[str] = frozenset()
+    hosting: frozenset[str] = frozenset()
+    circumstance: frozenset[str] = frozenset()
+
+    def has(self, token: Token, words: frozenset[str]) -> bool:
+        return token.lemma_.lower() in words or token.lower_ in words
 
     def cue(self, token: Token) -> bool:
-        """Whether a word marks a position (support, oppose or a condition)."""
-        return token.lemma_.lower() in self.support | self.oppose | self.conditional or \
-            token.lower_ in self.support | self.oppose | self.conditional
+        """Whether a word marks a position (support, oppose, a condition or a judgement)."""
+        return self.has(token, self.support | self.oppose | self.conditional | self.evaluative)
+
+    def judgement(self, token: Token) -> bool:
+        return self.has(token, self.evaluative) and not self.has(
+            token, self.support | self.oppose | self.conditional)
 
 
 @cache
 def stance_words() -> StanceWords:
-    data = load_lexicon("speech")["stance"]
+    data = load_lexicon("positions")
+    oppose, support, conditional = data["oppose"], data["support"], data["conditional"]
     return StanceWords(
-        oppose=frozenset(data["oppose"]["verbs"]) | frozenset(data["oppose"]["words"]),
-        support=frozenset(data["support"]["verbs"]) | frozenset(data["support"]["words"]),
-        conditional=frozenset(data["conditional"]["words"]),
-        conditional_phrases=tuple(data["conditional"]["phrases"]),
-        oppose_phrases=tuple(data["oppose"]["phrases"]),
-        neutral_phrases=tuple(data["neutral"]["phrases"]))
+        oppose=frozenset(oppose["verbs"]) | frozenset(oppose["words"]),
+        support=frozenset(support["verbs"]) | frozenset(support["words"]),
+        conditional=frozenset(conditional["words"]),
+        conditional_phrases=tuple(conditional["phrases"]),
+        oppose_phrases=tuple(oppose["phrases"]),
+        neutral_phrases=tuple(data["neutral"]["phrases"]),
+        support_phrases=tuple(support.get("phrases", [])),
+        evaluative=frozenset(data.get("evaluative", [])),
+        turning=frozenset(oppose.get("turning", [])),
+        shaping=frozenset(conditional.get("shaping", [])),
+        modals=frozenset(conditional.get("modals", [])),
+        addressed=frozenset(data.get("addressed", [])),
+        desire=frozenset(data.get("desire", [])),
+        aims=frozenset(data.get("aims", [])),
+        references=frozenset(data.get("references", [])),
+        mediation=frozenset(data.get("mediation", [])),
+        hosting=frozenset(data.get("hosting", [])),
+        circumstance=frozenset(data.get("circumstance", [])))
 
+
+# -- issues ----------------------------------------------------------------------
 
 class IssueCues:
     """The profile's issues and aliases as one lowercase phrase matcher."""
@@ -79,6 +123,7 @@ class IssueCues:
         """(issue id, span) for each longest alias match, in text order."""
         found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in self.matcher(doc)]
         found += _definite(doc, found)
+        found += _references(doc, found, stance_words())
         found.sort(key=lambda f: (f[1].start, -len(f[1])))
         out: list[tuple[str, Span]] = []
         for issue, span in found:
@@ -105,6 +150,99 @@ def _definite(doc: Doc, named: list[tuple[str, Span]]) -> list[tuple[str, Span]]
     return out
 
 
+def _references(doc: Doc, named: list[tuple[str, Span]],
+                words: StanceWords) -> list[tuple[str, Span]]:
+    """'this issue', 'this item': the issue named last before, in the same
+    sentence or the one before it."""
+    taken = {i for _, span in named for i in range(span.start, span.end)}
+    out = []
+    for token in doc:
+        if token.i in taken or token.lemma_.lower() not in words.references or \
+                not any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in token.children):
+            continue
+        sent = sentence_of(token)
+        before = sentence_of(doc[sent.start - 1]) if sent.start > 0 else sent
+        earlier = [(span.end, issue) for issue, span in named
+                   if before.start <= span.start and span.end <= token.i]
+        if earlier:
+            out.append((max(earlier)[1], doc[token.i:token.i + 1]))
+    return out
+
+
+class TrackCues:
+    """The profile's mediation tracks: who mediates each, and where."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.by_mediator: dict[str, str] = {}
+        self.by_place: dict[str, str] = {}
+        for track in profile.tracks:
+            if not track.issue:
+                continue
+            for mediator in track.mediators:
+                self.by_mediator.setdefault(mediator, track.issue)
+            for place in track.places:
+                self.by_place.setdefault(place.lower(), track.issue)
+        self.part_of = {e.id: e.part_of for e in profile.entities.values() if e.part_of}
+
+    def of_actor(self, actor: Actor) -> str | None:
+        """The track an actor mediates (a body of a mediating state counts as it)."""
+        key = actor.id or ""
+        return self.by_mediator.get(key) or self.by_mediator.get(self.part_of.get(key, ""))
+
+    def find(self, doc: Doc, who: Attributor, words: StanceWords,
+             taken: set[int]) -> list[tuple[str, Span]]:
+        """'Russia's engagement', 'mediation efforts of the US and the EU',
+        'talks in Washington': (track issue, span) for each; '@host' for the
+        object of 'host', whose track is its host's."""
+        out: list[tuple[str, Span]] = []
+        for token in doc:
+            if token.i in taken or token.pos_ not in ("NOUN", "PROPN") or \
+                    not words.has(token, words.mediation) or _circumstance(token, words):
+                continue
+            span = doc[token.i:token.i + 1]
+            if token.dep_ in ("dobj", "pobj") and words.has(token.head, words.hosting):
+                out.append(("@host", span))
+                continue
+            out += [(issue, span) for issue in self._named(token, who)]
+        return out
+
+    def _named(self, token: Token, who: Attributor) -> list[str]:
+        near = [c for c in token.children if c.dep_ in MODIFIERS or c.dep_ in ("prep", "agent", "acl")]
+        near += [g for c in near if c.dep_ in ("prep", "agent", "acl") for g in c.children]
+        near += [g for c in near if c.dep_ in ("agent", "prep") for g in c.children]
+        if token.dep_ == "attr":  # 'the United States has been an important partner'
+            near += [c for c in token.head.children if c.dep_ in SUBJECTS]
+        if token.dep_ == "dobj":  # 'to hold another round of talks on December 15 in Brussels'
+            places = [c for c in token.head.children if c.dep_ == "prep"]
+            places += [p for c in places for g in c.children for p in g.children if p.dep_ == "prep"]
+            near += [g for c in places if c.lower_ == "in" for g in c.children if g.dep_ == "pobj"]
+        issues: list[str] = []
+        for other in near:
+            for actor in _actors(who.group(other)):
+                issue = self.of_actor(actor)
+                if issue and issue not in issues:
+                    issues.append(issue)
+            if other.dep_ == "pobj" and other.head.lower_ == "in":
+                issue = self.by_place.get(other.text.lower())
+                if issue and issue not in issues:
+                    issues.append(issue)
+        return issues
+
+
+MODIFIERS = ("poss", "compound", "amod", "nmod")
+
+
+def _circumstance(token: Token, words: StanceWords) -> bool:
+    """'after talks hosted by Putin', 'on the sidelines of the summit': when
+    or where something happened, not what anyone wants of the talks."""
+    node = token
+    while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
+        if node.dep_ == "pobj" and node.head.lower_ in words.circumstance:
+            return True
+        node = node.head
+    return False
+
+
 @cache
 def issue_cues(profile: Profile, vocab) -> IssueCues:
     """One matcher per profile and vocabulary for the process's lifetime."""
@@ -113,61 +251,204 @@ def issue_cues(profile: Profile, vocab) -> IssueCues:
 
 # -- holders -------------------------------------------------------------------
 
-def _quote_holders(span: Span, quotes: list[Quote]) -> list[tuple[Actor, Quote]]:
-    return [(q.speaker, q) for q in quotes if q.speaker is not None and
+@dataclass
+class Governor:
+    """The clause above an issue mention that states someone's position."""
+
+    verb: Token
+    holders: list[Actor]
+    path: list[Token]        # from the mention's root up to the verb
+    judgement: bool          # only evaluative cues: the speaker's view
+
+
+def _quote_holders(span: Span, quotes: list[Quote]) -> list[Actor]:
+    return [q.speaker for q in quotes if q.speaker is not None and
             q.span[0] <= span.start_char < q.span[1]]
 
 
-def _event_holders(span: Span, events: list[Event]) -> list[tuple[Actor, Event]]:
-    """Actors of the event whose clause holds the issue mention."""
-    out = []
-    for event in events:
-        if event.type not in SUPPORTING | OPPOSING:
-            continue
-        trigger = event.trigger_span or event.span
-        if event.span[0] <= span.start_char < event.span[1] and trigger[0] <= span.start_char:
-            out += [(actor, event) for actor in event.actor]
-    return out
+def _actors(mentions: list[Mention]) -> list[Actor]:
+    return [a for m in mentions for a in m.actors if a.id or a.code]
 
 
-def _clause_holders(span: Span, who: Attributor,
-                    words: StanceWords) -> tuple[list[Mention], Span | None]:
-    """The subject of the nearest verb above the mention that has one, when
-    the way up passes a stance cue ('ready to begin the delimitation'); with
-    that verb's clause. Narrative ('Russia has brought peacekeepers') is none."""
+def _own_subject(node: Token, span: Span, who: Attributor, words: StanceWords,
+                 issues: frozenset[int] = frozenset()) -> list[Actor]:
+    """The actors a verb's own subject names ('the main task for Yerevan is':
+    Yerevan), else its agent ('was proposed by Baku')."""
+    # an issue is no holder ('the expected Brussels meeting will bring ...')
+    subjects = [c for c in node.children if c.dep_ in SUBJECTS and c not in span
+                and c.i not in issues]
+    for child in subjects:
+        found = _actors(who.group(child))
+        if found:
+            return found
+        if words.has(child, words.aims):
+            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ == "for"):
+                found = _actors([m for g in prep.children if g.dep_ == "pobj"
+                                 for m in who.group(g)])
+                if found:
+                    return found
+    if subjects:
+        return []
+    return _actors(who.subject(node, depth=3))  # 'agent': 'proposed by Baku'
+
+
+def _governor(span: Span, who: Attributor, words: StanceWords,
+              issues: frozenset[int] = frozenset()) -> Governor | None:
+    """The nearest verb above the mention with an actor for subject, when the
+    way up passes a stance cue ('ready to begin the delimitation'). A verb
+    wanted of another party ('wants Armenia to sign') passes to the wanter.
+    Narrative ('Russia has brought peacekeepers') is none; so is a cue above
+    a reporting verb ('urged X and said Y': Y is a report, not a call).
+    A cue noun's owner holds it ('the separatists' calls for ...')."""
     node: Token = span.root
-    cued = False
-    for _ in range(8):
-        cued = cued or words.cue(node)
+    path: list[Token] = []
+    for _ in range(12):
+        path.append(node)
+        if node.pos_ == "NOUN" and words.cue(node) and node not in span:
+            owners = _actors([m for c in node.children if c.dep_ == "poss" for m in who.group(c)])
+            if owners:
+                return Governor(node, owners, path, words.judgement(node))
         if node.pos_ in ("VERB", "AUX", "ADJ"):
-            found = [m for m in who.subject(node) if m.actor.id or m.actor.code]
+            wanted = (node.dep_ in CLAUSES and words.has(node.head, words.desire)) or \
+                (node.dep_ == "acl" and node.head.pos_ == "NOUN" and words.cue(node.head))
+            found = [] if wanted else _own_subject(node, span, who, words, issues)
             if found:
-                clause = node.doc[node.left_edge.i:node.right_edge.i + 1]
-                return (found, clause) if cued or any(words.cue(t) for t in node.children) \
-                    else ([], None)
+                cues = [t for t in (*path, *(c for c in node.children if c.dep_ in COMPLEMENTS))
+                        if words.cue(t) and t not in span]
+                if not cues:
+                    return None
+                return Governor(node, found, path, all(words.judgement(t) for t in cues))
+            if _reports(node, who) and not any(words.cue(t) for t in path):
+                return None
         if node.head.i == node.i:
             break
         node = node.head
-    return [], None
+    return None
+
+
+def _reports(verb: Token, who: Attributor) -> bool:
+    return verb.pos_ == "VERB" and who.is_speech(verb, who.lexicon.reporting)
+
+
+def _addressee(span: Span, words: StanceWords) -> bool:
+    """'called on Russian peacekeepers to ...', 'urged the EU to ...': the
+    mention is whom a request goes to, not what it is about."""
+    root = span.root
+    if root.dep_ == "dobj" and words.has(root.head, words.addressed):
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ in ("on", "upon", "to") and \
+        words.has(root.head.head, words.addressed)
+
+
+def _event_of(token: Token, events: list[Event]) -> Event | None:
+    """The stance-bearing event whose trigger holds the token."""
+    for event in events:
+        trigger = event.trigger_span or event.span
+        if event.type in SUPPORTING | OPPOSING and event.actor and \
+                trigger[0] <= token.idx < trigger[1]:
+            return event
+    return None
+
+
+def _trigger_root(doc: Doc, event: Event) -> Token | None:
+    trigger = event.trigger_span or event.span
+    found = doc.char_span(*trigger, alignment_mode="expand")
+    return found.root if found is not None else None
+
+
+def _event_holders(span: Span, events: list[Event]) -> list[Event]:
+    """Events whose trigger governs the mention ('rejected any arrangement ...')."""
+    out = []
+    for event in events:
+        if event.type not in SUPPORTING | OPPOSING or not event.actor:
+            continue
+        if not event.span[0] <= span.start_char < event.span[1]:
+            continue
+        root = _trigger_root(span.doc, event)
+        if root is not None and (root.i in range(span.start, span.end) or any(
+                c.dep_ in OBJECTS and (c.is_ancestor(span.root) or c.i == span.root.i)
+                for c in root.children)):
+            out.append(event)
+    return out
 
 
 # -- positions -----------------------------------------------------------------
 
 def position(clause: Span, words: StanceWords, default: str = "support") -> str:
     """The position the clause's cue words give ('support' when none)."""
+    return _position(clause, clause.root, clause, words, default, turns_in=list(clause)) or default
+
+
+def _position(mention: Span, top: Token, clause: Span, words: StanceWords,
+              default: str = "support", *, count_top: bool = True,
+              turns_in: list[Token] | None = None) -> str | None:
+    """The position on the issue named at ``mention`` that the clause up to
+    its holder's verb ``top`` states: neutral ('a matter for'), conditional
+    (a condition on it, 'as long as'; or terms set on it, 'the treaty must
+    rest on ...'), oppose (an odd number of turns on the way up: 'rejected',
+    'is against', 'not'), else ``default``. An issue inside the condition is
+    the holder's terms, not a position of its own (None)."""
     text = f" {clause.text.lower()} "
     if any(f" {p} " in text for p in words.neutral_phrases):
         return "neutral"
-    if any(f" {p} " in text for p in words.conditional_phrases) or \
-            any(t.lower_ in words.conditional for t in clause):
+    condition = _condition_start(clause, words)
+    if condition is not None:
+        return None if condition <= mention.start else "conditional"
+    if _shaped(mention, words):
         return "conditional"
+    if any(f" {p} " in text for p in words.support_phrases):
+        return "support"
     if any(f" {p} " in text for p in words.oppose_phrases):
-        return "oppose"
-    for token in clause:
-        if token.lower_ in words.oppose or token.lemma_.lower() in words.oppose:
-            negated = any(t.lower_ in NEGATORS for t in clause.doc[max(token.i - 2, 0):token.i])
-            return "support" if negated else "oppose"
+        return "oppose" if default == "support" else default
+    path = turns_in or _path(mention.root, top)
+    turns = sum(1 for t in (path if count_top or turns_in else path[:-1])
+                if words.has(t, words.oppose | words.turning) or
+                # 'not easy', 'not managed to' deny a fact, not a position
+                ((words.cue(t) or t.i == top.i) and
+                 any(c.dep_ == "neg" or c.lower_ in NEGATORS for c in t.children)))
+    if turns % 2:
+        return "support" if default == "oppose" else "oppose"
     return default
+
+
+def _path(node: Token, top: Token) -> list[Token]:
+    out = [node]
+    while node.i != top.i and node.head.i != node.i:
+        node = node.head
+        out.append(node)
+    return out
+
+
+def _condition_start(clause: Span, words: StanceWords) -> int | None:
+    """Where a condition begins in the clause ('provided that', 'as long as')."""
+    lowered = [t.lower_ for t in clause]
+    for phrase in words.conditional_phrases:
+        parts = phrase.split()
+        for i in range(len(lowered) - len(parts) + 1):
+            if lowered[i:i + len(parts)] == parts:
+                return clause.start + i
+    for token in clause:
+        if token.lower_ in words.conditional and (token.dep_ in ("mark", "advmod", "prep", "acomp")
+                                                  or token.lower_ != "if"):
+            return token.i
+    return None
+
+
+def _shaped(mention: Span, words: StanceWords) -> bool:
+    """'the treaty must rest on ...', 'such guarantees must be provided at the
+    national level': the issue is the subject of terms set on it."""
+    root = mention.root
+    head = root.head
+    return root.dep_ in SUBJECTS and words.has(head, words.shaping) and \
+        any(c.dep_ == "aux" and c.lower_ in words.modals for c in head.children)
+
+
+def _event_position(event: Event, mention: Span, clause: Span, words: StanceWords) -> str:
+    base = "oppose" if event.type in OPPOSING else "support"
+    if event.status == "negated":
+        base = "support" if base == "oppose" else "oppose"
+    root = _trigger_root(mention.doc, event) or clause.root
+    return _position(mention, root, clause, words, default=base, count_top=False)
 
 
 # -- records ---------------------------------------------------------------------
@@ -175,43 +456,125 @@ def position(clause: Span, words: StanceWords, default: str = "support") -> str:
 def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[Quote],
                  profile: Profile, *, doc_id: str, published: DateValue,
                  cues: IssueCues | None = None) -> list[Stance]:
-    """One stance per holder, issue and sentence."""
+    """One stance per holder, issue and sentence; a conditional position on
+    an issue in a sentence outweighs a plain one."""
     cues = cues or issue_cues(profile, doc.vocab)
     who = Attributor(doc, actors, speech_lexicon())
     words = stance_words()
-    seen: set[tuple[str, str, int]] = set()
-    stances: list[Stance] = []
-    for issue, span in cues.find(doc):
+    tracks = TrackCues(profile)
+    named = cues.find(doc)
+    taken = {i for _, span in named for i in range(span.start, span.end)}
+    found: dict[tuple[str, str, int], tuple[Actor, str, Span, str]] = {}
+    for named_issue, span in named + tracks.find(doc, who, words, taken):
         sent = sentence_of(span.root)
-        for actor, pos in _holders(span, events, quotes, who, words):
-            key = (actor.id or f"code:{actor.code}", issue, sent.start)
-            if key in seen:
+        if _headline(doc, sent) or _addressee(span, words):
+            continue
+        for actor, pos in _holders(span, events, quotes, who, words, frozenset(taken)):
+            issue = tracks.of_actor(actor) if named_issue == "@host" else named_issue
+            if issue is None:
                 continue
-            seen.add(key)
-            stances.append(_record(doc, doc_id, sent, actor, issue, pos, published))
-    return stances
+            key = (actor.id or f"code:{actor.code}", issue, sent.start)
+            if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
+                found[key] = (actor, issue, sent, pos)
+    return [_record(doc, doc_id, sent, actor, issue, pos, published)
+            for actor, issue, sent, pos in found.values()]
+
+
+def _headline(doc: Doc, sent: Span) -> bool:
+    """A title line (no closing punctuation, a line of its own): the report
+    repeats what it says in sentences, where the holder is named."""
+    text = text_of(doc)
+    stripped = text[sent.start_char:sent.end_char].rstrip()
+    after = text[sent.start_char + len(stripped):sent.start_char + len(stripped) + 1]
+    return bool(stripped) and stripped[-1] not in ".!?\"”’')»:;…" and after in ("\n", "")
 
 
 def _holders(span: Span, events: list[Event], quotes: list[Quote], who: Attributor,
-             words: StanceWords) -> list[tuple[Actor, str]]:
+             words: StanceWords, issues: frozenset[int] = frozenset()) -> list[tuple[Actor, str]]:
     """Who holds a position on the issue named at ``span``, and which."""
+    if _aside(span, words):
+        return []
     sent = sentence_of(span.root)
-    by_clause, clause = _clause_holders(span, who, words)
-    if by_clause and clause is not None:  # 'Aliyev said Baku was ready to …': Baku
-        return [(m.actor, position(clause, words)) for m in by_clause]
-    by_event = _event_holders(span, events)
-    if by_event:
-        return [(actor, _event_position(event, sent, words)) for actor, event in by_event]
-    # inside a quote with no named subject ('we are ready'): the speaker's
-    return [(actor, position(sent, words)) for actor, _ in _quote_holders(span, quotes)]
+    speakers = _quote_holders(span, quotes)
+    governor = _governor(span, who, words, issues)
+    found: list[tuple[Actor, str | None]] = []
+    if governor is not None:
+        clause = span.doc[governor.verb.left_edge.i:governor.verb.right_edge.i + 1]
+        event = _event_of(governor.verb, events)
+        if governor.judgement:  # 'X said A and B made real progress towards ...': X's view
+            holders = governor.holders if _speaks(governor.verb, who) else speakers
+            found = [(a, _position(span, governor.verb, clause, words)) for a in holders]
+        elif event is not None:  # its actors, with the subject's conjuncts it may lack
+            pos = _event_position(event, span, clause, words)
+            found = [(a, pos) for a in _union(event.actor, governor.holders)]
+        else:
+            pos = _position(span, governor.verb, clause, words)
+            found = [(a, pos) for a in governor.holders]
+    elif by_event := _event_holders(span, events):
+        found = [(actor, _event_position(event, span, sent, words))
+                 for event in by_event for actor in event.actor]
+    elif _cued(span, sent.root, words, who):
+        # inside a quote with no named subject ('we are ready'): the speaker's
+        found = [(actor, _position(span, sent.root, sent, words)) for actor in speakers]
+    return [(a, pos) for a, pos in found if pos is not None]
 
 
-def _event_position(event: Event, sent: Span, words: StanceWords) -> str:
-    base = "oppose" if event.type in OPPOSING else "support"
-    if event.status == "negated":
-        base = "support" if base == "oppose" else "oppose"
-    found = position(sent, words, default=base)
-    return found if found in ("conditional", "neutral") else base
+def _union(first: list[Actor], more: list[Actor]) -> list[Actor]:
+    ids = set(_ids(first))
+    return [*first, *(a for a in more if _ids([a])[0] not in ids)]
+
+
+def _cued(span: Span, top: Token, words: StanceWords, who: Attributor) -> bool:
+    """Whether a cue word lies on the way from the mention up to ``top``, or
+    next to it ('is within reach', 'is ready'); or the mention has terms set on it."""
+    if _shaped(span, words):
+        return True
+    for token in _path(span.root, top):
+        if token not in span and _reports(token, who):
+            return False  # what the speaker reports, with no cue of its own
+        if words.has(token, words.shaping) and \
+                any(c.dep_ == "aux" and c.lower_ in words.modals for c in token.children):
+            return True  # what 'the treaty must rest on' is asked for
+        near = [c for c in token.children if c.dep_ not in OTHER_CLAUSES]
+        near += [g for c in near for g in c.children if g.dep_ not in OTHER_CLAUSES]
+        if words.cue(token) or any(words.cue(t) for t in near if t not in span):
+            return True
+    return False
+
+
+def _after_comma(clause: Token) -> bool:
+    """A non-restrictive clause (', which ...'): background, not the thing named."""
+    first = clause.left_edge
+    return first.i > 0 and first.doc[first.i - 1].text == ","
+
+
+def _aside(span: Span, words: StanceWords) -> bool:
+    """A mention that describes rather than is argued about: in a non-restrictive
+    relative clause with no cue ('the route, which is under the control of
+    Russian peacekeepers'; 'a ceasefire brokered by ...'), or the doer of a
+    passive ('supported by Russian peacekeepers')."""
+    node = span.root
+    for _ in range(12):
+        if node.dep_ == "agent":
+            return True
+        if words.cue(node):
+            return False
+        if node.dep_ == "relcl" and node.pos_ in ("VERB", "AUX") and _after_comma(node) and \
+                not any(words.cue(c) for c in node.children if c.dep_ in COMPLEMENTS):
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _ids(actors: list[Actor]) -> list[str]:
+    return [a.id or f"code:{a.code}" for a in actors]
+
+
+def _speaks(verb: Token, who: Attributor) -> bool:
+    """'Blinken noted significant progress': the subject judges, in words."""
+    return who.is_speech(verb, who.lexicon.direct)
 
 
 def _record(doc: Doc, doc_id: str, sent: Span, actor: Actor, issue: str, pos: str,
