@@ -180,3 +180,41 @@ def test_publication_date_from_the_address(url, value, precision):
                                  "https://example.org/2023/13/40/x", None])
 def test_addresses_without_a_date(url):
     assert published_from_url(url) is None
+
+
+def events_in(text: str, published: str) -> list[dict]:
+    return [r for r in peacetrack.analyse(text, published=published) if r["kind"] == "event"]
+
+
+def test_the_same_statement_points_back_to_its_date():
+    events = events_in(
+        "YEREVAN, Dec 14 (Wire) - The two governments exchanged prisoners on Wednesday.\n\n"
+        "A joint statement issued on December 7 committed both countries to further talks.\n\n"
+        "In the same statement, Armenia backed Azerbaijan's bid to host the climate summit.",
+        "2023-12-14")
+    backed = event_at(events, "In the same statement", "backed")
+    assert when(backed) == ("2023-12-07", "day", None)
+
+
+def test_a_past_date_in_what_was_asked_dates_the_asking():
+    events = events_in(
+        "THE HAGUE, Feb 22 (Wire) - The court ordered Azerbaijan on Wednesday to keep the road open.\n\n"
+        "Armenia asked the UN Security Council to take up the crisis in December.",
+        "2023-02-22")
+    asked = event_at(events, "Armenia asked", "asked")
+    assert when(asked) == ("2022-12", "month", None)
+
+
+def test_a_coming_date_in_what_was_asked_does_not():
+    events = events_in(
+        "Armenia on Monday asked the Council to take up the crisis in March.", "2023-02-22")
+    asked = event_at(events, "Armenia on Monday asked", "asked")
+    assert when(asked) == ("2023-02-20", "day", None)
+
+
+def test_a_stance_is_placed_where_it_was_said():
+    events = events_in(
+        '"We are ready to sign the treaty," Pashinyan told reporters in Yerevan on Tuesday.',
+        "2024-05-01")
+    ready = event_at(events, "We are ready", "ready")
+    assert where(ready) == "Yerevan"
