@@ -74,20 +74,24 @@ class Analyzer:
         dateline = self.dateline_place(doc)
         lead_end = text.find("\n\n", dateline.span[0]) if dateline is not None else -1
         lead_end = len(text) if lead_end < 0 else lead_end
-        previous: Event | None = None
+        previous: Event | None = None  # the last act placed by its own sentence
+        anchored: list[Event] = []  # placed by their own words or the dateline
         for event in events:
             self.place_event(event, doc)
             current = event.status in ("occurred", "future")
-            if event.location is None and current:
-                # a plan is not where the act before it was
+            if event.location is not None:
+                anchored.append(event)
+                if current:
+                    previous = event
+            elif current:
+                # a plan is not where the act before it was; a talk not where fighting was
                 if previous is not None and previous.status == event.status and \
-                        _same_paragraph(text, previous, event):
+                        _kin(previous, event) and _same_paragraph(text, previous, event):
                     event.location = previous.location
                 elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end:
                     event.location = dateline
-            if event.location is not None and current:
-                previous = event
-        _place_by_day(events, text)
+                    anchored.append(event)
+        _place_by_day(events, anchored, text)
 
     def dateline_place(self, doc: Doc):
         """The city of a wire dateline ("SOCHI, Russia, Nov 26 (Wire) –", "THE
@@ -131,7 +135,7 @@ class Analyzer:
             event.location = event_location(sent, saying, self.gazetteer, exclude=exclude)
 
 
-def _place_by_day(events: list[Event], text: str) -> None:
+def _place_by_day(events: list[Event], anchored: list[Event], text: str) -> None:
     """An act with no place of its own that happened on the day of a located
     act is taken to be part of the same occasion: "Putin hosted the leaders
     in Moscow on Monday. … The Armenian leader called on Baku to …"."""
@@ -151,16 +155,46 @@ def _place_by_day(events: list[Event], text: str) -> None:
         lo, hi = sorted((first.span[0], second.span[0]))
         return sum(1 for line in text[lo:hi].split("\n")[1:] if line.strip()) <= 2
 
+    own = {id(e) for e in anchored}
     located: dict[str, Event] = {}
-    for event in events:
+    for event in anchored:
         day = day_of(event)
-        if event.location is not None and day:
+        if day:
             located.setdefault(day, event)
+    for event in events:  # the same meeting told twice: "held talks Saturday … met in Brussels"
+        if event.location is None and event.type == "CONSULT" and event.status == "occurred":
+            same = [other for other in anchored if other.type == "CONSULT"
+                    and other.status == "occurred" and near(other, event)
+                    and _parties(other) & _parties(event)]
+            if same:
+                event.location = min(same, key=lambda o: abs(o.span[0] - event.span[0])).location
+    last: Event | None = None
     for event in events:
         day = day_of(event)
         if event.location is None and day in located and \
                 (not day.startswith("words:") or near(located[day], event)):
             event.location = located[day].location
+        elif event.location is None and event.date is None and event.status == "occurred" \
+                and last is not None and near(last, event) and _kin(last, event):
+            event.location = last.location  # an undated act goes on where the story is
+        if id(event) in own and event.status == "occurred":
+            last = event
+
+
+# Material acts (fighting, arrests, protests) happen somewhere else than the
+# talks about them: a place carries only between acts of one kind.
+MATERIAL_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "SANCTION", "THREATEN"})
+
+
+def _kin(first: Event, second: Event) -> bool:
+    return (first.type in MATERIAL_TYPES) == (second.type in MATERIAL_TYPES)
+
+
+def _parties(event: Event) -> set[str]:
+    """Who took part, by country or organisation code (Aliyev and Azerbaijan
+    are one party)."""
+    return {a.code or a.id for a in event.actor + event.recipient + event.mediator
+            if a.code or a.id}
 
 
 def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
@@ -198,7 +232,10 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
     text = text_of(doc)
     previous: Event | None = None  # the last act with a date of its own
     previous_current: Event | None = None
-    first = next((own_dates[i] for i in range(len(events)) if current(i)), None)
+    # the report's lead date, for undated acts anywhere; unresolved words
+    # ("March 1" with no year) carry only within their paragraph
+    first = next((own_dates[i] for i in range(len(events)) if current(i)
+                  and own_dates[i].value), None)
     for i, event in enumerate(events):
         if current(i):
             previous = previous_current = event

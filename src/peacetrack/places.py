@@ -622,7 +622,8 @@ def _frames_event(anchor: Token, trigger: Token, words: PlaceWords) -> bool:
 
 def _happening_verb(verb: Token, trigger: Token, words: PlaceWords) -> bool:
     """An event noun's own verb: 'talks held in Sochi', 'met in Brussels for talks'."""
-    if trigger.pos_ not in ("NOUN", "PROPN") or _lemma(verb) not in words.support_verbs:
+    nominal = trigger.pos_ in ("NOUN", "PROPN") or trigger.tag_ == "VBG"  # "fighting … took place"
+    if not nominal or _lemma(verb) not in words.support_verbs:
         return False
     return verb in trigger.subtree or verb == _governing_verb(trigger)
 
