@@ -218,3 +218,23 @@ def test_a_stance_is_placed_where_it_was_said():
         "2024-05-01")
     ready = event_at(events, "We are ready", "ready")
     assert where(ready) == "Yerevan"
+
+
+def test_the_same_meeting_told_twice_shares_its_place():
+    events = [r for r in peacetrack.analyse(
+        "Azerbaijan and Armenia held a new round of peace talks on Saturday.\n\n"
+        "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan met "
+        "in Brussels for five hours.") if r["kind"] == "event"]
+    talks = event_at(events, "held a new round", "talks")
+    assert where(talks) == "Brussels"
+
+
+def test_talks_are_not_placed_where_the_fighting_was():
+    events = events_in(
+        "YEREVAN, Sept 14 (Wire) - Fighting broke out on the Armenian-Azerbaijani border on "
+        "Tuesday. Armenia asked Russia for military help under their defence treaty.",
+        "2022-09-14")
+    fighting = event_at(events, "Fighting broke out", "Fighting")
+    assert "border" in fighting["location"]["name"]
+    asked = event_at(events, "Armenia asked Russia", "asked")
+    assert where(asked) != fighting["location"]["name"]
