@@ -23,7 +23,10 @@ from .records import Actor, DateValue
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
 # "both sides", "the two countries", "the parties": the process's two parties
 PARTY_NOUNS = {"side", "party", "country", "nation", "neighbour", "neighbor", "republic",
-               "capital", "government", "leader", "state"}
+               "capital", "government", "leader", "state", "delegation"}
+# With a bare "the" only these mean the process's parties ("the sides agreed");
+# "the countries" or "the leaders" may be any named before.
+BARE_PARTY_NOUNS = {"party", "side", "delegation"}
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 THING_PRONOUNS = {"it", "its"}
 COUNTRY_WORDS = {"country", "nation", "state", "republic"}
@@ -440,7 +443,7 @@ class ActorFinder:
         the report names most); leaders are their heads on the date."""
         words = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet", "amod")}
         if not words & {"both", "two", "three", "the"} or \
-                (words == {"the"} and token.lemma_ != "party"):
+                (words == {"the"} and token.lemma_.lower() not in BARE_PARTY_NOUNS):
             return None
         count = 3 if "three" in words else 2  # "the leaders of the three countries"
         countries = self._two_parties(mentions, count)
