@@ -279,10 +279,15 @@ def score_stances(text: str, gold: list[dict], predicted: list[dict], canon: Can
                       and canon.actor(s["actor"]) == canon(item["actor"])]
         if not candidates:
             score.stances.fn += 1
+            score.misses.append(f"missed stance {item['actor']} {item['issue']} "
+                                f"{item['position']} at {item['anchor']!r}")
             continue
         unmatched.remove(candidates[0])
         score.stances.tp += 1
     score.stances.fp += len(unmatched)
+    for stance in unmatched:
+        score.misses.append(f"extra stance {canon.actor(stance['actor'])} {stance['issue']} "
+                            f"{stance['position']} in {stance.get('evidence', '')[:70]!r}")
 
 
 def score_published(gold: dict | None, got: dict, score: Score) -> None:
