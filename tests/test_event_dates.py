@@ -238,3 +238,14 @@ def test_talks_are_not_placed_where_the_fighting_was():
     assert "border" in fighting["location"]["name"]
     asked = event_at(events, "Armenia asked Russia", "asked")
     assert where(asked) != fighting["location"]["name"]
+
+
+def test_a_lead_told_before_its_place():
+    events = [r for r in peacetrack.analyse(
+        "The government and the rebels agreed on Wednesday to end two years of war.\n\n"
+        "The deal came ten days after peace talks mediated by the African Union began in the "
+        "South African capital Pretoria.") if r["kind"] == "event"]
+    talks = event_at(events, "talks mediated by", "talks")
+    assert where(talks) == "Pretoria"
+    agreed = event_at(events, "agreed on Wednesday", "agreed")
+    assert where(agreed) == "Pretoria"

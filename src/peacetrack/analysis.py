@@ -126,7 +126,10 @@ class Analyzer:
         # ("talks held in Sochi")
         governor = doc.char_span(*event.governor_span, alignment_mode="expand") \
             if event.governor_span else None
-        for token in [*sorted(span, key=lambda t: t.i != span.root.i), *(governor or [])]:
+        tokens = [*sorted(span, key=lambda t: t.i != span.root.i), *(governor or [])]
+        if span.root.dep_ == "acl" and span.root.head.lemma_.lower() in self.gazetteer.words.event_nouns:
+            tokens.append(span.root.head)  # "talks mediated by the AU began in Pretoria"
+        for token in tokens:
             event.location = event_location(sent, token, self.gazetteer, exclude=exclude)
             if event.location is not None:
                 return
@@ -179,6 +182,14 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str) -> None
             event.location = last.location  # an undated act goes on where the story is
         if id(event) in own and event.status == "occurred":
             last = event
+    lead = next((e for e in events if id(e) in own and e.status == "occurred"), None)
+    for event in events:  # a lead told before its place: "agreed on Wednesday … talks in Pretoria"
+        if lead is None or event is lead:
+            break
+        if event.location is None and event.status == "occurred" and near(event, lead) \
+                and _kin(lead, event) and (event.date is None or day_of(event) == day_of(lead)
+                                           or lead.date is None):
+            event.location = lead.location
 
 
 # Material acts (fighting, arrests, protests) happen somewhere else than the
