@@ -249,3 +249,20 @@ def test_a_lead_told_before_its_place():
     assert where(talks) == "Pretoria"
     agreed = event_at(events, "agreed on Wednesday", "agreed")
     assert where(agreed) == "Pretoria"
+
+
+def test_offices_bound_an_inferred_publication_date(analyzer):
+    records = analyse_gold({}, seed_path("004"), analyzer)
+    published = records[0]["published"]
+    # "German Chancellor Olaf Scholz" and "European Council President Charles
+    # Michel": written between Scholz taking office and Michel leaving his
+    assert published["method"] == "inferred" and published["value"] is None
+    assert published["earliest"] >= "2021-12-08" and published["latest"] <= "2024-11-30"
+    assert published["earliest"] <= "2023-07-16" <= published["latest"]
+
+
+def test_a_former_office_does_not_bound_it():
+    text = ("Former German Chancellor Angela Merkel said on Monday that the talks "
+            "between the two leaders should continue.")
+    document = peacetrack.analyse(text)[0]
+    assert (document["published"].get("latest") or "9999") > "2021-12-08"

@@ -55,6 +55,9 @@ class Analyzer:
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
         remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
+        if document.published.method == "inferred" and document.published.precision != "month":
+            document = replace(document, published=bound_by_offices(
+                document.published, self.actors.find(doc, document.published)))
         actors = self.actors.find(doc, document.published)
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title)
@@ -136,6 +139,35 @@ class Analyzer:
         saying = _saying_of(span.root) if event.status == "occurred" else None
         if saying is not None:  # "'We call on Baku …,' Price told reporters in Washington"
             event.location = event_location(sent, saying, self.gazetteer, exclude=exclude)
+
+
+def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:
+    """A report that calls someone by an office ("German Chancellor Olaf
+    Scholz") was written while they held it: each titled mention bounds an
+    inferred publication date by the office's dates in the profile. The
+    result is still never a day: a year when the bounds fall in one."""
+    text = text_of(actors.doc)
+    earliest, latest = published.earliest or "", published.latest or "9999-12-31"
+    for mention in actors.mentions:
+        entity = mention.entity
+        if mention.kind != "name" or entity is None or entity.kind != "person":
+            continue
+        words = actors.doc[mention.start:mention.end].text.lower()
+        before = text[max(0, actors.doc[mention.start].idx - 12):actors.doc[mention.start].idx]
+        if "former" in words or "former" in before.lower() or "ex-" in words:
+            continue
+        held = [o for o in entity.offices if o.role and o.role in words]
+        if not held:
+            continue
+        earliest = max(earliest, min(o.start or "" for o in held))
+        latest = min(latest, max(o.end or "9999-12-31" for o in held))
+    if earliest > latest:  # the offices contradict each other or the text: keep what was
+        return published
+    value, precision = published.value, published.precision
+    if earliest[:4] == latest[:4] and earliest:
+        value, precision = (value, precision) if precision == "month" else (earliest[:4], "year")
+    return replace(published, value=value, precision=precision, earliest=earliest or None,
+                   latest=None if latest == "9999-12-31" else latest)
 
 
 def _place_by_day(events: list[Event], anchored: list[Event], text: str) -> None:

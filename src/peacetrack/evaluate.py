@@ -78,6 +78,8 @@ class Score:
             "place_accuracy": ratio(self.places), "quote_f1": self.quotes.f1,
             "speaker_accuracy": ratio(self.speakers), "stance_f1": self.stances.f1,
             "published_accuracy": ratio(self.published),
+            "published_honest": self.published["honest"] / self.published["total"]
+            if self.published["total"] else 0.0,
         }
 
 
@@ -296,8 +298,12 @@ def score_published(gold: dict | None, got: dict, score: Score) -> None:
         return
     score.published["total"] += 1
     value = got.get("value") or ""
-    score.published["right"] += bool(value) and (
-        gold["value"].startswith(value) or value.startswith(gold["value"]))
+    right = bool(value) and (gold["value"].startswith(value) or value.startswith(gold["value"]))
+    score.published["right"] += right
+    # honest: right, or no value at all with bounds that hold the true date
+    low, high = got.get("earliest") or "", got.get("latest") or "9999"
+    score.published["honest"] += right or (not value and low[:len(gold["value"])] <= gold["value"]
+                                           <= high[:len(gold["value"])])
 
 
 # -- running ---------------------------------------------------------------
