@@ -266,3 +266,17 @@ def test_a_former_office_does_not_bound_it():
             "between the two leaders should continue.")
     document = peacetrack.analyse(text)[0]
     assert (document["published"].get("latest") or "9999") > "2021-12-08"
+
+
+def test_a_trip_made_for_the_act():
+    events = events_in("The intelligence chief flew to Doha on Sunday to discuss a truce with "
+                       "Qatari mediators.", "2024-10-28")
+    discuss = event_at(events, "to discuss", "discuss")
+    assert where(discuss) == "Doha"
+
+
+def test_a_country_gives_way_to_the_dateline_city_inside_it():
+    events = events_in("August 19, 2024 (GENEVA) - U.S. and Saudi mediators held talks with "
+                       "Sudan's army in Switzerland on Monday, the U.S. envoy said.", "2024-08-19")
+    talks = event_at(events, "held talks", "talks")
+    assert where(talks) == "Geneva"

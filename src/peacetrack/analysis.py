@@ -26,6 +26,9 @@ from .settings import Settings
 from .stances import find_stances, issue_cues
 
 PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
+# Wire credits that stand where a dateline city stands: "(AFP)", "(REUTERS)".
+NEWS_AGENCIES = {"AP", "AFP", "REUTERS", "TASS", "UPI", "DPA", "IANS", "ANI", "PTI", "XINHUA",
+                 "EFE", "ANSA", "APA", "ARMENPRESS", "TREND", "RIA", "INTERFAX", "BBC", "CNN"}
 SPEECH_LEMMAS = {"say", "tell", "state", "add", "announce", "declare", "stress", "note",
                  "write", "insist", "reiterate", "warn", "emphasise", "emphasize"}
 # An act more than this many days before its report is background (SPEC §2 'historical').
@@ -81,6 +84,10 @@ class Analyzer:
         anchored: list[Event] = []  # placed by their own words or the dateline
         for event in events:
             self.place_event(event, doc)
+            if event.location is not None and dateline is not None and \
+                    event.location.country == dateline.country and \
+                    self.gazetteer.country(event.location.name or "") is not None:
+                event.location = dateline  # "talks in Switzerland" filed from GENEVA
             current = event.status in ("occurred", "future")
             if event.location is not None:
                 anchored.append(event)
@@ -105,12 +112,14 @@ class Analyzer:
             line_start = token.i == 0 or "\n" in doc[token.i - 1].text + doc[token.i - 1].whitespace_
             if line_start:
                 words = []
-            if token.is_alpha and token.text.isupper() and (words or line_start):
+            opens = line_start or (token.i > 0 and doc[token.i - 1].text == "(")  # "(GENEVA) –"
+            if token.is_alpha and token.text.isupper() and (words or opens):
                 words.append(token)
                 continue
-            if words and token.text in (",", "–", "-", "—", "(", "/"):
+            if words and token.text in (",", "–", "-", "—", "(", "/", ")"):
                 name = " ".join(w.text for w in words)
-                place = self.gazetteer.lookup(name.title()) if len(name) >= 3 else None
+                place = self.gazetteer.lookup(name.title()) \
+                    if len(name) >= 3 and name not in NEWS_AGENCIES else None
                 if place is not None:
                     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
                     return replace(place, text=name,

@@ -616,8 +616,15 @@ def _frames_event(anchor: Token, trigger: Token, words: PlaceWords) -> bool:
             trigger.i in (anchor.head.i, anchor.head.head.i):
         return True  # "negotiated for three days at the centre in Arlington"
     if anchor.pos_ in ("VERB", "AUX"):
-        return _happening_verb(anchor, trigger, words)
+        return _happening_verb(anchor, trigger, words) or _trip_for(anchor, trigger, words)
     return _participant(anchor, trigger, words)
+
+
+def _trip_for(verb: Token, trigger: Token, words: PlaceWords) -> bool:
+    """A trip made for the act: 'flew to Doha on Sunday to discuss the deal'
+    (the act happens where the trip went)."""
+    return _lemma(verb) in words.motion_words and trigger.head.i == verb.i and \
+        trigger.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" for c in trigger.children)
 
 
 def _happening_verb(verb: Token, trigger: Token, words: PlaceWords) -> bool:
