@@ -55,6 +55,26 @@ def test_position(nlp, text, expected):
     # accusing someone of an act against a thing is standing up for it
     ("Yerevan accused Baku of aggression against its sovereign territory.",
      "armenia", "territorial-integrity", "support"),
+    # a mediator blamed or thanked by name: its track
+    ("Lavrov accused the EU and the United States of meddling in the settlement between "
+     "Armenia and Azerbaijan.",
+     "sergey-lavrov", "mediation-washington", "oppose"),
+    ("Aliyev thanked Trump for his personal involvement in the talks with Armenia.",
+     "ilham-aliyev", "mediation-washington", "support"),
+    # 'for X to do': the caller's position, not X's
+    # an aim owned by a party
+    ("The main task for Yerevan is to return home all Armenian prisoners of war.",
+     "armenia", "prisoners", "support"),
+    # signing with nothing signed named signs the treaty named before
+    ("Armenia and Azerbaijan have agreed the text of the peace treaty. "
+     "Baku says it will sign only after Armenia changes its constitution.",
+     "azerbaijan", "peace-treaty", "conditional"),
+    # 'the road' points back to the corridor named just before
+    ("Protesters blocked the Lachin corridor. Pashinyan accused Baku of staging the protest, "
+     "and called on Russian peacekeepers to reopen the road as required.",
+     "nikol-pashinyan", "lachin-corridor", "support"),
+    ("Russian peacekeepers began leaving Karabakh. Mirzoyan said the withdrawal was a matter "
+     "for Russia and Azerbaijan.", "ararat-mirzoyan", "russian-peacekeepers", "neutral"),
 ])
 def test_hand_built(analyzer, text, actor, issue, expected):
     found = {(s.actor.id, s.issue): s.position for s in _analyse(analyzer, text)}
@@ -66,9 +86,30 @@ def test_hand_built(analyzer, text, actor, issue, expected):
     "Baku and Yerevan made progress towards a peace agreement.",   # the reporter's judgement
     "The ceasefire has been supported by Russian peacekeepers.",   # the issue is the doer
     "Azerbaijan closed the Lachin corridor on Tuesday.",           # an act, not a position
+    # 'Treaty' inside an organisation's name is no treaty
+    "Moscow regretted that Yerevan had left the Collective Security Treaty Organization.",
+    # a question, not a request
+    "Peskov confirmed the news when asked about the withdrawal of Russian peacekeepers.",
+    # a claim about the road's state, inside a rejection
+    "Baku dismissed the accusation, saying the Lachin corridor was open to convoys.",
+    # blaming a mediator for failing to act calls on it to act; no stance on its track
+    "Armenia accused Moscow of failing to fulfil its obligations.",
 ])
+
 def test_no_stance_in_narrative(analyzer, text):
     assert _analyse(analyzer, text) == []
+
+
+def test_outside_mediators_are_the_other_tracks(analyzer):
+    """'Western mediators' in a report on US-brokered talks: the Washington track."""
+    text = ("Armenia and Azerbaijan signed a declaration at the White House. "
+            "Zakharova criticised the role of Western mediators.")
+    found = {(s.actor.id, s.issue, s.position) for s in _analyse(analyzer, text)}
+    assert ("maria-zakharova", "mediation-washington", "oppose") in found
+    assert not any(issue == "mediation-brussels" for _, issue, _ in found)
+    # a report on another conflict: this process's tracks are not at work there
+    other = _analyse(analyzer, "Walcott thanked Russia and the Netherlands for their help.")
+    assert not any(s.issue.startswith("mediation-") for s in other)
 
 
 def test_wanter_holds_the_position(analyzer):
@@ -98,6 +139,8 @@ def _seed_stances(analyzer, number: str):
      "conditional"),
     ("004", "Yerevan agreed to recognise Karabakh", "armenia", "territorial-integrity", "support"),
     ("000", "Moscow is not against the Brussels process", "russia", "mediation-brussels", "support"),
+    # 'for X to do': the caller's position, not X's
+    ("004", "separatists’ calls for Moscow", "karabakh-authorities", "lachin-corridor", "support"),
 ])
 def test_seed_stances(analyzer, number, fragment, actor, issue, expected):
     document, stances = _seed_stances(analyzer, number)

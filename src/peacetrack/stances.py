@@ -66,13 +66,31 @@ class StanceWords:
     mediation: frozenset[str] = frozenset()
     hosting: frozenset[str] = frozenset()
     circumstance: frozenset[str] = frozenset()
+    outsiders: frozenset[str] = frozenset()
+    judging: frozenset[str] = frozenset()
+    goals: frozenset[str] = frozenset()
+    signing: frozenset[str] = frozenset()
+    questions: frozenset[str] = frozenset()
+    acts: frozenset[str] = frozenset()  # cue verbs that are no cue words
+    failing: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
 
     def has(self, token: Token, words: frozenset[str]) -> bool:
         return token.lemma_.lower() in words or token.lower_ in words
 
     def cue(self, token: Token) -> bool:
-        """Whether a word marks a position (support, oppose, a condition or a judgement)."""
+        """Whether a word marks a position (support, oppose, a condition or a
+        judgement); 'asked about the withdrawal' is a question, no request."""
+        if self.question(token):
+            return False
+        if token.pos_ == "ADJ" and token.dep_ == "acomp" and self.has(token, self.acts):
+            return False  # 'the road was open': a state described, not an act wanted
         return self.has(token, self.support | self.oppose | self.conditional | self.evaluative)
+
+    def question(self, token: Token) -> bool:
+        """'when asked about the withdrawal': a question, no request."""
+        return self.has(token, self.addressed) and any(c.lower_ in self.questions
+                                                       for c in token.children)
 
     def judgement(self, token: Token) -> bool:
         return self.has(token, self.evaluative) and not self.has(
@@ -101,7 +119,16 @@ def stance_words() -> StanceWords:
         references=frozenset(data.get("references", [])),
         mediation=frozenset(data.get("mediation", [])),
         hosting=frozenset(data.get("hosting", [])),
-        circumstance=frozenset(data.get("circumstance", [])))
+        circumstance=frozenset(data.get("circumstance", [])),
+        outsiders=frozenset(data.get("outsiders", [])),
+        judging=frozenset(data.get("judging", [])),
+        goals=frozenset(data.get("goals", [])),
+        signing=frozenset(data.get("signing", [])),
+        questions=frozenset(data.get("questions", [])),
+        failing=frozenset(data.get("failing", [])),
+        acts=(frozenset(support["verbs"]) | frozenset(oppose["verbs"])) -
+        frozenset(support["words"]) - frozenset(oppose["words"]),
+        documents=frozenset(data.get("documents", [])))
 
 
 # -- issues ----------------------------------------------------------------------
@@ -114,16 +141,25 @@ class IssueCues:
 
         tokenizer = English().tokenizer  # patterns tokenised as documents are
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        # the head noun of each alias ('road' of 'Lachin road', 'withdrawal' of
+        # 'withdrawal of peacekeepers'): 'the road' may point back to the issue
+        self.heads: dict[str, set[str]] = {}
         for issue in profile.issues:
             phrases = dict.fromkeys([issue.name, *issue.aliases])
             self.matcher.add(issue.id, [Doc(vocab, words=[t.text for t in tokenizer(p)])
                                         for p in phrases])
+            for phrase in issue.aliases:
+                words = [t.lower_ for t in tokenizer(phrase)]
+                head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+                if len(words) > 1 and head.isalpha():
+                    self.heads.setdefault(head, set()).add(issue.id)
 
     def find(self, doc: Doc) -> list[tuple[str, Span]]:
         """(issue id, span) for each longest alias match, in text order."""
         found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in self.matcher(doc)]
-        found += _definite(doc, found)
+        found += _definite(doc, found, self.heads)
         found += _references(doc, found, stance_words())
+        found += _implied(doc, found, stance_words())
         found.sort(key=lambda f: (f[1].start, -len(f[1])))
         out: list[tuple[str, Span]] = []
         for issue, span in found:
@@ -133,9 +169,13 @@ class IssueCues:
         return out
 
 
-def _definite(doc: Doc, named: list[tuple[str, Span]]) -> list[tuple[str, Span]]:
+def _definite(doc: Doc, named: list[tuple[str, Span]],
+              alias_heads: dict[str, set[str]] | None = None) -> list[tuple[str, Span]]:
     """'the corridor', 'the treaty' after 'the Lachin corridor', 'a peace
-    treaty': a definite head noun points back to the issue last named with it."""
+    treaty': a definite head noun points back to the issue last named with it.
+    A bare 'the road', 'the withdrawal' (no modifier of its own) points back
+    to the issue named last before it, in this sentence or the two before, that
+    has an alias with that head ('Lachin road', 'withdrawal of peacekeepers')."""
     heads: dict[str, list[tuple[int, str]]] = {}
     for issue, span in named:
         if len(span) > 1 and span[-1].pos_ == "NOUN":
@@ -143,10 +183,24 @@ def _definite(doc: Doc, named: list[tuple[str, Span]]) -> list[tuple[str, Span]]
     taken = {i for _, span in named for i in range(span.start, span.end)}
     out = []
     for token in doc:
+        if token.i in taken or token.pos_ != "NOUN" or not any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+            continue
         earlier = [issue for end, issue in heads.get(token.lemma_.lower(), []) if end <= token.i]
-        if earlier and token.i not in taken and token.pos_ == "NOUN" and \
-                any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+        if not earlier and alias_heads and not any(
+                c.dep_ in ("amod", "compound", "poss", "nmod", "prep", "acl", "relcl")
+                for c in token.children):
+            issues = alias_heads.get(token.lower_, set())
+            sent = sentence_of(token)
+            start = sent.start
+            for _ in range(2):
+                start = sentence_of(doc[start - 1]).start if start > 0 else start
+            earlier = [issue for issue, span in sorted(named, key=lambda n: n[1].end)
+                       if issue in issues and start <= span.start and span.end <= token.i]
+        if earlier:
             out.append((earlier[-1], doc[token.i:token.i + 1]))
+            # the same bare noun later in the report keeps its referent
+            heads.setdefault(token.lemma_.lower(), []).append((token.i + 1, earlier[-1]))
     return out
 
 
@@ -169,12 +223,39 @@ def _references(doc: Doc, named: list[tuple[str, Span]],
     return out
 
 
+def _implied(doc: Doc, named: list[tuple[str, Span]],
+             words: StanceWords) -> list[tuple[str, Span]]:
+    """'Baku would sign only after ...', 'consultations on the date for the
+    signing': signing with nothing signed named is signing the document
+    (treaty, agreement) last named before it."""
+    documents = sorted(((span.end, issue) for issue, span in named
+                        if words.has(span[-1], words.documents)), key=lambda d: d[0])
+    taken = {i for _, span in named for i in range(span.start, span.end)}
+    out = []
+    for token in doc:
+        if token.i in taken or not words.has(token, words.signing):
+            continue
+        if token.pos_ == "VERB":
+            bare = not any(c.dep_ in ("dobj", "prt", "nsubjpass", "attr") or
+                           (c.dep_ == "prep" and c.lower_ in ("on", "up", "off", "for"))
+                           for c in token.children) and token.dep_ not in ("amod", "acl", "relcl")
+        else:  # 'the signing', not 'the signing of the declaration'
+            bare = token.pos_ == "NOUN" and not any(c.dep_ in ("prep", "compound", "poss", "amod")
+                                                    for c in token.children) and \
+                any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+        earlier = [issue for end, issue in documents if end <= token.i]
+        if bare and earlier:
+            out.append((earlier[-1], doc[token.i:token.i + 1]))
+    return out
+
+
 class TrackCues:
     """The profile's mediation tracks: who mediates each, and where."""
 
     def __init__(self, profile: Profile) -> None:
         self.by_mediator: dict[str, str] = {}
         self.by_place: dict[str, str] = {}
+        self.profile_tracks = list(profile.tracks)
         for track in profile.tracks:
             if not track.issue:
                 continue
@@ -183,11 +264,41 @@ class TrackCues:
             for place in track.places:
                 self.by_place.setdefault(place.lower(), track.issue)
         self.part_of = {e.id: e.part_of for e in profile.entities.values() if e.part_of}
+        # a mediating state's or organisation's officials ('Zakharova', code RUS)
+        self.by_code: dict[str, str] = {}
+        for entity in profile.entities.values():
+            if entity.code and entity.kind in ("country", "body", "organisation") and \
+                    entity.id in self.by_mediator and entity.sector in (None, "IGO", "GOV"):
+                self.by_code.setdefault(entity.code, self.by_mediator[entity.id])
+        self.issues = {t.issue for t in profile.tracks if t.issue}
+        self.parties = set(profile.countries)
+
+    def at_work(self, actors: DocActors) -> bool:
+        """Whether a report is about the profile's process (one of its parties
+        acts in it): a mediator of this process thanked or blamed in a report
+        on another conflict mediates something else."""
+        return not self.parties or any(
+            a.code in self.parties for m in actors.mentions for a in m.actors)
 
     def of_actor(self, actor: Actor) -> str | None:
         """The track an actor mediates (a body of a mediating state counts as it)."""
         key = actor.id or ""
         return self.by_mediator.get(key) or self.by_mediator.get(self.part_of.get(key, ""))
+
+    def own(self, actor: Actor) -> str | None:
+        """The track of the mediator an actor speaks for: its own, or its state's."""
+        return self.of_actor(actor) or self.by_code.get(actor.code or "")
+
+    def in_doc(self, doc: Doc, actors: DocActors, named: list[tuple[str, Span]]) -> list[str]:
+        """The tracks a report speaks of: a mediator acting in it, a venue or a
+        track named (what 'Western mediators', 'partners' refer to there)."""
+        found = {self.of_actor(a) for m in actors.mentions for a in m.actors}
+        words = {t.lower_ for t in doc}
+        text = f" {text_of(doc).lower()} "
+        found |= {issue for place, issue in self.by_place.items()
+                  if place.split()[0] in words and f" {place}" in text}
+        found |= {issue for issue, _ in named if issue in self.issues}
+        return [t.issue for t in self.profile_tracks if t.issue in found]
 
     def find(self, doc: Doc, who: Attributor, words: StanceWords,
              taken: set[int]) -> list[tuple[str, Span]]:
@@ -203,7 +314,25 @@ class TrackCues:
             if token.dep_ in ("dobj", "pobj") and words.has(token.head, words.hosting):
                 out.append(("@host", span))
                 continue
-            out += [(issue, span) for issue in self._named(token, who)]
+            issues = self._named(token, who)
+            if not issues and _outside(token, words):
+                issues = ["@others"]
+            out += [(issue, span) for issue in issues]
+        return out
+
+    def judged(self, doc: Doc, who: Attributor, words: StanceWords,
+               taken: set[int]) -> list[tuple[str, Span]]:
+        """'accused the European Union and the United States of ...', 'thanked
+        Trump': a mediator praised or blamed by name is its mediation judged."""
+        out: list[tuple[str, Span]] = []
+        for token in doc:
+            if token.i in taken or token.dep_ != "dobj" or not words.has(token.head, words.judging):
+                continue
+            for mention in who.group(token):
+                for actor in mention.actors:
+                    issue = self.of_actor(actor)
+                    if issue:
+                        out.append((issue, doc[mention.start:mention.end]))
         return out
 
     def _named(self, token: Token, who: Attributor) -> list[str]:
@@ -230,6 +359,16 @@ class TrackCues:
 
 
 MODIFIERS = ("poss", "compound", "amod", "nmod")
+
+
+def _outside(token: Token, words: StanceWords) -> bool:
+    """'Western mediators', 'efforts by partners', 'other international
+    players', 'any efforts': mediation by others than the speaker's side."""
+    near = [token, *(c for c in token.children if c.dep_ in (*MODIFIERS, "det", "prep"))]
+    near += [g for c in near if c.dep_ == "prep" and c.lower_ in ("by", "of", "from")
+             for g in c.children if g.dep_ == "pobj"]
+    near += [g for c in near if c.dep_ == "pobj" for g in c.children if g.dep_ in MODIFIERS]
+    return any(words.has(t, words.outsiders) for t in near)
 
 
 def _circumstance(token: Token, words: StanceWords) -> bool:
@@ -289,6 +428,9 @@ def _own_subject(node: Token, span: Span, who: Attributor, words: StanceWords,
                     return found
     if subjects:
         return []
+    if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX") and node.head.i != node.i:
+        # 'X accused Baku of ... and called on Y to reopen the road': X calls
+        return _own_subject(node.head, span, who, words, issues)
     return _actors(who.subject(node, depth=3))  # 'agent': 'proposed by Baku'
 
 
@@ -313,9 +455,11 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
                 (node.dep_ == "acl" and node.head.pos_ == "NOUN" and words.cue(node.head))
             found = [] if wanted else _own_subject(node, span, who, words, issues)
             if found:
+                # 'the main task for Yerevan is to ...': the aim states the position
+                goals = [c for c in node.children if c.dep_ in SUBJECTS and words.has(c, words.goals)]
                 cues = [t for t in (*path, *(c for c in node.children if c.dep_ in COMPLEMENTS))
-                        if words.cue(t) and t not in span]
-                if not cues:
+                        if words.cue(t) and (t not in span or t.pos_ == "VERB")] + goals
+                if not cues and not _neutral(path, words):
                     return None
                 return Governor(node, found, path, all(words.judgement(t) for t in cues))
             if _reports(node, who) and not any(words.cue(t) for t in path):
@@ -324,6 +468,14 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
             break
         node = node.head
     return None
+
+
+def _neutral(path: list[Token], words: StanceWords) -> bool:
+    """Whether the clause below the holder's verb leaves the issue to others
+    ('said that the withdrawal was a matter for Russia and Azerbaijan')."""
+    below = path[-2] if len(path) > 1 else path[-1]
+    text = f" {below.doc[below.left_edge.i:below.right_edge.i + 1].text.lower()} "
+    return any(f" {p} " in text for p in words.neutral_phrases)
 
 
 def _reports(verb: Token, who: Attributor) -> bool:
@@ -356,8 +508,10 @@ def _trigger_root(doc: Doc, event: Event) -> Token | None:
     return found.root if found is not None else None
 
 
-def _event_holders(span: Span, events: list[Event]) -> list[Event]:
-    """Events whose trigger governs the mention ('rejected any arrangement ...')."""
+def _event_holders(span: Span, events: list[Event], who: Attributor | None = None) -> list[Event]:
+    """Events whose trigger governs the mention ('rejected any arrangement ...');
+    not through a speech verb ('dismissed the accusation, saying the road was
+    open': what is said there is a report, not what is rejected)."""
     out = []
     for event in events:
         if event.type not in SUPPORTING | OPPOSING or not event.actor:
@@ -365,8 +519,11 @@ def _event_holders(span: Span, events: list[Event]) -> list[Event]:
         if not event.span[0] <= span.start_char < event.span[1]:
             continue
         root = _trigger_root(span.doc, event)
+        if root is not None and stance_words().question(root):
+            continue
         if root is not None and (root.i in range(span.start, span.end) or any(
                 c.dep_ in OBJECTS and (c.is_ancestor(span.root) or c.i == span.root.i)
+                and not (who is not None and _reports(c, who))
                 for c in root.children)):
             out.append(event)
     return out
@@ -462,22 +619,70 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
     who = Attributor(doc, actors, speech_lexicon())
     words = stance_words()
     tracks = TrackCues(profile)
-    named = cues.find(doc)
+    named = [(issue, span) for issue, span in cues.find(doc) if not _in_name(span, actors)]
     taken = {i for _, span in named for i in range(span.start, span.end)}
     found: dict[tuple[str, str, int], tuple[Actor, str, Span, str]] = {}
-    for named_issue, span in named + tracks.find(doc, who, words, taken):
+    at_work = tracks.at_work(actors)
+    in_doc = tracks.in_doc(doc, actors, named) if at_work else []
+    judged = tracks.judged(doc, who, words, taken) if at_work else []
+    for named_issue, span in named + tracks.find(doc, who, words, taken) + judged:
         sent = sentence_of(span.root)
-        if _headline(doc, sent) or _addressee(span, words):
+        if _headline(doc, sent) or (_addressee(span, words) and (named_issue, span) not in judged):
             continue
-        for actor, pos in _holders(span, events, quotes, who, words, frozenset(taken)):
-            issue = tracks.of_actor(actor) if named_issue == "@host" else named_issue
-            if issue is None:
-                continue
-            key = (actor.id or f"code:{actor.code}", issue, sent.start)
-            if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
-                found[key] = (actor, issue, sent, pos)
+        if (named_issue, span) in judged:
+            holders = _judges(span, who, words)
+        else:
+            holders = _holders(span, events, quotes, who, words, frozenset(taken))
+        for actor, pos in holders:
+            for issue in _resolve(named_issue, actor, tracks, in_doc):
+                key = (actor.id or f"code:{actor.code}", issue, sent.start)
+                if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
+                    found[key] = (actor, issue, sent, pos)
     return [_record(doc, doc_id, sent, actor, issue, pos, published)
             for actor, issue, sent, pos in found.values()]
+
+
+def _resolve(issue: str, actor: Actor, tracks: TrackCues, in_doc: list[str]) -> list[str]:
+    """The issues a track mention names for this holder: talks it offers to
+    host are its own track's; others' mediation ('Western mediators') is each
+    other track the report speaks of, when the holder mediates itself."""
+    if issue == "@host":
+        own = tracks.of_actor(actor)
+        return [own] if own else []
+    if issue == "@others":
+        own = tracks.own(actor)
+        return [t for t in in_doc if t != own] if own else []
+    return [issue]
+
+
+def _judges(span: Span, who: Attributor, words: StanceWords) -> list[tuple[Actor, str]]:
+    """Who praises or blames the mediator named at ``span``, and so its mediation."""
+    node = span.root
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    verb = node.head
+    pos = "support" if words.has(verb, words.support) else "oppose"
+    acts = [g for v in (verb, *(c for c in verb.children if c.dep_ == "conj"))
+            for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
+            for g in c.children if g.dep_ in ("pcomp", "pobj")]
+    if pos == "oppose" and any(words.has(t, words.failing) or any(
+            c.dep_ == "neg" for c in t.children) for t in acts):
+        return []  # 'accused Moscow of failing to fulfil its role': a call on it to act
+    if any(c.dep_ == "neg" or c.lower_ in NEGATORS for c in verb.children):
+        pos = "support" if pos == "oppose" else "oppose"
+    judged = {a.id for m in who.group(span.root) for a in m.actors}
+    return [(a, pos) for a in _actors(who.subject(verb)) if a.id not in judged]
+
+
+def _in_name(span: Span, actors: DocActors) -> bool:
+    """An alias written as part of a longer proper name ('the Collective
+    Security Treaty Organization'): what an actor is called, not the issue.
+    A name that spells the issue out in lowercase ('the working group on
+    unblocking economic and transport ties') still names it."""
+    mention = actors.at(span[0])
+    return mention is not None and mention.start <= span.start and \
+        span.end <= mention.end and mention.end - mention.start > len(span) and \
+        all(t.is_title or not t.is_alpha for t in span)
 
 
 def _headline(doc: Doc, sent: Span) -> bool:
@@ -498,7 +703,12 @@ def _holders(span: Span, events: list[Event], quotes: list[Quote], who: Attribut
     speakers = _quote_holders(span, quotes)
     governor = _governor(span, who, words, issues)
     found: list[tuple[Actor, str | None]] = []
-    if governor is not None:
+    if (asked := _asked_of(span, events)) is not None:
+        # 'calls for Moscow to ensure the reopening of ...': the caller's position
+        clause = span.doc[asked[1].left_edge.i:asked[1].right_edge.i + 1]
+        pos = _event_position(asked[0], span, clause, words)
+        found = [(a, pos) for a in asked[0].actor]
+    elif governor is not None:
         clause = span.doc[governor.verb.left_edge.i:governor.verb.right_edge.i + 1]
         event = _event_of(governor.verb, events)
         if governor.judgement:  # 'X said A and B made real progress towards ...': X's view
@@ -510,13 +720,30 @@ def _holders(span: Span, events: list[Event], quotes: list[Quote], who: Attribut
         else:
             pos = _position(span, governor.verb, clause, words)
             found = [(a, pos) for a in governor.holders]
-    elif by_event := _event_holders(span, events):
+    elif by_event := _event_holders(span, events, who):
         found = [(actor, _event_position(event, span, sent, words))
                  for event in by_event for actor in event.actor]
     elif _cued(span, sent.root, words, who):
         # inside a quote with no named subject ('we are ready'): the speaker's
         found = [(actor, _position(span, sent.root, sent, words)) for actor in speakers]
     return [(a, pos) for a, pos in found if pos is not None]
+
+
+def _asked_of(span: Span, events: list[Event]) -> tuple[Event, Token] | None:
+    """A mention inside a 'for X to do ...' clause hanging from a call or
+    demand ('calls for Moscow to ensure the reopening of the land link'): X is
+    asked, the event's actor wants it."""
+    node = span.root
+    for _ in range(12):
+        if node.pos_ in ("VERB", "AUX"):
+            if not any(c.dep_ == "mark" and c.lower_ == "for" for c in node.children):
+                return None
+            event = _event_of(node.head, events)
+            return (event, node.head) if event is not None else None
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 def _union(first: list[Actor], more: list[Actor]) -> list[Actor]:
