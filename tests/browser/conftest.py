@@ -63,7 +63,7 @@ class Page:
     def marks(self, chart: str) -> int:
         return int(self.page.get_attribute(f"#{chart}", "data-marks") or -1)
 
-    def wait_for_marks(self, chart: str, expected: int, *, timeout: float = 10.0) -> None:
+    def wait_for_marks(self, chart: str, expected: int, *, timeout: float = 30.0) -> None:
         """Polls from Python: the page's CSP forbids the eval that wait_for_function needs."""
         deadline = time.monotonic() + timeout
         while self.marks(chart) != expected:
