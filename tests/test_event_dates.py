@@ -280,3 +280,14 @@ def test_a_country_gives_way_to_the_dateline_city_inside_it():
                        "Sudan's army in Switzerland on Monday, the U.S. envoy said.", "2024-08-19")
     talks = event_at(events, "held talks", "talks")
     assert where(talks) == "Geneva"
+
+
+def test_an_act_told_in_a_quote_is_dated_and_placed_where_it_was_said():
+    events = events_in(
+        "YEREVAN, Dec 14 (Wire) - Protesters blocked the road on Monday.\n\n"
+        '"We call on the government of Azerbaijan to restore free movement. Such steps set '
+        'back peace," State Department spokesman Ned Price told reporters in Washington on '
+        "Tuesday.", "2022-12-14")
+    call = event_at(events, "We call on", "call on")
+    assert when(call) == ("2022-12-13", "day", None)
+    assert where(call) == "Washington"

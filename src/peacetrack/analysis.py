@@ -21,7 +21,7 @@ from .nlp import load_model, remember_text, sentence_of, text_of
 from .places import Gazetteer, event_location
 from .profile import load_profile
 from .quotes import find_quotes
-from .records import Analysis, DateValue, Document, Event
+from .records import Analysis, DateValue, Document, Event, Location, Quote
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
@@ -64,15 +64,15 @@ class Analyzer:
         actors = self.actors.find(doc, document.published)
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title)
-        date_events(events, doc, document.published)
-        self.place_events(events, doc)
-        recode_offices(events, actors, self.profile)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
+        date_events(events, doc, document.published, quotes)
+        self.place_events(events, doc, quotes)
+        recode_offices(events, actors, self.profile)
         stances = find_stances(doc, actors, events, quotes, self.profile, doc_id=document.id,
                                published=document.published, cues=self.stance_cues)
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
-    def place_events(self, events: list[Event], doc: Doc) -> None:
+    def place_events(self, events: list[Event], doc: Doc, quotes: Sequence[Quote] = ()) -> None:
         """Where each event happened: from its sentence; else, for a current act,
         from the act before it in the same paragraph, or the report's dateline
         for the paragraph it opens ("SOCHI, Nov 26 – The leaders pledged…")."""
@@ -84,6 +84,11 @@ class Analyzer:
         anchored: list[Event] = []  # placed by their own words or the dateline
         for event in events:
             self.place_event(event, doc)
+            if event.location is None and event.status == "occurred":
+                said_at = self.quote_place(event, doc, quotes)
+                if said_at is not None:  # where it was said, not where the day's news was
+                    event.location = said_at
+                    continue
             if event.location is not None and dateline is not None and \
                     event.location.country == dateline.country and \
                     self.gazetteer.country(event.location.name or "") is not None:
@@ -102,6 +107,24 @@ class Analyzer:
                     event.location = dateline
                     anchored.append(event)
         _place_by_day(events, anchored, text)
+
+    def quote_place(self, event: Event, doc: Doc, quotes: Sequence[Quote]) -> Location | None:
+        """An act told in the present inside a direct quote happens where the
+        quote was said: "'We call on Baku to …. Such steps …,' Price told
+        reporters in Washington" (the quote may run over sentences)."""
+        trigger = event.trigger_span or event.span
+        for quote in quotes:
+            if not (quote.direct and quote.span[0] <= trigger[0] < quote.span[1]):
+                continue
+            speaker = quote.speaker.span if quote.speaker is not None else None
+            words = doc.char_span(*speaker, alignment_mode="expand") if speaker else None
+            said = words.root.head if words is not None else None
+            clause = doc.char_span(*trigger, alignment_mode="expand")
+            if said is None or clause is None or said.lemma_ not in SPEECH_LEMMAS or \
+                    any(t.tag_ in ("VBD", "VBN", "MD") for t in (clause.root, *clause.root.children)):
+                return None
+            return event_location(sentence_of(said), said, self.gazetteer)
+        return None
 
     def dateline_place(self, doc: Doc):
         """The city of a wire dateline ("SOCHI, Russia, Nov 26 (Wire) –", "THE
@@ -249,7 +272,8 @@ def _parties(event: Event) -> set[str]:
             if a.code or a.id}
 
 
-def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
+def date_events(events: list[Event], doc: Doc, published: DateValue,
+                quotes: Sequence[Quote] = ()) -> None:
     """Each event's date. First the date words of its sentence that hang on
     its trigger's clause (not on another act: "accused Russia of failing the
     2020 ceasefire" is not dated 2020). A current act with no date words of
@@ -292,6 +316,11 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
         if current(i):
             previous = previous_current = event
             continue
+        said = _said_in_quote(event, doc, quotes) if event.date is None and \
+            event.status == "occurred" else None
+        if said is not None:  # "'We call on Baku …,' Price told reporters on Tuesday"
+            event.date = said
+            continue
         near = previous if previous is not None and _same_paragraph(text, previous, event) \
             else None
         before_trigger = text[event.span[0]:(event.trigger_span or event.span)[0]]
@@ -320,6 +349,20 @@ def date_events(events: list[Event], doc: Doc, published: DateValue) -> None:
             event.date = previous_current.date
         elif first is not None:
             event.date = first
+
+
+def _said_in_quote(event: Event, doc: Doc, quotes: Sequence[Quote]) -> DateValue | None:
+    """The date a direct quote was said, for an act it tells in the present."""
+    trigger = event.trigger_span or event.span
+    for quote in quotes:
+        if quote.direct and quote.date is not None and quote.date.value and \
+                quote.span[0] <= trigger[0] < quote.span[1]:
+            clause = doc.char_span(*trigger, alignment_mode="expand")
+            if clause is None or any(t.tag_ in ("VBD", "VBN", "MD")
+                                     for t in (clause.root, *clause.root.children)):
+                return None
+            return quote.date
+    return None
 
 
 _SAME_OCCASION = re.compile(r"\b(?:the\s+same|that)\s+(\w+)", re.I)
