@@ -87,3 +87,13 @@ def test_the_same_page_cleans_the_same_every_time():
     page = (ROOT / "demo" / "corpus" / "06_prague_meeting_2022.html").read_text(encoding="utf-8")
     first, second = html_to_text(page), html_to_text(page)
     assert first.text and first.text == second.text
+
+
+@pytest.mark.parametrize("line", ["ALSO READ: Washington talks on the Congo crisis",
+                                  "Read more: Leaders meet in Brussels",
+                                  "Related: Kosovo and Serbia fail to agree"])
+def test_links_to_other_reports_are_removed(line):
+    text = f"The ministers signed the agreement on Friday.\n\n{line}\n\nBoth sides welcomed it."
+    cleaned = strip_boilerplate(text)
+    assert line not in cleaned.text and "Both sides welcomed it." in cleaned.text
+    assert cleaned.removed_chars >= len(line)
