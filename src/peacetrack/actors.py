@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .lexicons import load_lexicon
-from .nlp import sentence_of
+from .nlp import sentence_of, words_of
 from .profile import Entity, Profile, slugify
 from .records import Actor, DateValue
 
@@ -29,6 +29,7 @@ PARTY_NOUNS = {"side", "party", "country", "nation", "neighbour", "neighbor", "r
 BARE_PARTY_NOUNS = {"party", "side", "delegation"}
 PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 THING_PRONOUNS = {"it", "its"}
+REFERRING = PLURAL_PRONOUNS | set(PERSON_PRONOUNS) | THING_PRONOUNS
 COUNTRY_WORDS = {"country", "nation", "state", "republic"}
 PRIORITY = {"name": 5, "title": 4, "body": 4, "group": 3, "country": 3, "metonym": 3,
             "demonym": 2, "ner": 1}
@@ -414,9 +415,11 @@ class ActorFinder:
         """Pronouns and short names point back to the last fitting mention."""
         taken = {i for m in mentions for i in range(m.start, m.end)}
         extra: list[Mention] = []
-        for token in doc:
-            if token.i in taken:
-                continue
+        lower, lemmas = words_of(doc)
+        for i in range(len(doc)):
+            if i in taken or (lower[i] not in REFERRING and lemmas[i] not in PARTY_NOUNS):
+                continue  # neither a pronoun nor a party noun: nothing to resolve
+            token = doc[i]
             word = token.lower_
             if word in PERSON_PRONOUNS or word in THING_PRONOUNS:
                 target = _antecedent(token, mentions, PERSON_PRONOUNS.get(word), word in THING_PRONOUNS)
@@ -542,7 +545,8 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
         return None
     sentence_start = sentence_of(token).start
     # within the pronoun's own sentence or the previous one, prefer a subject
-    window = [m for m in before if m.start >= _previous_sentence_start(token)]
+    previous_start = _previous_sentence_start(token)
+    window = [m for m in before if m.start >= previous_start]
     subjects = [m for m in window if token.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")
                 or any(token.doc[i].dep_ in ("nsubj", "nsubjpass") for i in range(m.start, m.end))]
     for group in (subjects, window, before):
@@ -555,7 +559,8 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
 def _plural_antecedent(token: Token, mentions: list[Mention]) -> list[Mention] | None:
     """'they'/'their': the conjoined or plural subject before it (this or the
     previous sentence)."""
-    window = [m for m in mentions if _previous_sentence_start(token) <= m.start and m.end <= token.i]
+    previous_start = _previous_sentence_start(token)
+    window = [m for m in mentions if previous_start <= m.start and m.end <= token.i]
     for mention in reversed(window):
         if mention.others:
             return [mention]

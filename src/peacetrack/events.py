@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import sentence_of, text_of
+from .nlp import sentence_of, text_of, words_of
 from .records import Actor, DateValue, Event
 
 NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
@@ -158,12 +158,17 @@ def _status_cues(data: dict) -> dict[str, dict[str, frozenset[str]]]:
 class EventCoder:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or load_event_lexicon()
+        # the lemmas a trigger can be anchored on: other tokens match nothing
+        self.anchors = frozenset(self.lexicon.by_lemma) | self.lexicon.willingness
 
     # -- finding ----------------------------------------------------------
     def triggers(self, sent: Span) -> list[Found]:
         found: list[Found] = []
-        for token in sent:
-            match = self._match(token)
+        doc, lemmas, anchors = sent.doc, words_of(sent.doc)[1], self.anchors
+        for i in range(sent.start, sent.end):
+            if lemmas[i] not in anchors:
+                continue  # no entry starts here (see _match)
+            match = self._match(doc[i])
             if match is not None:
                 found.append(match)
         for item in found:
@@ -185,10 +190,13 @@ class EventCoder:
         if pos is None or (token.dep_ == "amod" and token.tag_ == "VBN"):
             return None  # "detained persons", "Moscow-brokered ceasefire": modifiers
         best: Found | None = None
+        near: list[Token] | None = None  # the same for every entry: found once
         for trigger in self.lexicon.by_lemma.get(token.lemma_.lower(), []):
             if trigger.pos != pos:
                 continue
-            parts = _other_lemmas(token, trigger.lemmas)
+            if near is None and len(trigger.lemmas) > 1:
+                near = _near(token)
+            parts = _other_lemmas(token, trigger.lemmas, near)
             if parts is None:
                 continue
             if best is None or (len(trigger.lemmas), trigger.confidence) > \
@@ -488,9 +496,11 @@ class EventCoder:
     def _attach_later_mediators(self, sent: Span, actors: DocActors, events: list[Event]) -> None:
         """'Michel, who mediated the discussions, said…': the mediator of the last
         consultation that has none, within the two sentences before."""
-        for token in sent:
-            if token.lemma_.lower() not in self.lexicon.mediation_verbs:
+        doc, lemmas = sent.doc, words_of(sent.doc)[1]
+        for i in range(sent.start, sent.end):
+            if lemmas[i] not in self.lexicon.mediation_verbs:
                 continue
+            token = doc[i]
             if token.dep_ == "relcl" or any(c.dep_ in SUBJECTS for c in token.children):
                 who = token.head if token.dep_ == "relcl" else _subjects(token)[0]
                 mediators = self._actors([who], actors)
@@ -560,12 +570,17 @@ def _near(token: Token) -> list[Token]:
     return out
 
 
-def _other_lemmas(anchor: Token, lemmas: tuple[str, ...]) -> list[Token] | None:
+def _other_lemmas(anchor: Token, lemmas: tuple[str, ...],
+                  near: list[Token] | None = None) -> list[Token] | None:
     """Distinct tokens near the anchor for the entry's other lemmas
-    ('held talks', 'talks were held', 'exchange of prisoners'), or None."""
+    ('held talks', 'talks were held', 'exchange of prisoners'), or None.
+    ``near``: the anchor's ``_near`` tokens, when already found."""
     rest = list(lemmas)
     rest.remove(anchor.lemma_.lower())
-    near = _near(anchor)
+    if not rest:
+        return []
+    if near is None:
+        near = _near(anchor)
     parts: list[Token] = []
     for lemma in rest:
         match = next((t for t in near if t.lemma_.lower() == lemma and t not in parts

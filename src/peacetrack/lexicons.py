@@ -11,6 +11,10 @@ import yaml
 
 from .errors import ProfileError
 
+# libyaml's parser where PyYAML was built with it: the same documents, about
+# 7 times faster (each worker process reads ~350 KB of lexicons at start).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def data_path(*parts: str) -> Path:
     return Path(str(resources.files("peacetrack").joinpath("data", *parts)))
@@ -25,7 +29,7 @@ def load_lexicon(name: str) -> Any:
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_SAFE_LOADER)
     except FileNotFoundError as exc:
         raise ProfileError(f"{path}: no such file") from exc
     except yaml.YAMLError as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from functools import cache
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -68,12 +70,42 @@ def remember_text(doc: Doc, text: str) -> Doc:
 
 def entities_in(span: Span) -> list[Span]:
     """The named entities inside a span. ``Span.ents`` walks every entity of the
-    document on each call; the document's entities are read once here."""
+    document on each call; the document's entities are read once here, and
+    the first one inside the span found by bisection."""
     doc = span.doc
-    ents = doc.user_data.get(ENTS)
-    if ents is None:
-        ents = doc.user_data[ENTS] = list(doc.ents)
-    return [e for e in ents if e.start >= span.start and e.end <= span.end]
+    index = doc.user_data.get(ENTS)
+    if index is None:
+        ents = list(doc.ents)
+        index = doc.user_data[ENTS] = (ents, [e.start for e in ents])
+    ents, starts = index
+    out = []
+    # entities do not overlap and come in order: their ends rise with their starts
+    for ent in ents[bisect.bisect_left(starts, span.start):]:
+        if ent.end > span.end:
+            break
+        out.append(ent)
+    return out
+
+
+WORDS = "peacetrack.words"
+
+
+def words_of(doc: Doc) -> tuple[list[str], list[str]]:
+    """Each token's ``lower_`` and ``lemma_.lower()``, read once per doc.
+
+    Stages that look for a few words scan these lists and build a Token only
+    where a word fits (a Token is a new object on every ``doc[i]``)."""
+    words = doc.user_data.get(WORDS)
+    if words is None or len(words[0]) != len(doc):
+        strings = doc.vocab.strings
+        array = doc.to_array([LOWER, LEMMA])
+        lowered: dict[int, str] = {}
+        for key in set(array.ravel().tolist()):
+            lowered[key] = strings[key].lower()
+        lower = [lowered[k] for k in array[:, 0].tolist()]
+        lemma = [lowered[k] for k in array[:, 1].tolist()]
+        words = doc.user_data[WORDS] = (lower, lemma)
+    return words
 
 
 def sentence_of(token: Token) -> Span:

@@ -75,7 +75,7 @@ def prepare(raw: RawReport) -> Document | Problem:
 class Deduplicator:
     """Exact and near-duplicate detection against the store and this run.
 
-    Costs one indexed lookup per report, never a pass over the corpus."""
+    Costs two store queries per batch of reports, never a pass over the corpus."""
 
     def __init__(self, store: Store, bits: int) -> None:
         self.store = store
@@ -85,12 +85,23 @@ class Deduplicator:
 
     def check(self, document: Document) -> str:
         """'new', 'known' (exact), or 'near' (sets ``duplicate_of``)."""
-        if document.id in self.seen_ids or self.store.known_ids([document.id]):
+        return self.check_batch([document])[0]
+
+    def check_batch(self, documents: list[Document]) -> list[str]:
+        """``check`` for each document in turn; the store is asked once for the
+        whole batch (it does not change while a batch is checked)."""
+        known = self.store.known_ids([d.id for d in documents])
+        candidates = [d for d in documents if d.id not in known and d.id not in self.seen_ids]
+        stored = dict(zip((id(d) for d in candidates), self.store.near_duplicates_of(
+            [d.fingerprint or 0 for d in candidates], self.bits), strict=True))
+        return [self._verdict(d, known, stored) for d in documents]
+
+    def _verdict(self, document: Document, known: set[str], stored: dict[int, str | None]) -> str:
+        if document.id in self.seen_ids or document.id in known:
             return "known"
         self.seen_ids.add(document.id)
         fingerprint = document.fingerprint or 0
-        original = self._near_in_run(fingerprint) or \
-            self.store.near_duplicates(fingerprint, self.bits)
+        original = self._near_in_run(fingerprint) or stored[id(document)]
         if original is not None:
             document.duplicate_of = original
             return "near"
@@ -128,7 +139,7 @@ def new_batches(documents: Iterable[Document], store: Store, dedupe: Deduplicato
     batch share one store session."""
     for batch in batched(documents, size):
         with store.session():
-            verdicts = [dedupe.check(d) for d in batch]
+            verdicts = dedupe.check_batch(batch)
         summary.already_stored += verdicts.count("known")
         summary.near_duplicates += verdicts.count("near")
         fresh = [d for d, v in zip(batch, verdicts, strict=True) if v != "known"]

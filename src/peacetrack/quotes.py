@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from . import dates
 from .actors import COUNTRY_WORDS, DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import sentence_of, text_of
+from .nlp import sentence_of, text_of, words_of
 from .records import Actor, DateValue, Quote
 
 # Opening mark -> the marks that may close it. Scraped pages mix curly and
@@ -56,6 +56,11 @@ class SpeechLexicon:
     @property
     def direct(self) -> frozenset[str]:
         return self.reporting | self.attitude | self.framing
+
+    @property
+    def openers(self) -> frozenset[str]:
+        """First words of the 'according to' phrases."""
+        return frozenset(words[0] for words in self.according)
 
 
 @cache
@@ -160,6 +165,8 @@ class Attributor:
 
     def is_speech(self, token: Token, lemmas: frozenset[str]) -> bool:
         lemma = token.lemma_.lower()
+        if lemma not in lemmas and lemma not in ("make", "convinced"):
+            return False  # the cheap test first: most words report nothing
         if token.pos_ not in ("VERB", "AUX", "ADJ") and lemma not in ("convinced",):
             return False
         if _negated(token):
@@ -389,7 +396,12 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
     """'X said (that) CLAUSE', 'CLAUSE, X confirmed', 'according to X, CLAUSE',
     'as noted in X, CLAUSE': the reported clause with a named speaker."""
     found: list[Found] = []
-    for token in doc:
+    lower, lemmas = words_of(doc)
+    openers, verbs = who.lexicon.openers, who.lexicon.indirect | {"make", "convinced"}
+    for i in range(len(doc)):
+        if lower[i] not in openers and lemmas[i] not in verbs:
+            continue  # neither 'according to' nor speech (see _indirect_at)
+        token = doc[i]
         if any(s <= token.idx < e for s, e in inside):
             continue  # speech reported inside a quote is the quoted speaker's
         clause, speakers, cue = _indirect_at(who, token)

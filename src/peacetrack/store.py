@@ -183,6 +183,28 @@ class Store:
             " ORDER BY ingested_at LIMIT 1", [*keys, fingerprint, bits]).fetchone()
         return row[0] if row else None
 
+    def near_duplicates_of(self, fingerprints: Sequence[int], bits: int) -> list[str | None]:
+        """``near_duplicates`` for many fingerprints in one query: for each, the
+        earliest stored original within ``bits`` bits, or None.
+
+        The candidates are those sharing a band (one equi-join per band), as in
+        ``near_duplicates``."""
+        if not fingerprints:
+            return []
+        joins = " UNION ".join(
+            f"SELECT q.n, d.id, d.ingested_at FROM q JOIN documents d"
+            f" ON d.band{i} = (q.fp >> {8 * i}) & 255"
+            f" AND bit_count(xor(d.fingerprint, q.fp)) <= $bits AND d.duplicate_of IS NULL"
+            for i in range(BANDS))
+        rows = self.db.execute(
+            "WITH q AS (SELECT unnest(range(len($fps))) AS n, unnest($fps::UBIGINT[]) AS fp)"
+            f" SELECT n, arg_min(id, ingested_at) FROM ({joins}) GROUP BY n",
+            {"fps": [int(f) for f in fingerprints], "bits": bits}).fetchall()
+        found: list[str | None] = [None] * len(fingerprints)
+        for n, doc_id in rows:
+            found[n] = doc_id
+        return found
+
     def records(self, kinds: Sequence[str] = KINDS) -> Iterator[dict[str, Any]]:
         """Every stored record of the given kinds, documents first, in a stable order."""
         for kind in kinds:

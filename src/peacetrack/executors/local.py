@@ -1,26 +1,56 @@
-"""The local executor: this process, or a pool of worker processes."""
+"""The local executor: this process, or a pool of worker processes.
+
+The calling process never imports the analysis (spaCy, the model, the
+lexicons): the workers load it, so the pool starts at once and the caller
+stays light while it reads, cleans and stores.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from ..analysis import Analyzer
+from ..errors import PeacetrackError
 from ..records import Analysis, Document
 from ..settings import Settings
 
+if TYPE_CHECKING:
+    from ..analysis import Analyzer
+
 _worker: Analyzer | None = None  # one per worker process, set by its initializer
+_failure: BaseException | None = None  # why the initializer could not build it
 
 
 def _init_worker(settings: Settings) -> None:
-    global _worker
-    _worker = Analyzer(settings)
+    # An exception escaping a Pool initializer makes the pool start a new worker
+    # in its place, forever: keep it, and raise it with the first batch instead.
+    global _worker, _failure
+    try:
+        from ..analysis import Analyzer
+
+        _worker = Analyzer(settings)
+    except Exception as exc:  # re-raised with the first batch
+        _failure = exc
 
 
 def _analyse_batch(batch: list[Document]) -> list[Analysis]:
-    assert _worker is not None
+    if _worker is None:
+        raise _portable(_failure or RuntimeError("the analysis worker did not start"))
     return list(_worker.analyse(batch))
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception, or one with its message where it cannot be unpickled in the
+    caller (a result the pool cannot unpickle stops it from returning any)."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        kind = PeacetrackError if isinstance(exc, PeacetrackError) else RuntimeError
+        return kind(str(exc))
 
 
 class LocalExecutor:
@@ -29,6 +59,8 @@ class LocalExecutor:
 
     def map(self, batches: Iterable[list[Document]]) -> Iterator[list[Analysis]]:
         if self.settings.n_process <= 1:
+            from ..analysis import Analyzer
+
             analyzer = Analyzer(self.settings)
             for batch in batches:
                 yield list(analyzer.analyse(batch))
