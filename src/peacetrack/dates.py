@@ -447,21 +447,37 @@ class _Hit(NamedTuple):
     date: DateValue
 
 
-def _candidates(text: str, start: int, end: int, a: _Anchor,
-                future: bool) -> Iterator[_Hit]:
-    for order, (kind, resolve) in enumerate(_RULES):
+_Match = tuple[int, int, int, str, Groups]  # start, end, rule order, kind, groups
+
+
+def _matches(text: str, start: int, end: int) -> list[_Match]:
+    """Every rule's matches in ``text[start:end]``: the costly part, the same
+    whatever the anchor or reading direction."""
+    out = []
+    for order, (kind, _resolve) in enumerate(_RULES):
         for match in _PAT[kind].finditer(text, start, end):
-            date = resolve(match.groupdict(), a, future)
-            if date is not None:
-                s, e = match.span("core")
-                yield _Hit(s, e, order, kind, match.groupdict(), date)
+            s, e = match.span("core")
+            out.append((s, e, order, kind, match.groupdict()))
+    return out
+
+
+def _candidates(matches: list[_Match], a: _Anchor, future: bool) -> Iterator[_Hit]:
+    for s, e, order, kind, groups in matches:
+        date = _RULES[order][1](groups, a, future)
+        if date is not None:
+            yield _Hit(s, e, order, kind, groups, date)
 
 
 def _scan(text: str, *, anchor: DateValue | None = None, start: int = 0,
-          end: int | None = None, future: bool = False) -> list[_Hit]:
-    """Non-overlapping date expressions, the longest first, in text order."""
+          end: int | None = None, future: bool = False,
+          matches: list[_Match] | None = None) -> list[_Hit]:
+    """Non-overlapping date expressions, the longest first, in text order.
+    ``matches`` (from ``_matches`` over the same text and range) saves a
+    second pass of the patterns."""
     end = len(text) if end is None else end
-    hits = sorted(_candidates(text, start, end, _anchor(anchor), future),
+    if matches is None:
+        matches = _matches(text, start, end)
+    hits = sorted(_candidates(matches, _anchor(anchor), future),
                   key=lambda h: (h.start - h.end, h.order, h.start))
     taken: list[_Hit] = []
     for hit in hits:
@@ -489,7 +505,11 @@ def dates_within(doc, *, anchor: DateValue | None, start: int, end: int,
     found = doc.user_data.get(key)
     if found is None:
         text = doc.user_data.get("peacetrack.text") or doc.text  # parsed text, stored once
-        found = doc.user_data[key] = find_dates(text, anchor=anchor, future=future)
+        matches = doc.user_data.get("peacetrack.date_matches")
+        if matches is None:  # the patterns run once per document, in either direction
+            matches = doc.user_data["peacetrack.date_matches"] = _matches(text, 0, len(text))
+        found = doc.user_data[key] = [hit.date for hit in _scan(text, anchor=anchor,
+                                                                future=future, matches=matches)]
     return [d for d in found if d.span is not None and start <= d.span[0] and d.span[1] <= end]
 
 
