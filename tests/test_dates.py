@@ -466,3 +466,23 @@ DATELINE = "YEREVAN, Dec 14, 2021 (Reuters) - talks on the agreements of Novembe
 def test_resolve_published_order(given, html, text, value, method):
     date = resolve_published(given=given, text=text, html=html)
     assert (date.value, date.method) == (value, method)
+
+
+def _every_match(text: str) -> list[tuple]:
+    """Each rule run over the whole text: what the windowed scan must equal."""
+    from peacetrack import dates
+
+    out = []
+    for order, (kind, _resolve) in enumerate(dates._RULES):
+        for match in dates._PAT[kind].finditer(text):
+            out.append((*match.span("core"), order, kind, match.groupdict()))
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")) + sorted(DEVCORPUS.glob("*.txt")),
+                         ids=lambda p: p.stem[:12])
+def test_windowed_scan_finds_what_a_whole_text_scan_finds(path):
+    from peacetrack import dates
+
+    text = path.read_text(encoding="utf-8")
+    assert dates._matches(text, 0, len(text)) == _every_match(text)

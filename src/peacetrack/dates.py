@@ -450,14 +450,53 @@ class _Hit(NamedTuple):
 _Match = tuple[int, int, int, str, Groups]  # start, end, rule order, kind, groups
 
 
+# Every match of most rules holds a word of one family (a capitalised month
+# name, a four-digit year, a weekday, "ago") and reaches at most a few words
+# either side of it: those rules run only in windows around such words, not
+# over the whole text (the scan is the date stage's main cost).
+_ANCHOR_WORDS = MappingProxyType({
+    "month": re.compile(_mon("m")),
+    "year": re.compile(r"(?:1[89]|20)\d{2}"),
+    "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+    "ago": re.compile(r"(?i:\bago\b)"),
+})
+_REACH = 80
+
+
+def _family(kind: str) -> str | None:
+    pattern = _PAT[kind].pattern
+    if "(?P<mon>" in pattern:
+        return "month"
+    if "(?P<year>" in pattern:
+        return "year"
+    return kind if kind in _ANCHOR_WORDS else None
+
+
+_FAMILY = MappingProxyType({kind: _family(kind) for kind in _PAT})
+
+
+def _windows(anchor: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for match in anchor.finditer(text, start, end):
+        lo, hi = max(start, match.start() - _REACH), min(end, match.end() + _REACH)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
 def _matches(text: str, start: int, end: int) -> list[_Match]:
     """Every rule's matches in ``text[start:end]``: the costly part, the same
     whatever the anchor or reading direction."""
     out = []
+    windows = {family: _windows(word, text, start, end) for family, word in _ANCHOR_WORDS.items()}
     for order, (kind, _resolve) in enumerate(_RULES):
-        for match in _PAT[kind].finditer(text, start, end):
-            s, e = match.span("core")
-            out.append((s, e, order, kind, match.groupdict()))
+        family = _FAMILY[kind]
+        for lo, hi in (windows[family] if family else [(start, end)]):
+            for match in _PAT[kind].finditer(text, lo, hi):
+                s, e = match.span("core")
+                out.append((s, e, order, kind, match.groupdict()))
     return out
 
 
