@@ -406,7 +406,7 @@ def event_location(sent: Span, trigger: Token, gazetteer: Gazetteer, *,
     a border over a country), then the most direct phrase, then the nearest.
     """
     best, best_rank = None, None
-    for mention in _mentions(sent, gazetteer):
+    for mention in _sentence_mentions(sent, gazetteer):
         if _overlaps(mention.location.span, exclude) and \
                 not _destination(mention.head, gazetteer.words):
             continue  # "representatives of Baku"; but a visit's host is also its place
@@ -446,6 +446,16 @@ def _mention(tokens: Span, place: Place | None, head: Token) -> _Mention:
     span = (tokens.start_char, tokens.end_char)
     location = place.at(tokens.text, span) if place else Location(text=tokens.text, span=span)
     return _Mention(location, head, place.kind if place else None)
+
+
+def _sentence_mentions(sent: Span, gazetteer: Gazetteer) -> list[_Mention]:
+    """The places a sentence names, found once per sentence and gazetteer
+    (several events share a sentence, and each tries several words)."""
+    cache = sent.doc.user_data.setdefault(("peacetrack.places", id(gazetteer)), {})
+    key = (sent.start, sent.end)
+    if key not in cache:
+        cache[key] = list(_mentions(sent, gazetteer))
+    return cache[key]
 
 
 def _mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
