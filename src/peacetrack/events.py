@@ -565,7 +565,7 @@ def _near(token: Token) -> list[Token]:
     for child in token.children:
         if child.dep_ in NEAR_DEPS:
             out += list(child.children)
-    if token.head is not token:
+    if token.head.i != token.i:
         out.append(token.head)
     return out
 
@@ -638,7 +638,7 @@ def _embedding(token: Token, owner: dict[int, Found]) -> Found | None:
         purpose = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
                                                for c in node.children)
         if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl") and \
-                not purpose or node.head is node:
+                not purpose or node.head.i == node.i:
             break
         if node.dep_ == "prep" and node.lower_ in ADJUNCT_PREPS:
             break
@@ -668,7 +668,7 @@ def _control_chain(token: Token) -> list[Token]:
     'is expected to try to reach'): their tense and mood are the act's."""
     chain = []
     node = token
-    while node.dep_ == "xcomp" and node.head is not node and len(chain) < 3:
+    while node.dep_ == "xcomp" and node.head.i != node.i and len(chain) < 3:
         node = node.head
         if node.lemma_.lower() in ("like", "love", "wish"):
             break  # "I would like to thank you": a polite present act, not a plan
@@ -681,7 +681,7 @@ def _governing_verb(token: Token) -> Token:
     node = token
     if node.dep_ == "pobj" and node.head.dep_ == "prep":
         node = node.head
-    if node.dep_ in ("xcomp", "ccomp", "dobj", "prep") and node.head is not node:
+    if node.dep_ in ("xcomp", "ccomp", "dobj", "prep") and node.head.i != node.i:
         return node.head
     return token
 
@@ -721,14 +721,14 @@ def _subject_chain(verb: Token) -> list[Token]:
     node = verb
     for _ in range(5):
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")
-                    and not (c.dep_ == "nsubjpass" and node is verb)]
+                    and not (c.dep_ == "nsubjpass" and node.i == verb.i)]
         if subjects:
             subject = subjects[0]
             out.append(node.head if subject.lower_ in RELATIVE and node.dep_ == "relcl" else subject)
         elif node.dep_ == "relcl":
             out.append(node.head)
         if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "ccomp", "pcomp", "prep", "acomp") or \
-                node.head is node:
+                node.head.i == node.i:
             break
         if node.dep_ == "xcomp" and node.head.lemma_.lower() in OBJECT_CONTROL:
             objects = [c for c in node.head.children if c.dep_ == "dobj"]
@@ -772,7 +772,7 @@ def _border_sides(noun: Token) -> list[Token]:
 def _clause_verb(token: Token) -> Token | None:
     node = token
     for _ in range(6):
-        if node.head is node:
+        if node.head.i == node.i:
             return node if node.pos_ in ("VERB", "AUX") else None
         node = node.head
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "amod"):
@@ -839,7 +839,7 @@ def _under_other_noun(token: Token, found: Found, lexicon_nouns: frozenset[str])
     for _ in range(10):
         if node.i in own:
             break
-        if node.head is node:
+        if node.head.i == node.i:
             return False
         path.append(node)
         node = node.head
@@ -855,7 +855,7 @@ def _under_other_noun(token: Token, found: Found, lexicon_nouns: frozenset[str])
 def _clause_tokens(head: Token, sent: Span) -> list[Token]:
     """The tokens of the trigger's clause (mediation cues are looked for here)."""
     root = head
-    while root.dep_ not in ("ROOT",) and root.head is not root and root.dep_ in (
+    while root.dep_ not in ("ROOT",) and root.head.i != root.i and root.dep_ in (
             "xcomp", "dobj", "pobj", "prep", "amod", "compound", "nsubj", "nsubjpass"):
         root = root.head
     return [t for t in root.subtree if sent.start <= t.i < sent.end]
