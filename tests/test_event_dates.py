@@ -291,3 +291,20 @@ def test_an_act_told_in_a_quote_is_dated_and_placed_where_it_was_said():
     call = event_at(events, "We call on", "call on")
     assert when(call) == ("2022-12-13", "day", None)
     assert where(call) == "Washington"
+
+
+def test_a_named_weekday_fixes_the_year_inside_the_offices_window(analyzer):
+    # Dev report 20 names no year, but "Saturday, April 13" and Colombia's
+    # president (in office from August 2022) leave one year: 2024; "will
+    # continue until April 22" closes the month.
+    path = next((SEEDS.parent / "devcorpus").glob("20_*.txt"))
+    published = analyse_gold({}, path, analyzer)[0]["published"]
+    assert (published["value"], published["precision"], published["method"]) == (
+        "2024-04", "month", "inferred")
+
+
+def test_a_named_weekday_alone_fixes_nothing():
+    from peacetrack.dates import infer_published
+
+    found = infer_published("The talks began on Saturday, April 13, and went on on Sunday.")
+    assert found.value is None  # April 13 is a Saturday in 2019, 2024, 2030 …

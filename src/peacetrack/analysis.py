@@ -195,11 +195,15 @@ def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:
         latest = min(latest, max(o.end or "9999-12-31" for o in held))
     if earliest > latest:  # the offices contradict each other or the text: keep what was
         return published
-    value, precision = published.value, published.precision
-    if earliest[:4] == latest[:4] and earliest:
-        value, precision = (value, precision) if precision == "month" else (earliest[:4], "year")
-    return replace(published, value=value, precision=precision, earliest=earliest or None,
-                   latest=None if latest == "9999-12-31" else latest)
+    # the text's own evidence again, now inside the offices' window (a weekday
+    # named beside a day may then fit one year only)
+    refined = dates.infer_published(text, earliest=earliest or None,
+                                    latest=None if latest == "9999-12-31" else latest)
+    if refined.value:  # a yearless dateline ("KIRANTS, April 27.") can now be read
+        dateline = dates.published_from_text(text, inferred=refined)
+        if dateline is not None:
+            return dateline
+    return refined
 
 
 def _place_by_day(events: list[Event], anchored: list[Event], text: str) -> None:

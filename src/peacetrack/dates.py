@@ -804,26 +804,35 @@ def _line_candidates(text: str) -> list[tuple[int, int, _Hit]]:
     return out
 
 
-def _year_of_dateline(hit: _Hit, others: list[_Hit], text: str) -> int | None:
+def _year_of_dateline(hit: _Hit, others: list[_Hit], text: str,
+                      inferred: DateValue | None = None) -> int | None:
     """A yearless dateline ("BAKU, June 12") takes the year of a dated line
-    with the same day, else the year inferred from the report."""
+    with the same day, else the year inferred from the report (``inferred``
+    when already known from more than the text)."""
     m, d = _month(hit.groups["mon"]), int(hit.groups["day"])
     for other in others:
         if other.date.value and other.date.value[5:] == f"{m:02d}-{d:02d}":
             return int(other.date.value[:4])
-    inferred = infer_published(text)
-    return int(inferred.value[:4]) if inferred.value else None
+    inferred = inferred or infer_published(text)
+    if not inferred.value:
+        return None
+    year = int(inferred.value[:4])
+    latest = inferred.latest or ""
+    # a late-December dateline read in a January window is the year before
+    return year - 1 if latest and (m, d) > (int(latest[5:7]), int(latest[8:10])) and \
+        latest[:4] == str(year) and m == 12 and int(latest[5:7]) == 1 else year
 
 
-def published_from_text(text: str) -> DateValue | None:
+def published_from_text(text: str, *, inferred: DateValue | None = None) -> DateValue | None:
     """A dateline, byline or date line near the top or bottom of the text
     ('Published: 14 December 2021', 'YEREVAN, Dec 14 (Reuters) -',
-    'June 12, 2021 18:04', '12.06.2021'); method "text"."""
+    'June 12, 2021 18:04', '12.06.2021'); method "text". A yearless one
+    takes its year from ``inferred`` when given."""
     found = sorted(_line_candidates(text), key=lambda c: (c[0], c[1]))
     for _tier, _number, hit in found:
         date = hit.date
         if date.value is None:
-            year = _year_of_dateline(hit, [c[2] for c in found], text)
+            year = _year_of_dateline(hit, [c[2] for c in found], text, inferred)
             date = _day(year, _month(hit.groups["mon"]), int(hit.groups["day"])) if year else None
         if date is not None and date.value:
             return DateValue(date.value, "day", text=hit.date.text, method="text")
@@ -923,23 +932,64 @@ def _agreed_year(lower: list[dt.date], upper: list[dt.date]) -> int | None:
     return max(lower).year if max(lower).year == min(upper).year else None
 
 
-def infer_published(text: str) -> DateValue:
+_WEEKDAY_START = re.compile(r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
+_WEEKDAY_NAMES = ("Mon", "Tues", "Wednes", "Thurs", "Fri", "Satur", "Sun")
+# How far from the publication window a weekday-named day may lie.
+_WEEKDAY_SLACK = dt.timedelta(days=400)
+
+
+def _weekday_year(hits: list[_Hit], lower: list[dt.date], upper: list[dt.date],
+                  today: dt.date) -> int | None:
+    """The one year in which every "Saturday, April 13" of the report falls on
+    its weekday, within the window its other evidence allows (never later
+    than today): a calendar fact, not a guess. None if any doubt remains."""
+    lo = max(lower) if lower else None
+    hi = min([*upper, today])
+    if lo is None:
+        return None  # with no lower bound every such day recurs too often to choose
+    years: set[int] | None = None
+    for hit in hits:
+        named = _WEEKDAY_START.match(hit.date.text or "") if hit.kind in ("md", "dm") else None
+        if named is None:
+            continue
+        m, d = _month(hit.groups["mon"]), int(hit.groups["day"])
+        weekday = _WEEKDAY_NAMES.index(named[1])
+        fits = {y for y in range(lo.year - 2, hi.year + 2) if _valid(y, m, d)
+                and dt.date(y, m, d).weekday() == weekday
+                and lo - _WEEKDAY_SLACK <= dt.date(y, m, d) <= hi + _WEEKDAY_SLACK}
+        years = fits if years is None else years & fits
+    return next(iter(years)) if years and len(years) == 1 else None
+
+
+def infer_published(text: str, *, earliest: str | None = None, latest: str | None = None,
+                    today: dt.date | None = None) -> DateValue:
     """When the report was written, from its own dated references (SPEC §2
     'inferred'): the year its 'November 9 last year'-style references agree
-    on, bounded by the dates it tells as past and those it looks forward to.
-    Never a day; nothing datable gives an unknown value."""
+    on, or the one year its weekday-named days ("Saturday, April 13") allow,
+    bounded by the dates it tells as past and those it looks forward to, by
+    ``earliest``/``latest`` known from elsewhere (the offices of the people it
+    names) and by today. Never a day; nothing datable gives an unknown value."""
     hits = _scan(text)
+    outside_lo = [_first_day(earliest)] if earliest else []
+    outside_hi = [_last_day(latest)] if latest else []
     year = _voted_year(hits)
     lower, upper = _bounds(text, hits, year)
-    year = year if year is not None else _agreed_year(lower, upper)
-    earliest, latest = _settle(lower, upper, year)
+    if year is None:
+        year = _weekday_year(hits, lower + outside_lo, upper + outside_hi,
+                             today or dt.date.today())
+        if year is not None:
+            lower, upper = _bounds(text, hits, year)
+    year = year if year is not None else _agreed_year(lower + outside_lo, upper + outside_hi)
+    earliest_day, latest_day = _settle(lower + outside_lo, upper + outside_hi, year)
     value, precision = None, "unknown"
-    if year is not None and earliest is not None and latest is not None:
-        same = (earliest.year, earliest.month) == (latest.year, latest.month)
-        value, precision = (_iso(year, earliest.month), "month") if same else (str(year), "year")
+    if year is not None and earliest_day is not None and latest_day is not None:
+        same = (earliest_day.year, earliest_day.month) == (latest_day.year, latest_day.month)
+        value, precision = (_iso(year, earliest_day.month), "month") if same else (str(year), "year")
+    elif year is not None:
+        value, precision = str(year), "year"
     return DateValue(value, precision, method="inferred",
-                     earliest=earliest.isoformat() if earliest else None,
-                     latest=latest.isoformat() if latest else None)
+                     earliest=earliest_day.isoformat() if earliest_day else None,
+                     latest=latest_day.isoformat() if latest_day else None)
 
 
 _URL_DAY = re.compile(r"(?<!\d)(20\d\d|19\d\d)([/_-])(\d{1,2})\2(\d{1,2})(?!\d)")
