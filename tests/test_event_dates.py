@@ -308,3 +308,34 @@ def test_a_named_weekday_alone_fixes_nothing():
 
     found = infer_published("The talks began on Saturday, April 13, and went on on Sunday.")
     assert found.value is None  # April 13 is a Saturday in 2019, 2024, 2030 …
+
+
+def test_a_meeting_placed_near_a_city_takes_its_own_venue_told_after():
+    events = [r for r in peacetrack.analyse(
+        "The foreign ministers of Armenia and Azerbaijan wrapped up four days of talks near "
+        "Washington on Thursday.\n\n"
+        "Armenian Foreign Minister Ararat Mirzoyan and Azerbaijani Foreign Minister Jeyhun "
+        "Bayramov held talks at a State Department centre in Arlington, Virginia.",
+        published="2023-05-05") if r["kind"] == "event"]
+    talks = event_at(events, "wrapped up four days", "talks")
+    assert where(talks) == "Arlington"
+
+
+def test_people_protest_where_they_live():
+    events = events_in("Some residents of Kirants and nearby villages rallied against the "
+                       "border plan on Friday.", "2024-04-20")
+    rallied = event_at(events, "rallied", "rallied")
+    assert where(rallied) == "Kirants"
+
+
+def test_the_road_and_the_region_repeat_a_place_named_before():
+    events = events_in(
+        "YEREVAN, Dec 14 (Wire) - Protesters kept up a sit-in on the Lachin corridor for a "
+        "third day.\n\nThe protesters, who pitched tents on the road on Monday, say they "
+        "oppose mining.\n\nNagorno-Karabakh depends on it. Russia has brought peacekeepers "
+        "into the region.", "2022-12-14")
+    pitched = event_at(events, "pitched tents", "pitched")
+    assert where(pitched) == "Lachin corridor"
+    assert pitched["location"]["text"] == "the road"
+    brought = event_at(events, "brought peacekeepers", "brought")
+    assert where(brought) == "Nagorno-Karabakh"

@@ -18,7 +18,7 @@ from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .events import EventCoder
 from .nlp import load_model, remember_text, sentence_of, text_of
-from .places import Gazetteer, event_location
+from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
 from .quotes import find_quotes
 from .records import Analysis, DateValue, Document, Event, Location, Quote
@@ -26,6 +26,8 @@ from .settings import Settings
 from .stances import find_stances, issue_cues
 
 PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
+# People named by where they live ("residents of Kirants").
+RESIDENT_NOUNS = {"resident", "villager", "inhabitant", "local", "townspeople", "dweller"}
 # Wire credits that stand where a dateline city stands: "(AFP)", "(REUTERS)".
 NEWS_AGENCIES = {"AP", "AFP", "REUTERS", "TASS", "UPI", "DPA", "IANS", "ANI", "PTI", "XINHUA",
                  "EFE", "ANSA", "APA", "ARMENPRESS", "TREND", "RIA", "INTERFAX", "BBC", "CNN"}
@@ -106,7 +108,10 @@ class Analyzer:
                 elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end:
                     event.location = dateline
                     anchored.append(event)
-        _place_by_day(events, anchored, text)
+        # placed only "near" somewhere, or only by where the report was filed:
+        # the same meeting told with its own place elsewhere wins
+        vague = {id(e) for e in anchored if e.location is dateline or _near_only(doc, e.location)}
+        _place_by_day(events, anchored, text, vague)
 
     def quote_place(self, event: Event, doc: Doc, quotes: Sequence[Quote]) -> Location | None:
         """An act told in the present inside a direct quote happens where the
@@ -171,6 +176,32 @@ class Analyzer:
         saying = _saying_of(span.root) if event.status == "occurred" else None
         if saying is not None:  # "'We call on Baku …,' Price told reporters in Washington"
             event.location = event_location(sent, saying, self.gazetteer, exclude=exclude)
+        if event.location is None and event.type == "PROTEST":
+            event.location = self.home_of(event, doc)
+        if event.location is None:
+            earlier = [s for s in doc.sents if s.end <= sent.start][-3:]
+            event.location = anaphor_location(sent, span.root, self.gazetteer, earlier)
+
+    def home_of(self, event: Event, doc: Doc) -> Location | None:
+        """People protest where they live: "residents of Kirants rallied"."""
+        trigger = doc.char_span(*event.trigger_span, alignment_mode="expand") \
+            if event.trigger_span else None
+        groups = [doc.char_span(*a.span, alignment_mode="expand") for a in event.actor if a.span]
+        if trigger is not None:  # the subject, when it named no actor ("Some residents of …")
+            groups += [list(c.subtree) for c in trigger.root.children if c.dep_ == "nsubj"]
+        for words in groups:
+            for token in words or ():
+                if token.lemma_.lower() not in RESIDENT_NOUNS:
+                    continue
+                for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
+                    for place_word in (c for c in prep.children if c.dep_ == "pobj"):
+                        name = doc[place_word.left_edge.i:place_word.i + 1]
+                        if name[0].lower_ == "the":
+                            name = name[1:]
+                        place = self.gazetteer.place(name.text) if len(name) else None
+                        if place is not None:
+                            return place.at(name.text, (name.start_char, name.end_char))
+        return None
 
 
 def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:
@@ -206,7 +237,16 @@ def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:
     return refined
 
 
-def _place_by_day(events: list[Event], anchored: list[Event], text: str) -> None:
+def _near_only(doc: Doc, location: Location | None) -> bool:
+    """Whether a place was given only as "near X" (talks near Washington)."""
+    if location is None or location.span is None:
+        return False
+    words = doc.char_span(*location.span, alignment_mode="expand")
+    return words is not None and words.root.dep_ == "pobj" and words.root.head.lower_ == "near"
+
+
+def _place_by_day(events: list[Event], anchored: list[Event], text: str,
+                  vague: set[int] = frozenset()) -> None:
     """An act with no place of its own that happened on the day of a located
     act is taken to be part of the same occasion: "Putin hosted the leaders
     in Moscow on Monday. … The Armenian leader called on Baku to …"."""
@@ -233,10 +273,12 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str) -> None
         if day:
             located.setdefault(day, event)
     for event in events:  # the same meeting told twice: "held talks Saturday … met in Brussels"
-        if event.location is None and event.type == "CONSULT" and event.status == "occurred":
-            same = [other for other in anchored if other.type == "CONSULT"
-                    and other.status == "occurred" and near(other, event)
-                    and _parties(other) & _parties(event)]
+        if (event.location is None or id(event) in vague) and event.type == "CONSULT" \
+                and event.status == "occurred":
+            same = [other for other in anchored if other.type == "CONSULT" and other is not event
+                    and id(other) not in vague and other.status == "occurred"
+                    and near(other, event) and _parties(other) & _parties(event)
+                    and (event.location is None or other.location.country == event.location.country)]
             if same:
                 event.location = min(same, key=lambda o: abs(o.span[0] - event.span[0])).location
     last: Event | None = None

