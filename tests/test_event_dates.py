@@ -182,51 +182,27 @@ def test_addresses_without_a_date(url):
     assert published_from_url(url) is None
 
 
-def events_in(text: str, published: str) -> list[dict]:
+def events_in(text: str, published: str | None = None) -> list[dict]:
     return [r for r in peacetrack.analyse(text, published=published) if r["kind"] == "event"]
 
 
-def test_the_same_statement_points_back_to_its_date():
-    events = events_in(
-        "YEREVAN, Dec 14 (Wire) - The two governments exchanged prisoners on Wednesday.\n\n"
-        "A joint statement issued on December 7 committed both countries to further talks.\n\n"
-        "In the same statement, Armenia backed Azerbaijan's bid to host the climate summit.",
-        "2023-12-14")
-    backed = event_at(events, "In the same statement", "backed")
-    assert when(backed) == ("2023-12-07", "day", None)
+@pytest.mark.parametrize(("text", "published", "phrase", "trigger", "date"), [
+    # "the same statement" points back to its act's date
+    ("YEREVAN, Dec 14 (Wire) - The two governments exchanged prisoners on Wednesday.\n\n"
+     "A joint statement issued on December 7 committed both countries to further talks.\n\n"
+     "In the same statement, Armenia backed Azerbaijan's bid to host the climate summit.",
+     "2023-12-14", "In the same statement", "backed", ("2023-12-07", "day", None)),
+    # a past date in what was asked dates the asking
+    ("THE HAGUE, Feb 22 (Wire) - The court ordered Azerbaijan on Wednesday to keep the road "
+     "open.\n\nArmenia asked the UN Security Council to take up the crisis in December.",
+     "2023-02-22", "Armenia asked", "asked", ("2022-12", "month", None)),
+    # … a coming one does not
+    ("Armenia on Monday asked the Council to take up the crisis in March.", "2023-02-22",
+     "Armenia on Monday asked", "asked", ("2023-02-20", "day", None)),
+])
+def test_when_an_undated_act_happened(text, published, phrase, trigger, date):
+    assert when(event_at(events_in(text, published), phrase, trigger)) == date
 
-
-def test_a_past_date_in_what_was_asked_dates_the_asking():
-    events = events_in(
-        "THE HAGUE, Feb 22 (Wire) - The court ordered Azerbaijan on Wednesday to keep the road open.\n\n"
-        "Armenia asked the UN Security Council to take up the crisis in December.",
-        "2023-02-22")
-    asked = event_at(events, "Armenia asked", "asked")
-    assert when(asked) == ("2022-12", "month", None)
-
-
-def test_a_coming_date_in_what_was_asked_does_not():
-    events = events_in(
-        "Armenia on Monday asked the Council to take up the crisis in March.", "2023-02-22")
-    asked = event_at(events, "Armenia on Monday asked", "asked")
-    assert when(asked) == ("2023-02-20", "day", None)
-
-
-def test_a_stance_is_placed_where_it_was_said():
-    events = events_in(
-        '"We are ready to sign the treaty," Pashinyan told reporters in Yerevan on Tuesday.',
-        "2024-05-01")
-    ready = event_at(events, "We are ready", "ready")
-    assert where(ready) == "Yerevan"
-
-
-def test_the_same_meeting_told_twice_shares_its_place():
-    events = [r for r in peacetrack.analyse(
-        "Azerbaijan and Armenia held a new round of peace talks on Saturday.\n\n"
-        "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan met "
-        "in Brussels for five hours.") if r["kind"] == "event"]
-    talks = event_at(events, "held a new round", "talks")
-    assert where(talks) == "Brussels"
 
 
 def test_talks_are_not_placed_where_the_fighting_was():
@@ -241,10 +217,10 @@ def test_talks_are_not_placed_where_the_fighting_was():
 
 
 def test_a_lead_told_before_its_place():
-    events = [r for r in peacetrack.analyse(
+    events = events_in(
         "The government and the rebels agreed on Wednesday to end two years of war.\n\n"
         "The deal came ten days after peace talks mediated by the African Union began in the "
-        "South African capital Pretoria.") if r["kind"] == "event"]
+        "South African capital Pretoria.")
     talks = event_at(events, "talks mediated by", "talks")
     assert where(talks) == "Pretoria"
     agreed = event_at(events, "agreed on Wednesday", "agreed")
@@ -267,19 +243,6 @@ def test_a_former_office_does_not_bound_it():
     document = peacetrack.analyse(text)[0]
     assert (document["published"].get("latest") or "9999") > "2021-12-08"
 
-
-def test_a_trip_made_for_the_act():
-    events = events_in("The intelligence chief flew to Doha on Sunday to discuss a truce with "
-                       "Qatari mediators.", "2024-10-28")
-    discuss = event_at(events, "to discuss", "discuss")
-    assert where(discuss) == "Doha"
-
-
-def test_a_country_gives_way_to_the_dateline_city_inside_it():
-    events = events_in("August 19, 2024 (GENEVA) - U.S. and Saudi mediators held talks with "
-                       "Sudan's army in Switzerland on Monday, the U.S. envoy said.", "2024-08-19")
-    talks = event_at(events, "held talks", "talks")
-    assert where(talks) == "Geneva"
 
 
 def test_an_act_told_in_a_quote_is_dated_and_placed_where_it_was_said():
@@ -321,12 +284,6 @@ def test_a_meeting_placed_near_a_city_takes_its_own_venue_told_after():
     assert where(talks) == "Arlington"
 
 
-def test_people_protest_where_they_live():
-    events = events_in("Some residents of Kirants and nearby villages rallied against the "
-                       "border plan on Friday.", "2024-04-20")
-    rallied = event_at(events, "rallied", "rallied")
-    assert where(rallied) == "Kirants"
-
 
 def test_the_road_and_the_region_repeat_a_place_named_before():
     events = events_in(
@@ -339,3 +296,25 @@ def test_the_road_and_the_region_repeat_a_place_named_before():
     assert pitched["location"]["text"] == "the road"
     brought = event_at(events, "brought peacekeepers", "brought")
     assert where(brought) == "Nagorno-Karabakh"
+
+
+@pytest.mark.parametrize(("text", "published", "phrase", "trigger", "place"), [
+    # a stance said in the present is placed where it was said
+    ('"We are ready to sign the treaty," Pashinyan told reporters in Yerevan on Tuesday.',
+     "2024-05-01", "We are ready", "ready", "Yerevan"),
+    # a trip made for the act locates it
+    ("The intelligence chief flew to Doha on Sunday to discuss a truce with Qatari mediators.",
+     "2024-10-28", "to discuss", "discuss", "Doha"),
+    # a country gives way to the dateline city inside it
+    ("August 19, 2024 (GENEVA) - U.S. and Saudi mediators held talks with Sudan's army in "
+     "Switzerland on Monday, the U.S. envoy said.", "2024-08-19", "held talks", "talks", "Geneva"),
+    # people protest where they live
+    ("Some residents of Kirants and nearby villages rallied against the border plan on Friday.",
+     "2024-04-20", "rallied", "rallied", "Kirants"),
+    # the same meeting told twice shares its place
+    ("Azerbaijan and Armenia held a new round of peace talks on Saturday.\n\nAzerbaijani "
+     "President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan met in Brussels for "
+     "five hours.", None, "held a new round", "talks", "Brussels"),
+])
+def test_where_an_act_is_placed(text, published, phrase, trigger, place):
+    assert where(event_at(events_in(text, published), phrase, trigger)) == place
