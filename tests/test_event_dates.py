@@ -235,6 +235,7 @@ def test_offices_bound_an_inferred_publication_date(analyzer):
     assert published["method"] == "inferred" and published["value"] is None
     assert published["earliest"] >= "2021-12-08" and published["latest"] <= "2024-11-30"
     assert published["earliest"] <= "2023-07-16" <= published["latest"]
+    assert "German Chancellor Olaf Scholz" in published["text"]  # what bounded it
 
 
 def test_a_former_office_does_not_bound_it():

@@ -17,22 +17,17 @@ from spacy.tokens import Doc
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .events import EventCoder
-from .nlp import load_model, remember_text, sentence_of, text_of
+from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
-from .quotes import find_quotes
-from .records import Analysis, DateValue, Document, Event, Location, Quote
+from .quotes import find_quotes, speech_lexicon
+from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
 PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
-# People named by where they live ("residents of Kirants").
-RESIDENT_NOUNS = {"resident", "villager", "inhabitant", "local", "townspeople", "dweller"}
-# Wire credits that stand where a dateline city stands: "(AFP)", "(REUTERS)".
-NEWS_AGENCIES = {"AP", "AFP", "REUTERS", "TASS", "UPI", "DPA", "IANS", "ANI", "PTI", "XINHUA",
-                 "EFE", "ANSA", "APA", "ARMENPRESS", "TREND", "RIA", "INTERFAX", "BBC", "CNN"}
-SPEECH_LEMMAS = {"say", "tell", "state", "add", "announce", "declare", "stress", "note",
-                 "write", "insist", "reiterate", "warn", "emphasise", "emphasize"}
+# Tags of a clause told as past, perfect or modal: not a stance held when said.
+NOT_PRESENT_TAGS = ("VBD", "VBN", "MD")
 # An act more than this many days before its report is background (SPEC §2 'historical').
 HISTORICAL_DAYS = 45
 
@@ -60,10 +55,13 @@ class Analyzer:
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
         remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
-        if document.published.method == "inferred" and document.published.precision != "month":
-            document = replace(document, published=bound_by_offices(
-                document.published, self.actors.find(doc, document.published)))
         actors = self.actors.find(doc, document.published)
+        if document.published.method == "inferred" and document.published.precision != "month":
+            published = bound_by_offices(document.published, actors)
+            moved = published.value != document.published.value
+            document = replace(document, published=published)
+            if moved:  # the offices people held are read on the new date
+                actors = self.actors.find(doc, published)
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
@@ -117,19 +115,13 @@ class Analyzer:
         """An act told in the present inside a direct quote happens where the
         quote was said: "'We call on Baku to …. Such steps …,' Price told
         reporters in Washington" (the quote may run over sentences)."""
-        trigger = event.trigger_span or event.span
-        for quote in quotes:
-            if not (quote.direct and quote.span[0] <= trigger[0] < quote.span[1]):
-                continue
-            speaker = quote.speaker.span if quote.speaker is not None else None
-            words = doc.char_span(*speaker, alignment_mode="expand") if speaker else None
-            said = words.root.head if words is not None else None
-            clause = doc.char_span(*trigger, alignment_mode="expand")
-            if said is None or clause is None or said.lemma_ not in SPEECH_LEMMAS or \
-                    any(t.tag_ in ("VBD", "VBN", "MD") for t in (clause.root, *clause.root.children)):
-                return None
-            return event_location(sentence_of(said), said, self.gazetteer)
-        return None
+        quote = _present_in_quote(event, doc, quotes)
+        speaker = quote.speaker.span if quote is not None and quote.speaker is not None else None
+        words = doc.char_span(*speaker, alignment_mode="expand") if speaker else None
+        said = words.root.head if words is not None else None
+        if said is None or said.lemma_ not in speech_lexicon().stating:
+            return None
+        return event_location(sentence_of(said), said, self.gazetteer)
 
     def dateline_place(self, doc: Doc):
         """The city of a wire dateline ("SOCHI, Russia, Nov 26 (Wire) –", "THE
@@ -147,11 +139,10 @@ class Analyzer:
             if words and token.text in (",", "–", "-", "—", "(", "/", ")"):
                 name = " ".join(w.text for w in words)
                 place = self.gazetteer.lookup(name.title()) \
-                    if len(name) >= 3 and name not in NEWS_AGENCIES else None
+                    if len(name) >= 3 and name not in self.gazetteer.words.wire_credits else None
                 if place is not None:
                     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-                    return replace(place, text=name,
-                                   span=(start, end))
+                    return replace(place, text=name, span=(start, end))
             words = []
         return None
 
@@ -179,8 +170,8 @@ class Analyzer:
         if event.location is None and event.type == "PROTEST":
             event.location = self.home_of(event, doc)
         if event.location is None:
-            earlier = [s for s in doc.sents if s.end <= sent.start][-3:]
-            event.location = anaphor_location(sent, span.root, self.gazetteer, earlier)
+            event.location = anaphor_location(sent, span.root, self.gazetteer,
+                                              sentences_before(span.root, 3))
 
     def home_of(self, event: Event, doc: Doc) -> Location | None:
         """People protest where they live: "residents of Kirants rallied"."""
@@ -189,28 +180,35 @@ class Analyzer:
         groups = [doc.char_span(*a.span, alignment_mode="expand") for a in event.actor if a.span]
         if trigger is not None:  # the subject, when it named no actor ("Some residents of …")
             groups += [list(c.subtree) for c in trigger.root.children if c.dep_ == "nsubj"]
-        for words in groups:
-            for token in words or ():
-                if token.lemma_.lower() not in RESIDENT_NOUNS:
-                    continue
-                for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"):
-                    for place_word in (c for c in prep.children if c.dep_ == "pobj"):
-                        name = doc[place_word.left_edge.i:place_word.i + 1]
-                        if name[0].lower_ == "the":
-                            name = name[1:]
-                        place = self.gazetteer.place(name.text) if len(name) else None
-                        if place is not None:
-                            return place.at(name.text, (name.start_char, name.end_char))
+        residents = (t for words in groups for t in words or ()
+                     if t.lemma_.lower() in self.gazetteer.words.resident_nouns)
+        for token in residents:
+            for home in _of_objects(token):
+                name = home[1:] if home[0].lower_ == "the" else home
+                place = self.gazetteer.place(name.text) if len(name) else None
+                if place is not None:
+                    return place.at(name.text, (name.start_char, name.end_char))
         return None
+
+
+def _of_objects(token):
+    """The phrases an "of" on the token governs: "residents of [the town of Kirants]"."""
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    yield obj.doc[obj.left_edge.i:obj.i + 1]
 
 
 def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:
     """A report that calls someone by an office ("German Chancellor Olaf
     Scholz") was written while they held it: each titled mention bounds an
     inferred publication date by the office's dates in the profile. The
-    result is still never a day: a year when the bounds fall in one."""
+    result is still never a day: a year when the bounds fall in one. Its
+    ``text`` names the mentions that bounded it."""
     text = text_of(actors.doc)
     earliest, latest = published.earliest or "", published.latest or "9999-12-31"
+    bounding: list[str] = []
     for mention in actors.mentions:
         entity = mention.entity
         if mention.kind != "name" or entity is None or entity.kind != "person":
@@ -224,17 +222,20 @@ def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:
             continue
         earliest = max(earliest, min(o.start or "" for o in held))
         latest = min(latest, max(o.end or "9999-12-31" for o in held))
+        bounding.append(actors.doc[mention.start:mention.end].text)
     if earliest > latest:  # the offices contradict each other or the text: keep what was
         return published
     # the text's own evidence again, now inside the offices' window (a weekday
     # named beside a day may then fit one year only)
     refined = dates.infer_published(text, earliest=earliest or None,
-                                    latest=None if latest == "9999-12-31" else latest)
+                                    latest=None if latest == "9999-12-31" else latest,
+                                    matches=dates.doc_matches(actors.doc))
     if refined.value:  # a yearless dateline ("KIRANTS, April 27.") can now be read
         dateline = dates.published_from_text(text, inferred=refined)
         if dateline is not None:
             return dateline
-    return refined
+    evidence = "; ".join(dict.fromkeys(bounding))  # each titled name once
+    return replace(refined, text=evidence) if evidence else refined
 
 
 def _near_only(doc: Doc, location: Location | None) -> bool:
@@ -302,13 +303,15 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
             event.location = lead.location
 
 
-# Material acts (fighting, arrests, protests) happen somewhere else than the
-# talks about them: a place carries only between acts of one kind.
-MATERIAL_TYPES = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "SANCTION", "THREATEN"})
+# Acts in the field (PLOVER's material conflict, and threats of it) happen
+# somewhere else than the talks about them: a place carries only between acts
+# of one kind.
+FIELD_TYPES = frozenset({t for t, quad in QUAD.items() if quad == "material-conflict"}
+                        | {"THREATEN"})
 
 
 def _kin(first: Event, second: Event) -> bool:
-    return (first.type in MATERIAL_TYPES) == (second.type in MATERIAL_TYPES)
+    return (first.type in FIELD_TYPES) == (second.type in FIELD_TYPES)
 
 
 def _parties(event: Event) -> set[str]:
@@ -397,18 +400,31 @@ def date_events(events: list[Event], doc: Doc, published: DateValue,
             event.date = first
 
 
+def _present_in_quote(event: Event, doc: Doc, quotes: Sequence[Quote]) -> Quote | None:
+    """The direct quote that tells the act, when it tells it in the present
+    (a stance held when said, not a past act reported)."""
+    trigger = event.trigger_span or event.span
+    quote = next((q for q in quotes if q.direct and q.span[0] <= trigger[0] < q.span[1]), None)
+    clause = doc.char_span(*trigger, alignment_mode="expand") if quote is not None else None
+    return quote if clause is not None and _told_in_present(clause.root) else None
+
+
 def _said_in_quote(event: Event, doc: Doc, quotes: Sequence[Quote]) -> DateValue | None:
     """The date a direct quote was said, for an act it tells in the present."""
-    trigger = event.trigger_span or event.span
-    for quote in quotes:
-        if quote.direct and quote.date is not None and quote.date.value and \
-                quote.span[0] <= trigger[0] < quote.span[1]:
-            clause = doc.char_span(*trigger, alignment_mode="expand")
-            if clause is None or any(t.tag_ in ("VBD", "VBN", "MD")
-                                     for t in (clause.root, *clause.root.children)):
-                return None
-            return quote.date
-    return None
+    quote = _present_in_quote(event, doc, quotes)
+    return quote.date if quote is not None and quote.date is not None and quote.date.value \
+        else None
+
+
+def _told_in_present(clause) -> bool:
+    return not any(t.tag_ in NOT_PRESENT_TAGS for t in (clause, *clause.children))
+
+
+def _clause_of(token):
+    """The verb of a token's clause: a noun event's own verb ("held … talks")."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 _SAME_OCCASION = re.compile(r"\b(?:the\s+same|that)\s+(\w+)", re.I)
@@ -439,9 +455,7 @@ def _dates_this_event(doc: Doc, date: DateValue, event: Event,
     trigger = doc.char_span(*event.trigger_span, alignment_mode="expand")
     if words is None or trigger is None:
         return True
-    clause = trigger.root
-    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
-        clause = clause.head  # a noun event's own verb: "held … talks Saturday"
+    clause = _clause_of(trigger.root)
     targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i} | _clause_hosts(clause)
     if event.governor_span is not None:
         governor = doc.char_span(*event.governor_span, alignment_mode="expand")
@@ -504,15 +518,13 @@ def _past_complement(verb, clause, date: DateValue, published: DateValue | None)
 
 def _saying_of(trigger):
     """The speech verb a stance told in the present hangs on, if any."""
-    clause = trigger
-    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
-        clause = clause.head
+    clause = _clause_of(trigger)
     node = clause
     for _ in range(4):
         if node.head.i == node.i:
             return None
         node = node.head
-        if node.lemma_ in SPEECH_LEMMAS and node.pos_ == "VERB":
+        if node.lemma_ in speech_lexicon().stating and node.pos_ == "VERB":
             return node if _said_then(node, clause) else None
     return None
 
@@ -522,7 +534,7 @@ def _said_then(verb, clause) -> bool:
     when it was said: the date of the saying ("…, Michel told reporters on
     Wednesday") is its date. A past act reported ("said the leaders had
     agreed") keeps its own."""
-    if verb.lemma_ not in SPEECH_LEMMAS:
+    if verb.lemma_ not in speech_lexicon().stating:
         return False
     node = clause
     for _ in range(4):
@@ -533,10 +545,7 @@ def _said_then(verb, clause) -> bool:
         node = node.head
     else:
         return False
-    if node.dep_ not in ("ccomp", "parataxis"):
-        return False
-    tensed = [t for t in (clause, *clause.children) if t.tag_ in ("VBD", "VBN", "MD")]
-    return not tensed
+    return node.dep_ in ("ccomp", "parataxis") and _told_in_present(clause)
 
 
 def _same_paragraph(text: str, first: Event, second: Event) -> bool:

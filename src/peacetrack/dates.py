@@ -23,7 +23,7 @@ from typing import NamedTuple
 from peacetrack.records import DateValue
 
 __all__ = [
-    "find_dates", "infer_published", "published_from_html",
+    "days_covered", "find_dates", "infer_published", "published_from_html",
     "published_from_metadata", "published_from_text", "published_from_url",
     "resolve_published",
 ]
@@ -543,13 +543,23 @@ def dates_within(doc, *, anchor: DateValue | None, start: int, end: int,
     key = ("peacetrack.dates", anchor.value if anchor else None, future)
     found = doc.user_data.get(key)
     if found is None:
-        text = doc.user_data.get("peacetrack.text") or doc.text  # parsed text, stored once
-        matches = doc.user_data.get("peacetrack.date_matches")
-        if matches is None:  # the patterns run once per document, in either direction
-            matches = doc.user_data["peacetrack.date_matches"] = _matches(text, 0, len(text))
-        found = doc.user_data[key] = [hit.date for hit in _scan(text, anchor=anchor,
-                                                                future=future, matches=matches)]
+        found = doc.user_data[key] = [hit.date for hit in _scan(
+            _doc_text(doc), anchor=anchor, future=future, matches=doc_matches(doc))]
     return [d for d in found if d.span is not None and start <= d.span[0] and d.span[1] <= end]
+
+
+def _doc_text(doc) -> str:
+    return doc.user_data.get("peacetrack.text") or doc.text  # the parsed text, stored once
+
+
+def doc_matches(doc) -> list[_Match]:
+    """The date patterns' matches over a parsed document's whole text, found
+    once per document whatever the anchor or reading direction."""
+    matches = doc.user_data.get("peacetrack.date_matches")
+    if matches is None:
+        text = _doc_text(doc)
+        matches = doc.user_data["peacetrack.date_matches"] = _matches(text, 0, len(text))
+    return matches
 
 
 # --- dates told from the date before them ("a day later") ------------------
@@ -817,10 +827,8 @@ def _year_of_dateline(hit: _Hit, others: list[_Hit], text: str,
     if not inferred.value:
         return None
     year = int(inferred.value[:4])
-    latest = inferred.latest or ""
     # a late-December dateline read in a January window is the year before
-    return year - 1 if latest and (m, d) > (int(latest[5:7]), int(latest[8:10])) and \
-        latest[:4] == str(year) and m == 12 and int(latest[5:7]) == 1 else year
+    return year - 1 if m == 12 and (inferred.latest or "").startswith(f"{year}-01") else year
 
 
 def published_from_text(text: str, *, inferred: DateValue | None = None) -> DateValue | None:
@@ -870,6 +878,12 @@ def _last_day(iso: str) -> dt.date:
     parts = [int(p) for p in iso.split("-")]
     y, m = parts[0], parts[1] if len(parts) > 1 else 12
     return dt.date(y, m, parts[2] if len(parts) > 2 else calendar.monthrange(y, m)[1])
+
+
+def days_covered(value: str, end: str | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day an ISO date at any precision (or a range to
+    ``end``) covers: "2023-02" is 1–28 February 2023."""
+    return _first_day(value), _last_day(end or value)
 
 
 def _year_votes(hits: list[_Hit]) -> Counter[int]:
@@ -932,8 +946,7 @@ def _agreed_year(lower: list[dt.date], upper: list[dt.date]) -> int | None:
     return max(lower).year if max(lower).year == min(upper).year else None
 
 
-_WEEKDAY_START = re.compile(r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
-_WEEKDAY_NAMES = ("Mon", "Tues", "Wednes", "Thurs", "Fri", "Satur", "Sun")
+_WEEKDAY_START = re.compile(_WKD)
 # How far from the publication window a weekday-named day may lie.
 _WEEKDAY_SLACK = dt.timedelta(days=400)
 
@@ -953,7 +966,7 @@ def _weekday_year(hits: list[_Hit], lower: list[dt.date], upper: list[dt.date],
         if named is None:
             continue
         m, d = _month(hit.groups["mon"]), int(hit.groups["day"])
-        weekday = _WEEKDAY_NAMES.index(named[1])
+        weekday = _weekday(named["wd"])
         fits = {y for y in range(lo.year - 2, hi.year + 2) if _valid(y, m, d)
                 and dt.date(y, m, d).weekday() == weekday
                 and lo - _WEEKDAY_SLACK <= dt.date(y, m, d) <= hi + _WEEKDAY_SLACK}
@@ -962,14 +975,16 @@ def _weekday_year(hits: list[_Hit], lower: list[dt.date], upper: list[dt.date],
 
 
 def infer_published(text: str, *, earliest: str | None = None, latest: str | None = None,
-                    today: dt.date | None = None) -> DateValue:
+                    today: dt.date | None = None,
+                    matches: list[_Match] | None = None) -> DateValue:
     """When the report was written, from its own dated references (SPEC §2
     'inferred'): the year its 'November 9 last year'-style references agree
     on, or the one year its weekday-named days ("Saturday, April 13") allow,
     bounded by the dates it tells as past and those it looks forward to, by
     ``earliest``/``latest`` known from elsewhere (the offices of the people it
-    names) and by today. Never a day; nothing datable gives an unknown value."""
-    hits = _scan(text)
+    names) and by today. Never a day; nothing datable gives an unknown value.
+    ``matches``: the text's pattern matches when already found (``doc_matches``)."""
+    hits = _scan(text, matches=matches)
     outside_lo = [_first_day(earliest)] if earliest else []
     outside_hi = [_last_day(latest)] if latest else []
     year = _voted_year(hits)
@@ -985,8 +1000,6 @@ def infer_published(text: str, *, earliest: str | None = None, latest: str | Non
     if year is not None and earliest_day is not None and latest_day is not None:
         same = (earliest_day.year, earliest_day.month) == (latest_day.year, latest_day.month)
         value, precision = (_iso(year, earliest_day.month), "month") if same else (str(year), "year")
-    elif year is not None:
-        value, precision = str(year), "year"
     return DateValue(value, precision, method="inferred",
                      earliest=earliest_day.isoformat() if earliest_day else None,
                      latest=latest_day.isoformat() if latest_day else None)

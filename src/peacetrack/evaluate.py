@@ -16,8 +16,11 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .dates import days_covered
 
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
@@ -228,21 +231,11 @@ def _same_date(gold: dict, got: dict | None) -> bool:
     return got["value"] == gold["value"] and got.get("precision") == gold.get("precision")
 
 
-def _interval(date: dict) -> tuple[str, str]:
-    """First and last day an ISO date (at any precision, maybe a range) covers,
-    as comparable strings."""
-    def last(value: str) -> str:
-        return value + "-99" * (2 - value.count("-"))
-    def first(value: str) -> str:
-        return value + "-00" * (2 - value.count("-"))
-    return first(date["value"]), last(date.get("end") or date["value"])
-
-
 def _date_consistent(gold: dict, got: dict) -> bool:
-    """Right at the stated precision: the engine's interval holds the gold
-    one (honestly coarser) or lies within it (finer but true)."""
-    g0, g1 = _interval(gold)
-    p0, p1 = _interval(got)
+    """Right at the stated precision: the engine's days hold the gold ones
+    (honestly coarser) or lie within them (finer but true)."""
+    g0, g1 = days_covered(gold["value"], gold.get("end"))
+    p0, p1 = days_covered(got["value"], got.get("end"))
     return (p0 <= g0 and g1 <= p1) or (g0 <= p0 and p1 <= g1)
 
 
@@ -317,17 +310,16 @@ def report_path(gold: dict, shared: Path, root: Path) -> Path:
     return root / file if file.startswith("demo/") else shared / file
 
 
-def _index_entry(path: Path) -> dict[str, Any]:
-    """What a corpus's index.jsonl (beside the report) says of it: the
-    address and publication date a crawler would have given."""
-    index = path.parent / "index.jsonl"
+@cache
+def _index(folder: Path) -> dict[str, dict[str, Any]]:
+    """A corpus's index.jsonl (beside its reports), by file name: the address
+    and publication date a crawler would have given each report."""
+    index = folder / "index.jsonl"
     if not index.is_file():
         return {}
-    for line in index.read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line) if line.strip() else {}
-        if entry.get("file") == path.name:
-            return entry
-    return {}
+    entries = (json.loads(line) for line in index.read_text(encoding="utf-8").splitlines()
+               if line.strip())
+    return {entry["file"]: entry for entry in entries if "file" in entry}
 
 
 def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) -> list[dict[str, Any]]:
@@ -343,7 +335,7 @@ def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) ->
     if "published" in gold.get("given", {}):
         items[0].published = gold["given"]["published"]
     if metadata:
-        entry = _index_entry(path)
+        entry = _index(path.parent).get(path.name, {})
         items[0].published = items[0].published or entry.get("published")
         items[0].url = items[0].url or entry.get("url")
     document = prepare(items[0])

@@ -29,6 +29,7 @@ def line_breaks(doc: Doc) -> Doc:
 SENT_INDEX = "peacetrack.sentences"
 TEXT = "peacetrack.text"
 ENTS = "peacetrack.ents"
+WORDS = "peacetrack.words"
 DASHES = {"–", "—", "-", "--"}
 
 
@@ -87,8 +88,6 @@ def entities_in(span: Span) -> list[Span]:
     return out
 
 
-WORDS = "peacetrack.words"
-
 
 def words_of(doc: Doc) -> tuple[list[str], list[str]]:
     """Each token's ``lower_`` and ``lemma_.lower()``, read once per doc.
@@ -108,10 +107,9 @@ def words_of(doc: Doc) -> tuple[list[str], list[str]]:
     return words
 
 
-def sentence_of(token: Token) -> Span:
-    """The sentence of a token. spaCy's ``Token.sent`` walks the sentences from
-    the start each time (quadratic over a report); this indexes them once per doc."""
-    doc = token.doc
+def _sentence_index(doc: Doc) -> tuple[list[int], list[Span]]:
+    """Each token's sentence number and the sentences, built once per doc:
+    spaCy's ``Token.sent`` and ``Doc.sents`` walk the document on each call."""
     index = doc.user_data.get(SENT_INDEX)
     if index is None or len(index[0]) != len(doc):
         sentences = list(doc.sents)
@@ -120,8 +118,20 @@ def sentence_of(token: Token) -> Span:
             for i in range(sentence.start, sentence.end):
                 owner[i] = n
         index = doc.user_data[SENT_INDEX] = (owner, sentences)
-    owner, sentences = index
+    return index
+
+
+def sentence_of(token: Token) -> Span:
+    """The sentence of a token."""
+    owner, sentences = _sentence_index(token.doc)
     return sentences[owner[token.i]]
+
+
+def sentences_before(token: Token, count: int) -> list[Span]:
+    """The ``count`` sentences just before the token's own, in text order."""
+    owner, sentences = _sentence_index(token.doc)
+    n = owner[token.i]
+    return sentences[max(0, n - count):n]
 
 
 @cache

@@ -83,13 +83,10 @@ class Deduplicator:
         self.seen_ids: set[str] = set()
         self.bands: dict[tuple[int, int], list[tuple[int, str]]] = {}
 
-    def check(self, document: Document) -> str:
-        """'new', 'known' (exact), or 'near' (sets ``duplicate_of``)."""
-        return self.check_batch([document])[0]
-
     def check_batch(self, documents: list[Document]) -> list[str]:
-        """``check`` for each document in turn; the store is asked once for the
-        whole batch (it does not change while a batch is checked)."""
+        """For each document in turn: 'new', 'known' (exact), or 'near' (sets
+        ``duplicate_of``). The store is asked once for the whole batch (it does
+        not change while a batch is checked)."""
         known = self.store.known_ids([d.id for d in documents])
         candidates = [d for d in documents if d.id not in known and d.id not in self.seen_ids]
         stored = dict(zip((id(d) for d in candidates), self.store.near_duplicates_of(

@@ -118,6 +118,9 @@ class PlaceWords:
     border_nouns: frozenset[str]
     people_nouns: frozenset[str]
     departure_words: frozenset[str]
+    destination_preps: frozenset[str]
+    resident_nouns: frozenset[str]
+    wire_credits: frozenset[str]
 
     @classmethod
     def from_lexicon(cls, lexicon: dict[str, Any]) -> PlaceWords:
@@ -430,7 +433,7 @@ def _destination(place: Token, words: PlaceWords) -> bool:
     """'visit to Baku', 'visited Moscow': where a trip went."""
     if place.dep_ == "dobj":
         return _lemma(place.head) in words.motion_words
-    if place.dep_ != "pobj" or place.head.lower_ not in ("to", "into"):
+    if place.dep_ != "pobj" or place.head.lower_ not in words.destination_preps:
         return False
     return _lemma(place.head.head) in words.motion_words
 
@@ -621,7 +624,8 @@ def _step(token: Token, words: PlaceWords) -> tuple[Token, int] | None:
     word, host_lemma = prep.lower_, _lemma(host)
     if word == "of" and host_lemma in words.place_nouns | words.event_nouns:
         return host, 0  # "the city of Khojaly", "the meeting of the council in Baku"
-    if word in words.locative_preps or (word in ("to", "into") and host_lemma in words.motion_words):
+    if word in words.locative_preps or (word in words.destination_preps
+                                        and host_lemma in words.motion_words):
         return _lift_of(host, words), 1
     if host_lemma == "out" and host.head.i != host.i:  # "pull out of Karabakh"
         host, host_lemma = host.head, _lemma(host.head)

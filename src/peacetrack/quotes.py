@@ -41,6 +41,7 @@ CONTINUING = ("advcl", "xcomp", "conj", "pcomp", "acl")
 @dataclass(frozen=True)
 class SpeechLexicon:
     reporting: frozenset[str]
+    stating: frozenset[str]
     attitude: frozenset[str]
     framing: frozenset[str]
     nouns: frozenset[str]
@@ -67,7 +68,8 @@ class SpeechLexicon:
 def speech_lexicon() -> SpeechLexicon:
     data = load_lexicon("speech")
     return SpeechLexicon(
-        reporting=frozenset(data["reporting"]), attitude=frozenset(data["attitude"]),
+        reporting=frozenset(data["reporting"]), stating=frozenset(data["stating"]),
+        attitude=frozenset(data["attitude"]),
         framing=frozenset(data["framing"]), nouns=frozenset(data["nouns"]),
         according=tuple(tuple(words) for words in data["according"]),
         clear=frozenset(data["clear"]), min_words=int(data["min_words"]),

@@ -171,24 +171,15 @@ class Store:
         return {r[0] for r in found}
 
     def near_duplicates(self, fingerprint: int, bits: int) -> str | None:
-        """An earlier document whose fingerprint is within ``bits`` bits.
-
-        Eight 8-bit bands: texts within 7 bits share at least one band exactly,
-        so only those candidates are compared."""
-        keys = bands(fingerprint)
-        where = " OR ".join(f"band{i} = ?" for i in range(BANDS))
-        row = self.db.execute(
-            f"SELECT id FROM documents WHERE ({where})"
-            " AND bit_count(xor(fingerprint, ?::UBIGINT)) <= ? AND duplicate_of IS NULL"
-            " ORDER BY ingested_at LIMIT 1", [*keys, fingerprint, bits]).fetchone()
-        return row[0] if row else None
+        """An earlier document whose fingerprint is within ``bits`` bits."""
+        return self.near_duplicates_of([fingerprint], bits)[0]
 
     def near_duplicates_of(self, fingerprints: Sequence[int], bits: int) -> list[str | None]:
-        """``near_duplicates`` for many fingerprints in one query: for each, the
-        earliest stored original within ``bits`` bits, or None.
+        """For many fingerprints in one query: for each, the earliest stored
+        original within ``bits`` bits, or None.
 
-        The candidates are those sharing a band (one equi-join per band), as in
-        ``near_duplicates``."""
+        Eight 8-bit bands: texts within 7 bits share at least one band exactly,
+        so only the documents sharing a band are compared (one equi-join per band)."""
         if not fingerprints:
             return []
         joins = " UNION ".join(
