@@ -1,4 +1,4 @@
-"""The model's attribute rules applied by table look-up instead of the Matcher.
+"""The model's attribute rules and lemmas applied by table look-up.
 
 spaCy's ``attribute_ruler`` (in en_core_web_sm: 179 rules that map each
 fine-grained tag to its part of speech and morphology, plus a few word
@@ -10,15 +10,20 @@ and written back in one array. The result is the same annotation
 (``tests/test_attribute_lookup.py`` compares both on every seed and
 dev-corpus report). A model whose rules use anything else keeps its own
 ruler.
+
+The rule lemmatizer likewise builds a Token for every word of every
+document to find a lemma it has cached by (word, part of speech,
+morphology): here that look-up reads the token array, and only a word not
+seen before is lemmatized by the model's own lemmatizer.
 """
 
 import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
-from spacy.pipeline import AttributeRuler
+from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokens import Doc
 
 # what a rule may look at: the column of each attribute in the token array
@@ -143,22 +148,61 @@ class _Token(NamedTuple):
     fits: frozenset                     # (rule of several tokens, position) it fits
 
 
+class LemmaLookup:
+    """The model's rule lemmatizer, asked once per distinct (word, part of
+    speech, morphology); a lemma already set (by an attribute rule) is kept,
+    as the lemmatizer itself does."""
+
+    def __init__(self, lemmatizer: Lemmatizer) -> None:
+        if lemmatizer.mode != "rule" or lemmatizer.overwrite:
+            raise Unsupported(f"lemmatizer mode {lemmatizer.mode!r}")
+        self.lemmatizer = lemmatizer
+        self._lemmas: dict[tuple, int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = rows[:, 3].copy()
+        strings = doc.vocab.strings
+        for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+            if lemma:
+                continue
+            key = (orth, pos, morph)
+            found = self._lemmas.get(key)
+            if found is None:
+                if len(self._lemmas) >= CACHE_LIMIT:
+                    self._lemmas.clear()
+                found = self._lemmas[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+            lemmas[i] = found
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+
 @Language.factory("peacetrack_attribute_lookup", default_config={"source": "attribute_ruler"})
 def make_attribute_lookup(nlp: Language, name: str, source: str) -> "AttributeLookup":
     # (no postponed annotations in this module: spaCy reads the factory's types)
     return AttributeLookup(nlp.get_pipe(source))
 
 
-def use_lookup(nlp: Language, source: str = "attribute_ruler") -> bool:
-    """Put the look-up in the place of the model's ``source`` ruler; keep the
-    ruler where its rules are beyond the look-up. Says whether it was put."""
-    if source not in nlp.pipe_names or not isinstance(nlp.get_pipe(source), AttributeRuler):
-        return False
-    try:
-        nlp.add_pipe("peacetrack_attribute_lookup", name="peacetrack_attributes",
-                     after=source, config={"source": source})
-    except Unsupported:
-        return False
-    nlp.remove_pipe(source)
-    return True
+@Language.factory("peacetrack_lemma_lookup", default_config={"source": "lemmatizer"})
+def make_lemma_lookup(nlp: Language, name: str, source: str) -> "LemmaLookup":
+    return LemmaLookup(nlp.get_pipe(source))
 
+
+def use_lookup(nlp: Language) -> list[str]:
+    """Put the look-ups in the place of the model's attribute ruler and
+    lemmatizer, each where it can read the model's rules. Says which."""
+    replaced = []
+    for source, kind, factory, name in (
+            ("attribute_ruler", AttributeRuler, "peacetrack_attribute_lookup", "peacetrack_attributes"),
+            ("lemmatizer", Lemmatizer, "peacetrack_lemma_lookup", "peacetrack_lemmas")):
+        if source not in nlp.pipe_names or not isinstance(nlp.get_pipe(source), kind):
+            continue
+        try:
+            nlp.add_pipe(factory, name=name, after=source, config={"source": source})
+        except Unsupported:
+            continue
+        nlp.remove_pipe(source)
+        replaced.append(source)
+    return replaced
