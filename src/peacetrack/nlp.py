@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from functools import cache
 
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -105,6 +105,39 @@ def words_of(doc: Doc) -> tuple[list[str], list[str]]:
         lemma = [lowered[k] for k in array[:, 1].tolist()]
         words = doc.user_data[WORDS] = (lower, lemma)
     return words
+
+
+SYNTAX = "peacetrack.syntax"
+
+
+def syntax_of(doc: Doc) -> tuple[list[str], list[str], list[int]]:
+    """Each token's ``pos_``, ``dep_`` and head index, read once per doc."""
+    syntax = doc.user_data.get(SYNTAX)
+    if syntax is None or len(syntax[0]) != len(doc):
+        strings = doc.vocab.strings
+        array = doc.to_array([POS, DEP, HEAD])
+        names: dict[int, str] = {}
+        for key in set(array[:, :2].ravel().tolist()):
+            names[key] = strings[key] if key else ""
+        pos = [names[k] for k in array[:, 0].tolist()]
+        dep = [names[k] for k in array[:, 1].tolist()]
+        # HEAD is stored relative to the token (as an unsigned array)
+        head = [i + (k - 2**64 if k >= 2**63 else k) for i, k in enumerate(array[:, 2].tolist())]
+        syntax = doc.user_data[SYNTAX] = (pos, dep, head)
+    return syntax
+
+
+def with_words(doc: Doc, words) -> list[int]:
+    """Indexes of the tokens whose lower-case form or lemma is in ``words``."""
+    lower, lemma = words_of(doc)
+    return [i for i, (w, l) in enumerate(zip(lower, lemma)) if w in words or l in words]
+
+
+def determined(doc: Doc, determiners) -> set[int]:
+    """Indexes of the tokens with a ``det`` child among ``determiners`` ('the', 'this')."""
+    lower, _ = words_of(doc)
+    _, dep, head = syntax_of(doc)
+    return {head[i] for i, d in enumerate(dep) if d == "det" and lower[i] in determiners}
 
 
 def _sentence_index(doc: Doc) -> tuple[list[int], list[Span]]:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from . import dates
@@ -379,7 +380,7 @@ def _starts(doc: Doc) -> list[int]:
     """Token start offsets, computed once per document (looked up by bisection)."""
     starts = doc.user_data.get(TOKEN_STARTS)
     if starts is None or len(starts) != len(doc):
-        starts = doc.user_data[TOKEN_STARTS] = [t.idx for t in doc]
+        starts = doc.user_data[TOKEN_STARTS] = doc.to_array(IDX).tolist()
     return starts
 
 
@@ -525,9 +526,14 @@ def _clause_chars(tokens: list[Token]) -> tuple[int, int]:
 
 def _own_words(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> int:
     """Words of the clause outside any direct quote."""
-    keep = [ch if not any(s <= i < e for s, e in quoted) else " "
-            for i, ch in enumerate(text[start:end], start)]
-    return word_count("".join(keep))
+    parts, at = [], start
+    for s, e in sorted(quoted):
+        if e <= at or s >= end:
+            continue
+        parts.append(text[at:max(s, at)])
+        at = max(at, e)
+    parts.append(text[at:end] if at < end else "")
+    return word_count(" ".join(parts))
 
 
 # -- continuing speech ----------------------------------------------------------

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import sentence_of, text_of
+from .nlp import determined, sentence_of, syntax_of, text_of, with_words, words_of
 from .profile import Profile
 from .quotes import Attributor, quote_date, speech_lexicon
 from .records import Actor, DateValue, Event, Quote, Stance
@@ -182,10 +182,11 @@ def _definite(doc: Doc, named: list[tuple[str, Span]],
             heads.setdefault(span[-1].lemma_.lower(), []).append((span.end, issue))
     taken = {i for _, span in named for i in range(span.start, span.end)}
     out = []
-    for token in doc:
-        if token.i in taken or token.pos_ != "NOUN" or not any(
-                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+    pos = syntax_of(doc)[0]
+    for i in sorted(determined(doc, ("the", "this", "that"))):
+        if i in taken or pos[i] != "NOUN":
             continue
+        token = doc[i]
         earlier = [issue for end, issue in heads.get(token.lemma_.lower(), []) if end <= token.i]
         if not earlier and alias_heads and not any(
                 c.dep_ in ("amod", "compound", "poss", "nmod", "prep", "acl", "relcl")
@@ -210,10 +211,12 @@ def _references(doc: Doc, named: list[tuple[str, Span]],
     sentence or the one before it."""
     taken = {i for _, span in named for i in range(span.start, span.end)}
     out = []
-    for token in doc:
-        if token.i in taken or token.lemma_.lower() not in words.references or \
-                not any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in token.children):
+    this = determined(doc, ("this", "that"))
+    lemmas = words_of(doc)[1]
+    for i in sorted(this):
+        if i in taken or lemmas[i] not in words.references:
             continue
+        token = doc[i]
         sent = sentence_of(token)
         before = sentence_of(doc[sent.start - 1]) if sent.start > 0 else sent
         earlier = [(span.end, issue) for issue, span in named
@@ -232,9 +235,10 @@ def _implied(doc: Doc, named: list[tuple[str, Span]],
                         if words.has(span[-1], words.documents)), key=lambda d: d[0])
     taken = {i for _, span in named for i in range(span.start, span.end)}
     out = []
-    for token in doc:
-        if token.i in taken or not words.has(token, words.signing):
+    for i in with_words(doc, words.signing):
+        if i in taken:
             continue
+        token = doc[i]
         if token.pos_ == "VERB":
             bare = not any(c.dep_ in ("dobj", "prt", "nsubjpass", "attr") or
                            (c.dep_ == "prep" and c.lower_ in ("on", "up", "off", "for"))
@@ -293,7 +297,7 @@ class TrackCues:
         """The tracks a report speaks of: a mediator acting in it, a venue or a
         track named (what 'Western mediators', 'partners' refer to there)."""
         found = {self.of_actor(a) for m in actors.mentions for a in m.actors}
-        words = {t.lower_ for t in doc}
+        words = set(words_of(doc)[0])
         text = f" {text_of(doc).lower()} "
         found |= {issue for place, issue in self.by_place.items()
                   if place.split()[0] in words and f" {place}" in text}
@@ -306,9 +310,12 @@ class TrackCues:
         'talks in Washington': (track issue, span) for each; '@host' for the
         object of 'host', whose track is its host's."""
         out: list[tuple[str, Span]] = []
-        for token in doc:
-            if token.i in taken or token.pos_ not in ("NOUN", "PROPN") or \
-                    not words.has(token, words.mediation) or _circumstance(token, words):
+        pos = syntax_of(doc)[0]
+        for i in with_words(doc, words.mediation):
+            if i in taken or pos[i] not in ("NOUN", "PROPN"):
+                continue
+            token = doc[i]
+            if _circumstance(token, words):
                 continue
             span = doc[token.i:token.i + 1]
             if token.dep_ in ("dobj", "pobj") and words.has(token.head, words.hosting):
@@ -325,9 +332,12 @@ class TrackCues:
         """'accused the European Union and the United States of ...', 'thanked
         Trump': a mediator praised or blamed by name is its mediation judged."""
         out: list[tuple[str, Span]] = []
-        for token in doc:
-            if token.i in taken or token.dep_ != "dobj" or not words.has(token.head, words.judging):
+        _, dep, head = syntax_of(doc)
+        judging = set(with_words(doc, words.judging))
+        for i, d in enumerate(dep):
+            if d != "dobj" or i in taken or head[i] not in judging:
                 continue
+            token = doc[i]
             for mention in who.group(token):
                 for actor in mention.actors:
                     issue = self.of_actor(actor)
