@@ -87,6 +87,7 @@ class Lexicon:
     documents: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    mediation_cues: frozenset[str] = frozenset()  # the three above together
 
 
 def load_event_lexicon() -> Lexicon:
@@ -108,6 +109,8 @@ def load_event_lexicon() -> Lexicon:
         if type_name == "MEDIATION":
             lexicon.mediation_verbs, lexicon.mediation_nouns, lexicon.mediation_hyphenated = \
                 _mediation(entries)
+            lexicon.mediation_cues = lexicon.mediation_hyphenated | lexicon.mediation_verbs | \
+                lexicon.mediation_nouns
             continue
         for entry in entries or []:
             trigger = _trigger(type_name, entry)
@@ -318,8 +321,9 @@ class EventCoder:
     def code(self, doc: Doc, actors: DocActors, *, doc_id: str,
              published: DateValue | None = None, title: str | None = None) -> list[Event]:
         events: list[Event] = []
+        text, title = text_of(doc), (title or "").strip()
         for sent in doc.sents:
-            if title and sent.text.strip() == title.strip():
+            if title and text[sent.start_char:sent.end_char].strip() == title:
                 continue  # a headline restates the lead: coding it would count the act twice
             for found in self.triggers(sent):
                 event = self._event(doc, sent, found, actors, doc_id)
@@ -474,7 +478,11 @@ class EventCoder:
         """Third parties the sentence names as mediating the trigger's act."""
         out: list[Actor] = []
         lexicon = self.lexicon
-        cues = lexicon.mediation_hyphenated | lexicon.mediation_verbs | lexicon.mediation_nouns
+        cues = lexicon.mediation_cues
+        lower, lemmas = words_of(sent.doc)
+        if not any((lemmas[i] in cues or lower[i] == "auspices") and i != found.head.i
+                   for i in range(sent.start, sent.end)):
+            return out  # no cue in the sentence: its clause need not be walked
         for token in _clause_tokens(found.head, sent):
             lemma = token.lemma_.lower()
             if (lemma not in cues and token.lower_ != "auspices") or token.i == found.head.i or \
