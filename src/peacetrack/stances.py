@@ -182,7 +182,7 @@ def _definite(doc: Doc, named: list[tuple[str, Span]],
             heads.setdefault(span[-1].lemma_.lower(), []).append((span.end, issue))
     taken = {i for _, span in named for i in range(span.start, span.end)}
     out = []
-    pos = syntax_of(doc)[0]
+    pos = syntax_of(doc).pos
     for i in sorted(determined(doc, ("the", "this", "that"))):
         if i in taken or pos[i] != "NOUN":
             continue
@@ -310,7 +310,7 @@ class TrackCues:
         'talks in Washington': (track issue, span) for each; '@host' for the
         object of 'host', whose track is its host's."""
         out: list[tuple[str, Span]] = []
-        pos = syntax_of(doc)[0]
+        pos = syntax_of(doc).pos
         for i in with_words(doc, words.mediation):
             if i in taken or pos[i] not in ("NOUN", "PROPN"):
                 continue
@@ -332,7 +332,8 @@ class TrackCues:
         """'accused the European Union and the United States of ...', 'thanked
         Trump': a mediator praised or blamed by name is its mediation judged."""
         out: list[tuple[str, Span]] = []
-        _, dep, head = syntax_of(doc)
+        syntax = syntax_of(doc)
+        dep, head = syntax.dep, syntax.head
         judging = set(with_words(doc, words.judging))
         for i, d in enumerate(dep):
             if d != "dobj" or i in taken or head[i] not in judging:
