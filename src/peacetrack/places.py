@@ -450,9 +450,13 @@ def anaphor_location(sent: Span, trigger: Token, gazetteer: Gazetteer,
     """A definite noun that repeats the last word of a place named just before
     ("the Lachin road … pitched tents on the road"; "Nagorno-Karabakh …
     brought peacekeepers into the region"), when it locates the event."""
-    for token in sent:
-        names = gazetteer.heads.get(token.lemma_.lower()) if token.pos_ == "NOUN" else None
-        if not names or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+    lemmas, pos = words_of(sent.doc)[1], syntax_of(sent.doc).pos
+    for i in range(sent.start, sent.end):
+        names = gazetteer.heads.get(lemmas[i]) if pos[i] == "NOUN" else None
+        if not names:
+            continue
+        token = sent.doc[i]
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
             continue
         if any(c.dep_ in ("compound", "prep") for c in token.children):
             continue  # "the Karabakh region", "the region of Syunik": named, not repeated
