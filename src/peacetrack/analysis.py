@@ -22,6 +22,7 @@ from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
 from .quotes import find_quotes, speech_lexicon
 from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
+from .roles import Process, fill_implicit_roles
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
@@ -44,6 +45,7 @@ class Analyzer:
         self.gazetteer = Gazetteer(profile_places=self.profile.places,
                                    focus_countries=self.profile.countries)
         self.stance_cues = issue_cues(self.profile, self.nlp.vocab)  # built once per process
+        self.process = Process(self.profile)
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
         texts = (d.text for d in documents)
@@ -67,6 +69,7 @@ class Analyzer:
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
         date_events(events, doc, document.published, quotes)
         self.place_events(events, doc, quotes)
+        fill_implicit_roles(events, actors, self.process, document.text)
         recode_offices(events, actors, self.profile)
         stances = find_stances(doc, actors, events, quotes, self.profile, doc_id=document.id,
                                published=document.published, cues=self.stance_cues)

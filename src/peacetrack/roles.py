@@ -1,0 +1,155 @@
+"""Roles a report leaves to its reader, filled from the process it is about.
+
+A careful analyst codes "the leaders also agreed to restore rail links",
+told just after talks Michel mediated, as an agreement under Michel's
+mediation; "Fighting erupted" as fighting between the two parties; "Russia
+offered to host the talks" as an offer to the parties; "Baku dismissed the
+claims" as aimed at the other party. Each rule runs only in a report that
+names both parties of the profile's process, only where the sentence named
+no one for the role, and the actor it adds is one of the report's own
+mentions (its text and span are where the report names that party), so the
+record stays traceable. The rules' types and words are data
+(``lexicons/implicit_roles.yaml``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+from functools import cache
+
+from .actors import DocActors
+from .lexicons import load_lexicon
+from .profile import Profile
+from .records import Actor, Event
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    mediated_types: frozenset[str]
+    mediated_within: int
+    offer_types: frozenset[str]
+    mutual_types: frozenset[str]
+    mutual_words: frozenset[str]
+    counterpart_types: frozenset[str]
+
+
+@cache
+def role_rules() -> RoleRules:
+    data = load_lexicon("implicit_roles")
+    return RoleRules(
+        mediated_types=frozenset(data.get("mediated_types", [])),
+        mediated_within=int(data.get("mediated_within_paragraphs", 1)),
+        offer_types=frozenset(data.get("offer_types", [])),
+        mutual_types=frozenset(data.get("mutual_types", [])),
+        mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
+        counterpart_types=frozenset(data.get("counterpart_types", [])))
+
+
+class Process:
+    """Who the profile's process is between, and who mediates it."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.entities = profile.entities
+        self.party_codes = tuple(profile.countries)
+        self.mediators = frozenset(m for track in profile.tracks for m in track.mediators)
+
+    def is_mediator(self, actor: Actor) -> bool:
+        entity = self.entities.get(actor.id or "")
+        return actor.id in self.mediators or (
+            entity is not None and entity.part_of in self.mediators)
+
+    def party_of(self, actor: Actor) -> str | None:
+        """The party code an actor acts for (its state, a body or an official of it)."""
+        if actor.code in self.party_codes and not self.is_mediator(actor):
+            return actor.code
+        return None
+
+    def parties_named(self, actors: DocActors) -> dict[str, Actor]:
+        """Each party as the report first names the state itself ('Armenia',
+        'Yerevan', 'the Armenian side'), as a country-level actor."""
+        named: dict[str, Actor] = {}
+        for mention in sorted(actors.mentions, key=lambda m: m.start):
+            for actor in mention.actors:
+                code = self.party_of(actor)
+                entity = self.entities.get(actor.id or "")
+                if code is None or code in named or entity is None:
+                    continue
+                state = entity if entity.kind == "country" else self.entities.get(entity.part_of or "")
+                if state is not None and state.kind == "country":
+                    named[code] = Actor(text=actor.text, id=state.id, name=state.name,
+                                        code=state.code, sector=state.sector or "GOV",
+                                        role=None, span=actor.span)
+        return named
+
+
+def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process,
+                        text: str, rules: RoleRules | None = None) -> None:
+    """Fill the roles the report implies (see the module's docstring), in place."""
+    rules = rules or role_rules()
+    parties = process.parties_named(actors)
+    if len(parties) < 2 or len(process.party_codes) != 2:
+        return  # a report on another process, or a process of more than two sides
+    paragraphs = _paragraph_starts(text)
+    for event in events:
+        if event.status == "negated":
+            continue
+        if not event.actor and not event.recipient and event.type in rules.mutual_types and \
+                _words(event.trigger) & rules.mutual_words:
+            event.actor = list(parties.values())
+            continue
+        if event.actor and not event.recipient and event.type in rules.offer_types and \
+                all(process.is_mediator(a) for a in event.actor):
+            event.recipient = list(parties.values())
+            continue
+        sides = {process.party_of(a) for a in event.actor}
+        if not event.mediator and event.type in rules.mediated_types and event.actor and \
+                None not in sides:
+            _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
+        if len(sides) == 1 and None not in sides and not event.recipient and \
+                event.type in rules.counterpart_types:
+            other = next(code for code in process.party_codes if code not in sides)
+            event.recipient = [parties[other]]
+
+
+def _carry_mediators(event: Event, events: list[Event], process: Process,
+                     paragraphs: list[int], within: int) -> None:
+    """The mediators of the nearest mediated talks of the same parties, within
+    ``within`` paragraphs and not on another day."""
+    here = bisect.bisect_right(paragraphs, event.span[0])
+    codes = {a.code for a in event.actor}
+    best: tuple[int, Event] | None = None
+    for talks in events:
+        if talks is event or talks.type != "CONSULT" or not talks.mediator or \
+                abs(bisect.bisect_right(paragraphs, talks.span[0]) - here) > within:
+            continue
+        if not codes <= {a.code for a in talks.actor + talks.recipient}:
+            continue
+        if _other_day(event, talks):
+            continue
+        distance = abs(talks.span[0] - event.span[0])
+        if best is None or distance < best[0]:
+            best = (distance, talks)
+    if best is None:
+        return
+    own = {a.id for a in event.actor + event.recipient if a.id}
+    event.mediator = [replace(m) for m in best[1].mediator if m.id not in own]
+    if event.mediator and event.type == "CONSULT" and event.mode is None:
+        event.mode = "third-party"
+
+
+def _other_day(a: Event, b: Event) -> bool:
+    return a.date is not None and b.date is not None and a.date.precision == "day" and \
+        b.date.precision == "day" and a.date.value != b.date.value
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts, at = [0], text.find("\n\n")
+    while at >= 0:
+        starts.append(at + 2)
+        at = text.find("\n\n", at + 2)
+    return starts
+
+
+def _words(trigger: str) -> set[str]:
+    return {w.strip(".,;:\"'“”").lower() for w in trigger.split()}
