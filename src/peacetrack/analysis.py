@@ -69,10 +69,11 @@ class Analyzer:
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
         date_events(events, doc, document.published, quotes)
         self.place_events(events, doc, quotes)
-        fill_implicit_roles(events, actors, self.process, document.text)
         recode_offices(events, actors, self.profile)
         stances = find_stances(doc, actors, events, quotes, self.profile, doc_id=document.id,
                                published=document.published, cues=self.stance_cues)
+        # after the stances: a position is held by whom the report names, not by an implied role
+        fill_implicit_roles(events, actors, self.process, document.text)
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc, quotes: Sequence[Quote] = ()) -> None:

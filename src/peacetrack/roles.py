@@ -3,8 +3,7 @@
 A careful analyst codes "the leaders also agreed to restore rail links",
 told just after talks Michel mediated, as an agreement under Michel's
 mediation; "Fighting erupted" as fighting between the two parties; "Russia
-offered to host the talks" as an offer to the parties; "Baku dismissed the
-claims" as aimed at the other party. Each rule runs only in a report that
+offered to host the talks" as an offer to the parties. Each rule runs only in a report that
 names both parties of the profile's process, only where the sentence named
 no one for the role, and the actor it adds is one of the report's own
 mentions (its text and span are where the report names that party), so the
@@ -31,7 +30,6 @@ class RoleRules:
     offer_types: frozenset[str]
     mutual_types: frozenset[str]
     mutual_words: frozenset[str]
-    counterpart_types: frozenset[str]
 
 
 @cache
@@ -42,8 +40,7 @@ def role_rules() -> RoleRules:
         mediated_within=int(data.get("mediated_within_paragraphs", 1)),
         offer_types=frozenset(data.get("offer_types", [])),
         mutual_types=frozenset(data.get("mutual_types", [])),
-        mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
-        counterpart_types=frozenset(data.get("counterpart_types", [])))
+        mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])))
 
 
 class Process:
@@ -53,6 +50,8 @@ class Process:
         self.entities = profile.entities
         self.party_codes = tuple(profile.countries)
         self.mediators = frozenset(m for track in profile.tracks for m in track.mediators)
+        self.states = {code: state for code in self.party_codes
+                       if (state := profile.country_by_code(code)) is not None}
 
     def is_mediator(self, actor: Actor) -> bool:
         entity = self.entities.get(actor.id or "")
@@ -66,17 +65,17 @@ class Process:
         return None
 
     def parties_named(self, actors: DocActors) -> dict[str, Actor]:
-        """Each party as the report first names the state itself ('Armenia',
-        'Yerevan', 'the Armenian side'), as a country-level actor."""
+        """Each party as a country-level actor, with the text and span of the
+        report's first mention of it or of its people ('Yerevan', 'the Armenian
+        side', 'Azerbaijani President Ilham Aliyev')."""
         named: dict[str, Actor] = {}
         for mention in sorted(actors.mentions, key=lambda m: m.start):
             for actor in mention.actors:
                 code = self.party_of(actor)
-                entity = self.entities.get(actor.id or "")
-                if code is None or code in named or entity is None:
+                if code is None or code in named:
                     continue
-                state = entity if entity.kind == "country" else self.entities.get(entity.part_of or "")
-                if state is not None and state.kind == "country":
+                state = self.states.get(code)  # its people, bodies and officials act for it
+                if state is not None:
                     named[code] = Actor(text=actor.text, id=state.id, name=state.name,
                                         code=state.code, sector=state.sector or "GOV",
                                         role=None, span=actor.span)
@@ -102,14 +101,9 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
                 all(process.is_mediator(a) for a in event.actor):
             event.recipient = list(parties.values())
             continue
-        sides = {process.party_of(a) for a in event.actor}
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
-                None not in sides:
+                all(process.party_of(a) for a in event.actor):
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
-        if len(sides) == 1 and None not in sides and not event.recipient and \
-                event.type in rules.counterpart_types:
-            other = next(code for code in process.party_codes if code not in sides)
-            event.recipient = [parties[other]]
 
 
 def _carry_mediators(event: Event, events: list[Event], process: Process,

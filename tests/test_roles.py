@@ -1,0 +1,73 @@
+"""Roles a report leaves to its reader (roles.py), on the demo corpus and on
+real reports: what an analyst sees on the event records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peacetrack.evaluate import analyse_gold
+
+from .conftest import DEMO, DEVCORPUS
+
+pytestmark = pytest.mark.usefixtures("analyzer")
+
+
+def events_of(path: Path, analyzer) -> list[dict]:
+    return [r for r in analyse_gold({}, path, analyzer) if r["kind"] == "event"]
+
+
+def event_at(events: list[dict], phrase: str, trigger: str, type_: str) -> dict:
+    found = [e for e in events if phrase in e["sentence"] and trigger in e["trigger"]
+             and e["type"] == type_]
+    assert found, f"no {type_} {trigger!r} event in a sentence with {phrase!r}"
+    return found[0]
+
+
+def ids(actors: list[dict]) -> set[str]:
+    return {a["id"] for a in actors}
+
+
+def test_an_agreement_after_mediated_talks_is_made_under_that_mediation(analyzer):
+    events = events_of(DEMO / "05_brussels_michel_2021.txt", analyzer)
+    talks = event_at(events, "talks hosted", "talks hosted", "CONSULT")
+    agreed = event_at(events, "railway", "agreed", "AGREE")
+    committed = event_at(events, "committed", "committed", "AGREE")
+    assert ids(talks["mediator"]) == {"charles-michel"}
+    assert ids(agreed["mediator"]) == ids(committed["mediator"]) == {"charles-michel"}
+    # an implied role keeps where the report names it
+    mediator = agreed["mediator"][0]
+    assert mediator["text"] and "Michel" in mediator["text"]
+
+
+def test_a_mediators_offer_naming_no_one_is_made_to_the_parties(analyzer):
+    events = events_of(DEMO / "05_brussels_michel_2021.txt", analyzer)
+    ready = event_at(events, "ready to support", "ready", "AGREE")
+    assert ids(ready["actor"]) == {"european-union"}
+    assert ids(ready["recipient"]) == {"armenia", "azerbaijan"}
+    # each party is given with the text the report names it by
+    assert all(r["text"] for r in ready["recipient"])
+
+
+def test_fighting_with_no_one_named_is_between_the_parties(analyzer):
+    events = events_of(DEMO / "01_ceasefire_statement_2020.txt", analyzer)
+    fighting = event_at(events, "Fighting erupted", "Fighting", "ASSAULT")
+    assert ids(fighting["actor"]) == {"armenia", "azerbaijan"}
+    assert fighting["recipient"] == []
+
+
+def test_a_named_actor_is_never_replaced(analyzer):
+    events = events_of(DEMO / "06_prague_meeting_2022.html", analyzer)
+    shelled = event_at(events, "shelled", "shelled", "ASSAULT")
+    assert ids(shelled["actor"]) == {"azerbaijan"}
+
+
+@pytest.mark.parametrize("name", ["16_hurriyet_ukraine_russia_pow_swap.txt",
+                                  "21_businesslive_yemen_prisoner_swap.txt"])
+def test_a_report_on_another_process_gets_no_armenia_azerbaijan_roles(analyzer, name):
+    events = events_of(DEVCORPUS / name, analyzer)
+    assert events
+    for event in events:
+        for role in ("actor", "recipient", "mediator"):
+            assert not ids(event[role]) & {"armenia", "azerbaijan"}, event["sentence"]
