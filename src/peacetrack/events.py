@@ -388,7 +388,8 @@ class EventCoder:
             (1.0 if found.governor is not None or trigger.pos == "VERB" else 0.9)
         return Event(
             id=_event_id(doc_id, trigger_span, type_name), doc=doc_id,
-            span=(sent.start_char, sent.end_char), sentence=sent.text,
+            span=(sent.start_char, sent.end_char),
+            sentence=text_of(doc)[sent.start_char:sent.end_char],  # Span.text re-joins tokens
             trigger=text_of(doc)[trigger_span[0]:trigger_span[1]], type=type_name, mode=mode,
             context=list(trigger.context), actor=actor_list, recipient=recipients,
             mediator=mediators, status=status, confidence=min(confidence, 0.99),
