@@ -1,6 +1,5 @@
 """The attribute look-up gives exactly the annotation of the model's own ruler."""
 
-import json
 
 import pytest
 import spacy

@@ -142,7 +142,8 @@ def syntax_of(doc: Doc) -> Syntax:
 def with_words(doc: Doc, words) -> list[int]:
     """Indexes of the tokens whose lower-case form or lemma is in ``words``."""
     lower, lemma = words_of(doc)
-    return [i for i, (w, l) in enumerate(zip(lower, lemma)) if w in words or l in words]
+    return [i for i, (word, lem) in enumerate(zip(lower, lemma, strict=True))
+            if word in words or lem in words]
 
 
 def determined(doc: Doc, determiners) -> set[int]:
