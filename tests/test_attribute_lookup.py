@@ -1,6 +1,5 @@
 """The attribute look-up gives exactly the annotation of the model's own ruler."""
 
-
 import pytest
 import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, ORTH, POS, SENT_START, TAG
