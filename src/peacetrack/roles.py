@@ -64,6 +64,18 @@ class Process:
             return actor.code
         return None
 
+    def parties_in(self, actors: DocActors, span: tuple[int, int]) -> list[Actor] | None:
+        """The parties as one sentence names them ('a meeting between Aliyev and
+        Pashinyan'), when it names both; else None."""
+        found: dict[str, Actor] = {}
+        for mention in actors.mentions:
+            for actor in mention.actors:
+                code = self.party_of(actor)
+                if code and code not in found and actor.span and \
+                        span[0] <= actor.span[0] and actor.span[1] <= span[1]:
+                    found[code] = actor
+        return list(found.values()) if len(found) == len(self.party_codes) else None
+
     def parties_named(self, actors: DocActors) -> dict[str, Actor]:
         """Each party as a country-level actor, with the text and span of the
         report's first mention of it or of its people ('Yerevan', 'the Armenian
@@ -99,7 +111,7 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             continue
         if event.actor and not event.recipient and event.type in rules.offer_types and \
                 all(process.is_mediator(a) for a in event.actor):
-            event.recipient = list(parties.values())
+            event.recipient = process.parties_in(actors, event.span) or list(parties.values())
             continue
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
                 all(process.party_of(a) for a in event.actor):
