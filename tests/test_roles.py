@@ -9,7 +9,7 @@ import pytest
 
 from peacetrack.evaluate import analyse_gold
 
-from .conftest import DEMO, DEVCORPUS
+from .conftest import DEMO, DEVCORPUS, seed
 
 pytestmark = pytest.mark.usefixtures("analyzer")
 
@@ -71,3 +71,10 @@ def test_a_report_on_another_process_gets_no_armenia_azerbaijan_roles(analyzer, 
     for event in events:
         for role in ("actor", "recipient", "mediator"):
             assert not ids(event[role]) & {"armenia", "azerbaijan"}, event["sentence"]
+
+
+def test_an_offer_goes_to_the_parties_as_its_sentence_names_them(analyzer):
+    events = events_of(seed("001"), analyzer)
+    proposed = event_at(events, "proposed to hold a meeting", "proposed", "AGREE")
+    assert ids(proposed["actor"]) == {"charles-michel"}
+    assert ids(proposed["recipient"]) == {"ilham-aliyev", "nikol-pashinyan"}
