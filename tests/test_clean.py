@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from peacetrack.clean import content_id, hamming, html_to_text, simhash, strip_boilerplate
+from peacetrack.clean import (
+    content_id,
+    hamming,
+    html_to_text,
+    paragraph_starts,
+    simhash,
+    strip_boilerplate,
+)
 
 from .conftest import ROOT, seed
 
@@ -97,3 +104,10 @@ def test_links_to_other_reports_are_removed(line):
     cleaned = strip_boilerplate(text)
     assert line not in cleaned.text and "Both sides welcomed it." in cleaned.text
     assert cleaned.removed_chars >= len(line)
+
+
+@pytest.mark.parametrize("layout", ["\n", "\n\n"])
+def test_a_paragraph_is_a_line_with_or_without_blank_lines_between(layout):
+    paragraphs = ["BAKU, May 3 - The talks began.", "They ended late.", "No deal was signed."]
+    text = layout.join(paragraphs)
+    assert [text[start:].split("\n")[0] for start in paragraph_starts(text)] == paragraphs

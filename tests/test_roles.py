@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import peacetrack
 from peacetrack.evaluate import analyse_gold
 
 from .conftest import DEMO, DEVCORPUS, seed
@@ -61,6 +62,14 @@ def test_a_named_actor_is_never_replaced(analyzer):
     events = events_of(DEMO / "06_prague_meeting_2022.html", analyzer)
     shelled = event_at(events, "shelled", "shelled", "ASSAULT")
     assert ids(shelled["actor"]) == {"azerbaijan"}
+
+
+def test_a_report_naming_one_party_only_implies_nothing():
+    text = ("Fighting erupted near Khartoum on Monday, witnesses said.\n"
+            "Armenia's foreign ministry called for calm in Sudan.")
+    fighting = [r for r in peacetrack.analyse(text)
+                if r["kind"] == "event" and r["type"] == "ASSAULT"]
+    assert fighting and all(not e["actor"] for e in fighting)
 
 
 @pytest.mark.parametrize("name", ["16_hurriyet_ukraine_russia_pow_swap.txt",

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
+from .clean import paragraph_starts
 from .events import EventCoder
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location
@@ -82,8 +83,8 @@ class Analyzer:
         for the paragraph it opens ("SOCHI, Nov 26 – The leaders pledged…")."""
         text = text_of(doc)
         dateline = self.dateline_place(doc)
-        lead_end = text.find("\n\n", dateline.span[0]) if dateline is not None else -1
-        lead_end = len(text) if lead_end < 0 else lead_end
+        lead_end = next((start for start in paragraph_starts(text)
+                         if dateline is not None and start > dateline.span[0]), len(text))
         previous: Event | None = None  # the last act placed by its own sentence
         anchored: list[Event] = []  # placed by their own words or the dateline
         for event in events:

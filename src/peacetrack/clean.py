@@ -53,6 +53,18 @@ def boilerplate() -> Boilerplate:
     )
 
 
+def paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph of a cleaned text starts. The clean-up leaves one
+    paragraph per line, with or without a blank line between (web pages come
+    out without one), so a paragraph is a non-empty line."""
+    starts, at = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.append(at)
+        at += len(line) + 1
+    return starts or [0]
+
+
 def normalise(text: str) -> str:
     """NFC, one kind of newline, single spaces inside lines, at most one blank line."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
@@ -87,7 +88,11 @@ class Lexicon:
     documents: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
-    mediation_cues: frozenset[str] = frozenset()  # the three above together
+
+    @cached_property
+    def mediation_cues(self) -> frozenset[str]:
+        """Every mediation word (read once the lexicon is loaded)."""
+        return self.mediation_hyphenated | self.mediation_verbs | self.mediation_nouns
 
 
 def load_event_lexicon() -> Lexicon:
@@ -109,8 +114,6 @@ def load_event_lexicon() -> Lexicon:
         if type_name == "MEDIATION":
             lexicon.mediation_verbs, lexicon.mediation_nouns, lexicon.mediation_hyphenated = \
                 _mediation(entries)
-            lexicon.mediation_cues = lexicon.mediation_hyphenated | lexicon.mediation_verbs | \
-                lexicon.mediation_nouns
             continue
         for entry in entries or []:
             trigger = _trigger(type_name, entry)

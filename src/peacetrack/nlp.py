@@ -89,7 +89,6 @@ def entities_in(span: Span) -> list[Span]:
     return out
 
 
-
 def words_of(doc: Doc) -> tuple[list[str], list[str]]:
     """Each token's ``lower_`` and ``lemma_.lower()``, read once per doc.
 
@@ -184,8 +183,8 @@ def sentences_before(token: Token, count: int) -> list[Span]:
 @cache
 def load_model(name: str, attribute_lookup: bool = True):
     """The spaCy pipeline ``name`` (a package or path); loaded once per process.
-    With ``attribute_lookup`` its attribute rules run as a table look-up
-    (``attribute_lookup.py``: the same annotation, faster)."""
+    With ``attribute_lookup`` its attribute rules and rule lemmatizer run as
+    table look-ups (``attribute_lookup.py``: the same annotation, faster)."""
     import spacy
 
     from .attribute_lookup import use_lookup

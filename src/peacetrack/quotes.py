@@ -532,7 +532,7 @@ def _own_words(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -
             continue
         parts.append(text[at:max(s, at)])
         at = max(at, e)
-    parts.append(text[at:end] if at < end else "")
+    parts.append(text[at:end])
     return word_count(" ".join(parts))
 
 

@@ -14,10 +14,11 @@ record stays traceable. The rules' types and words are data
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
-from .actors import DocActors
+from .actors import DocActors, actor_for
+from .clean import paragraph_starts
 from .lexicons import load_lexicon
 from .profile import Profile
 from .records import Actor, Event
@@ -88,9 +89,7 @@ class Process:
                     continue
                 state = self.states.get(code)  # its people, bodies and officials act for it
                 if state is not None:
-                    named[code] = Actor(text=actor.text, id=state.id, name=state.name,
-                                        code=state.code, sector=state.sector or "GOV",
-                                        role=None, span=actor.span)
+                    named[code] = actor_for(state, actor.text, None, actor.span)
         return named
 
 
@@ -101,7 +100,7 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
     parties = process.parties_named(actors)
     if len(parties) < 2 or len(process.party_codes) != 2:
         return  # a report on another process, or a process of more than two sides
-    paragraphs = _paragraph_starts(text)
+    paragraphs = paragraph_starts(text)
     for event in events:
         if event.status == "negated":
             continue
@@ -139,7 +138,7 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
     if best is None:
         return
     own = {a.id for a in event.actor + event.recipient if a.id}
-    event.mediator = [replace(m) for m in best[1].mediator if m.id not in own]
+    event.mediator = [m for m in best[1].mediator if m.id not in own]
     if event.mediator and event.type == "CONSULT" and event.mode is None:
         event.mode = "third-party"
 
@@ -147,14 +146,6 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
 def _other_day(a: Event, b: Event) -> bool:
     return a.date is not None and b.date is not None and a.date.precision == "day" and \
         b.date.precision == "day" and a.date.value != b.date.value
-
-
-def _paragraph_starts(text: str) -> list[int]:
-    starts, at = [0], text.find("\n\n")
-    while at >= 0:
-        starts.append(at + 2)
-        at = text.find("\n\n", at + 2)
-    return starts
 
 
 def _words(trigger: str) -> set[str]:
