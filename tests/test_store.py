@@ -57,3 +57,21 @@ def test_runs_and_problems_are_kept(tmp_path):
         store.finish_run(run, {"read": 2}, [Problem("bad.jsonl", 3, "bad-json", "malformed")])
         assert store.query("SELECT source, line, reason FROM problems") == [("bad.jsonl", 3, "bad-json")]
         assert store.start_run() == run + 1
+
+
+def test_row_groups_stay_small_however_large_the_store(tmp_path):
+    # A write's checkpoint rewrites the row group it appended to: with DuckDB's
+    # default of 122,880 rows that group, and the memory of each write, grew
+    # with the store (bench/RESULTS.md). Written in batches as the ingest does.
+    path = tmp_path / "s.duckdb"
+    n = 5000
+    for first in range(0, n, 500):
+        with Store(path) as store:
+            store.write([_analysis(f"d-{i}", f"Report {i}: Aliyev met Pashinyan.", i)
+                         for i in range(first, min(n, first + 500))])
+    with Store(path, read_only=True) as store:
+        groups = store.query("SELECT row_group_id, max(start + count) - min(start)"
+                             " FROM pragma_storage_info('documents') WHERE column_name = 'id'"
+                             " GROUP BY row_group_id")
+        assert store.count("documents") == n
+    assert max(rows for _, rows in groups) <= 2048
