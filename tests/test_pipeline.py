@@ -81,3 +81,42 @@ def test_the_store_can_be_read_between_batches(tmp_path, db_settings):
 
     ingest([str(SEEDS)], settings=db_settings.updated(write_batch=2), on_progress=peek)
     assert seen == sorted(seen) and seen[0] >= 1 and seen[-1] == 5
+
+
+def test_duplicates_of_reports_already_written_in_the_same_run_are_caught(tmp_path, db_settings):
+    # One report per transaction: the run forgets what it has written, so the
+    # copies below are found through the store, not through the run's memory.
+    from peacetrack.ingest import read_inputs
+    from peacetrack.pipeline import Deduplicator, prepare
+
+    original = seed("004").read_text(encoding="utf-8")
+    for name, text in (("a.txt", original), ("b.txt", original + "\nThis story was updated."),
+                       ("c.txt", original)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = [str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")]
+    summary = ingest(paths, settings=db_settings.updated(write_batch=1))
+    assert (summary.stored, summary.near_duplicates, summary.already_stored) == (2, 1, 1)
+
+    documents = [prepare(raw) for raw in read_inputs(paths[:1], max_bytes=10**7)]
+    with Store(tmp_path / "other.duckdb") as store:
+        dedupe = Deduplicator(store, 3)
+        assert dedupe.check_batch(documents) == ["new"]
+        dedupe.forget(documents)
+    assert not dedupe.seen_ids and not dedupe.bands
+
+
+def test_a_pool_of_workers_stores_what_one_process_does(tmp_path, settings, monkeypatch):
+    # Two workers, each replaced after two batches of one report (as a long run
+    # replaces them every WORKER_BATCHES): the same records as in one process.
+    from peacetrack.executors import local
+
+    monkeypatch.setattr(local, "WORKER_BATCHES", 2)
+    stored = {}
+    for n_process in (1, 2):
+        run = settings.updated(db=str(tmp_path / f"{n_process}.duckdb"), n_process=n_process,
+                               batch_size=1, write_batch=2)
+        assert ingest([str(SEEDS)], settings=run).stored == 5
+        with Store(run.db, read_only=True) as store:
+            stored[n_process] = list(store.records())
+    assert len(stored[2]) > 40
+    assert stored[2] == stored[1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import clean, dates
@@ -106,6 +106,19 @@ class Deduplicator:
             self.bands.setdefault(key, []).append((fingerprint, document.id))
         return "new"
 
+    def forget(self, documents: Sequence[Document]) -> None:
+        """Drop documents now in the store (its queries find them from here on):
+        what the run remembers is the reports in flight, not the corpus."""
+        gone = {d.id for d in documents}
+        self.seen_ids -= gone
+        for document in documents:
+            for key in enumerate(bands(document.fingerprint or 0)):
+                kept = [entry for entry in self.bands.get(key, ()) if entry[1] not in gone]
+                if kept:
+                    self.bands[key] = kept
+                else:
+                    self.bands.pop(key, None)
+
     def _near_in_run(self, fingerprint: int) -> str | None:
         for key in enumerate(bands(fingerprint)):
             for other, doc_id in self.bands.get(key, []):
@@ -187,6 +200,7 @@ def _run(paths: Iterable[str], store: Store, executor, settings: Settings, summa
     for analyses in batched(_flat(executor.map(batches)), settings.write_batch):
         with store.session():
             store.write(analyses)
+        dedupe.forget([a.document for a in analyses])
         _count(summary, analyses)
         summary.seconds = time.perf_counter() - started
         if on_progress:
