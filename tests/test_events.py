@@ -107,3 +107,20 @@ def test_every_event_keeps_its_source_span(seed004):
         assert event["doc"].startswith("d-") and event["span"][0] < event["span"][1]
         assert event["trigger"] in event["sentence"]
         assert 0 < event["confidence"] < 1
+
+
+def test_seed002_claims_and_questions_are_not_requests(analyzer):
+    # "Patel insisted that the United States does not oppose ...": a claim;
+    # "the journalist who asked the question": not asking anyone to act.
+    events = _events(analyzer, seed("002").read_text(encoding="utf-8"))
+    insisted = [e for e in events if "Patel insisted that" in e["sentence"]]
+    asked = [e for e in events if "who asked the question" in e["sentence"]]
+    assert not [e for e in insisted + asked if e["type"] == "REQUEST"]
+
+
+def test_negotiations_on_a_text_completed_are_an_agreement(analyzer):
+    from .conftest import ROOT
+
+    text = (ROOT / "demo" / "corpus" / "14_peace_text_agreed_2025.txt").read_text(encoding="utf-8")
+    agreed = _find(_events(analyzer, text), "completed negotiations on the text", "AGREE")
+    assert _ids(agreed["actor"]) == {"armenia", "azerbaijan"}

@@ -54,6 +54,10 @@ class Trigger:
     context: tuple[str, ...] = ()
     confidence: float = 0.7
     passive_actor: bool = True
+    # object lemmas that make the word no act ("asked a question"); "*": any object
+    not_objects: frozenset[str] = frozenset()
+    # with a that-clause and no must/should in it, the word asserts ("insisted that it does not")
+    asserts: bool = False
 
 
 READINESS = Trigger(type="AGREE", lemmas=("ready",), pos="ADJ", recipient=(), embeds=True,
@@ -134,6 +138,8 @@ def _trigger(type_name: str, entry: dict) -> Trigger:
         embeds=bool(entry.get("embeds", False)), context=tuple(entry.get("context", []) or []),
         confidence=float(entry.get("confidence", 0.7)),
         passive_actor=bool(entry.get("passive_actor", True)),
+        not_objects=frozenset(entry.get("not_objects", []) or []),
+        asserts=bool(entry.get("asserts", False)),
     )
 
 
@@ -244,6 +250,11 @@ class EventCoder:
         if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
                 len(found.tokens) == 1:
             return False  # "released a statement", "offered details"
+        if found.trigger.not_objects and (lemmas & found.trigger.not_objects or (
+                "*" in found.trigger.not_objects and any(c.dep_ == "dobj" for c in head.children))):
+            return False  # "asked a question", "demonstrated its readiness"
+        if found.trigger.asserts and _asserted(head):
+            return False  # "insisted that the US does not oppose": a claim, not a demand
         if found.trigger.type in FORCE_TYPES and lemmas & self.lexicon.figurative:
             return False  # "struck a cautious tone"
         if found.trigger.type == "THREATEN" and head.lemma_.lower() == "warn" and not any(
@@ -614,6 +625,19 @@ def _has_time(noun: Token) -> bool:
         if child.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME") for g in child.children):
             return True
     return False
+
+
+# Words that make a that-clause a demand ("insists the guarantees must be given").
+OBLIGATION = {"must", "should", "shall", "ought", "need", "needs", "needed"}
+
+
+def _asserted(head: Token) -> bool:
+    """A that-clause with no word of obligation in it: the verb reports a claim."""
+    clauses = [c for c in head.children if c.dep_ == "ccomp"]
+    return bool(clauses) and not any(
+        t.lower_ in OBLIGATION or (t.lemma_ == "have" and any(  # "has to be signed"
+            x.dep_ == "xcomp" and any(a.lower_ == "to" for a in x.children) for x in t.children))
+        for clause in clauses for t in clause.subtree)
 
 
 # "urged Azerbaijan to reopen": the object of these verbs does the embedded act
