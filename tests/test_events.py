@@ -124,3 +124,20 @@ def test_negotiations_on_a_text_completed_are_an_agreement(analyzer):
     text = (ROOT / "demo" / "corpus" / "14_peace_text_agreed_2025.txt").read_text(encoding="utf-8")
     agreed = _find(_events(analyzer, text), "completed negotiations on the text", "AGREE")
     assert _ids(agreed["actor"]) == {"armenia", "azerbaijan"}
+
+
+def test_an_agreement_signed_is_support_and_approval_is_not_a_request(analyzer):
+    # PLOVER: signing an agreement is SUPPORT, however the sentence puts it
+    # ("the joint agreement signed in Doha"); "X is encouraged by Y's efforts"
+    # approves of Y, it asks nothing.
+    from .conftest import DEVCORPUS
+
+    doha = _events(analyzer, (DEVCORPUS / "24_stripes_us_taliban_doha_deal.txt").read_text(
+        encoding="utf-8"))
+    signed = [e for e in doha if e["trigger"].startswith("agreement signed")]
+    assert signed and {e["type"] for e in signed} == {"SUPPORT"}
+    arlington = _events(analyzer, (DEVCORPUS / "08_panorama_arlington_talks_blinken.txt").read_text(
+        encoding="utf-8"))
+    approval = _find(arlington, "The United States is encouraged", "SUPPORT")
+    assert _ids(approval["actor"]) == {"united-states"}
+    assert _ids(approval["recipient"]) == {"armenia", "azerbaijan"}

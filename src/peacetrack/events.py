@@ -54,6 +54,7 @@ class Trigger:
     context: tuple[str, ...] = ()
     confidence: float = 0.7
     passive_actor: bool = True
+    passive_type: str | None = None  # the type when the verb is passive with no act embedded
     # object lemmas that make the word no act ("asked a question"); "*": any object
     not_objects: frozenset[str] = frozenset()
     # with a that-clause and no must/should in it, the word asserts ("insisted that it does not")
@@ -90,6 +91,7 @@ class Lexicon:
     naming_verbs: frozenset[str] = frozenset()
     figurative: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
+    signing_verbs: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
@@ -111,6 +113,7 @@ def load_event_lexicon() -> Lexicon:
         naming_verbs=frozenset(frames.get("naming_verbs", [])),
         figurative=frozenset(frames.get("figurative_objects", [])),
         documents=frozenset(frames.get("document_nouns", [])),
+        signing_verbs=frozenset(frames.get("signing_verbs", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
     )
@@ -138,6 +141,7 @@ def _trigger(type_name: str, entry: dict) -> Trigger:
         embeds=bool(entry.get("embeds", False)), context=tuple(entry.get("context", []) or []),
         confidence=float(entry.get("confidence", 0.7)),
         passive_actor=bool(entry.get("passive_actor", True)),
+        passive_type=entry.get("passive_type"),
         not_objects=frozenset(entry.get("not_objects", []) or []),
         asserts=bool(entry.get("asserts", False)),
     )
@@ -384,6 +388,18 @@ class EventCoder:
         mode = trigger.mode
         if type_name == "CONSULT" and mediators and mode in (None, "third-party"):
             mode = "third-party"
+        if type_name == "AGREE" and trigger.pos == "NOUN" and found.governor is not None and \
+                found.governor.lemma_.lower() in self.lexicon.signing_verbs:
+            type_name, mode = "SUPPORT", None  # "the agreement signed in Doha": PLOVER SUPPORT
+        if trigger.passive_type and _is_passive(head) and \
+                not any(c.dep_ in ("xcomp", "ccomp") for c in head.children):
+            type_name, mode = trigger.passive_type, None  # "the US is encouraged by the progress"
+            actor_list = self._first_actors([c for c in head.children if c.dep_ == "nsubjpass"],
+                                            actors)
+            by = [g for a in head.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            recipients = _dedupe(self._actors(  # "by the efforts of Armenia and Azerbaijan"
+                by + [g for b in by for p in b.children if p.dep_ == "prep" and p.lower_ == "of"
+                      for g in p.children if g.dep_ == "pobj"], actors))
         if status == "future" and type_name in FUTURE_AS_AGREE:
             type_name, mode = "AGREE", None
         if trigger.pos == "VERB" and head.dep_ == "conj" and _imperative(head.head):
