@@ -141,3 +141,15 @@ def test_an_agreement_signed_is_support_and_approval_is_not_a_request(analyzer):
     approval = _find(arlington, "The United States is encouraged", "SUPPORT")
     assert _ids(approval["actor"]) == {"united-states"}
     assert _ids(approval["recipient"]) == {"armenia", "azerbaijan"}
+
+
+def test_a_decision_to_act_together_and_an_agreement_in_the_passive_are_agree(analyzer):
+    # "Azerbaijan and Armenia have decided to launch a process"; "it was agreed
+    # to instruct the foreign ministers": agreements, though the second names no one.
+    from .conftest import DEVCORPUS
+
+    events = _events(analyzer, (DEVCORPUS / "04_newsaze_brussels_michel_peace_process.txt")
+                     .read_text(encoding="utf-8"))
+    decided = _find(events, "have decided to launch a", "AGREE")
+    assert _ids(decided["actor"]) == {"azerbaijan", "armenia"}
+    _find(events, "it was agreed to instruct", "AGREE")

@@ -55,6 +55,10 @@ class Trigger:
     confidence: float = 0.7
     passive_actor: bool = True
     passive_type: str | None = None  # the type when the verb is passive with no act embedded
+    # its embedded act, when that is an event, is the event ("decided to close the road")
+    defers: bool = False
+    # an event even in the passive with no one named ("it was agreed to", "had been agreed upon")
+    unnamed: bool = False
     # object lemmas that make the word no act ("asked a question"); "*": any object
     not_objects: frozenset[str] = frozenset()
     # with a that-clause and no must/should in it, the word asserts ("insisted that it does not")
@@ -142,6 +146,8 @@ def _trigger(type_name: str, entry: dict) -> Trigger:
         confidence=float(entry.get("confidence", 0.7)),
         passive_actor=bool(entry.get("passive_actor", True)),
         passive_type=entry.get("passive_type"),
+        defers=bool(entry.get("defers", False)),
+        unnamed=bool(entry.get("unnamed", False)),
         not_objects=frozenset(entry.get("not_objects", []) or []),
         asserts=bool(entry.get("asserts", False)),
     )
@@ -320,7 +326,7 @@ class EventCoder:
                     continue
             if outer is None or outer is item:
                 continue
-            if outer.head.lemma_.lower() in negators:
+            if outer.head.lemma_.lower() in negators or outer.trigger.defers:
                 dropped.add(id(outer))
             elif outer.trigger.type == item.trigger.type and item.head.dep_ in ("advcl", "xcomp"):
                 dropped.add(id(outer))  # "reacted angrily, accusing Russia of…": the specific act
@@ -407,7 +413,7 @@ class EventCoder:
         if _imperative(head) and trigger.pos == "VERB" and type_name != "REQUEST":
             type_name, mode, status = "REQUEST", None, "occurred"  # "Recognise our borders!"
         if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators) \
-                and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
+                and not trigger.unnamed and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
                             for c in head.children):
             return None  # "the process has been frozen": no one acts; "the deal was reached" stays
         tokens = sorted(found.tokens, key=lambda t: t.i)
