@@ -153,3 +153,21 @@ def test_a_decision_to_act_together_and_an_agreement_in_the_passive_are_agree(an
     decided = _find(events, "have decided to launch a", "AGREE")
     assert _ids(decided["actor"]) == {"azerbaijan", "armenia"}
     _find(events, "it was agreed to instruct", "AGREE")
+
+
+def test_a_war_or_a_document_is_not_the_agent_of_an_act(analyzer):
+    # "Yemen's conflict, which has killed tens of thousands", "these releases
+    # provide momentum": no one attacks or gives aid; the war is told elsewhere.
+    from .conftest import DEVCORPUS
+
+    events = _events(analyzer, (DEVCORPUS / "21_businesslive_yemen_prisoner_swap.txt").read_text(
+        encoding="utf-8"))
+    assert not [e for e in events if "which has killed" in e["sentence"] and e["type"] == "ASSAULT"]
+    assert not [e for e in events if "releases provide momentum" in e["sentence"]
+                and e["type"] == "AID"]
+    # while a statement that commits the parties still codes their agreement
+    from .conftest import ROOT
+
+    exchange = _events(analyzer, (ROOT / "demo" / "corpus" / "10_prisoner_exchange_2023.txt")
+                       .read_text(encoding="utf-8"))
+    _find(exchange, "committed both countries to continue", "AGREE")

@@ -34,6 +34,11 @@ FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 GUEST_NOUNS = {"leader", "delegation", "minister", "president", "envoy", "counterpart", "official",
                "representative", "ambassador", "head", "chief", "foreign", "prime", "party"}
 FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
+# Acts a document may be said to do ("the resolution demands", "the statement
+# urges"); of other acts a document, a war or a meeting is not the agent.
+SPEECH_TYPES = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST"}
+AGENTLESS_NOUNS = {"conflict", "war", "process", "plan", "decree", "treaty", "accord", "route",
+                   "corridor", "project", "format", "mechanism"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -265,6 +270,14 @@ class EventCoder:
             return False  # "asked a question", "demonstrated its readiness"
         if found.trigger.asserts and _asserted(head):
             return False  # "insisted that the US does not oppose": a claim, not a demand
+        if found.trigger.pos == "VERB" and found.trigger.type not in SPEECH_TYPES and \
+                head.lemma_.lower() not in self.lexicon.mediation_verbs:  # "talks mediated by": misparsed
+            agent = _own_subject(head)
+            if agent is not None and agent.pos_ == "NOUN" and not agent.ent_type_ and (
+                    agent.lemma_.lower() in self.lexicon.event_nouns | AGENTLESS_NOUNS or (
+                        found.trigger.type in MATERIAL_TYPES and
+                        agent.lemma_.lower() in self.lexicon.documents)):
+                return False  # "a conflict that has killed thousands", "the statement provides"
         if found.trigger.type in FORCE_TYPES and lemmas & self.lexicon.figurative:
             return False  # "struck a cautious tone"
         if found.trigger.type == "THREATEN" and head.lemma_.lower() == "warn" and not any(
@@ -795,6 +808,14 @@ def _subject_chain(verb: Token) -> list[Token]:
                 break
         node = node.head
     return out
+
+
+def _own_subject(verb: Token) -> Token | None:
+    """The verb's own active subject; a relative pronoun stands for its noun."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return verb.head if child.lower_ in RELATIVE and verb.dep_ == "relcl" else child
+    return None
 
 
 def _subjects(verb: Token) -> list[Token]:
