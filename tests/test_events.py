@@ -171,3 +171,16 @@ def test_a_war_or_a_document_is_not_the_agent_of_an_act(analyzer):
     exchange = _events(analyzer, (ROOT / "demo" / "corpus" / "10_prisoner_exchange_2023.txt")
                        .read_text(encoding="utf-8"))
     _find(exchange, "committed both countries to continue", "AGREE")
+
+
+def test_speaking_is_a_meeting_only_with_someone(analyzer):
+    # "Speaking after the first part of the meeting, Aliyev said ...": no one met
+    from .conftest import DEVCORPUS
+
+    events = _events(analyzer, (DEVCORPUS / "05_azatutyun_prague_eu_civilian_mission.txt")
+                     .read_text(encoding="utf-8"))
+    assert not [e for e in events if e["trigger"] == "Speaking" and e["type"] == "CONSULT"]
+    leaders = _events(analyzer, "Aliyev and Pashinyan spoke by phone on Monday. "
+                                "Lavrov talked with Bayramov about the border.",
+                      published="2023-05-02")
+    assert len([e for e in leaders if e["type"] == "CONSULT"]) == 2

@@ -64,6 +64,8 @@ class Trigger:
     defers: bool = False
     # an event even in the passive with no one named ("it was agreed to", "had been agreed upon")
     unnamed: bool = False
+    # a meeting only with someone met: a with/to party or a subject of several ("they talked")
+    needs_party: bool = False
     # object lemmas that make the word no act ("asked a question"); "*": any object
     not_objects: frozenset[str] = frozenset()
     # with a that-clause and no must/should in it, the word asserts ("insisted that it does not")
@@ -153,6 +155,7 @@ def _trigger(type_name: str, entry: dict) -> Trigger:
         passive_type=entry.get("passive_type"),
         defers=bool(entry.get("defers", False)),
         unnamed=bool(entry.get("unnamed", False)),
+        needs_party=bool(entry.get("needs_party", False)),
         not_objects=frozenset(entry.get("not_objects", []) or []),
         asserts=bool(entry.get("asserts", False)),
     )
@@ -260,6 +263,8 @@ class EventCoder:
             return False  # "police arrived": a visit needs somewhere or someone visited
         if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
             return False  # "talks mediated by Michel": the talks are the act
+        if found.trigger.needs_party and not self._party_met(head):
+            return False  # "Speaking after the meeting, Aliyev said": talk, not a meeting
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
             return False  # "speaking to journalists"
         if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
@@ -288,6 +293,16 @@ class EventCoder:
                         or o.lemma_.lower() in GUEST_NOUNS for o in objects):
             return False  # "Russia received 55 prisoners": not a visit
         return True
+
+    def _party_met(self, verb: Token) -> bool:
+        parties = [g for p in verb.children if p.dep_ == "prep" and p.lower_ in ("with", "to")
+                   for g in p.children if g.dep_ == "pobj"] + \
+            [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("PROPN", "PRON")]
+        if any(g.lemma_.lower() not in self.lexicon.audience for g in parties):
+            return True
+        subject = _own_subject(verb) or next(iter(_subject_chain(verb)), None)
+        return subject is not None and (bool(subject.conjuncts) or subject.tag_ in ("NNS", "NNPS")
+                                        or subject.lower_ in ("we", "they", "both"))
 
     def _nominal_gerund(self, token: Token) -> bool:
         head = token.head
