@@ -87,6 +87,8 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
      "hypothetical", {"azerbaijan"}, set()),
     ("Putin hosted Aliyev and Pashinyan in the Kremlin.", "CONSULT", "occurred",
      {"ilham-aliyev", "nikol-pashinyan"}, set()),
+    ("Azerbaijan has halted all traffic on the Lachin road.", "COERCE", "occurred",
+     {"azerbaijan"}, set()),
 ])
 def test_wire_sentences(analyzer, text, type_name, status, actor, recipient):
     events = _events(analyzer, text, published="2023-05-01")
@@ -184,3 +186,9 @@ def test_speaking_is_a_meeting_only_with_someone(analyzer):
                                 "Lavrov talked with Bayramov about the border.",
                       published="2023-05-02")
     assert len([e for e in leaders if e["type"] == "CONSULT"]) == 2
+
+
+def test_a_facility_that_closes_is_not_a_blockade(analyzer):
+    events = _events(analyzer, "The joint monitoring centre in Aghdam is also set to close. "
+                               "Baku closed the road to Armenia.", published="2024-04-18")
+    assert [e["sentence"][:3] for e in events if e["type"] == "COERCE"] == ["Bak"]

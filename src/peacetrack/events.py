@@ -66,6 +66,7 @@ class Trigger:
     unnamed: bool = False
     # a meeting only with someone met: a with/to party or a subject of several ("they talked")
     needs_party: bool = False
+    needs_object: bool = False  # "Azerbaijan closed the road", not "the centre will close"
     # object lemmas that make the word no act ("asked a question"); "*": any object
     not_objects: frozenset[str] = frozenset()
     # with a that-clause and no must/should in it, the word asserts ("insisted that it does not")
@@ -156,6 +157,7 @@ def _trigger(type_name: str, entry: dict) -> Trigger:
         defers=bool(entry.get("defers", False)),
         unnamed=bool(entry.get("unnamed", False)),
         needs_party=bool(entry.get("needs_party", False)),
+        needs_object=bool(entry.get("needs_object", False)),
         not_objects=frozenset(entry.get("not_objects", []) or []),
         asserts=bool(entry.get("asserts", False)),
     )
@@ -263,6 +265,9 @@ class EventCoder:
             return False  # "police arrived": a visit needs somewhere or someone visited
         if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
             return False  # "talks mediated by Michel": the talks are the act
+        if found.trigger.needs_object and not _is_passive(head) and \
+                not any(c.dep_ in ("dobj", "obj") for c in head.children):
+            return False  # "the centre is set to close": nothing is closed to anyone
         if found.trigger.needs_party and not self._party_met(head):
             return False  # "Speaking after the meeting, Aliyev said": talk, not a meeting
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
