@@ -192,3 +192,14 @@ def test_a_facility_that_closes_is_not_a_blockade(analyzer):
     events = _events(analyzer, "The joint monitoring centre in Aghdam is also set to close. "
                                "Baku closed the road to Armenia.", published="2024-04-18")
     assert [e["sentence"][:3] for e in events if e["type"] == "COERCE"] == ["Bak"]
+
+
+def test_two_sides_accusing_each_other_are_two_accusations(analyzer):
+    from .conftest import ROOT
+
+    text = (ROOT / "demo" / "corpus" / "06_prague_meeting_2022.html").read_text(encoding="utf-8")
+    document = prepare(RawReport(source="06.html", html=text))
+    records = next(analyzer.analyse([document])).records()
+    both = [r for r in records if r["kind"] == "event" and r["type"] == "ACCUSE"
+            and "while Azerbaijan blamed" in r["sentence"]]
+    assert sorted(_ids(e["actor"]).pop() for e in both) == ["armenia", "azerbaijan"]

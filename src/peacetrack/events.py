@@ -362,7 +362,9 @@ class EventCoder:
             if outer.head.lemma_.lower() in negators or outer.trigger.defers:
                 dropped.add(id(outer))
             elif outer.trigger.type == item.trigger.type and item.head.dep_ in ("advcl", "xcomp"):
-                dropped.add(id(outer))  # "reacted angrily, accusing Russia of…": the specific act
+                if not any(c.dep_ in ("nsubj", "nsubjpass") for c in item.head.children):
+                    dropped.add(id(outer))  # "reacted angrily, accusing Russia of…": the specific act
+                # "X accused Y, while Z blamed W": two acts by two actors
             elif outer.trigger.embeds or outer.trigger.type in EMBEDDING_TYPES:
                 dropped.add(id(item))
         kept: list[Found] = []
