@@ -87,3 +87,11 @@ def test_an_offer_goes_to_the_parties_as_its_sentence_names_them(analyzer):
     proposed = event_at(events, "proposed to hold a meeting", "proposed", "AGREE")
     assert ids(proposed["actor"]) == {"charles-michel"}
     assert ids(proposed["recipient"]) == {"ilham-aliyev", "nikol-pashinyan"}
+
+
+def test_a_meeting_told_again_keeps_the_people_who_met(analyzer):
+    # dev 02: the leaders' statement, then "the trilateral meeting held in Moscow":
+    # the meeting is theirs, not just their states'
+    events = events_of(DEVCORPUS / "02_aravot_moscow_trilateral_statement.txt", analyzer)
+    meeting = event_at(events, "", "trilateral meeting held", "CONSULT")
+    assert ids(meeting["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}

@@ -106,7 +106,9 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             continue
         if not event.actor and not event.recipient and event.type in rules.mutual_types and \
                 _words(event.trigger) & rules.mutual_words:
-            event.actor = list(parties.values())
+            event.actor = process.parties_in(actors, event.span) or (
+                event.type == "CONSULT" and _parties_before(event, events, process, paragraphs)) \
+                or list(parties.values())
             continue
         if event.actor and not event.recipient and event.type in rules.offer_types and \
                 all(process.is_mediator(a) for a in event.actor):
@@ -141,6 +143,22 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
     event.mediator = [m for m in best[1].mediator if m.id not in own]
     if event.mediator and event.type == "CONSULT" and event.mode is None:
         event.mode = "third-party"
+
+
+def _parties_before(event: Event, events: list[Event], process: Process,
+                    paragraphs: list[int]) -> list[Actor] | None:
+    """The parties as the nearest earlier meeting of both of them, in this
+    paragraph or the one before, names them ('Aliyev and Pashinyan met ...; the
+    meeting began ...'): the same people, not just their states."""
+    here = bisect.bisect_right(paragraphs, event.span[0])
+    for earlier in reversed(events[:events.index(event)]):
+        if here - bisect.bisect_right(paragraphs, earlier.span[0]) > 1:
+            break
+        if earlier.type == "CONSULT" and not _other_day(event, earlier) and \
+                len({process.party_of(a) for a in earlier.actor} - {None}) == len(process.party_codes) \
+                and all(process.party_of(a) for a in earlier.actor):
+            return list(earlier.actor)
+    return None
 
 
 def _other_day(a: Event, b: Event) -> bool:
