@@ -203,3 +203,12 @@ def test_two_sides_accusing_each_other_are_two_accusations(analyzer):
     both = [r for r in records if r["kind"] == "event" and r["type"] == "ACCUSE"
             and "while Azerbaijan blamed" in r["sentence"]]
     assert sorted(_ids(e["actor"]).pop() for e in both) == ["armenia", "azerbaijan"]
+
+
+def test_an_aim_stated_is_not_an_act(analyzer):
+    # seed 001: "the main task for Yerevan today is to return home all Armenian
+    # prisoners"; "They stressed the need to launch concrete projects"
+    events = _events(analyzer, seed("001").read_text(encoding="utf-8"))
+    aims = [e for e in events if "main task for Yerevan" in e["sentence"]
+            or "stressed the need to launch" in e["sentence"]]
+    assert not [e for e in aims if e["type"] in ("RETREAT", "AGREE")]

@@ -39,6 +39,11 @@ FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
 SPEECH_TYPES = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST"}
 AGENTLESS_NOUNS = {"conflict", "war", "process", "plan", "decree", "treaty", "accord", "route",
                    "corridor", "project", "format", "mechanism"}
+AGENTLESS_PRONOUNS = {"what", "whatever", "something", "nothing", "anything", "everything", "this"}
+# Nouns whose to-infinitive is an aim stated, not an act told ("the main task is
+# to return the prisoners", "stressed the need to launch projects").
+AIM_NOUNS = {"need", "task", "goal", "aim", "priority", "objective", "necessity", "importance",
+             "purpose", "mission", "challenge", "idea", "point"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -265,6 +270,8 @@ class EventCoder:
             return False  # "police arrived": a visit needs somewhere or someone visited
         if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
             return False  # "talks mediated by Michel": the talks are the act
+        if found.trigger.pos == "VERB" and _aim_of(head):
+            return False  # "the need to launch concrete projects": an aim, not an act
         if found.trigger.needs_object and not _is_passive(head) and \
                 not any(c.dep_ in ("dobj", "obj") for c in head.children):
             return False  # "the centre is set to close": nothing is closed to anyone
@@ -283,6 +290,8 @@ class EventCoder:
         if found.trigger.pos == "VERB" and found.trigger.type not in SPEECH_TYPES and \
                 head.lemma_.lower() not in self.lexicon.mediation_verbs:  # "talks mediated by": misparsed
             agent = _own_subject(head)
+            if agent is not None and agent.lower_ in AGENTLESS_PRONOUNS:
+                return False  # "what would be threatening Russia's interests"
             if agent is not None and agent.pos_ == "NOUN" and not agent.ent_type_ and (
                     agent.lemma_.lower() in self.lexicon.event_nouns | AGENTLESS_NOUNS or (
                         found.trigger.type in MATERIAL_TYPES and
@@ -830,6 +839,18 @@ def _subject_chain(verb: Token) -> list[Token]:
                 break
         node = node.head
     return out
+
+
+def _aim_of(verb: Token) -> bool:
+    """The verb is the to-infinitive of an aim noun: 'the need to launch',
+    'the task ... is to return' (xcomp of the copula whose subject is the noun)."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    head = verb.head
+    if verb.dep_ == "acl" and head.lemma_.lower() in AIM_NOUNS:
+        return True
+    return verb.dep_ in ("xcomp", "ccomp", "attr") and head.lemma_ == "be" and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in AIM_NOUNS for c in head.children)
 
 
 def _own_subject(verb: Token) -> Token | None:
