@@ -32,7 +32,7 @@ EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 # what a host receives on a visit when not named
 GUEST_NOUNS = {"leader", "delegation", "minister", "president", "envoy", "counterpart", "official",
-               "representative", "ambassador", "head", "chief", "foreign", "prime", "party"}
+               "representative", "ambassador", "head", "chief", "foreign", "prime", "party", "side"}
 FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
 # Acts a document may be said to do ("the resolution demands", "the statement
 # urges"); of other acts a document, a war or a meeting is not the agent.
@@ -723,9 +723,10 @@ def _has_participant(noun: Token) -> bool:
         if child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ != "DATE":
             return True
         if child.dep_ == "prep" and child.lower_ in ("of", "between", "with", "among"):
-            if any(g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ not in NOT_EVENT_ENTITIES
+            if any(g.dep_ == "pobj" and (g.pos_ == "PROPN" and g.ent_type_ not in NOT_EVENT_ENTITIES
+                                         or g.lemma_.lower() in GUEST_NOUNS)
                    for g in child.children):
-                return True
+                return True  # "talks with Michel", "a meeting with the two leaders"
     return False
 
 
