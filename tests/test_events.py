@@ -89,6 +89,8 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
      {"ilham-aliyev", "nikol-pashinyan"}, set()),
     ("Azerbaijan has halted all traffic on the Lachin road.", "COERCE", "occurred",
      {"azerbaijan"}, set()),
+    ("Azerbaijan retook the region in a swift offensive.", "ASSAULT", "occurred",
+     {"azerbaijan"}, set()),
 ])
 def test_wire_sentences(analyzer, text, type_name, status, actor, recipient):
     events = _events(analyzer, text, published="2023-05-01")
