@@ -91,6 +91,11 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
      {"azerbaijan"}, set()),
     ("Azerbaijan retook the region in a swift offensive.", "ASSAULT", "occurred",
      {"azerbaijan"}, set()),
+    ("Armenia withdrew its bid to host the summit.", "CONCEDE", "occurred", {"armenia"}, set()),
+    ("The two governments settled on the swap in direct contacts.", "AGREE", "occurred",
+     set(), set()),
+    ("Both ministries said in statements that the delegations had agreed to keep negotiating.",
+     "AGREE", "occurred", set(), set()),
 ])
 def test_wire_sentences(analyzer, text, type_name, status, actor, recipient):
     events = _events(analyzer, text, published="2023-05-01")

@@ -256,7 +256,8 @@ class EventCoder:
                 head.doc[head.i + 1].lower_ == "that":
             return False  # "provided that": a condition, not aid
         if found.trigger.pos == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and \
-                not any(c.dep_ == "agent" or c.ent_type_ == "DATE" for c in head.subtree):
+                not any(c.dep_ == "agent" or c.ent_type_ == "DATE" for c in head.subtree) and \
+                not any(c.dep_ in ("nsubj", "aux") for c in head.children):  # "statements that they had agreed"
             return False  # "the statement released after the meeting" describes a noun
         objects = [c for c in head.children if c.dep_ in OBJECTS] + \
             [g for p in head.children if p.dep_ in ("prep", "dative") for g in p.children
