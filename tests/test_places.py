@@ -252,3 +252,19 @@ def test_seed_border_fighting(nlp, gazetteer):
     found = event_location(sent, token, gazetteer)
     assert (found.text, found.name, found.country, found.lat) == (
         "Armenian-Azerbaijani border", "Armenia\u2013Azerbaijan border", None, None)
+
+
+def test_a_where_clause_places_its_act_and_background_is_not_the_dateline(analyzer):
+    from peacetrack.ingest import RawReport
+    from peacetrack.pipeline import prepare
+
+    text = ("YEREVAN, Sept 30 (Wire) – More than 100,000 people have left the region, the "
+            "government said on Saturday, two weeks after Azerbaijan retook the region in a swift "
+            "offensive.\nBlinken urged Baku to reopen the Lachin corridor, where Azerbaijan "
+            "has halted all traffic.")
+    document = prepare(RawReport(source="t", text=text, published="2023-09-30"))
+    events = [r for r in next(analyzer.analyse([document])).records() if r["kind"] == "event"]
+    halted = next(e for e in events if e["type"] == "COERCE")
+    assert halted["location"]["name"].lower() == "lachin corridor"
+    retook = next(e for e in events if e["trigger"] == "retook")
+    assert (retook["location"] or {}).get("name") != "Yerevan"

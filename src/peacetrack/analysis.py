@@ -32,6 +32,8 @@ PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
 NOT_PRESENT_TAGS = ("VBD", "VBN", "MD")
 # An act more than this many days before its report is background (SPEC §2 'historical').
 HISTORICAL_DAYS = 45
+# Subordinators of a clause that tells what came before or after the news.
+BACKGROUND_MARKS = {"after", "before", "since", "until"}
 
 
 class Analyzer:
@@ -108,7 +110,8 @@ class Analyzer:
                 if previous is not None and previous.status == event.status and \
                         _kin(previous, event) and _same_paragraph(text, previous, event):
                     event.location = previous.location
-                elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end:
+                elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end and \
+                        not _background(doc, event):
                     event.location = dateline
                     anchored.append(event)
         # placed only "near" somewhere, or only by where the report was filed:
@@ -313,6 +316,21 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
 # of one kind.
 FIELD_TYPES = frozenset({t for t, quad in QUAD.items() if quad == "material-conflict"}
                         | {"THREATEN"})
+
+
+def _background(doc: Doc, event: Event) -> bool:
+    """An act told in an 'after/before/since' clause of the lead ("..., two weeks
+    after Azerbaijan retook the region"): not the news the dateline files."""
+    span = doc.char_span(*event.trigger_span, alignment_mode="expand") if event.trigger_span else None
+    node = span.root if span is not None else None
+    for _ in range(4):
+        if node is None or node.head.i == node.i:
+            return False
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS
+                                        for c in node.children):
+            return True
+        node = node.head
+    return False
 
 
 def _kin(first: Event, second: Event) -> bool:

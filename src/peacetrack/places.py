@@ -412,6 +412,11 @@ def event_location(sent: Span, trigger: Token, gazetteer: Gazetteer, *,
     Among the places tied to the event, the most specific wins (a city over
     a border over a country), then the most direct phrase, then the nearest.
     """
+    where = _where_antecedent(trigger)
+    if where is not None:  # "the Lachin corridor, where Azerbaijan has halted all traffic"
+        for mention in _sentence_mentions(sent, gazetteer):
+            if mention.head.i == where.i:
+                return mention.location
     best, best_rank = None, None
     for mention in _sentence_mentions(sent, gazetteer):
         if _overlaps(mention.location.span, exclude) and \
@@ -427,6 +432,20 @@ def event_location(sent: Span, trigger: Token, gazetteer: Gazetteer, *,
         if best_rank is None or rank > best_rank:
             best, best_rank = mention.location, rank
     return best
+
+
+def _where_antecedent(trigger: Token) -> Token | None:
+    """The noun a 'where' clause of the trigger describes, if any."""
+    clause = _conjunct_head(trigger) if trigger.pos_ in ("VERB", "AUX") else trigger
+    for _ in range(3):
+        if clause.dep_ == "relcl":
+            if any(c.dep_ == "advmod" and c.lower_ == "where" for c in clause.children):
+                return clause.head
+            return None
+        if clause.dep_ not in ("xcomp", "conj") or clause.head.i == clause.i:
+            return None
+        clause = clause.head
+    return None
 
 
 def _destination(place: Token, words: PlaceWords) -> bool:
