@@ -219,3 +219,15 @@ def test_an_aim_stated_is_not_an_act(analyzer):
     aims = [e for e in events if "main task for Yerevan" in e["sentence"]
             or "stressed the need to launch" in e["sentence"]]
     assert not [e for e in aims if e["type"] in ("RETREAT", "AGREE")]
+
+
+def test_needs_purposes_and_information_offered_are_not_acts(analyzer):
+    from .conftest import DEVCORPUS
+
+    borrell = _events(analyzer, (DEVCORPUS / "13_b92_borrell_ohrid_annex.txt").read_text(
+        encoding="utf-8"))
+    assert not [e for e in borrell if e["sentence"].startswith("We need to agree")]
+    eln = _events(analyzer, (DEVCORPUS / "20_orinocotribune_eln_caracas_round.txt").read_text(
+        encoding="utf-8"))
+    assert not [e for e in eln if e["trigger"] == "offered" and "information offered by"
+                in e["sentence"]]

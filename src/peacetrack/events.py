@@ -44,6 +44,8 @@ AGENTLESS_PRONOUNS = {"what", "whatever", "something", "nothing", "anything", "e
 # to return the prisoners", "stressed the need to launch projects").
 AIM_NOUNS = {"need", "task", "goal", "aim", "priority", "objective", "necessity", "importance",
              "purpose", "mission", "challenge", "idea", "point"}
+AIM_ADJECTIVES = {"easy", "hard", "difficult", "necessary", "important", "possible", "impossible",
+                  "vital", "crucial", "essential", "imperative", "urgent"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -280,6 +282,9 @@ class EventCoder:
             return False  # "Speaking after the meeting, Aliyev said": talk, not a meeting
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
             return False  # "speaking to journalists"
+        if head.dep_ == "acl" and head.tag_ == "VBN" and \
+                not any(c.dep_ in ("nsubj", "aux") for c in head.children):
+            lemmas = lemmas | {head.head.lemma_.lower()}  # "information offered by": offered information
         if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
                 len(found.tokens) == 1:
             return False  # "released a statement", "offered details"
@@ -851,6 +856,10 @@ def _aim_of(verb: Token) -> bool:
     head = verb.head
     if verb.dep_ == "acl" and head.lemma_.lower() in AIM_NOUNS:
         return True
+    if verb.dep_ == "xcomp" and (head.lemma_.lower() in AIM_ADJECTIVES or head.lemma_ == "need"):
+        return True  # "it was not easy to reach the agreement", "we need to agree"
+    if verb.dep_ == "advcl" and any(c.lower_ in ("order", "so") for c in verb.children):
+        return True  # "in order to protect the rights": a purpose
     return verb.dep_ in ("xcomp", "ccomp", "attr") and head.lemma_ == "be" and any(
         c.dep_ == "nsubj" and c.lemma_.lower() in AIM_NOUNS for c in head.children)
 
