@@ -346,6 +346,10 @@ class EventCoder:
                 head.lemma_.lower() in self.lexicon.occurrence_verbs or
                 (node.dep_ == "nsubjpass" and head.lemma_.lower() in self.lexicon.light_verbs)):
             return head
+        if node.dep_ in ("nsubj", "nsubjpass"):  # "talks are expected to take place", "are due to begin"
+            for xcomp in head.children:
+                if xcomp.dep_ == "xcomp" and xcomp.lemma_.lower() in self.lexicon.occurrence_verbs:
+                    return xcomp
         if node.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
             return head  # "there have been repeated clashes"
         if node.dep_ == "conj":
@@ -611,15 +615,6 @@ class EventCoder:
     def _status(self, head: Token, governor: Token | None) -> str:
         cues = self.lexicon.status
         nodes = [head] + ([governor] if governor is not None else []) + _control_chain(head)
-        subject = head
-        if subject.dep_ == "pobj" and subject.head.lower_ == "of" and \
-                subject.head.head.lemma_.lower() in self.lexicon.container_nouns:
-            subject = subject.head.head  # "another round of talks"
-        if head.pos_ in ("NOUN", "PROPN") and governor is None and \
-                subject.dep_ in ("nsubj", "nsubjpass") and \
-                subject.head.lemma_.lower() in cues.get("future", {}).get("verbs", frozenset()) and \
-                any(c.dep_ == "xcomp" for c in subject.head.children):
-            return "future"  # "another round of talks is expected to take place"
         for node in nodes:
             words = {c.lower_ for c in node.children if c.dep_ in ("neg", "det", "advmod")}
             if words & cues.get("negated", {}).get("words", frozenset({"not", "n't", "never", "no"})):
