@@ -95,3 +95,13 @@ def test_a_meeting_told_again_keeps_the_people_who_met(analyzer):
     events = events_of(DEVCORPUS / "02_aravot_moscow_trilateral_statement.txt", analyzer)
     meeting = event_at(events, "", "trilateral meeting held", "CONSULT")
     assert ids(meeting["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}
+
+
+def test_a_mediator_named_among_the_talks_of_both_parties_mediates(analyzer):
+    # demo 06: "talks in Prague ... between the leaders of the two countries,
+    # French President Emmanuel Macron and European Council President Charles Michel"
+    events = events_of(DEMO / "06_prague_meeting_2022.html", analyzer)
+    talks = event_at(events, "following late-night talks", "talks", "CONSULT")
+    assert ids(talks["mediator"]) == {"emmanuel-macron", "charles-michel"}
+    assert ids(talks["actor"]) == {"armenia", "azerbaijan"}
+    assert talks["mode"] == "third-party"

@@ -31,6 +31,7 @@ class RoleRules:
     offer_types: frozenset[str]
     mutual_types: frozenset[str]
     mutual_words: frozenset[str]
+    present_mediator_types: frozenset[str]
 
 
 @cache
@@ -41,7 +42,8 @@ def role_rules() -> RoleRules:
         mediated_within=int(data.get("mediated_within_paragraphs", 1)),
         offer_types=frozenset(data.get("offer_types", [])),
         mutual_types=frozenset(data.get("mutual_types", [])),
-        mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])))
+        mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
+        present_mediator_types=frozenset(data.get("present_mediator_types", [])))
 
 
 class Process:
@@ -114,6 +116,9 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
                 all(process.is_mediator(a) for a in event.actor):
             event.recipient = process.parties_in(actors, event.span) or list(parties.values())
             continue
+        if not event.mediator and event.type in rules.present_mediator_types and \
+                _present_mediators(event, actors, process):
+            continue
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
                 all(process.party_of(a) for a in event.actor):
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
@@ -143,6 +148,32 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
     event.mediator = [m for m in best[1].mediator if m.id not in own]
     if event.mediator and event.type == "CONSULT" and event.mode is None:
         event.mode = "third-party"
+
+
+def _present_mediators(event: Event, actors: DocActors, process: Process) -> bool:
+    """Talks of both parties with one of the process's mediators named by name
+    in their sentence ('talks between the leaders of the two countries, Macron
+    and Michel'): the mediator mediates. Fills ``event.mediator`` and says
+    whether it did."""
+    parties = [a for a in event.actor if process.party_of(a)]
+    if len({a.code for a in parties}) < len(process.party_codes):
+        return False
+    own = {a.id for a in parties + event.recipient if a.id}
+    found: dict[str, Actor] = {a.id: a for a in event.actor if a.id and process.is_mediator(a)}
+    for mention in actors.mentions:
+        if not mention.is_person:
+            continue  # "an EU mission", "Russian peacekeepers": not who sat at the table
+        for actor in mention.actors:
+            if actor.id and actor.id not in own and process.is_mediator(actor) and actor.span and \
+                    event.span[0] <= actor.span[0] and actor.span[1] <= event.span[1]:
+                found.setdefault(actor.id, actor)
+    if not found:
+        return False
+    event.actor = [a for a in event.actor if a.id not in found]
+    event.mediator = list(found.values())
+    if event.mode is None:
+        event.mode = "third-party"
+    return True
 
 
 def _parties_before(event: Event, events: list[Event], process: Process,
