@@ -103,6 +103,10 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
     if len(parties) < 2 or len(process.party_codes) != 2:
         return  # a report on another process, or a process of more than two sides
     paragraphs = paragraph_starts(text)
+    for event in events:  # first: the talks whose mediators the sentence names, for the carry below
+        if event.status != "negated" and not event.mediator and \
+                event.type in rules.present_mediator_types:
+            _present_mediators(event, actors, process)
     for event in events:
         if event.status == "negated":
             continue
@@ -115,9 +119,6 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
         if event.actor and not event.recipient and event.type in rules.offer_types and \
                 all(process.is_mediator(a) for a in event.actor):
             event.recipient = process.parties_in(actors, event.span) or list(parties.values())
-            continue
-        if not event.mediator and event.type in rules.present_mediator_types and \
-                _present_mediators(event, actors, process):
             continue
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
                 all(process.party_of(a) for a in event.actor):
