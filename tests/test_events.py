@@ -94,6 +94,8 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
     ("Armenia withdrew its bid to host the summit.", "CONCEDE", "occurred", {"armenia"}, set()),
     ("Armenia released two Azerbaijani soldiers at the border.", "RETREAT", "occurred",
      {"armenia"}, {"azerbaijan"}),
+    ("Lavrov dismissed Armenian criticism of the peacekeepers.", "REJECT", "occurred",
+     {"sergey-lavrov"}, {"armenia"}),
     ("Another round of talks between Armenia and Azerbaijan is expected to take place soon.",
      "AGREE", "future", set(), set()),
     ("The two governments settled on the swap in direct contacts.", "AGREE", "occurred",
