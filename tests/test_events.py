@@ -225,6 +225,10 @@ def test_an_aim_stated_is_not_an_act(analyzer):
     aims = [e for e in events if "main task for Yerevan" in e["sentence"]
             or "stressed the need to launch" in e["sentence"]]
     assert not [e for e in aims if e["type"] in ("RETREAT", "AGREE")]
+    # seed 003: "Baku demonstrates its readiness to negotiate and make compromises"
+    ready = [e for e in _events(analyzer, seed("003").read_text(encoding="utf-8"))
+             if "readiness to negotiate and make compromises" in e["sentence"]]
+    assert not [e for e in ready if e["type"] in ("CONSULT", "CONCEDE")]
 
 
 def test_needs_purposes_and_information_offered_are_not_acts(analyzer):

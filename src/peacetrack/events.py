@@ -40,10 +40,13 @@ SPEECH_TYPES = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST"}
 AGENTLESS_NOUNS = {"conflict", "war", "process", "plan", "decree", "treaty", "accord", "route",
                    "corridor", "project", "format", "mechanism"}
 AGENTLESS_PRONOUNS = {"what", "whatever", "something", "nothing", "anything", "everything", "this"}
-# Nouns whose to-infinitive is an aim stated, not an act told ("the main task is
-# to return the prisoners", "stressed the need to launch projects").
+# Nouns whose to-infinitive is an aim or a disposition stated, not an act told
+# ("the main task is to return the prisoners", "stressed the need to launch projects").
 AIM_NOUNS = {"need", "task", "goal", "aim", "priority", "objective", "necessity", "importance",
-             "purpose", "mission", "challenge", "idea", "point"}
+             "purpose", "mission", "challenge", "idea", "point",
+             # a disposition's content is not yet done: "its readiness to negotiate"
+             "readiness", "willingness", "unwillingness", "desire", "determination", "wish",
+             "ability", "inability", "reluctance", "eagerness", "resolve", "opportunity", "chance"}
 AIM_ADJECTIVES = {"easy", "hard", "difficult", "necessary", "important", "possible", "impossible",
                   "vital", "crucial", "essential", "imperative", "urgent"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
@@ -246,6 +249,8 @@ class EventCoder:
         if best is None or pos == "VERB":
             return best
         best.governor = self._governor(token)
+        if best.governor is not None and _aim_of(best.governor):
+            return None  # "its readiness to make compromises"
         if best.governor is None and (best.trigger.confidence < 0.5 or not (
                 _has_time(token) or _has_participant(token))):
             return None  # "the agreements of November 9" name documents, not acts
@@ -855,6 +860,8 @@ def _subject_chain(verb: Token) -> list[Token]:
 def _aim_of(verb: Token) -> bool:
     """The verb is the to-infinitive of an aim noun: 'the need to launch',
     'the task ... is to return' (xcomp of the copula whose subject is the noun)."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ == "VERB":
+        verb = verb.head  # "readiness to negotiate and make compromises"
     if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return False
     head = verb.head
