@@ -241,3 +241,13 @@ def test_needs_purposes_and_information_offered_are_not_acts(analyzer):
         encoding="utf-8"))
     assert not [e for e in eln if e["trigger"] == "offered" and "information offered by"
                 in e["sentence"]]
+
+
+def test_what_a_crisis_turns_into_happens(analyzer):
+    # seed 001: the border dispute "turned into bloodshed and artillery duels":
+    # one assault between the two sides, however many nouns name it
+    events = _events(analyzer, seed("001").read_text(encoding="utf-8"))
+    fighting = [e for e in events if "turned into bloodshed" in e["sentence"]
+                and e["type"] == "ASSAULT"]
+    assert len(fighting) == 1
+    assert _ids(fighting[0]["actor"]) == {"armenia", "azerbaijan"}

@@ -114,6 +114,7 @@ class Lexicon:
     figurative: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
     signing_verbs: frozenset[str] = frozenset()
+    turning_verbs: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
@@ -136,6 +137,7 @@ def load_event_lexicon() -> Lexicon:
         figurative=frozenset(frames.get("figurative_objects", [])),
         documents=frozenset(frames.get("document_nouns", [])),
         signing_verbs=frozenset(frames.get("signing_verbs", [])),
+        turning_verbs=frozenset(frames.get("turning_verbs", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
     )
@@ -357,6 +359,9 @@ class EventCoder:
                     return xcomp
         if node.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
             return head  # "there have been repeated clashes"
+        if node.dep_ == "pobj" and head.lower_ in ("into", "to") and \
+                head.head.lemma_.lower() in self.lexicon.turning_verbs:
+            return head.head  # "the protests turned into bloodshed", "escalated into fighting"
         if node.dep_ == "conj":
             return self._governor(node.head)
         return None
@@ -369,6 +374,11 @@ class EventCoder:
         negators = self.lexicon.status.get("negated", {}).get("verbs", NEGATING_VERBS)
         dropped: set[int] = set()
         for item in found:
+            first = owner.get(item.head.head.i) if item.head.dep_ == "conj" else None
+            if first is not None and first is not item and first.trigger.type == item.trigger.type \
+                    and item.trigger.pos == "NOUN" and first.trigger.pos == "NOUN":
+                dropped.add(id(item))  # "bloodshed and artillery duels": one act named twice
+                continue
             governor = item.governor
             if governor is not None and governor.i in owner:
                 if governor.dep_ == "acl" and governor.head.i == item.head.i:
