@@ -168,6 +168,11 @@ class Analyzer:
         tokens = [*sorted(span, key=lambda t: t.i != span.root.i), *(governor or [])]
         if span.root.dep_ == "acl" and span.root.head.lemma_.lower() in self.gazetteer.words.event_nouns:
             tokens.append(span.root.head)  # "talks mediated by the AU began in Pretoria"
+        if governor is not None and governor.root.lemma_.lower() in self.events.lexicon.turning_verbs:
+            node = governor.root  # "the conflict over Karabakh ... shifted to hostilities"
+            while node.dep_ == "conj" and node.head.i != node.i:
+                node = node.head
+            tokens += [c for c in node.children if c.dep_ == "nsubj"]
         for token in tokens:
             event.location = event_location(sent, token, self.gazetteer, exclude=exclude)
             if event.location is not None:
