@@ -251,3 +251,13 @@ def test_what_a_crisis_turns_into_happens(analyzer):
                 and e["type"] == "ASSAULT"]
     assert len(fighting) == 1
     assert _ids(fighting[0]["actor"]) == {"armenia", "azerbaijan"}
+
+
+def test_a_decree_signed_and_an_issue_taken_to_the_un_are_not_support_or_accusation(analyzer):
+    events = _events(analyzer, "The separatist leader signed a decree dissolving all state "
+                               "institutions. Armenian officials said they would take the issue "
+                               "to the UN Security Council. Baku took issue with the report.",
+                     published="2023-09-28")
+    assert not [e for e in events if e["type"] == "SUPPORT"]
+    accusations = [e for e in events if e["type"] == "ACCUSE"]
+    assert [e["sentence"][:4] for e in accusations] == ["Baku"]
