@@ -96,6 +96,8 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
      {"armenia"}, {"azerbaijan"}),
     ("Lavrov dismissed Armenian criticism of the peacekeepers.", "REJECT", "occurred",
      {"sergey-lavrov"}, {"armenia"}),
+    ("The agreement calls for talks between Armenia and Azerbaijan.", "AGREE", "occurred",
+     set(), set()),
     ("Another round of talks between Armenia and Azerbaijan is expected to take place soon.",
      "AGREE", "future", set(), set()),
     ("The two governments settled on the swap in direct contacts.", "AGREE", "occurred",

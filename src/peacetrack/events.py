@@ -115,6 +115,7 @@ class Lexicon:
     documents: frozenset[str] = frozenset()
     signing_verbs: frozenset[str] = frozenset()
     turning_verbs: frozenset[str] = frozenset()
+    agreement_nouns: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
@@ -138,6 +139,7 @@ def load_event_lexicon() -> Lexicon:
         documents=frozenset(frames.get("document_nouns", [])),
         signing_verbs=frozenset(frames.get("signing_verbs", [])),
         turning_verbs=frozenset(frames.get("turning_verbs", [])),
+        agreement_nouns=frozenset(frames.get("agreement_nouns", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
     )
@@ -466,6 +468,10 @@ class EventCoder:
         if type_name == "AGREE" and trigger.pos == "NOUN" and found.governor is not None and \
                 found.governor.lemma_.lower() in self.lexicon.signing_verbs:
             type_name, mode = "SUPPORT", None  # "the agreement signed in Doha": PLOVER SUPPORT
+        agent = _own_subject(head) if trigger.pos == "VERB" else None
+        if type_name == "REQUEST" and agent is not None and \
+                agent.lemma_.lower() in self.lexicon.agreement_nouns:
+            type_name, mode = "AGREE", None  # "the deal calls for talks": what the parties agreed
         if trigger.passive_type and _is_passive(head) and \
                 not any(c.dep_ in ("xcomp", "ccomp") for c in head.children):
             type_name, mode = trigger.passive_type, None  # "the US is encouraged by the progress"
