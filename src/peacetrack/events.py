@@ -37,18 +37,6 @@ FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
 # Acts a document may be said to do ("the resolution demands", "the statement
 # urges"); of other acts a document, a war or a meeting is not the agent.
 SPEECH_TYPES = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST"}
-AGENTLESS_NOUNS = {"conflict", "war", "process", "plan", "decree", "treaty", "accord", "route",
-                   "corridor", "project", "format", "mechanism"}
-AGENTLESS_PRONOUNS = {"what", "whatever", "something", "nothing", "anything", "everything", "this"}
-# Nouns whose to-infinitive is an aim or a disposition stated, not an act told
-# ("the main task is to return the prisoners", "stressed the need to launch projects").
-AIM_NOUNS = {"need", "task", "goal", "aim", "priority", "objective", "necessity", "importance",
-             "purpose", "mission", "challenge", "idea", "point",
-             # a disposition's content is not yet done: "its readiness to negotiate"
-             "readiness", "willingness", "unwillingness", "desire", "determination", "wish",
-             "ability", "inability", "reluctance", "eagerness", "resolve", "opportunity", "chance"}
-AIM_ADJECTIVES = {"easy", "hard", "difficult", "necessary", "important", "possible", "impossible",
-                  "vital", "crucial", "essential", "imperative", "urgent"}
 MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
 MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -116,6 +104,10 @@ class Lexicon:
     signing_verbs: frozenset[str] = frozenset()
     turning_verbs: frozenset[str] = frozenset()
     agreement_nouns: frozenset[str] = frozenset()
+    agentless: frozenset[str] = frozenset()
+    aim_nouns: frozenset[str] = frozenset()
+    aim_adjectives: frozenset[str] = frozenset()
+    obligation: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
@@ -140,6 +132,10 @@ def load_event_lexicon() -> Lexicon:
         signing_verbs=frozenset(frames.get("signing_verbs", [])),
         turning_verbs=frozenset(frames.get("turning_verbs", [])),
         agreement_nouns=frozenset(frames.get("agreement_nouns", [])),
+        agentless=frozenset(frames.get("agentless_words", [])),
+        aim_nouns=frozenset(frames.get("aim_nouns", [])),
+        aim_adjectives=frozenset(frames.get("aim_adjectives", [])),
+        obligation=frozenset(frames.get("obligation_words", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
     )
@@ -253,7 +249,7 @@ class EventCoder:
         if best is None or pos == "VERB":
             return best
         best.governor = self._governor(token)
-        if best.governor is not None and _aim_of(best.governor):
+        if best.governor is not None and self._aim_of(best.governor):
             return None  # "its readiness to make compromises"
         if best.governor is None and (best.trigger.confidence < 0.5 or not (
                 _has_time(token) or _has_participant(token))):
@@ -282,7 +278,7 @@ class EventCoder:
             return False  # "police arrived": a visit needs somewhere or someone visited
         if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
             return False  # "talks mediated by Michel": the talks are the act
-        if found.trigger.pos == "VERB" and _aim_of(head):
+        if found.trigger.pos == "VERB" and self._aim_of(head):
             return False  # "the need to launch concrete projects": an aim, not an act
         if found.trigger.needs_object and not _is_passive(head) and \
                 not any(c.dep_ in ("dobj", "obj") for c in head.children):
@@ -300,15 +296,13 @@ class EventCoder:
         if found.trigger.not_objects and (lemmas & found.trigger.not_objects or (
                 "*" in found.trigger.not_objects and any(c.dep_ == "dobj" for c in head.children))):
             return False  # "asked a question", "demonstrated its readiness"
-        if found.trigger.asserts and _asserted(head):
+        if found.trigger.asserts and self._asserted(head):
             return False  # "insisted that the US does not oppose": a claim, not a demand
         if found.trigger.pos == "VERB" and found.trigger.type not in SPEECH_TYPES and \
                 head.lemma_.lower() not in self.lexicon.mediation_verbs:  # "talks mediated by": misparsed
             agent = _own_subject(head)
-            if agent is not None and agent.lower_ in AGENTLESS_PRONOUNS:
-                return False  # "what would be threatening Russia's interests"
-            if agent is not None and agent.pos_ == "NOUN" and not agent.ent_type_ and (
-                    agent.lemma_.lower() in self.lexicon.event_nouns | AGENTLESS_NOUNS or (
+            if agent is not None and not agent.ent_type_ and agent.pos_ in ("NOUN", "PRON") and (
+                    agent.lemma_.lower() in self.lexicon.event_nouns | self.lexicon.agentless or (
                         found.trigger.type in MATERIAL_TYPES and
                         agent.lemma_.lower() in self.lexicon.documents)):
                 return False  # "a conflict that has killed thousands", "the statement provides"
@@ -322,6 +316,34 @@ class EventCoder:
                         or o.lemma_.lower() in GUEST_NOUNS for o in objects):
             return False  # "Russia received 55 prisoners": not a visit
         return True
+
+    def _aim_of(self, verb: Token) -> bool:
+        """The verb is the to-infinitive of an aim or a disposition ('the need to
+        launch', 'its readiness to negotiate and make compromises', 'the task ...
+        is to return', 'not easy to reach', 'in order to protect')."""
+        while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ == "VERB":
+            verb = verb.head
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return False
+        head, aims = verb.head, self.lexicon.aim_nouns
+        if verb.dep_ == "acl" and head.lemma_.lower() in aims:
+            return True
+        if verb.dep_ == "xcomp" and (head.lemma_.lower() in self.lexicon.aim_adjectives or
+                                     head.lemma_ == "need"):
+            return True
+        if verb.dep_ == "advcl" and any(c.lower_ in ("order", "so") for c in verb.children):
+            return True
+        return verb.dep_ in ("xcomp", "ccomp", "attr") and head.lemma_ == "be" and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in aims for c in head.children)
+
+    def _asserted(self, head: Token) -> bool:
+        """A that-clause with no word of obligation in it: the verb reports a
+        claim ("insists the guarantees must be given" is a demand)."""
+        clauses = [c for c in head.children if c.dep_ == "ccomp"]
+        return bool(clauses) and not any(
+            t.lower_ in self.lexicon.obligation or (t.lemma_ == "have" and any(  # "has to be"
+                x.dep_ == "xcomp" and any(a.lower_ == "to" for a in x.children) for x in t.children))
+            for clause in clauses for t in clause.subtree)
 
     def _party_met(self, verb: Token) -> bool:
         parties = [g for p in verb.children if p.dep_ == "prep" and p.lower_ in ("with", "to")
@@ -724,19 +746,6 @@ def _has_time(noun: Token) -> bool:
     return False
 
 
-# Words that make a that-clause a demand ("insists the guarantees must be given").
-OBLIGATION = {"must", "should", "shall", "ought", "need", "needs", "needed"}
-
-
-def _asserted(head: Token) -> bool:
-    """A that-clause with no word of obligation in it: the verb reports a claim."""
-    clauses = [c for c in head.children if c.dep_ == "ccomp"]
-    return bool(clauses) and not any(
-        t.lower_ in OBLIGATION or (t.lemma_ == "have" and any(  # "has to be signed"
-            x.dep_ == "xcomp" and any(a.lower_ == "to" for a in x.children) for x in t.children))
-        for clause in clauses for t in clause.subtree)
-
-
 # "urged Azerbaijan to reopen": the object of these verbs does the embedded act
 OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "invite", "persuade", "force", "allow",
                   "order", "tell", "request", "press", "push", "appeal", "compel", "permit",
@@ -871,24 +880,6 @@ def _subject_chain(verb: Token) -> list[Token]:
                 break
         node = node.head
     return out
-
-
-def _aim_of(verb: Token) -> bool:
-    """The verb is the to-infinitive of an aim noun: 'the need to launch',
-    'the task ... is to return' (xcomp of the copula whose subject is the noun)."""
-    while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ == "VERB":
-        verb = verb.head  # "readiness to negotiate and make compromises"
-    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
-        return False
-    head = verb.head
-    if verb.dep_ == "acl" and head.lemma_.lower() in AIM_NOUNS:
-        return True
-    if verb.dep_ == "xcomp" and (head.lemma_.lower() in AIM_ADJECTIVES or head.lemma_ == "need"):
-        return True  # "it was not easy to reach the agreement", "we need to agree"
-    if verb.dep_ == "advcl" and any(c.lower_ in ("order", "so") for c in verb.children):
-        return True  # "in order to protect the rights": a purpose
-    return verb.dep_ in ("xcomp", "ccomp", "attr") and head.lemma_ == "be" and any(
-        c.dep_ == "nsubj" and c.lemma_.lower() in AIM_NOUNS for c in head.children)
 
 
 def _own_subject(verb: Token) -> Token | None:
