@@ -316,10 +316,10 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
             event.location = lead.location
 
 
-# Acts in the field (PLOVER's material conflict, and threats of it) happen
-# somewhere else than the talks about them: a place carries only between acts
-# of one kind.
-FIELD_TYPES = frozenset({t for t, quad in QUAD.items() if quad == "material-conflict"}
+# Acts in the field (PLOVER's material acts, cooperative or not, and threats)
+# happen somewhere else than the talks about them: a place carries only between
+# acts of one kind (peacekeepers clearing mines are not where the summit was).
+FIELD_TYPES = frozenset({t for t, quad in QUAD.items() if quad.startswith("material")}
                         | {"THREATEN"})
 
 

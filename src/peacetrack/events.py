@@ -104,6 +104,7 @@ class Lexicon:
     signing_verbs: frozenset[str] = frozenset()
     turning_verbs: frozenset[str] = frozenset()
     agreement_nouns: frozenset[str] = frozenset()
+    joining_verbs: frozenset[str] = frozenset()
     agentless: frozenset[str] = frozenset()
     aim_nouns: frozenset[str] = frozenset()
     aim_adjectives: frozenset[str] = frozenset()
@@ -132,6 +133,7 @@ def load_event_lexicon() -> Lexicon:
         signing_verbs=frozenset(frames.get("signing_verbs", [])),
         turning_verbs=frozenset(frames.get("turning_verbs", [])),
         agreement_nouns=frozenset(frames.get("agreement_nouns", [])),
+        joining_verbs=frozenset(frames.get("joining_verbs", [])),
         agentless=frozenset(frames.get("agentless_words", [])),
         aim_nouns=frozenset(frames.get("aim_nouns", [])),
         aim_adjectives=frozenset(frames.get("aim_adjectives", [])),
@@ -383,6 +385,10 @@ class EventCoder:
                     return xcomp
         if node.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
             return head  # "there have been repeated clashes"
+        if node.dep_ == "pobj" and head.lower_ == "in" and (
+                head.head.lemma_.lower() in self.lexicon.joining_verbs or (
+                    head.head.lower_ == "part" and head.head.head.lemma_ == "take")):
+            return head.head if head.head.lower_ != "part" else head.head.head  # "took part in talks"
         if node.dep_ == "pobj" and head.lower_ in ("into", "to") and \
                 head.head.lemma_.lower() in self.lexicon.turning_verbs:
             return head.head  # "the protests turned into bloodshed", "escalated into fighting"
