@@ -110,6 +110,8 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
      {"russia"}, set()),
     ("Armenian police initiated criminal proceedings against the organisers.", "ACCUSE",
      "occurred", set(), set()),
+    ("The talks between Armenia and Azerbaijan lasted three hours.", "CONSULT", "occurred",
+     {"armenia", "azerbaijan"}, set()),
     ("Another round of talks between Armenia and Azerbaijan is expected to take place soon.",
      "AGREE", "future", set(), set()),
     ("The two governments settled on the swap in direct contacts.", "AGREE", "occurred",
