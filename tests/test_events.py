@@ -245,6 +245,9 @@ def test_an_aim_stated_is_not_an_act(analyzer):
     ready = [e for e in _events(analyzer, seed("003").read_text(encoding="utf-8"))
              if "readiness to negotiate and make compromises" in e["sentence"]]
     assert not [e for e in ready if e["type"] in ("CONSULT", "CONCEDE")]
+    possible = _events(analyzer, "Putin repeated that deploying forces in Karabakh was not "
+                                 "possible without the consent of both sides.", "2020-11-17")
+    assert not [e for e in possible if e["type"] == "MOBILIZE"]
 
 
 def test_needs_purposes_and_information_offered_are_not_acts(analyzer):

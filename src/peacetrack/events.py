@@ -325,6 +325,9 @@ class EventCoder:
         is to return', 'not easy to reach', 'in order to protect')."""
         while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ == "VERB":
             verb = verb.head
+        if verb.dep_ == "csubj" and any(c.dep_ == "acomp" and c.lemma_.lower() in
+                                        self.lexicon.aim_adjectives for c in verb.head.children):
+            return True  # "deploying forces in Karabakh was not possible"
         if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             return False
         head, aims = verb.head, self.lexicon.aim_nouns
