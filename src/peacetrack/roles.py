@@ -3,7 +3,8 @@
 A careful analyst codes "the leaders also agreed to restore rail links",
 told just after talks Michel mediated, as an agreement under Michel's
 mediation; "Fighting erupted" as fighting between the two parties; "Russia
-offered to host the talks" as an offer to the parties. Each rule runs only in a report that
+offered to host the talks" as an offer to the parties; "talks between the
+two leaders, Macron and Michel" as talks Macron and Michel mediated. Each rule runs only in a report that
 names both parties of the profile's process, only where the sentence named
 no one for the role, and the actor it adds is one of the report's own
 mentions (its text and span are where the report names that party), so the
@@ -151,14 +152,13 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
         event.mode = "third-party"
 
 
-def _present_mediators(event: Event, actors: DocActors, process: Process) -> bool:
+def _present_mediators(event: Event, actors: DocActors, process: Process) -> None:
     """Talks of both parties with one of the process's mediators named by name
     in their sentence ('talks between the leaders of the two countries, Macron
-    and Michel'): the mediator mediates. Fills ``event.mediator`` and says
-    whether it did."""
+    and Michel'): the mediator mediates (fills ``event.mediator``)."""
     parties = [a for a in event.actor if process.party_of(a)]
     if len({a.code for a in parties}) < len(process.party_codes):
-        return False
+        return
     own = {a.id for a in parties + event.recipient if a.id}
     found: dict[str, Actor] = {a.id: a for a in event.actor if a.id and process.is_mediator(a)}
     for mention in actors.mentions:
@@ -169,12 +169,11 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> boo
                     event.span[0] <= actor.span[0] and actor.span[1] <= event.span[1]:
                 found.setdefault(actor.id, actor)
     if not found:
-        return False
+        return
     event.actor = [a for a in event.actor if a.id not in found]
     event.mediator = list(found.values())
     if event.mode is None:
         event.mode = "third-party"
-    return True
 
 
 def _parties_before(event: Event, events: list[Event], process: Process,
