@@ -718,7 +718,15 @@ def _near(token: Token) -> list[Token]:
             out += list(child.children)
     if token.head.i != token.i:
         out.append(token.head)
-    return out
+    return [t for t in out if not _proviso(t)]
+
+
+def _proviso(token: Token) -> bool:
+    """'provided (that) they ...': a condition, not an act of providing."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return token.lower_ in ("provided", "providing") and (
+        token.dep_ in ("mark", "prep") or (following is not None and following.lower_ == "that")
+        or any(c.dep_ in ("ccomp", "nsubj", "advcl", "mark", "pcomp") for c in token.children))
 
 
 def _other_lemmas(anchor: Token, lemmas: tuple[str, ...],
