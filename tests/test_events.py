@@ -112,6 +112,8 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
      "occurred", set(), set()),
     ("The talks between Armenia and Azerbaijan lasted three hours.", "CONSULT", "occurred",
      {"armenia", "azerbaijan"}, set()),
+    ("Russia warned against the involvement of outside powers in the region.", "ACCUSE",
+     "occurred", {"russia"}, set()),
     ("Zakharova said Moscow supported any efforts that helped to stabilise the region, provided "
      "that solutions were worked out by its countries.", "SUPPORT", "occurred", {"russia"}, set()),
     ("Another round of talks between Armenia and Azerbaijan is expected to take place soon.",
