@@ -114,6 +114,8 @@ def test_seed000_refusal_is_a_negated_support(analyzer):
      {"armenia", "azerbaijan"}, set()),
     ("Russia warned against the involvement of outside powers in the region.", "ACCUSE",
      "occurred", {"russia"}, set()),
+    ("Blinken urged Baku to remove a checkpoint that its forces installed on the road.",
+     "COERCE", "occurred", set(), set()),
     ("Zakharova said Moscow supported any efforts that helped to stabilise the region, provided "
      "that solutions were worked out by its countries.", "SUPPORT", "occurred", {"russia"}, set()),
     ("Another round of talks between Armenia and Azerbaijan is expected to take place soon.",
