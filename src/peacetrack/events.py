@@ -503,15 +503,8 @@ class EventCoder:
         if type_name == "REQUEST" and agent is not None and \
                 agent.lemma_.lower() in self.lexicon.agreement_nouns:
             type_name, mode = "AGREE", None  # "the deal calls for talks": what the parties agreed
-        if trigger.passive_type and _is_passive(head) and \
-                not any(c.dep_ in ("xcomp", "ccomp") for c in head.children):
+        if _passive_turn(found):
             type_name, mode = trigger.passive_type, None  # "the US is encouraged by the progress"
-            actor_list = self._first_actors([c for c in head.children if c.dep_ == "nsubjpass"],
-                                            actors)
-            by = [g for a in head.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
-            recipients = _dedupe(self._actors(  # "by the efforts of Armenia and Azerbaijan"
-                by + [g for b in by for p in b.children if p.dep_ == "prep" and p.lower_ == "of"
-                      for g in p.children if g.dep_ == "pobj"], actors))
         if status == "future" and type_name in FUTURE_AS_AGREE:
             type_name, mode = "AGREE", None
         if trigger.pos == "VERB" and head.dep_ == "conj" and _imperative(head.head):
@@ -549,6 +542,11 @@ class EventCoder:
         for where in trigger.recipient:
             for token in found.tokens:  # "held talks with X": the noun of the entry has it
                 recipients += _positions(token, where)
+        if _passive_turn(found):  # "the US is encouraged by the efforts of Armenia and Azerbaijan"
+            by = [g for a in head.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            return [c for c in head.children if c.dep_ == "nsubjpass"], by + [
+                g for b in by for p in b.children if p.dep_ == "prep" and p.lower_ == "of"
+                for g in p.children if g.dep_ == "pobj"]
         if _is_passive(head):
             actor_heads = [c for agent in head.children if agent.dep_ == "agent"
                            for c in agent.children if c.dep_ == "pobj"]
@@ -897,6 +895,14 @@ def _subject_chain(verb: Token) -> list[Token]:
                 break
         node = node.head
     return out
+
+
+def _passive_turn(found: Found) -> bool:
+    """A passive that changes the entry's type and roles (``passive_type``):
+    the subject holds the view, the by-phrase is what it is held of."""
+    head = found.head
+    return bool(found.trigger.passive_type) and _is_passive(head) and \
+        not any(c.dep_ in ("xcomp", "ccomp") for c in head.children)
 
 
 def _own_subject(verb: Token) -> Token | None:

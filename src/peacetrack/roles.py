@@ -108,13 +108,14 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
         if event.status != "negated" and not event.mediator and \
                 event.type in rules.present_mediator_types:
             _present_mediators(event, actors, process)
-    for event in events:
+    for position, event in enumerate(events):
         if event.status == "negated":
             continue
         if not event.actor and not event.recipient and event.type in rules.mutual_types and \
                 _words(event.trigger) & rules.mutual_words:
             event.actor = process.parties_in(actors, event.span) or (
-                event.type == "CONSULT" and _parties_before(event, events, process, paragraphs)) \
+                event.type == "CONSULT" and _parties_before(event, events[:position], process,
+                                                            paragraphs)) \
                 or list(parties.values())
             continue
         if event.actor and not event.recipient and event.type in rules.offer_types and \
@@ -176,13 +177,13 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> Non
         event.mode = "third-party"
 
 
-def _parties_before(event: Event, events: list[Event], process: Process,
+def _parties_before(event: Event, before: list[Event], process: Process,
                     paragraphs: list[int]) -> list[Actor] | None:
     """The parties as the nearest earlier meeting of both of them, in this
     paragraph or the one before, names them ('Aliyev and Pashinyan met ...; the
     meeting began ...'): the same people, not just their states."""
     here = bisect.bisect_right(paragraphs, event.span[0])
-    for earlier in reversed(events[:events.index(event)]):
+    for earlier in reversed(before):
         if here - bisect.bisect_right(paragraphs, earlier.span[0]) > 1:
             break
         if earlier.type == "CONSULT" and not _other_day(event, earlier) and \
