@@ -105,3 +105,19 @@ def test_a_mediator_named_among_the_talks_of_both_parties_mediates(analyzer):
     assert ids(talks["mediator"]) == {"emmanuel-macron", "charles-michel"}
     assert ids(talks["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}
     assert talks["mode"] == "third-party"
+
+
+def test_one_partys_act_aimed_at_no_one_named_is_aimed_at_the_other(analyzer):
+    events = events_of(DEMO / "06_prague_meeting_2022.html", analyzer)
+    shelled = event_at(events, "shelled towns", "shelled", "ASSAULT")
+    assert ids(shelled["actor"]) == {"azerbaijan"}
+    assert ids(shelled["recipient"]) == {"armenia"}
+    # named in its sentence, the other party keeps that sentence's words
+    assert shelled["recipient"][0]["text"] == "Armenia"
+    refused = event_at(events_of(DEMO / "03_detainees_minefield_maps_2021.txt", analyzer),
+                       "so far refused", "refused", "REJECT")
+    assert ids(refused["recipient"]) == {"armenia"}
+    # a third actor in the sentence may be the one addressed: nothing is added
+    demanded = event_at(events_of(DEMO / "14_peace_text_agreed_2025.txt", analyzer),
+                        "Minsk Group", "demanded", "REQUEST")
+    assert ids(demanded["recipient"]) in (set(), {"osce-minsk-group"})

@@ -4,7 +4,8 @@ A careful analyst codes "the leaders also agreed to restore rail links",
 told just after talks Michel mediated, as an agreement under Michel's
 mediation; "Fighting erupted" as fighting between the two parties; "Russia
 offered to host the talks" as an offer to the parties; "talks between the
-two leaders, Macron and Michel" as talks Macron and Michel mediated. Each rule runs only in a report that
+two leaders, Macron and Michel" as talks Macron and Michel mediated; "Baku
+refused" as a refusal addressed to Armenia. Each rule runs only in a report that
 names both parties of the profile's process, only where the sentence named
 no one for the role, and the actor it adds is one of the report's own
 mentions (its text and span are where the report names that party), so the
@@ -33,6 +34,8 @@ class RoleRules:
     mutual_types: frozenset[str]
     mutual_words: frozenset[str]
     present_mediator_types: frozenset[str]
+    counterpart_types: frozenset[str]
+    counterpart_actor_types: frozenset[str]
 
 
 @cache
@@ -44,7 +47,9 @@ def role_rules() -> RoleRules:
         offer_types=frozenset(data.get("offer_types", [])),
         mutual_types=frozenset(data.get("mutual_types", [])),
         mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
-        present_mediator_types=frozenset(data.get("present_mediator_types", [])))
+        present_mediator_types=frozenset(data.get("present_mediator_types", [])),
+        counterpart_types=frozenset(data.get("counterpart_types", [])),
+        counterpart_actor_types=frozenset(data.get("counterpart_actor_types", [])))
 
 
 class Process:
@@ -122,6 +127,10 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
                 all(process.is_mediator(a) for a in event.actor):
             event.recipient = process.parties_in(actors, event.span) or list(parties.values())
             continue
+        if event.actor and not event.recipient and event.type in rules.counterpart_types:
+            event.recipient = _counterpart(event.actor, event, actors, process, parties)
+        elif event.recipient and not event.actor and event.type in rules.counterpart_actor_types:
+            event.actor = _counterpart(event.recipient, event, actors, process, parties)
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
                 all(process.party_of(a) for a in event.actor):
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
@@ -151,6 +160,35 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
     event.mediator = [m for m in best[1].mediator if m.id not in own]
     if event.mediator and event.type == "CONSULT" and event.mode is None:
         event.mode = "third-party"
+
+
+def _counterpart(side: list[Actor], event: Event, actors: DocActors, process: Process,
+                 parties: dict[str, Actor]) -> list[Actor]:
+    """The other party, for an act of one party that names no one else: in a
+    two-sided process Baku's refusal, shelling or concession is aimed at
+    Armenia. As the sentence names that party ('shelled towns inside Armenia')
+    or else as the report first names it; nothing when the sentence names a
+    third actor, who may be the one addressed ('demanded the dissolution of
+    the Minsk Group')."""
+    codes = {process.party_of(a) for a in side}
+    if len(codes) != 1 or None in codes:
+        return []
+    other = next(code for code in process.party_codes if code not in codes)
+    own = {a.id for a in side if a.id}
+    named: Actor | None = None
+    for mention in actors.mentions:
+        for actor in mention.actors:
+            if not actor.span or actor.id in own or \
+                    not (event.span[0] <= actor.span[0] and actor.span[1] <= event.span[1]):
+                continue
+            code = process.party_of(actor)
+            if code == other:
+                named = named or actor
+            elif code not in codes:
+                return []
+    if named is None:
+        return [parties[other]]
+    return [actor_for(process.states[other], named.text, None, named.span)]
 
 
 def _present_mediators(event: Event, actors: DocActors, process: Process) -> None:
