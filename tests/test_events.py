@@ -139,6 +139,15 @@ def test_a_host_of_two_parties_is_their_mediator(analyzer):
     assert _ids(event["mediator"]) == {"vladimir-putin"} and event["mode"] == "third-party"
 
 
+def test_an_act_done_under_a_brokered_deal_is_mediated_by_the_broker(analyzer, seed004):
+    events = _events(analyzer, "Armenia and Azerbaijan agreed to stop fighting under a deal "
+                     "brokered by Moscow.", "2020-11-10")
+    assert _ids(_find(events, "", "AGREE")["mediator"]) == {"russia"}
+    # the broker of a deal the act only mentions is no mediator of the act
+    accusing = _find(seed004, "accusing Russia of failing", "ACCUSE")
+    assert accusing["mediator"] == [] and _ids(accusing["recipient"]) == {"russia"}
+
+
 def test_every_event_keeps_its_source_span(seed004):
     for event in seed004:
         assert event["doc"].startswith("d-") and event["span"][0] < event["span"][1]

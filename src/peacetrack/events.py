@@ -1004,6 +1004,25 @@ def _mention_for(token: Token, actors: DocActors) -> Mention | None:
     return None
 
 
+FRAME_PREPOSITIONS = frozenset({"under", "within"})
+
+
+def _frame_of_act(noun: Token, own: set[int]) -> bool:
+    """'under a deal' hanging on the act itself or on the verbs it governs
+    ('agreed to stop fighting under a deal'), not on another noun ('its
+    obligations under a ceasefire')."""
+    if noun.dep_ != "pobj" or noun.head.lower_ not in FRAME_PREPOSITIONS:
+        return False
+    node = noun.head.head
+    for _ in range(6):
+        if node.i in own:
+            return True
+        if node.pos_ not in ("VERB", "AUX") or node.dep_ not in ("xcomp", "ccomp", "conj"):
+            return False
+        node = node.head
+    return False
+
+
 def _under_other_noun(token: Token, found: Found, lexicon_nouns: frozenset[str]) -> bool:
     """Whether a cue hangs on another act than the trigger ('accused Russia of
     failing the Moscow-brokered ceasefire': Moscow mediated the ceasefire)."""
@@ -1021,8 +1040,11 @@ def _under_other_noun(token: Token, found: Found, lexicon_nouns: frozenset[str])
         return False
     # an event noun on the way, other than the trigger's own complement ("met for
     # talks mediated by X"), owns the cue
+    # -- except a frame the act is done under ("agreed to stop fighting under a
+    # deal brokered by Moscow": Moscow brokered the agreement)
     nouns = [n for n in path if n.pos_ in ("NOUN", "PROPN")
-             and (n.i in found.rivals or n.lemma_.lower() in lexicon_nouns)]
+             and (n.i in found.rivals or n.lemma_.lower() in lexicon_nouns)
+             and not _frame_of_act(n, own)]
     return any(path.index(n) < len(path) - 2 for n in nouns)
 
 
