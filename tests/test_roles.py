@@ -121,3 +121,13 @@ def test_one_partys_act_aimed_at_no_one_named_is_aimed_at_the_other(analyzer):
     demanded = event_at(events_of(DEMO / "14_peace_text_agreed_2025.txt", analyzer),
                         "Minsk Group", "demanded", "REQUEST")
     assert ids(demanded["recipient"]) in (set(), {"osce-minsk-group"})
+
+
+def test_an_agreement_after_talks_with_a_mediator_is_made_under_that_mediation(analyzer):
+    events = events_of(seed("001"), analyzer)
+    agreed = event_at(events, "after telephone talks", "agreed", "AGREE")
+    assert ids(agreed["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}
+    assert ids(agreed["mediator"]) == {"charles-michel"}
+    # the talks themselves are with Michel, not mediated by anyone
+    talks = event_at(events, "after telephone talks", "talks", "CONSULT")
+    assert ids(talks["recipient"]) == {"charles-michel"} and talks["mediator"] == []

@@ -132,7 +132,8 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
         elif event.recipient and not event.actor and event.type in rules.counterpart_actor_types:
             event.actor = _counterpart(event.recipient, event, actors, process, parties)
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
-                all(process.party_of(a) for a in event.actor):
+                all(process.party_of(a) for a in event.actor) and \
+                not any(process.is_mediator(r) for r in event.recipient):  # talks with the mediator
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
 
 
@@ -144,20 +145,21 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
     codes = {a.code for a in event.actor}
     best: tuple[int, Event] | None = None
     for talks in events:
-        if talks is event or talks.type != "CONSULT" or not talks.mediator or \
-                abs(bisect.bisect_right(paragraphs, talks.span[0]) - here) > within:
+        apart = abs(bisect.bisect_right(paragraphs, talks.span[0]) - here)
+        if talks is event or apart > within:
             continue
-        if not codes <= {a.code for a in talks.actor + talks.recipient}:
+        mediators, sides = _third_party(talks, process, apart == 0)
+        if not mediators or not codes <= {a.code for a in sides}:
             continue
         if _other_day(event, talks):
             continue
         distance = abs(talks.span[0] - event.span[0])
         if best is None or distance < best[0]:
-            best = (distance, talks)
+            best = (distance, mediators)
     if best is None:
         return
     own = {a.id for a in event.actor + event.recipient if a.id}
-    event.mediator = [m for m in best[1].mediator if m.id not in own]
+    event.mediator = [m for m in best[1] if m.id not in own]
     if event.mediator and event.type == "CONSULT" and event.mode is None:
         event.mode = "third-party"
 
@@ -189,6 +191,23 @@ def _counterpart(side: list[Actor], event: Event, actors: DocActors, process: Pr
     if named is None:
         return [parties[other]]
     return [actor_for(process.states[other], named.text, None, named.span)]
+
+
+def _third_party(talks: Event, process: Process,
+                 near: bool) -> tuple[list[Actor], list[Actor]]:
+    """The mediators of an event and the sides they stand between: talks
+    someone mediated, or, in the same paragraph (``near``), talks and proposals
+    between the process's mediators on one side and its parties on the other
+    ('after telephone talks with Michel', 'Michel proposed a meeting between
+    Aliyev and Pashinyan')."""
+    if talks.type == "CONSULT" and talks.mediator:
+        return talks.mediator, talks.actor + talks.recipient
+    if near and talks.type in ("CONSULT", "AGREE"):
+        for mediators, sides in ((talks.actor, talks.recipient), (talks.recipient, talks.actor)):
+            if mediators and sides and all(process.is_mediator(m) for m in mediators) and \
+                    all(process.party_of(a) for a in sides):
+                return mediators, sides
+    return [], []
 
 
 def _present_mediators(event: Event, actors: DocActors, process: Process) -> None:
