@@ -19,6 +19,8 @@ import bisect
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.tokens import Doc, Token
+
 from .actors import DocActors, actor_for
 from .clean import paragraph_starts
 from .lexicons import load_lexicon
@@ -36,6 +38,9 @@ class RoleRules:
     present_mediator_types: frozenset[str]
     counterpart_types: frozenset[str]
     counterpart_actor_types: frozenset[str]
+    population_types: frozenset[str]
+    population_nouns: dict[str, str | None]
+    population_sectors: dict[str, str]
 
 
 @cache
@@ -49,7 +54,12 @@ def role_rules() -> RoleRules:
         mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
         present_mediator_types=frozenset(data.get("present_mediator_types", [])),
         counterpart_types=frozenset(data.get("counterpart_types", [])),
-        counterpart_actor_types=frozenset(data.get("counterpart_actor_types", [])))
+        counterpart_actor_types=frozenset(data.get("counterpart_actor_types", [])),
+        population_types=frozenset(data.get("population_types", [])),
+        population_nouns={word.lower(): sector
+                          for word, sector in (data.get("population_nouns") or {}).items()},
+        population_sectors={word.lower(): sector
+                            for word, sector in (data.get("population_sectors") or {}).items()})
 
 
 class Process:
@@ -257,3 +267,56 @@ def _other_day(a: Event, b: Event) -> bool:
 
 def _words(trigger: str) -> set[str]:
     return {w.strip(".,;:\"'“”").lower() for w in trigger.split()}
+
+
+def fill_populations(events: list[Event], doc: Doc, profile: Profile,
+                     rules: RoleRules | None = None) -> None:
+    """People no name covers acting where the event happened: "angry crowds
+    stormed the parliament in Yerevan" are Armenia's people (sector CVL),
+    "opposition politicians accused him" its opposition (OPP); a profile place
+    may name its own population ("6,000 people rallied in Karabakh"). The
+    actor's text and span are the subject's, as the report words it."""
+    rules = rules or role_rules()
+    peoples = {name.lower(): place["people"] for place in profile.places if place.get("people")
+               for name in [place.get("name", ""), *place.get("aliases", [])] if name}
+    for event in events:
+        if event.actor or event.type not in rules.population_types or event.location is None \
+                or not event.trigger_span:
+            continue
+        trigger = doc.char_span(*event.trigger_span, alignment_mode="expand")
+        subject = _subject_of(trigger.root) if trigger is not None else None
+        if subject is None:
+            continue
+        head = subject.lemma_.lower()
+        if head not in rules.population_nouns:
+            continue
+        sector = next((rules.population_sectors[t.lemma_.lower()] for t in subject.subtree
+                       if t.lemma_.lower() in rules.population_sectors),
+                      rules.population_nouns[head])
+        people = peoples.get((event.location.name or "").lower())
+        entity = profile.entities.get(people) if people else profile.country_by_code(
+            event.location.country)
+        if entity is None:
+            continue
+        words = doc[subject.left_edge.i:subject.i + 1]
+        actor = actor_for(entity, words.text, event.date, (words.start_char, words.end_char))
+        if entity.kind == "country":
+            actor = Actor(text=actor.text, id=actor.id, name=actor.name, code=actor.code,
+                          sector=sector, span=actor.span)
+        event.actor = [actor]
+
+
+def _subject_of(token: Token) -> Token | None:
+    """The subject a verb has or shares: its own, a conjoined verb's ('crowds
+    stormed ... and demanded'), the verb's a participle hangs on ('rallied,
+    calling for'), or the noun a relative clause hangs on."""
+    for _ in range(4):
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and subjects[0].lower_ not in ("who", "that", "which"):
+            return subjects[0]
+        if token.dep_ == "relcl":
+            return token.head
+        if subjects or not (token.dep_ == "conj" or (token.dep_ == "advcl" and token.tag_ == "VBG")):
+            return None
+        token = token.head
+    return None
