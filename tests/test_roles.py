@@ -131,3 +131,29 @@ def test_an_agreement_after_talks_with_a_mediator_is_made_under_that_mediation(a
     # the talks themselves are with Michel, not mediated by anyone
     talks = event_at(events, "after telephone talks", "talks", "CONSULT")
     assert ids(talks["recipient"]) == {"charles-michel"} and talks["mediator"] == []
+
+
+def test_people_no_name_covers_act_for_the_place_where_they_act(analyzer):
+    stormed = event_at(events_of(DEMO / "01_ceasefire_statement_2020.txt", analyzer),
+                       "angry crowds", "stormed", "PROTEST")
+    assert ids(stormed["actor"]) == {"armenia"}
+    crowd = stormed["actor"][0]
+    assert crowd["sector"] == "CVL" and crowd["text"] == "angry crowds"
+    # a place with a population of its own: the profile says who they are
+    rallied = event_at(events_of(seed("004"), analyzer), "6,000 people", "rallied", "PROTEST")
+    assert ids(rallied["actor"]) == {"karabakh-armenians"}
+    opposition = event_at(events_of(DEMO / "12_border_villages_2024.txt", analyzer),
+                          "Opposition politicians", "accused", "ACCUSE")
+    assert ids(opposition["actor"]) == {"armenia"} and opposition["actor"][0]["sector"] == "OPP"
+
+
+def test_a_demand_that_someone_act_is_made_of_them(analyzer):
+    events = events_of(seed("004"), analyzer)
+    assert events  # the seed is coded; the rule is checked on a sentence of the same shape
+    from peacetrack.ingest import RawReport
+    from peacetrack.pipeline import prepare
+    document = prepare(RawReport(source="t", published="2022-05-01",
+                                 text="The opposition demanded that Azerbaijan withdraw its troops."))
+    records = next(analyzer.analyse([document])).records()
+    demanded = event_at([r for r in records if r["kind"] == "event"], "", "demanded", "REQUEST")
+    assert ids(demanded["recipient"]) == {"azerbaijan"}

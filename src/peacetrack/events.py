@@ -708,6 +708,9 @@ def _pos(token: Token) -> str | None:
     return None
 
 
+CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "advcl", "conj", "parataxis"})
+
+
 def _near(token: Token) -> list[Token]:
     """Children, grandchildren through non-clausal children, and the head."""
     out = list(token.children)
@@ -727,6 +730,14 @@ def _proviso(token: Token) -> bool:
         or any(c.dep_ in ("ccomp", "nsubj", "advcl", "mark", "pcomp") for c in token.children))
 
 
+def _other_clause(token: Token, anchor: Token) -> bool:
+    """A verb in a clause of its own under (or over) the anchor: 'demanded that
+    Azerbaijan withdraw' is no withdrawn demand."""
+    return token.pos_ in ("VERB", "AUX") and (
+        (token.head.i == anchor.i and token.dep_ in CLAUSE_LINKS) or
+        (anchor.head.i == token.i and anchor.dep_ in CLAUSE_LINKS))
+
+
 def _other_lemmas(anchor: Token, lemmas: tuple[str, ...],
                   near: list[Token] | None = None) -> list[Token] | None:
     """Distinct tokens near the anchor for the entry's other lemmas
@@ -741,7 +752,7 @@ def _other_lemmas(anchor: Token, lemmas: tuple[str, ...],
     parts: list[Token] = []
     for lemma in rest:
         match = next((t for t in near if t.lemma_.lower() == lemma and t not in parts
-                      and t is not anchor), None)
+                      and t is not anchor and not _other_clause(t, anchor)), None)
         if match is None and anchor.i + 1 < len(anchor.doc) and \
                 anchor.doc[anchor.i + 1].lemma_.lower() == lemma:
             match = anchor.doc[anchor.i + 1]  # "handed over 15 detainees": a misattached particle
