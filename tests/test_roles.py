@@ -157,3 +157,13 @@ def test_a_demand_that_someone_act_is_made_of_them(analyzer):
     records = next(analyzer.analyse([document])).records()
     demanded = event_at([r for r in records if r["kind"] == "event"], "", "demanded", "REQUEST")
     assert ids(demanded["recipient"]) == {"azerbaijan"}
+
+
+def test_a_deal_reached_with_no_one_named_is_between_the_states_not_who_led_the_meeting(analyzer):
+    events = events_of(DEMO / "12_border_villages_2024.txt", analyzer)
+    deal = event_at(events, "deal was reached", "deal", "AGREE")
+    # the sentence names the commissions' chairmen, who led the meeting
+    assert "Grigoryan" in deal["sentence"]
+    assert ids(deal["actor"]) == {"armenia", "azerbaijan"}
+    assert {a["text"] for a in deal["actor"]} >= {"Mher Grigoryan"} or all(
+        a["text"] in deal["sentence"] for a in deal["actor"])

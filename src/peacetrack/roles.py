@@ -95,6 +95,13 @@ class Process:
                     found[code] = actor
         return list(found.values()) if len(found) == len(self.party_codes) else None
 
+    def states_in(self, actors: DocActors, span: tuple[int, int]) -> list[Actor] | None:
+        """The parties' states, as one sentence names them or their people ('the
+        commissions led by Grigoryan and Mustafayev'), when it names both."""
+        named = self.parties_in(actors, span)
+        return [actor_for(self.states[a.code], a.text, None, a.span) for a in named] \
+            if named and all(a.code in self.states for a in named) else None
+
     def parties_named(self, actors: DocActors) -> dict[str, Actor]:
         """Each party as a country-level actor, with the text and span of the
         report's first mention of it or of its people ('Yerevan', 'the Armenian
@@ -128,10 +135,10 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             continue
         if not event.actor and not event.recipient and event.type in rules.mutual_types and \
                 _words(event.trigger) & rules.mutual_words:
-            event.actor = process.parties_in(actors, event.span) or (
+            event.actor = process.parties_in(actors, _phrase_of(event, actors, rules)) or (
                 event.type == "CONSULT" and _parties_before(event, events[:position], process,
                                                             paragraphs)) \
-                or list(parties.values())
+                or process.states_in(actors, event.span) or list(parties.values())
             continue
         if event.actor and not event.recipient and event.type in rules.offer_types and \
                 all(process.is_mediator(a) for a in event.actor):
@@ -258,6 +265,20 @@ def _parties_before(event: Event, before: list[Event], process: Process,
                 and all(process.party_of(a) for a in earlier.actor):
             return list(earlier.actor)
     return None
+
+
+def _phrase_of(event: Event, actors: DocActors, rules: RoleRules) -> tuple[int, int]:
+    """The characters of the phrase of the trigger's mutual word ('a meeting
+    between Aliyev and Pashinyan'): who is named there took part; people named
+    elsewhere in the sentence may only have led or reported it."""
+    words = actors.doc.char_span(*event.trigger_span, alignment_mode="expand") \
+        if event.trigger_span else None
+    if words is None:
+        return event.span
+    for token in words:
+        if token.lower_ in rules.mutual_words or token.lemma_.lower() in rules.mutual_words:
+            return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+    return words.start_char, words.end_char
 
 
 def _other_day(a: Event, b: Event) -> bool:
