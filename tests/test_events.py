@@ -295,3 +295,21 @@ def test_a_decree_signed_and_an_issue_taken_to_the_un_are_not_support_or_accusat
     assert not [e for e in events if e["type"] == "SUPPORT"]
     accusations = [e for e in events if e["type"] == "ACCUSE"]
     assert [e["sentence"][:4] for e in accusations] == ["Baku"]
+
+
+def test_a_third_signer_signs_and_a_counterpart_receives(analyzer):
+    events = _events(analyzer, (
+        "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan signed a "
+        "statement with Vladimir Putin. Azerbaijan later signed a trade deal with Georgia."),
+        "2021-01-12")
+    trilateral, bilateral = [e for e in events if e["type"] == "SUPPORT"]
+    assert _ids(trilateral["actor"]) == {"ilham-aliyev", "nikol-pashinyan", "vladimir-putin"}
+    assert _ids(bilateral["actor"]) == {"azerbaijan"} and _ids(bilateral["recipient"]) == {"georgia"}
+
+
+def test_an_object_pronoun_is_not_its_own_clauses_subject(analyzer):
+    events = _events(analyzer, "Russian President Vladimir Putin said that Azerbaijani President "
+                     "Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan had signed a joint "
+                     "statement with him.", "2020-11-10")
+    signed = _find(events, "", "SUPPORT")
+    assert "vladimir-putin" in _ids(signed["actor"])

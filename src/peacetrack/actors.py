@@ -537,6 +537,8 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
                 thing: bool) -> Mention | None:
     """The most recent fitting mention before the pronoun, subjects first."""
     before = [m for m in mentions if m.end <= token.i and m.kind != "pronoun"]
+    own_subject = _clause_subject(token)
+    before = [m for m in before if m.start not in own_subject]
     if thing:
         before = [m for m in before if not m.is_person and m.kind != "group"]
     else:
@@ -554,6 +556,23 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
             same = [m for m in group if m.start >= sentence_start]
             return (same or group)[-1]
     return None
+
+
+def _clause_subject(token: Token) -> set[int]:
+    """For an object pronoun, the token indices of its own clause's subject,
+    which it cannot stand for ('A and B signed a statement with him': him is
+    neither A nor B; that would be 'himself')."""
+    if token.dep_ not in ("dobj", "pobj", "dative", "iobj") or token.tag_ == "PRP$":
+        return set()
+    node = token
+    for _ in range(4):
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return {t.i for s in node.children if s.dep_ in ("nsubj", "nsubjpass")
+                    for t in s.subtree}
+        if node.head.i == node.i:
+            break
+    return set()
 
 
 def _plural_antecedent(token: Token, mentions: list[Mention]) -> list[Mention] | None:

@@ -491,6 +491,15 @@ class EventCoder:
         mediators = _dedupe(mediators)
         mediator_ids = {m.id for m in mediators if m.id}
         recipients = [r for r in recipients if r.id not in mediator_ids]  # "with the help of X"
+        signing = self._signing(head) if len(actor_list) >= 2 and \
+            type_name in ("SUPPORT", "AGREE") else None
+        if signing is not None:
+            # "A and B signed a statement with Putin": a third signer, not whom
+            # it was signed with ("A signed a deal with B")
+            cosigners = [a for a in self._actors(_with_objects(signing, self.lexicon.mediation_cues),
+                                                 actors) if a.id not in mediator_ids]
+            actor_list = _dedupe(actor_list + cosigners)
+            recipients = [r for r in recipients if r.id not in {a.id for a in cosigners}]
         skip = {a.id for a in actor_list + recipients if a.id}
         mediators = [m for m in mediators if m.id not in skip]
         mode = trigger.mode
@@ -532,6 +541,19 @@ class EventCoder:
             governor_span=(found.governor.idx, found.governor.idx + len(found.governor))
             if found.governor is not None else None,
         )
+
+    def _signing(self, head: Token) -> Token | None:
+        """The signing verb the act is told by: the trigger itself, or the verb
+        whose document states it ('signed a statement with Putin to restore
+        ties')."""
+        node = head
+        for _ in range(3):
+            if node.pos_ == "VERB" and node.lemma_.lower() in self.lexicon.signing_verbs:
+                return node
+            if node.dep_ not in ("acl", "advcl", "relcl", "dobj") or node.head.i == node.i:
+                return None
+            node = node.head
+        return None
 
     def _arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
         head, trigger = found.head, found.trigger
@@ -987,6 +1009,15 @@ def _positions(head: Token, where: str) -> list[Token]:
                 and any(m.dep_ == "mark" and m.lower_ == where for m in clause.children)
                 for s in clause.children if s.dep_ == "nsubj"]
     return objects
+
+
+def _with_objects(verb: Token, cues: frozenset[str]) -> list[Token]:
+    """What 'with' governs on a verb or on its object ('signed a statement with
+    him'), but for a mediation cue ('with the mediation of Russia')."""
+    holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    return [g for holder in holders for p in holder.children
+            if p.dep_ == "prep" and p.lower_ == "with" for g in p.children
+            if g.dep_ == "pobj" and g.lemma_.lower() not in cues and g.lower_ != "auspices"]
 
 
 def _conjuncts(token: Token) -> list[Token]:
