@@ -167,3 +167,14 @@ def test_a_deal_reached_with_no_one_named_is_between_the_states_not_who_led_the_
     assert ids(deal["actor"]) == {"armenia", "azerbaijan"}
     # each state keeps the words the sentence names it by
     assert all(a["text"] in deal["sentence"] for a in deal["actor"])
+
+
+def test_a_visitor_acts_and_the_host_receives(analyzer):
+    events = events_of(seed("001"), analyzer)
+    separate = [e for e in events if e["trigger"] == "held separate talks"]
+    assert {(frozenset(ids(e["actor"])), frozenset(ids(e["recipient"]))) for e in separate} == {
+        (frozenset({"ilham-aliyev"}), frozenset({"vladimir-putin"})),
+        (frozenset({"nikol-pashinyan"}), frozenset({"vladimir-putin"}))}
+    # a visit to a capital, told with the host named, is a visit to the host
+    visit = event_at(events_of(seed("003"), analyzer), "working visit", "visit", "CONSULT")
+    assert ids(visit["actor"]) == {"ilham-aliyev"} and ids(visit["recipient"]) == {"vladimir-putin"}

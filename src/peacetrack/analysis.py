@@ -23,7 +23,7 @@ from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
 from .quotes import find_quotes, speech_lexicon
 from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
-from .roles import Process, fill_implicit_roles, fill_populations
+from .roles import Process, fill_implicit_roles, fill_populations, turn_hosts
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
@@ -78,6 +78,7 @@ class Analyzer:
         # after the stances: a position is held by whom the report names, not by an implied role
         fill_implicit_roles(events, actors, self.process, document.text)
         fill_populations(events, doc, self.profile)
+        turn_hosts(events, actors, self.profile)
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc, quotes: Sequence[Quote] = ()) -> None:

@@ -341,3 +341,27 @@ def _subject_of(token: Token) -> Token | None:
             return None
         token = token.head
     return None
+
+
+def turn_hosts(events: list[Event], actors: DocActors, profile: Profile) -> None:
+    """PLOVER codes a visit with the visitor as actor and the host as recipient:
+    "Putin held talks with Aliyev" in Sochi are Aliyev's talks with his host;
+    "Aliyev's visit to Moscow", told with Putin named, is a visit to Putin."""
+    for event in events:
+        if event.type != "CONSULT" or event.mediator:
+            continue
+        here = event.location.country if event.location is not None else None
+        if here and len(event.actor) == 1 and event.recipient and event.actor[0].code == here \
+                and all(r.code and r.code != here for r in event.recipient):
+            event.actor, event.recipient = event.recipient, event.actor
+            continue
+        own = {a.id for a in event.actor}
+        for position, recipient in enumerate(event.recipient):
+            entity = profile.entities.get(recipient.id or "")
+            if entity is None or entity.kind != "country":
+                continue
+            hosts = [a for m in actors.mentions if m.is_person for a in m.actors
+                     if a.span and event.span[0] <= a.span[0] and a.span[1] <= event.span[1]
+                     and a.code == recipient.code and a.id not in own and a.sector == "GOV"]
+            if hosts:
+                event.recipient[position] = hosts[0]
