@@ -98,6 +98,7 @@ class Lexicon:
     container_nouns: frozenset[str] = frozenset()
     willingness: frozenset[str] = frozenset()
     audience: frozenset[str] = frozenset()
+    visited: frozenset[str] = frozenset()
     naming_verbs: frozenset[str] = frozenset()
     figurative: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
@@ -127,6 +128,7 @@ def load_event_lexicon() -> Lexicon:
         container_nouns=frozenset(frames["container_nouns"]),
         willingness=frozenset(frames.get("willingness_adjectives", [])),
         audience=frozenset(frames.get("audience_nouns", [])),
+        visited=frozenset(frames.get("visited_nouns", [])),
         naming_verbs=frozenset(frames.get("naming_verbs", [])),
         figurative=frozenset(frames.get("figurative_objects", [])),
         documents=frozenset(frames.get("document_nouns", [])),
@@ -276,7 +278,8 @@ class EventCoder:
                 any(c.dep_ in ("dobj", "oprd") for c in head.children):
             return False  # "called the move illegal", "called the route X": naming, not asking
         if found.trigger.mode == "visit" and head.lemma_.lower() in MOTION_VERBS and not any(
-                g.ent_type_ in ("GPE", "LOC", "FAC") or g.pos_ == "PROPN" for g in objects):
+                g.ent_type_ in ("GPE", "LOC", "FAC") or g.pos_ == "PROPN" or
+                (g.lemma_.lower() in self.lexicon.visited and g.dep_ == "pobj") for g in objects):
             return False  # "police arrived": a visit needs somewhere or someone visited
         if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
             return False  # "talks mediated by Michel": the talks are the act
