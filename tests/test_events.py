@@ -313,3 +313,11 @@ def test_an_object_pronoun_is_not_its_own_clauses_subject(analyzer):
                      "statement with him.", "2020-11-10")
     signed = _find(events, "", "SUPPORT")
     assert "vladimir-putin" in _ids(signed["actor"])
+
+
+def test_an_act_kept_up_or_set_up_is_told(analyzer):
+    events = _events(analyzer, "Azerbaijani protesters kept up a sit-in on the Lachin corridor on "
+                     "Wednesday. Days earlier, Azerbaijani activists set up a protest camp on the "
+                     "road.", "2022-12-14")
+    protests = [e for e in events if e["type"] == "PROTEST"]
+    assert len(protests) == 2 and all(_ids(e["actor"]) == {"azerbaijan"} for e in protests)
