@@ -321,3 +321,12 @@ def test_an_act_kept_up_or_set_up_is_told(analyzer):
                      "road.", "2022-12-14")
     protests = [e for e in events if e["type"] == "PROTEST"]
     assert len(protests) == 2 and all(_ids(e["actor"]) == {"azerbaijan"} for e in protests)
+
+
+def test_talks_something_happened_during_took_place(seed004, analyzer):
+    talks = _find(seed004, "previous rounds of Western-mediated talks", "CONSULT")
+    assert talks["trigger"] == "talks" and talks["status"] in ("occurred", "historical")
+    # talks pointed back to ("during these meetings") are the ones already told
+    events = _events(analyzer, "Ministers met in Geneva. During these meetings, both sides "
+                     "made progress.", "2023-05-01")
+    assert len([e for e in events if e["type"] == "CONSULT"]) == 1

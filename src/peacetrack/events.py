@@ -42,6 +42,7 @@ MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION"
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "obj", "attr", "oprd")
 RELATIVE = {"who", "which", "that", "whom"}
+POINTING = {"this", "these", "that", "those"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ class Lexicon:
     willingness: frozenset[str] = frozenset()
     audience: frozenset[str] = frozenset()
     visited: frozenset[str] = frozenset()
+    occasion_preps: frozenset[str] = frozenset()
+    occasion_types: frozenset[str] = frozenset()
     naming_verbs: frozenset[str] = frozenset()
     figurative: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
@@ -129,6 +132,8 @@ def load_event_lexicon() -> Lexicon:
         willingness=frozenset(frames.get("willingness_adjectives", [])),
         audience=frozenset(frames.get("audience_nouns", [])),
         visited=frozenset(frames.get("visited_nouns", [])),
+        occasion_preps=frozenset(frames.get("occasion_preps", [])),
+        occasion_types=frozenset(frames.get("occasion_types", [])),
         naming_verbs=frozenset(frames.get("naming_verbs", [])),
         figurative=frozenset(frames.get("figurative_objects", [])),
         documents=frozenset(frames.get("document_nouns", [])),
@@ -256,7 +261,7 @@ class EventCoder:
         if best.governor is not None and self._aim_of(best.governor):
             return None  # "its readiness to make compromises"
         if best.governor is None and (best.trigger.confidence < 0.5 or not (
-                _has_time(token) or _has_participant(token))):
+                _has_time(token) or _has_participant(token))) and not self._occasion(best):
             return None  # "the agreements of November 9" name documents, not acts
         return best
 
@@ -367,6 +372,17 @@ class EventCoder:
         head = token.head
         return token.tag_ == "VBG" and token.dep_ == "pcomp" and \
             head.lower_ in self.lexicon.nominal_gerund_preps and head.head.pos_ in ("NOUN", "PROPN")
+
+    def _occasion(self, found: Found) -> bool:
+        """Talks that something happened during took place ('during
+        previous rounds of Western-mediated talks, Baku and Yerevan made progress')."""
+        node = found.head
+        if node.dep_ == "pobj" and node.head.lower_ == "of" and \
+                node.head.head.lemma_.lower() in self.lexicon.container_nouns:
+            node = node.head.head
+        return found.trigger.type in self.lexicon.occasion_types and node.dep_ == "pobj" and \
+            node.head.lower_ in self.lexicon.occasion_preps and not any(
+                c.dep_ == "det" and c.lower_ in POINTING for c in node.children)  # "these meetings": told
 
     def _governor(self, noun: Token) -> Token | None:
         """The verb that reports a noun event as happening, if any."""
