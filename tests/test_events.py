@@ -330,3 +330,10 @@ def test_talks_something_happened_during_took_place(seed004, analyzer):
     events = _events(analyzer, "Ministers met in Geneva. During these meetings, both sides "
                      "made progress.", "2023-05-01")
     assert len([e for e in events if e["type"] == "CONSULT"]) == 1
+
+
+def test_a_subject_cut_off_by_a_dateline_still_acts(analyzer):
+    events = _events(analyzer, "BAKU/YEREVAN – Azerbaijan handed over 15 Armenian detainees to "
+                     "Armenia on Saturday in exchange for maps.", "2021-06-12")
+    handed = _find(events, "", "RETREAT")
+    assert _ids(handed["actor"]) == {"azerbaijan"} and _ids(handed["recipient"]) == {"armenia"}

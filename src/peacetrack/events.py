@@ -1007,12 +1007,16 @@ def _clause_verb(token: Token) -> Token | None:
 
 
 def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:
-    """An actor mention ending just before the verb in its sentence."""
+    """An actor mention ending just before the verb in its sentence, or making
+    up the whole of a fragment the parser split off just before it."""
     i = verb.i - 1
     start = sentence_of(verb).start
     while i >= start and (verb.doc[i].pos_ in ("ADV", "AUX", "PART") or verb.doc[i].text in ("’", "'")):
         i -= 1
-    mention = actors.by_token.get(i) if i >= start else None
+    if i < start and start > 0 and verb.doc[start - 1].dep_ == "ROOT" and \
+            not verb.doc[start - 1].is_punct and not list(verb.doc[start - 1].children):
+        i = start - 1  # a subject the parser cut off as a sentence of its own ("– Azerbaijan | handed")
+    mention = actors.by_token.get(i) if i >= 0 and (i >= start or i == start - 1) else None
     return mention.actors if mention is not None else []
 
 
