@@ -337,3 +337,10 @@ def test_a_subject_cut_off_by_a_dateline_still_acts(analyzer):
                      "Armenia on Saturday in exchange for maps.", "2021-06-12")
     handed = _find(events, "", "RETREAT")
     assert _ids(handed["actor"]) == {"azerbaijan"} and _ids(handed["recipient"]) == {"armenia"}
+
+
+def test_a_counterpart_named_in_apposition_is_that_person(analyzer):
+    events = _events(analyzer, "Armenian Foreign Minister Ararat Mirzoyan and his Azerbaijani "
+                     "counterpart Jeyhun Bayramov negotiated for three days in Arlington.",
+                     "2023-06-29")
+    assert _ids(_find(events, "", "CONSULT")["actor"]) == {"ararat-mirzoyan", "jeyhun-bayramov"}

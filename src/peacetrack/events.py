@@ -1056,6 +1056,9 @@ def _mention_for(token: Token, actors: DocActors) -> Mention | None:
     mention = actors.at(token)
     if mention is not None:
         return mention
+    for child in token.children:  # "his Azerbaijani counterpart, Jeyhun Bayramov": the name
+        if child.dep_ == "appos" and actors.at(child) is not None:
+            return actors.at(child)
     for child in token.children:
         if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < token.i:
             found = actors.at(child)
