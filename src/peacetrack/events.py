@@ -374,13 +374,14 @@ class EventCoder:
             head.lower_ in self.lexicon.nominal_gerund_preps and head.head.pos_ in ("NOUN", "PROPN")
 
     def _occasion(self, found: Found) -> bool:
-        """Talks that something happened during took place ('during
+        """Talks that something happened during or at took place ('during
         previous rounds of Western-mediated talks, Baku and Yerevan made progress')."""
         node = found.head
         if node.dep_ == "pobj" and node.head.lower_ == "of" and \
                 node.head.head.lemma_.lower() in self.lexicon.container_nouns:
             node = node.head.head
         return found.trigger.type in self.lexicon.occasion_types and node.dep_ == "pobj" and \
+            node.lemma_.lower() not in self.lexicon.mediation_cues and \
             node.head.lower_ in self.lexicon.occasion_preps and not any(
                 c.dep_ == "det" and c.lower_ in POINTING for c in node.children)  # "these meetings": told
 

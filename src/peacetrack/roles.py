@@ -135,10 +135,14 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             continue
         if not event.actor and not event.recipient and event.type in rules.mutual_types and \
                 _words(event.trigger) & rules.mutual_words:
-            event.actor = process.parties_in(actors, _phrase_of(event, actors, rules)) or (
-                event.type == "CONSULT" and _parties_before(event, events[:position], process,
-                                                            paragraphs)) \
-                or process.states_in(actors, event.span) or list(parties.values())
+            event.actor = process.parties_in(actors, _phrase_of(event, actors, rules)) or []
+            if not event.actor and event.type == "CONSULT":
+                met = _meeting_before(event, events[:position], process, paragraphs)
+                if met is not None:
+                    event.actor, mediators = _third_party_split(met, process)
+                    event.mediator = event.mediator or mediators
+            event.actor = event.actor or process.states_in(actors, event.span) or \
+                list(parties.values())
             continue
         if event.actor and not event.recipient and event.type in rules.offer_types and \
                 all(process.is_mediator(a) for a in event.actor):
@@ -251,20 +255,33 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> Non
         event.mode = "third-party"
 
 
-def _parties_before(event: Event, before: list[Event], process: Process,
-                    paragraphs: list[int]) -> list[Actor] | None:
-    """The parties as the nearest earlier meeting of both of them, in this
-    paragraph or the one before, names them ('Aliyev and Pashinyan met ...; the
-    meeting began ...'): the same people, not just their states."""
+def _meeting_before(event: Event, before: list[Event], process: Process,
+                    paragraphs: list[int]) -> Event | None:
+    """The nearest earlier meeting of a party, in this paragraph or the one
+    before, that a meeting told again refers to ('Aliyev and Pashinyan met ...;
+    the meeting began ...'; 'representatives of Baku met representatives of
+    the Karabakh Armenians ...; the issues were discussed at the meeting')."""
     here = bisect.bisect_right(paragraphs, event.span[0])
     for earlier in reversed(before):
         if here - bisect.bisect_right(paragraphs, earlier.span[0]) > 1:
             break
         if earlier.type == "CONSULT" and not _other_day(event, earlier) and \
-                len({process.party_of(a) for a in earlier.actor} - {None}) == len(process.party_codes) \
-                and all(process.party_of(a) for a in earlier.actor):
-            return list(earlier.actor)
+                len(earlier.actor + earlier.recipient) >= 2 and \
+                any(process.party_of(a) for a in earlier.actor + earlier.recipient):
+            return earlier
     return None
+
+
+def _third_party_split(met: Event, process: Process) -> tuple[list[Actor], list[Actor]]:
+    """Who met, and who mediated: as the meeting says, or its mediators on one
+    side and the parties on the other ('Macron and Michel met Aliyev and
+    Pashinyan')."""
+    if met.mediator:
+        return list(met.actor + met.recipient), list(met.mediator)
+    mediators, sides = _third_party(met, process, True)
+    if mediators:
+        return list(sides), list(mediators)
+    return list(met.actor + met.recipient), []
 
 
 def _phrase_of(event: Event, actors: DocActors, rules: RoleRules) -> tuple[int, int]:
