@@ -178,3 +178,9 @@ def test_a_visitor_acts_and_the_host_receives(analyzer):
     # a visit to a capital, told with the host named, is a visit to the host
     visit = event_at(events_of(seed("003"), analyzer), "working visit", "visit", "CONSULT")
     assert ids(visit["actor"]) == {"ilham-aliyev"} and ids(visit["recipient"]) == {"vladimir-putin"}
+
+
+def test_a_meeting_told_again_is_the_earlier_meeting_of_a_party(analyzer):
+    events = events_of(seed("000"), analyzer)
+    again = event_at(events, "were discussed at the meeting", "meeting", "CONSULT")
+    assert ids(again["actor"]) == {"azerbaijan", "karabakh-armenians"}
