@@ -344,3 +344,10 @@ def test_a_counterpart_named_in_apposition_is_that_person(analyzer):
                      "counterpart Jeyhun Bayramov negotiated for three days in Arlington.",
                      "2023-06-29")
     assert _ids(_find(events, "", "CONSULT")["actor"]) == {"ararat-mirzoyan", "jeyhun-bayramov"}
+
+
+def test_a_proposal_to_act_together_is_an_offer(analyzer):
+    events = _events(analyzer, "Aliyev said Azerbaijan had sent a note to Armenia: let us start "
+                     "the talks.", "2021-04-14")
+    offer = _find(events, "", "AGREE")
+    assert offer["status"] == "future" and "talks" in offer["trigger"]

@@ -725,6 +725,9 @@ class EventCoder:
                 return "hypothetical" if _conditional(node) else "future"
             if aux & {"must"} or (node.dep_ == "xcomp" and node.head.lemma_ in ("have", "need")):
                 return "future"  # an obligation is not yet done: "has to be signed"
+            if node.head.lemma_.lower() == "let" and node.dep_ in ("ccomp", "xcomp") and \
+                    any(c.lower_ in ("us", "'s", "’s") for c in [*node.head.children, *node.children]):
+                return "future"  # a proposal: "let us start the talks"
             governing = _governing_verb(node).lemma_.lower()
             future = cues.get("future", {})
             if governing in future.get("verbs", frozenset()) or \
