@@ -351,3 +351,10 @@ def test_a_proposal_to_act_together_is_an_offer(analyzer):
                      "the talks.", "2021-04-14")
     offer = _find(events, "", "AGREE")
     assert offer["status"] == "future" and "talks" in offer["trigger"]
+
+
+def test_a_bare_participle_shares_its_heads_passive_voice(analyzer):
+    events = _events(analyzer, "The peace agreement still has to be signed and ratified.",
+                     "2025-08-10")
+    # no one is named as signing or ratifying: neither is told as an act
+    assert [e for e in events if e["type"] == "SUPPORT"] == []

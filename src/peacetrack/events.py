@@ -925,7 +925,12 @@ def _conditional(token: Token) -> bool:
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    # "has to be signed and ratified": a bare participle shares its head's voice
+    return verb.dep_ == "conj" and verb.tag_ == "VBN" and verb.head.tag_ == "VBN" and \
+        not any(c.dep_ in ("nsubj", "aux") for c in verb.children) and \
+        any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.head.children)
 
 
 def _subject_chain(verb: Token) -> list[Token]:
