@@ -358,3 +358,10 @@ def test_a_bare_participle_shares_its_heads_passive_voice(analyzer):
                      "2025-08-10")
     # no one is named as signing or ratifying: neither is told as an act
     assert [e for e in events if e["type"] == "SUPPORT"] == []
+
+
+def test_people_returning_somewhere_give_nothing_back(analyzer):
+    events = _events(analyzer, "The maps will save the lives of deminers returning to the area. "
+                     "Armenia will return the Aghdam district to Azerbaijan.", "2020-11-10")
+    returns = [e for e in events if e["type"] == "RETREAT"]
+    assert len(returns) == 1 and "Aghdam" in returns[0]["sentence"]
