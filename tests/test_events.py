@@ -365,3 +365,8 @@ def test_people_returning_somewhere_give_nothing_back(analyzer):
                      "Armenia will return the Aghdam district to Azerbaijan.", "2020-11-10")
     returns = [e for e in events if e["type"] == "RETREAT"]
     assert len(returns) == 1 and "Aghdam" in returns[0]["sentence"]
+
+
+def test_whom_an_act_allows_to_act_receives_it(seed004):
+    allowed = _find(seed004, "allowed the Red Cross", "RETREAT")
+    assert _ids(allowed["actor"]) == {"azerbaijan"} and _ids(allowed["recipient"]) == {"icrc"}

@@ -1031,7 +1031,11 @@ def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:
 
 def _positions(head: Token, where: str) -> list[Token]:
     if where in ("dobj", "obj"):
-        return [c for c in head.children if c.dep_ in ("dobj", "obj")]
+        objects = [c for c in head.children if c.dep_ in ("dobj", "obj")]
+        # "allowed the Red Cross to resume": the object parsed as the subject of the infinitive
+        return objects or [s for clause in head.children if clause.dep_ in ("ccomp", "xcomp")
+                           and any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children)
+                           for s in clause.children if s.dep_ == "nsubj" and s.i < clause.i]
     if where in ("dative", "iobj"):
         return [c for c in head.children if c.dep_ in ("dative", "iobj")]
     objects = [c for prep in head.children if prep.dep_ in ("prep", "agent", "dative")
