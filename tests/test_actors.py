@@ -71,3 +71,21 @@ def test_without_a_profile_countries_and_organisations_still_resolve(nlp):
     assert found["Serbian officials"].actor.code == "SRB"
     assert found["NATO envoys"].actor.code == "NATO"
     assert found["Kyiv"].actor.id == "ukraine"
+
+
+def test_the_bloc_points_back_to_the_organisation_named_before(analyzer):
+    from peacetrack.ingest import RawReport
+    from peacetrack.pipeline import prepare
+    document = prepare(RawReport(source="t", published="2024-04-20", text=(
+        "In February, Armenia froze its participation in the Russian-led Collective Security "
+        "Treaty Organization, accusing the bloc of failing to help it. The International Court "
+        "of Justice ruled on Friday. In a separate decision, the court rejected a request by "
+        "Azerbaijan for measures against Armenia.")))
+    events = [r for r in next(analyzer.analyse([document])).records() if r["kind"] == "event"]
+    accusing = next(e for e in events if e["type"] == "ACCUSE")
+    assert {a["id"] for a in accusing["recipient"]} == {"csto"}
+    assert accusing["recipient"][0]["text"] == "the bloc"
+    rejected = next(e for e in events if e["type"] == "REJECT")
+    assert {a["id"] for a in rejected["actor"]} == {"icj"}
+    # whose request was rejected receives the rejection
+    assert {a["id"] for a in rejected["recipient"]} == {"azerbaijan"}

@@ -140,6 +140,8 @@ class ActorFinder:
         for role in self.roles.values():
             for name in (role.role, *role.implies):
                 self.answering.setdefault(name, set()).add(role.role)
+        # common nouns that point back to an organisation named before ("the bloc")
+        self._called = frozenset(w for e in profile.entities.values() for w in e.called)
         self.names = PhraseMatcher(vocab)             # names and aliases, as written
         self.lower = PhraseMatcher(vocab, attr="LOWER")  # roles, demonyms, metonyms
         self._labels: dict[str, tuple[str, str]] = {}
@@ -416,7 +418,16 @@ class ActorFinder:
         taken = {i for m in mentions for i in range(m.start, m.end)}
         extra: list[Mention] = []
         lower, lemmas = words_of(doc)
+        called = self._called
         for i in range(len(doc)):
+            if i not in taken and lemmas[i] in called and i > 0 and lower[i - 1] == "the":
+                target = _called_back(doc[i], mentions, lemmas[i])
+                if target is not None:  # "accusing the bloc": the CSTO named before
+                    extra.append(replace(target, start=i - 1, end=i + 1, kind="body",
+                                         actor=replace(target.actor, text=doc[i - 1:i + 1].text,
+                                                       span=(doc[i - 1].idx, doc[i].idx + len(doc[i]))),
+                                         others=[]))
+                continue
             if i in taken or (lower[i] not in REFERRING and lemmas[i] not in PARTY_NOUNS):
                 continue  # neither a pronoun nor a party noun: nothing to resolve
             token = doc[i]
@@ -555,6 +566,15 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
         if group:
             same = [m for m in group if m.start >= sentence_start]
             return (same or group)[-1]
+    return None
+
+
+def _called_back(token: Token, mentions: list[Mention], noun: str) -> Mention | None:
+    """The last mention before the token of an organisation the noun may call
+    back ('the Collective Security Treaty Organization ... the bloc')."""
+    for mention in reversed(mentions):
+        if mention.end <= token.i and mention.entity is not None and noun in mention.entity.called:
+            return mention
     return None
 
 

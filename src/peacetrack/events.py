@@ -1077,11 +1077,12 @@ def _mention_for(token: Token, actors: DocActors) -> Mention | None:
             found = actors.at(child)
             if found is not None:
                 return found
-    for child in token.children:  # "representatives of Baku", "the leaders of Russia"
-        if child.dep_ == "prep" and child.lower_ == "of":
+    for child in token.children:  # "representatives of Baku", "a request by Azerbaijan"
+        if child.dep_ == "prep" and child.lower_ in ("of", "by", "from"):
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and actors.at(pobj) is not None:
-                    return actors.at(pobj)
+                found = actors.at(pobj) if pobj.dep_ == "pobj" else None
+                if found is not None and (child.lower_ == "of" or found.actor.id or found.actor.code):
+                    return found
     return None
 
 

@@ -54,6 +54,7 @@ class Entity:
     offices: list[Office] = field(default_factory=list)
     part_of: str | None = None
     acts_as: str | None = None   # a national body acting as its state: that state's id
+    called: list[str] = field(default_factory=list)  # common nouns that point back to it: "the bloc"
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def _entity(data: dict[str, Any], kind: str) -> Entity:
         gender=data.get("gender"), aliases=list(data.get("aliases", [])),
         demonyms=list(data.get("demonyms", [])), metonyms=metonyms,
         offices=[_office(o) for o in data.get("offices", [])], part_of=data.get("part_of"),
+        called=[str(w).lower() for w in data.get("called", [])],
     )
 
 
@@ -142,6 +144,7 @@ def _extend(base: Entity, extra: Entity) -> None:
     base.metonyms += [m for m in extra.metonyms if m not in base.metonyms]
     base.demonyms += [d for d in extra.demonyms if d not in base.demonyms]
     base.offices += extra.offices
+    base.called += [w for w in extra.called if w not in base.called]
     for attr in ("code", "sector", "role", "gender", "part_of"):
         if getattr(extra, attr) is not None:
             setattr(base, attr, getattr(extra, attr))
