@@ -89,3 +89,10 @@ def test_the_bloc_points_back_to_the_organisation_named_before(analyzer):
     assert {a["id"] for a in rejected["actor"]} == {"icj"}
     # whose request was rejected receives the rejection
     assert {a["id"] for a in rejected["recipient"]} == {"azerbaijan"}
+
+
+def test_a_plural_title_of_two_countries_is_each_countrys_holder(nlp, finder):
+    from peacetrack.dates import DateValue
+    doc = nlp("The foreign ministers of Armenia and Azerbaijan wrapped up four days of talks.")
+    mentions = finder.find(doc, DateValue(value="2023-05-04", precision="day")).mentions
+    assert {a.id for m in mentions for a in m.actors} == {"ararat-mirzoyan", "jeyhun-bayramov"}

@@ -264,7 +264,7 @@ class ActorFinder:
         code = country.code if country else None
         plural = doc[start:end].root.tag_ in ("NNS", "NNPS")
         if plural and not role.group and not (role.head and country is not None):
-            return self._plural_title(doc, role, begin, end, country, date, earlier)
+            return self._plural_title(doc, role, begin, end, country, date, earlier, owners)
         if role.group:
             if country is None:
                 return None
@@ -296,12 +296,20 @@ class ActorFinder:
         return begin, None
 
     def _plural_title(self, doc: Doc, role: Role, begin: int, end: int, country: Entity | None,
-                      date: DateValue | None, earlier: list[Mention]) -> Mention | None:
+                      date: DateValue | None, earlier: list[Mention],
+                      owners: dict[int, Entity]) -> Mention | None:
         """'Armenian officials', 'representatives of Baku': the state as a group;
         'the foreign ministers': the two parties' ministers when both are known."""
         span = doc[begin:end]
         bounds = (span.start_char, span.end_char)
         if country is not None:
+            holders = self._holders_of_each(doc, role, end, country, owners, date)
+            if holders:  # "the foreign ministers of Armenia and Azerbaijan": the two ministers
+                last = max(h[1] for h in holders)
+                span = doc[begin:last + 1]
+                bounds = (span.start_char, span.end_char)
+                found = [actor_for(h[0], span.text, date, bounds) for h in holders]
+                return Mention(begin, last + 1, "group", found[0], holders[0][0], others=found[1:])
             actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
                           sector=role.sector, span=bounds)
             return Mention(begin, end, "group", actor, country)
@@ -314,6 +322,25 @@ class ActorFinder:
             return None
         found = [actor_for(h[0], span.text, date, bounds) for h in holders]
         return Mention(begin, end, "group", found[0], holders[0][0], others=found[1:])
+
+    def _holders_of_each(self, doc: Doc, role: Role, end: int, country: Entity,
+                         owners: dict[int, Entity], date: DateValue | None) -> list[tuple[Entity, int]]:
+        """For a plural title owned by conjoined countries, the one holder of the
+        office in each, with the index of the country's word; else nothing."""
+        owner_token = doc[end - 1]
+        countries = [(country, owner_token.i)] + [(owners[c.i], c.i) for c in owner_token.conjuncts
+                                                  if c.i > owner_token.i and c.i in owners]
+        if len(countries) < 2:
+            return []
+        lo, hi = date_range(date)
+        found = []
+        for owner, at in countries:
+            held = self.profile.holders(owner.code, self.answering.get(role.role, {role.role}),
+                                        head=role.head, lo=lo, hi=hi)
+            if len(held) != 1:
+                return []
+            found.append((held[0], at))
+        return found
 
     def _more_holders(self, doc: Doc, mention: Mention, role: Role, owners: dict[int, Entity],
                       date: DateValue | None, earlier: list[Mention]) -> int:
