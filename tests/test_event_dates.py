@@ -319,3 +319,22 @@ def test_the_road_and_the_region_repeat_a_place_named_before():
 ])
 def test_where_an_act_is_placed(text, published, phrase, trigger, place):
     assert where(event_at(events_in(text, published), phrase, trigger)) == place
+
+
+def test_an_act_done_by_saying_is_when_and_where_it_was_said(analyzer):
+    events = events_of(DEMO / "12_border_villages_2024.txt", analyzer)
+    defended = next(e for e in events if e["trigger"].startswith("defended"))
+    assert defended["location"]["name"] == "Tavush"
+    assert (defended["date"]["value"], defended["date"]["precision"]) == ("2024-03", "month")
+
+
+def test_what_failed_at_the_talks_failed_on_their_day(analyzer):
+    events = events_of(DEMO / "02_moscow_trilateral_2021.txt", analyzer)
+    failed = next(e for e in events if e["status"] == "negated" and e["type"] == "AGREE")
+    assert failed["date"]["value"] == "2021-01-11"
+
+
+def test_the_region_seized_is_where_the_attack_was(analyzer):
+    events = events_of(DEMO / "09_karabakh_offensive_exodus_2023.html", analyzer)
+    retook = next(e for e in events if e["trigger"] == "retook")
+    assert retook["location"]["name"] == "Nagorno-Karabakh"

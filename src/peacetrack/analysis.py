@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date as Date
 from datetime import timedelta
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
@@ -107,9 +107,11 @@ class Analyzer:
                 anchored.append(event)
                 if current:
                     previous = event
-            elif current:
-                # a plan is not where the act before it was; a talk not where fighting was
-                if previous is not None and previous.status == event.status and \
+            elif current or event.status == "negated":
+                # a plan is not where the act before it was; a talk not where fighting was;
+                # what failed at the talks failed where they were held
+                if previous is not None and previous.status in (event.status, "occurred") and \
+                        (event.status != "future" or previous.status == "future") and \
                         _kin(previous, event) and _same_paragraph(text, previous, event):
                     event.location = previous.location
                 elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end and \
@@ -168,6 +170,7 @@ class Analyzer:
         governor = doc.char_span(*event.governor_span, alignment_mode="expand") \
             if event.governor_span else None
         tokens = [*sorted(span, key=lambda t: t.i != span.root.i), *(governor or [])]
+        tokens += _saying_by(span.root)  # "defended the process, telling villagers in Tavush"
         if span.root.dep_ == "acl" and span.root.head.lemma_.lower() in self.gazetteer.words.event_nouns:
             tokens.append(span.root.head)  # "talks mediated by the AU began in Pretoria"
         if governor is not None and governor.root.lemma_.lower() in self.events.lexicon.turning_verbs:
@@ -186,7 +189,8 @@ class Analyzer:
             event.location = self.home_of(event, doc)
         if event.location is None:
             event.location = anaphor_location(sent, span.root, self.gazetteer,
-                                              sentences_before(span.root, 3))
+                                              sentences_before(span.root, 3),
+                                              taking=event.type == "ASSAULT")
 
     def home_of(self, event: Event, doc: Doc) -> Location | None:
         """People protest where they live: "residents of Kirants rallied"."""
@@ -340,6 +344,13 @@ def _background(doc: Doc, event: Event) -> bool:
     return False
 
 
+def _saying_by(verb: Token) -> list[Token]:
+    """The saying an act was done by: 'defended the process, telling villagers
+    in Tavush last month' was done where and when the telling was."""
+    return [c for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG"
+            and c.lemma_ in speech_lexicon().stating]
+
+
 def _kin(first: Event, second: Event) -> bool:
     return (first.type in FIELD_TYPES) == (second.type in FIELD_TYPES)
 
@@ -405,7 +416,7 @@ def date_events(events: list[Event], doc: Doc, published: DateValue,
         before_trigger = text[event.span[0]:(event.trigger_span or event.span)[0]]
         later = dates.later_than(before_trigger, near.date) \
             if near is not None and event.status == "occurred" else None
-        if later is None and (event.date is not None or event.status != "occurred"):
+        if later is None and (event.date is not None or event.status not in ("occurred", "negated")):
             if i in own_dates and event.status == "historical":
                 previous = event  # "Fighting erupted on September 27 … mobilisation"
             continue
@@ -486,7 +497,8 @@ def _dates_this_event(doc: Doc, date: DateValue, event: Event,
     if words is None or trigger is None:
         return True
     clause = _clause_of(trigger.root)
-    targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i} | _clause_hosts(clause)
+    targets = {t.i for t in trigger} | {trigger.root.head.i, clause.i} | _clause_hosts(clause) | \
+        {t.i for t in _saying_by(trigger.root)}  # "defended the process, telling villagers last month"
     if event.governor_span is not None:
         governor = doc.char_span(*event.governor_span, alignment_mode="expand")
         targets |= {t.i for t in governor} if governor is not None else set()

@@ -465,10 +465,11 @@ def _conjunct_head(verb: Token) -> Token:
 
 
 def anaphor_location(sent: Span, trigger: Token, gazetteer: Gazetteer,
-                     earlier: Sequence[Span]) -> Location | None:
+                     earlier: Sequence[Span], taking: bool = False) -> Location | None:
     """A definite noun that repeats the last word of a place named just before
     ("the Lachin road … pitched tents on the road"; "Nagorno-Karabakh …
-    brought peacekeepers into the region"), when it locates the event."""
+    brought peacekeepers into the region"; "left Nagorno-Karabakh …, after
+    Azerbaijan retook the region"), when it locates the event."""
     lemmas, pos = words_of(sent.doc)[1], syntax_of(sent.doc).pos
     for i in range(sent.start, sent.end):
         names = gazetteer.heads.get(lemmas[i]) if pos[i] == "NOUN" else None
@@ -479,11 +480,13 @@ def anaphor_location(sent: Span, trigger: Token, gazetteer: Gazetteer,
             continue
         if any(c.dep_ in ("compound", "prep") for c in token.children):
             continue  # "the Karabakh region", "the region of Syunik": named, not repeated
-        if _hops_to_event(token, trigger, gazetteer.words) is None:
-            continue
-        for before in reversed(earlier):
+        taken = taking and token.dep_ in ("dobj", "obj") and token.head.i == trigger.i
+        if not taken and _hops_to_event(token, trigger, gazetteer.words) is None:
+            continue  # where the act was, or, for a seizure (``taking``), what was seized
+        for before in [sent, *reversed(earlier)]:  # earlier in its own sentence first
             found = [m for m in _sentence_mentions(before, gazetteer)
-                     if m.location.name in names]
+                     if m.location.name in names and m.location.span is not None
+                     and m.location.span[1] <= token.idx]
             if found:
                 place = found[-1].location
                 det = next(c for c in token.children if c.dep_ == "det")

@@ -138,9 +138,11 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             event.actor = process.parties_in(actors, _phrase_of(event, actors, rules)) or []
             if not event.actor and event.type == "CONSULT":
                 met = _meeting_before(event, events[:position], process, paragraphs)
-                if met is not None:
+                if met is not None:  # the same meeting: its people, mediators, day and place
                     event.actor, mediators = _third_party_split(met, process)
                     event.mediator = event.mediator or mediators
+                    event.date = event.date or met.date
+                    event.location = event.location or met.location
             event.actor = event.actor or process.states_in(actors, event.span) or \
                 list(parties.values())
             continue
