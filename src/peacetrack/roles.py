@@ -194,16 +194,17 @@ def _counterpart(side: list[Actor], event: Event, actors: DocActors, process: Pr
     Armenia. As the sentence names that party ('shelled towns inside Armenia')
     or else as the report first names it; nothing when the sentence names a
     third actor, who may be the one addressed ('demanded the dissolution of
-    the Minsk Group')."""
+    the Minsk Group'), other than the act's mediator or a name it cannot
+    resolve ('the COP29 conference')."""
     codes = {process.party_of(a) for a in side}
     if len(codes) != 1 or None in codes:
         return []
     other = next(code for code in process.party_codes if code not in codes)
-    own = {a.id for a in side if a.id}
+    own = {a.id for a in side + event.mediator if a.id}
     named: Actor | None = None
     for mention in actors.mentions:
         for actor in mention.actors:
-            if not actor.span or actor.id in own or \
+            if not actor.span or actor.id in own or not (actor.id or actor.code) or \
                     not (event.span[0] <= actor.span[0] and actor.span[1] <= event.span[1]):
                 continue
             code = process.party_of(actor)
