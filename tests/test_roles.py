@@ -184,3 +184,13 @@ def test_a_meeting_told_again_is_the_earlier_meeting_of_a_party(analyzer):
     events = events_of(seed("000"), analyzer)
     again = event_at(events, "were discussed at the meeting", "meeting", "CONSULT")
     assert ids(again["actor"]) == {"azerbaijan", "karabakh-armenians"}
+
+
+def test_we_in_a_quote_is_whom_the_speaker_speaks_for(analyzer):
+    events = events_of(DEMO / "07_lachin_blockade_2022.txt", analyzer)
+    call = event_at(events, "We call on", "call on", "REQUEST")
+    assert ids(call["actor"]) == {"united-states"} and call["actor"][0]["text"] == "We"
+    # a host of talks, speaking as "we", mediates them
+    talks = event_at(events_of(seed("002"), analyzer), "look forward to hosting", "talks", "AGREE")
+    assert ids(talks["mediator"]) == {"united-states"}
+    assert ids(talks["actor"]) == {"armenia", "azerbaijan"}

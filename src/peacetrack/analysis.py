@@ -23,7 +23,7 @@ from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
 from .quotes import find_quotes, speech_lexicon
 from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
-from .roles import Process, fill_implicit_roles, fill_populations, turn_hosts
+from .roles import Process, fill_implicit_roles, fill_populations, speak_for_quotes, turn_hosts
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
@@ -70,6 +70,7 @@ class Analyzer:
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
+        speak_for_quotes(events, doc, quotes, self.profile)
         date_events(events, doc, document.published, quotes)
         self.place_events(events, doc, quotes)
         recode_offices(events, actors, self.profile)

@@ -16,6 +16,7 @@ record stays traceable. The rules' types and words are data
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,7 +26,7 @@ from .actors import DocActors, actor_for
 from .clean import paragraph_starts
 from .lexicons import load_lexicon
 from .profile import Profile
-from .records import Actor, Event
+from .records import Actor, Event, Quote
 
 
 @dataclass(frozen=True)
@@ -385,3 +386,56 @@ def turn_hosts(events: list[Event], actors: DocActors, profile: Profile) -> None
                      and a.code == recipient.code and a.id not in own and a.sector == "GOV"]
             if hosts:
                 event.recipient[position] = hosts[0]
+
+
+FIRST_PERSON = {"i": "person", "we": "body", "us": "body"}
+HOSTING_VERBS = frozenset({"host", "organise", "organize", "convene"})
+
+
+def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
+                     profile: Profile) -> None:
+    """'I' and 'we' acting in a direct quote: 'I' is its speaker; 'we' is the
+    state or organisation the speaker speaks for ("'We call on the government
+    of Azerbaijan ...,' Price said": the United States). A host of talks
+    ("'We look forward to hosting another round of talks'") mediates them."""
+    for event in events:
+        if event.actor or not event.trigger_span:
+            continue
+        quote = next((q for q in quotes if q.direct and q.speaker is not None and
+                      q.speaker.id and q.span[0] <= event.trigger_span[0] < q.span[1]), None)
+        trigger = doc.char_span(*event.trigger_span, alignment_mode="expand")
+        if quote is None or trigger is None:
+            continue
+        verbs = [trigger.root]
+        if event.governor_span:
+            governor = doc.char_span(*event.governor_span, alignment_mode="expand")
+            verbs = [governor.root] if governor is not None else verbs
+        subject = _shared_subject(verbs[0])
+        if subject is None or subject.lower_ not in FIRST_PERSON:
+            continue
+        speaker = quote.speaker
+        state = profile.country_by_code(speaker.code) or \
+            next((e for e in profile.entities.values() if e.kind == "organisation"
+                  and e.code == speaker.code and not e.part_of), None)
+        span = (subject.idx, subject.idx + len(subject))
+        if FIRST_PERSON[subject.lower_] == "body" and state is not None:
+            actor = actor_for(state, subject.text, event.date, span)
+        else:
+            actor = Actor(text=subject.text, id=speaker.id, name=speaker.name, code=speaker.code,
+                          sector=speaker.sector, role=speaker.role, span=span)
+        if verbs[0] is not trigger.root and verbs[0].lemma_.lower() in HOSTING_VERBS:
+            event.mediator = event.mediator or [actor]
+        else:
+            event.actor = [actor]
+
+
+def _shared_subject(verb: Token) -> Token | None:
+    """A verb's subject, or the one it shares with the verb it completes ('we
+    look forward to hosting': we host)."""
+    node = verb
+    for _ in range(4):
+        subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if subject is not None or node.dep_ not in ("pcomp", "prep", "xcomp") or node.head.i == node.i:
+            return subject
+        node = node.head
+    return None
