@@ -194,3 +194,10 @@ def test_we_in_a_quote_is_whom_the_speaker_speaks_for(analyzer):
     talks = event_at(events_of(seed("002"), analyzer), "look forward to hosting", "talks", "AGREE")
     assert ids(talks["mediator"]) == {"united-states"}
     assert ids(talks["actor"]) == {"armenia", "azerbaijan"}
+
+
+def test_agreements_told_after_a_mediated_agreement_share_its_mediators(analyzer):
+    events = events_of(DEMO / "06_prague_meeting_2022.html", analyzer)
+    agreed = [e for e in events if e["type"] == "AGREE" and "facilitate the EU mission" in e["sentence"]]
+    assert len(agreed) == 2
+    assert all(ids(e["mediator"]) == {"charles-michel", "emmanuel-macron"} for e in agreed)

@@ -227,6 +227,9 @@ def _third_party(talks: Event, process: Process,
     Aliyev and Pashinyan')."""
     if talks.type == "CONSULT" and talks.mediator:
         return talks.mediator, talks.actor + talks.recipient
+    if talks.type == "AGREE" and talks.mediator and \
+            all(process.is_mediator(m) for m in talks.mediator):  # what the talks agreed
+        return talks.mediator, talks.actor + talks.recipient
     if near and talks.type in ("CONSULT", "AGREE"):
         for mediators, sides in ((talks.actor, talks.recipient), (talks.recipient, talks.actor)):
             if mediators and sides and all(process.is_mediator(m) for m in mediators) and \
