@@ -370,3 +370,12 @@ def test_people_returning_somewhere_give_nothing_back(analyzer):
 def test_whom_an_act_allows_to_act_receives_it(seed004):
     allowed = _find(seed004, "allowed the Red Cross", "RETREAT")
     assert _ids(allowed["actor"]) == {"azerbaijan"} and _ids(allowed["recipient"]) == {"icrc"}
+
+
+def test_a_one_word_hosted_by_names_the_mediator(analyzer):
+    events = _events(analyzer, "Armenian Foreign Minister Ararat Mirzoyan and his Azerbaijani "
+                     "counterpart Jeyhun Bayramov wrapped up a second round of U.S.-hosted talks.",
+                     "2023-06-29")
+    talks = _find(events, "", "CONSULT")
+    assert _ids(talks["mediator"]) == {"united-states"}
+    assert _ids(talks["actor"]) == {"ararat-mirzoyan", "jeyhun-bayramov"}

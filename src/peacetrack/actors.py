@@ -109,6 +109,9 @@ class DocActors:
     doc: Doc
     mentions: list[Mention]
     by_token: dict[int, Mention] = field(default_factory=dict)
+    # one-token compounds whose first part names an actor ("U.S.-hosted"): read
+    # only by the mediation cues, so "U.S.-hosted talks" are not the US's talks
+    prefixed: dict[int, Mention] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for mention in self.mentions:
@@ -163,7 +166,10 @@ class ActorFinder:
         from spacy.lang.en import English
         maker = English()  # only its tokenizer: patterns tokenised as documents are
         vocab = _Maker(maker, nlp_vocab)
+        self._by_alias: dict[str, Entity] = {}
         for entity in self.profile.entities.values():
+            for alias in [entity.name, *entity.aliases, *entity.metonyms]:
+                self._by_alias.setdefault(alias, entity)
             kind = "country" if entity.kind == "country" else (
                 "name" if entity.kind == "person" else "body")
             self._add(self.names, kind, entity.id, [entity.name, *entity.aliases], vocab)
@@ -197,7 +203,22 @@ class ActorFinder:
         mentions.sort(key=lambda m: m.start)
         mentions = self._attach_titles(doc, mentions, date)
         mentions = self._resolve_references(doc, mentions, date)
-        return DocActors(doc, mentions)
+        return DocActors(doc, mentions, prefixed=self._prefixed(doc, mentions, date))
+
+    def _prefixed(self, doc: Doc, mentions: list[Mention],
+                  date: DateValue | None) -> dict[int, Mention]:
+        """'U.S.-hosted', 'EU-brokered' as one token: the actor its first part names."""
+        taken = {i for m in mentions for i in range(m.start, m.end)}
+        found: dict[int, Mention] = {}
+        for token in doc:
+            if "-" not in token.text[1:-1] or token.i in taken:
+                continue
+            prefix = token.text.rsplit("-", 1)[0]
+            entity = self._by_alias.get(prefix)
+            if entity is not None:
+                actor = actor_for(entity, prefix, date, (token.idx, token.idx + len(prefix)))
+                found[token.i] = Mention(token.i, token.i + 1, "name", actor, entity)
+        return found
 
     def _matches(self, doc: Doc) -> list[tuple[str, str, int, int]]:
         found = []

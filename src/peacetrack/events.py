@@ -663,11 +663,16 @@ class EventCoder:
         lexicon = self.lexicon
         cues = lexicon.mediation_cues
         lower, lemmas = words_of(sent.doc)
-        if not any((lemmas[i] in cues or lower[i] == "auspices") and i != found.head.i
-                   for i in range(sent.start, sent.end)):
+        if not any((lemmas[i] in cues or lower[i] == "auspices" or i in actors.prefixed)
+                   and i != found.head.i for i in range(sent.start, sent.end)):
             return out  # no cue in the sentence: its clause need not be walked
         for token in _clause_tokens(found.head, sent):
             lemma = token.lemma_.lower()
+            if token.i in actors.prefixed and token.i != found.head.i and \
+                    _participle_of(token.lower_.rsplit("-", 1)[1], lexicon.mediation_hyphenated) and \
+                    not _under_other_noun(token, found, lexicon.event_nouns):
+                out += actors.prefixed[token.i].actors  # "U.S.-hosted talks" as one word
+                continue
             if (lemma not in cues and token.lower_ != "auspices") or token.i == found.head.i or \
                     _under_other_noun(token, found, lexicon.event_nouns):
                 continue
@@ -1087,6 +1092,12 @@ def _mention_for(token: Token, actors: DocActors) -> Mention | None:
 
 
 FRAME_PREPOSITIONS = frozenset({"under", "within"})
+
+
+def _participle_of(word: str, lemmas: frozenset[str]) -> bool:
+    """Whether a word is the past participle of one of the lemmas ('hosted')."""
+    return any(word in (lemma + "d", lemma + "ed", lemma[:-1] + "ied" if lemma.endswith("y") else "")
+               for lemma in lemmas)
 
 
 def _frame_of_act(noun: Token, own: set[int]) -> bool:
