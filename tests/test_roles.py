@@ -201,3 +201,8 @@ def test_agreements_told_after_a_mediated_agreement_share_its_mediators(analyzer
     agreed = [e for e in events if e["type"] == "AGREE" and "facilitate the EU mission" in e["sentence"]]
     assert len(agreed) == 2
     assert all(ids(e["mediator"]) == {"charles-michel", "emmanuel-macron"} for e in agreed)
+
+
+def test_we_in_a_quote_wins_over_the_subject_of_the_saying(analyzer):
+    offered = event_at(events_of(seed("001"), analyzer), "publicly offered", "offered", "AGREE")
+    assert ids(offered["actor"]) == {"azerbaijan"} and offered["actor"][0]["text"] == "We"

@@ -402,12 +402,13 @@ def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
     of Azerbaijan ...,' Price said": the United States). A host of talks
     ("'We look forward to hosting another round of talks'") mediates them."""
     for event in events:
-        if event.actor or not event.trigger_span:
+        if not event.trigger_span:
             continue
         quote = next((q for q in quotes if q.direct and q.speaker is not None and
                       q.speaker.id and q.span[0] <= event.trigger_span[0] < q.span[1]), None)
         trigger = doc.char_span(*event.trigger_span, alignment_mode="expand")
-        if quote is None or trigger is None:
+        if quote is None or trigger is None or any(  # a subject the quote itself names
+                a.span and quote.span[0] <= a.span[0] < quote.span[1] for a in event.actor):
             continue
         verbs = [trigger.root]
         if event.governor_span:
