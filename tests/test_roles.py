@@ -206,3 +206,9 @@ def test_agreements_told_after_a_mediated_agreement_share_its_mediators(analyzer
 def test_we_in_a_quote_wins_over_the_subject_of_the_saying(analyzer):
     offered = event_at(events_of(seed("001"), analyzer), "publicly offered", "offered", "AGREE")
     assert ids(offered["actor"]) == {"azerbaijan"} and offered["actor"][0]["text"] == "We"
+
+
+def test_a_demand_in_the_imperative_is_the_speakers(analyzer):
+    demand = event_at(events_of(seed("003"), analyzer), "Recognize our territorial integrity",
+                      "Recognize", "REQUEST")
+    assert ids(demand["actor"]) == {"ilham-aliyev"} and ids(demand["recipient"]) == {"armenia"}

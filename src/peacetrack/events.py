@@ -536,9 +536,9 @@ class EventCoder:
             type_name, mode = trigger.passive_type, None  # "the US is encouraged by the progress"
         if status == "future" and type_name in FUTURE_AS_AGREE:
             type_name, mode = "AGREE", None
-        if trigger.pos == "VERB" and head.dep_ == "conj" and _imperative(head.head):
+        if trigger.pos == "VERB" and head.dep_ == "conj" and imperative(head.head):
             return None  # "Recognize X, sign Y": one request, coded at its first verb
-        if _imperative(head) and trigger.pos == "VERB" and type_name != "REQUEST":
+        if imperative(head) and trigger.pos == "VERB" and type_name != "REQUEST":
             type_name, mode, status = "REQUEST", None, "occurred"  # "Recognise our borders!"
         if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators) \
                 and not trigger.unnamed and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
@@ -905,7 +905,7 @@ def _governing_verb(token: Token) -> Token:
     return token
 
 
-def _imperative(verb: Token) -> bool:
+def imperative(verb: Token) -> bool:
     """A command: a bare verb that heads its sentence with no subject ('Recognize
     our territorial integrity, sign a peace agreement')."""
     if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "mark") for c in verb.children):

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.tokens import Doc, Token
 
 from .actors import DocActors, actor_for
 from .clean import paragraph_starts
+from .events import imperative
 from .lexicons import load_lexicon
 from .profile import Profile
 from .records import Actor, Event, Quote
@@ -415,9 +416,15 @@ def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
             governor = doc.char_span(*event.governor_span, alignment_mode="expand")
             verbs = [governor.root] if governor is not None else verbs
         subject = _shared_subject(verbs[0])
+        speaker = quote.speaker
+        if subject is None and event.type == "REQUEST" and imperative(trigger.root) and \
+                not event.actor:
+            # "'Recognise our territorial integrity, sign a peace agreement,' Aliyev said"
+            event.actor = [replace(speaker, text=trigger.root.text,
+                                   span=(trigger.root.idx, trigger.root.idx + len(trigger.root)))]
+            continue
         if subject is None or subject.lower_ not in FIRST_PERSON:
             continue
-        speaker = quote.speaker
         state = profile.country_by_code(speaker.code) or \
             next((e for e in profile.entities.values() if e.kind == "organisation"
                   and e.code == speaker.code and not e.part_of), None)
