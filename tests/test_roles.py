@@ -212,3 +212,14 @@ def test_a_demand_in_the_imperative_is_the_speakers(analyzer):
     demand = event_at(events_of(seed("003"), analyzer), "Recognize our territorial integrity",
                       "Recognize", "REQUEST")
     assert ids(demand["actor"]) == {"ilham-aliyev"} and ids(demand["recipient"]) == {"armenia"}
+
+
+def test_a_promise_is_made_to_whom_the_promised_act_is_for(analyzer):
+    events = events_of(DEMO / "06_prague_meeting_2022.html", analyzer)
+    host = event_at(events, "agreed to host", "agreed", "AGREE")
+    assert ids(host["recipient"]) == {"european-union"}
+    # and it is still made under the talks' mediation
+    assert ids(host["mediator"]) == {"charles-michel", "emmanuel-macron"}
+    villages = event_at(events_of(DEMO / "12_border_villages_2024.txt", analyzer),
+                        "hand four border villages", "agreed", "AGREE")
+    assert ids(villages["recipient"]) == {"azerbaijan"}

@@ -500,6 +500,14 @@ class EventCoder:
             actor_list = _adjacent_actor(head, actors)  # a misparsed subject right before the verb
         recipients = [a for a in _dedupe(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
+        if not recipients and type_name == "AGREE" and trigger.embeds and trigger.pos == "VERB":
+            # "agreed to host an EU mission", "agreed to hand villages back to Azerbaijan":
+            # whom the promised act is for
+            own = {a.id for a in actor_list}
+            for heads in _promised_to(head):  # its object first, then its with/to
+                recipients = [a for a in _dedupe(self._actors(heads, actors)) if a.id not in own]
+                if recipients:
+                    break
         hosted_talks = hosting and len({a.code or a.id for a in actor_list}) >= 2
         if hosted_talks:  # a host of two parties' talks is their mediator
             recipients, hosts = [], recipients
@@ -1050,6 +1058,15 @@ def _positions(head: Token, where: str) -> list[Token]:
                 and any(m.dep_ == "mark" and m.lower_ == where for m in clause.children)
                 for s in clause.children if s.dep_ == "nsubj"]
     return objects
+
+
+def _promised_to(verb: Token) -> tuple[list[Token], list[Token]]:
+    """Who the act a verb promises is for: its to-infinitive's objects, and
+    what the infinitive's 'with' or 'to' governs."""
+    clauses = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+    return ([c for clause in clauses for c in clause.children if c.dep_ in ("dobj", "dative")],
+            [g for clause in clauses for p in clause.children
+             if p.dep_ == "prep" and p.lower_ in ("with", "to") for g in p.children if g.dep_ == "pobj"])
 
 
 def _with_objects(verb: Token, cues: frozenset[str]) -> list[Token]:

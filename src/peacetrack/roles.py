@@ -156,9 +156,10 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             event.recipient = _counterpart(event.actor, event, actors, process, parties)
         elif event.recipient and not event.actor and event.type in rules.counterpart_actor_types:
             event.actor = _counterpart(event.recipient, event, actors, process, parties)
+        # (talks with a mediator are not mediated by anyone)
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
                 all(process.party_of(a) for a in event.actor) and \
-                not any(process.is_mediator(r) for r in event.recipient):  # talks with the mediator
+                not (event.type == "CONSULT" and any(process.is_mediator(r) for r in event.recipient)):
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
 
 
@@ -232,7 +233,10 @@ def _third_party(talks: Event, process: Process,
             all(process.is_mediator(m) for m in talks.mediator):  # what the talks agreed
         return talks.mediator, talks.actor + talks.recipient
     if near and talks.type in ("CONSULT", "AGREE"):
-        for mediators, sides in ((talks.actor, talks.recipient), (talks.recipient, talks.actor)):
+        pairs = [(talks.actor, talks.recipient)]  # a proposal comes from the mediator
+        if talks.type == "CONSULT":
+            pairs.append((talks.recipient, talks.actor))
+        for mediators, sides in pairs:
             if mediators and sides and all(process.is_mediator(m) for m in mediators) and \
                     all(process.party_of(a) for a in sides):
                 return mediators, sides
