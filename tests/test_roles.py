@@ -223,3 +223,12 @@ def test_a_promise_is_made_to_whom_the_promised_act_is_for(analyzer):
     villages = event_at(events_of(DEMO / "12_border_villages_2024.txt", analyzer),
                         "hand four border villages", "agreed", "AGREE")
     assert ids(villages["recipient"]) == {"azerbaijan"}
+
+
+def test_talks_on_a_third_partys_premises_are_mediated_by_it(analyzer):
+    events = events_of(seed("000"), analyzer)
+    met = [e for e in events if e["type"] == "CONSULT" and "headquarters of Russian" in e["sentence"]]
+    assert met
+    for talks in met:  # both sides talked; the peacekeepers hosted
+        assert ids(talks["actor"]) == {"azerbaijan", "karabakh-armenians"}
+        assert talks["recipient"] == [] and ids(talks["mediator"]) == {"russian-peacekeepers"}

@@ -41,6 +41,7 @@ class RoleRules:
     counterpart_types: frozenset[str]
     counterpart_actor_types: frozenset[str]
     population_types: frozenset[str]
+    venue_nouns: frozenset[str]
     population_nouns: dict[str, str | None]
     population_sectors: dict[str, str]
 
@@ -58,6 +59,7 @@ def role_rules() -> RoleRules:
         counterpart_types=frozenset(data.get("counterpart_types", [])),
         counterpart_actor_types=frozenset(data.get("counterpart_actor_types", [])),
         population_types=frozenset(data.get("population_types", [])),
+        venue_nouns=frozenset(data.get("venue_nouns", [])),
         population_nouns={word.lower(): sector
                           for word, sector in (data.get("population_nouns") or {}).items()},
         population_sectors={word.lower(): sector
@@ -372,12 +374,21 @@ def _subject_of(token: Token) -> Token | None:
     return None
 
 
-def turn_hosts(events: list[Event], actors: DocActors, profile: Profile) -> None:
+def turn_hosts(events: list[Event], actors: DocActors, profile: Profile,
+               rules: RoleRules | None = None) -> None:
     """PLOVER codes a visit with the visitor as actor and the host as recipient:
     "Putin held talks with Aliyev" in Sochi are Aliyev's talks with his host;
-    "Aliyev's visit to Moscow", told with Putin named, is a visit to Putin."""
+    "Aliyev's visit to Moscow", told with Putin named, is a visit to Putin.
+    Mediated talks have no host: "Baku's representatives met the Karabakh
+    Armenians' at the peacekeepers' base", with the peacekeepers mediating,
+    are talks of both sides."""
     for event in events:
-        if event.type != "CONSULT" or event.mediator:
+        if event.type != "CONSULT":
+            continue
+        # "met at the headquarters of Russian peacekeepers": they host, whoever else was near
+        event.mediator = _venue_hosts(event, actors, rules or role_rules()) or event.mediator
+        if event.mediator:  # mediated talks have sides, not a host and a guest
+            event.actor, event.recipient = _dedupe_actors(event.actor + event.recipient), []
             continue
         here = event.location.country if event.location is not None else None
         if here and len(event.actor) == 1 and event.recipient and event.actor[0].code == here \
@@ -454,3 +465,30 @@ def _shared_subject(verb: Token) -> Token | None:
             return subject
         node = node.head
     return None
+
+
+
+def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
+    seen: set[str | None] = set()
+    out = []
+    for actor in actors:
+        key = actor.id or actor.text
+        if key not in seen:
+            seen.add(key)
+            out.append(actor)
+    return out
+
+
+def _venue_hosts(event: Event, actors: DocActors, rules: RoleRules) -> list[Actor]:
+    """Whose premises the talks were held at ('at the headquarters of Russian
+    peacekeepers'), when they are not among those who talked."""
+    own = {a.id for a in event.actor + event.recipient}
+    for mention in actors.mentions:
+        token = actors.doc[mention.end - 1]
+        if not (event.span[0] <= token.idx < event.span[1]) or mention.actor.id in own or \
+                not mention.actor.id:
+            continue
+        prep = token.head
+        if token.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_.lower() in rules.venue_nouns:
+            return mention.actors
+    return []
