@@ -96,3 +96,10 @@ def test_a_plural_title_of_two_countries_is_each_countrys_holder(nlp, finder):
     doc = nlp("The foreign ministers of Armenia and Azerbaijan wrapped up four days of talks.")
     mentions = finder.find(doc, DateValue(value="2023-05-04", precision="day")).mentions
     assert {a.id for m in mentions for a in m.actors} == {"ararat-mirzoyan", "jeyhun-bayramov"}
+
+
+def test_a_capital_named_by_its_demonym_is_its_state(nlp, finder):
+    from peacetrack.dates import DateValue
+    doc = nlp("Lavrov came to the Azerbaijani capital on Monday.")
+    mentions = finder.find(doc, DateValue(value="2023-02-27", precision="day")).mentions
+    assert {a.id for m in mentions for a in m.actors} == {"sergey-lavrov", "azerbaijan"}
