@@ -379,3 +379,9 @@ def test_a_one_word_hosted_by_names_the_mediator(analyzer):
     talks = _find(events, "", "CONSULT")
     assert _ids(talks["mediator"]) == {"united-states"}
     assert _ids(talks["actor"]) == {"ararat-mirzoyan", "jeyhun-bayramov"}
+
+
+def test_who_organises_a_meeting_between_others_mediates_it(seed004):
+    plan = _find(seed004, "organise a fresh meeting", "AGREE")
+    assert _ids(plan["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}
+    assert _ids(plan["mediator"]) == {"charles-michel"}

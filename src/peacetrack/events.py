@@ -516,6 +516,12 @@ class EventCoder:
             mediators = hosts + mediators
         if convened is not None:
             mediators = self._actors(_subjects(head), actors) + mediators
+        elif trigger.pos == "NOUN" and found.governor is not None and \
+                found.governor.lemma_.lower() in self.lexicon.mediation_verbs:
+            # "he intended to organise a fresh meeting between Aliyev and Pashinyan"
+            own = {a.id for a in actor_list}
+            mediators = [m for m in self._first_actors(_subject_chain(found.governor), actors)
+                         if m.id not in own] + mediators
         mediators = _dedupe(mediators)
         mediator_ids = {m.id for m in mediators if m.id}
         recipients = [r for r in recipients if r.id not in mediator_ids]  # "with the help of X"
