@@ -232,3 +232,8 @@ def test_talks_on_a_third_partys_premises_are_mediated_by_it(analyzer):
     for talks in met:  # both sides talked; the peacekeepers hosted
         assert ids(talks["actor"]) == {"azerbaijan", "karabakh-armenians"}
         assert talks["recipient"] == [] and ids(talks["mediator"]) == {"russian-peacekeepers"}
+
+
+def test_a_readiness_to_negotiate_with_someone_is_offered_to_them(analyzer):
+    ready = event_at(events_of(seed("000"), analyzer), "expressed its readiness", "readiness", "AGREE")
+    assert ids(ready["actor"]) == {"azerbaijan"} and ids(ready["recipient"]) == {"karabakh-armenians"}

@@ -500,7 +500,7 @@ class EventCoder:
             actor_list = _adjacent_actor(head, actors)  # a misparsed subject right before the verb
         recipients = [a for a in _dedupe(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
-        if not recipients and type_name == "AGREE" and trigger.embeds and trigger.pos == "VERB":
+        if not recipients and type_name == "AGREE" and trigger.pos == "VERB":
             # "agreed to host an EU mission", "agreed to hand villages back to Azerbaijan":
             # whom the promised act is for
             own = {a.id for a in actor_list}
@@ -1069,10 +1069,13 @@ def _positions(head: Token, where: str) -> list[Token]:
 def _promised_to(verb: Token) -> tuple[list[Token], list[Token]]:
     """Who the act a verb promises is for: its to-infinitive's objects, and
     what the infinitive's 'with' or 'to' governs."""
-    clauses = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
-    return ([c for clause in clauses for c in clause.children if c.dep_ in ("dobj", "dative")],
-            [g for clause in clauses for p in clause.children
-             if p.dep_ == "prep" and p.lower_ in ("with", "to") for g in p.children if g.dep_ == "pobj"])
+    clauses = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] + [
+        c for o in verb.children if o.dep_ == "dobj" for c in o.children  # "its readiness to conduct"
+        if c.dep_ == "acl" and c.pos_ == "VERB" and any(a.lower_ == "to" for a in c.children)]
+    objects = [c for clause in clauses for c in clause.children if c.dep_ in ("dobj", "dative")]
+    return (objects, [g for holder in clauses + objects for p in holder.children  # "talks with X"
+                      if p.dep_ == "prep" and p.lower_ in ("with", "to")
+                      for g in p.children if g.dep_ == "pobj"])
 
 
 def _with_objects(verb: Token, cues: frozenset[str]) -> list[Token]:
