@@ -385,3 +385,21 @@ def test_who_organises_a_meeting_between_others_mediates_it(seed004):
     plan = _find(seed004, "organise a fresh meeting", "AGREE")
     assert _ids(plan["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}
     assert _ids(plan["mediator"]) == {"charles-michel"}
+
+
+def test_ministers_named_in_apposition_all_act(analyzer):
+    events = _events(analyzer, "Their foreign ministers, Jeyhun Bayramov and Ararat Mirzoyan, "
+                     "initialled the text of the peace agreement finalised in March.", "2025-08-09")
+    initialled = _find(events, "", "SUPPORT")
+    assert _ids(initialled["actor"]) == {"jeyhun-bayramov", "ararat-mirzoyan"}
+    # who finalised the agreement is not said: not the ministers who initial it now
+    finalised = [e for e in events if e["type"] == "AGREE"]
+    assert all(not (_ids(e["actor"]) & {"jeyhun-bayramov", "ararat-mirzoyan"}) for e in finalised)
+
+
+def test_help_named_in_a_condition_mediates_nothing(analyzer):
+    events = _events(analyzer, "Zakharova said Moscow supported any efforts that helped to "
+                     "stabilise the South Caucasus, provided that solutions were worked out by the "
+                     "countries of the region with the help of their neighbours, Russia, Iran "
+                     "and Turkey.", "2025-08-12")
+    assert _find(events, "", "SUPPORT")["mediator"] == []

@@ -648,7 +648,10 @@ class EventCoder:
                            and prep.lower_ == "with" for c in prep.children if c.dep_ == "pobj"]
         if not actor_heads and found.trigger.type in FORCE_TYPES:
             actor_heads = _border_sides(noun)  # "fighting on the border of Armenia and Azerbaijan"
-        if not actor_heads:  # "after talks hosted by Putin, the leaders pledged…": they talked
+        if not actor_heads and not (governor is not None and governor.dep_ == "acl" and
+                                    _in_object(noun)):
+            # "after talks hosted by Putin, the leaders pledged…": they talked; but "initialled
+            # the text of the agreement finalised in March" names no one who finalised it
             clause = _clause_verb(noun)
             if clause is not None and clause is not governor:
                 actor_heads = _subject_chain(clause)
@@ -665,7 +668,9 @@ class EventCoder:
     def _actors(self, heads: Iterable[Token], actors: DocActors) -> list[Actor]:
         out: list[Actor] = []
         for head in heads:
-            for token in _conjuncts(head):
+            named = [c for c in head.children if c.dep_ == "appos" and actors.at(c) is not None] \
+                if actors.at(head) is None else []
+            for token in _conjuncts(named[0] if named else head):  # "their ministers, A and B"
                 mention = _mention_for(token, actors)
                 if mention is not None:
                     out += mention.actors
@@ -682,6 +687,9 @@ class EventCoder:
             return out  # no cue in the sentence: its clause need not be walked
         for token in _clause_tokens(found.head, sent):
             lemma = token.lemma_.lower()
+            if any(_proviso(a) or any(_proviso(c) for c in a.children if c.i < a.i)
+                   for a in token.ancestors):
+                continue  # "provided that solutions are found with the help of X": a condition
             if token.i in actors.prefixed and token.i != found.head.i and \
                     _participle_of(token.lower_.rsplit("-", 1)[1], lexicon.mediation_hyphenated) and \
                     not _under_other_noun(token, found, lexicon.event_nouns):
@@ -1064,6 +1072,20 @@ def _positions(head: Token, where: str) -> list[Token]:
                 and any(m.dep_ == "mark" and m.lower_ == where for m in clause.children)
                 for s in clause.children if s.dep_ == "nsubj"]
     return objects
+
+
+def _in_object(noun: Token) -> bool:
+    """Whether a noun is its clause verb's object, or inside it through of-phrases
+    ('initialled the text of the agreement')."""
+    node = noun
+    for _ in range(4):
+        if node.dep_ in ("dobj", "obj"):
+            return True
+        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ in ("NOUN", "PROPN"):
+            node = node.head.head
+            continue
+        return False
+    return False
 
 
 def _promised_to(verb: Token) -> tuple[list[Token], list[Token]]:
