@@ -237,3 +237,9 @@ def test_talks_on_a_third_partys_premises_are_mediated_by_it(analyzer):
 def test_a_readiness_to_negotiate_with_someone_is_offered_to_them(analyzer):
     ready = event_at(events_of(seed("000"), analyzer), "expressed its readiness", "readiness", "AGREE")
     assert ids(ready["actor"]) == {"azerbaijan"} and ids(ready["recipient"]) == {"karabakh-armenians"}
+
+
+def test_a_call_has_no_host(analyzer):
+    events = events_of(DEMO / "09_karabakh_offensive_exodus_2023.html", analyzer)
+    call = event_at(events, "telephone call", "telephone call", "CONSULT")
+    assert ids(call["actor"]) == {"ilham-aliyev"} and ids(call["recipient"]) == {"vladimir-putin"}

@@ -390,7 +390,8 @@ def turn_hosts(events: list[Event], actors: DocActors, profile: Profile,
         if event.mediator:  # mediated talks have sides, not a host and a guest
             event.actor, event.recipient = _dedupe_actors(event.actor + event.recipient), []
             continue
-        here = event.location.country if event.location is not None else None
+        here = event.location.country if event.location is not None and event.mode != "phone" \
+            else None  # a call has no host
         if here and len(event.actor) == 1 and event.recipient and event.actor[0].code == here \
                 and all(r.code and r.code != here for r in event.recipient):
             event.actor, event.recipient = event.recipient, event.actor
