@@ -243,3 +243,4 @@ def test_a_call_has_no_host(analyzer):
     events = events_of(DEMO / "09_karabakh_offensive_exodus_2023.html", analyzer)
     call = event_at(events, "telephone call", "telephone call", "CONSULT")
     assert ids(call["actor"]) == {"ilham-aliyev"} and ids(call["recipient"]) == {"vladimir-putin"}
+    assert call["location"] is None  # nor a place taken from the act told before it

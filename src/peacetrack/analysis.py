@@ -108,6 +108,8 @@ class Analyzer:
                 anchored.append(event)
                 if current:
                     previous = event
+            elif event.mode == "phone":
+                pass  # a call happens between two places, not at the last one told
             elif current or event.status == "negated":
                 # a plan is not where the act before it was; a talk not where fighting was;
                 # what failed at the talks failed where they were held
@@ -295,7 +297,7 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
             located.setdefault(day, event)
     for event in events:  # the same meeting told twice: "held talks Saturday … met in Brussels"
         if (event.location is None or id(event) in vague) and event.type == "CONSULT" \
-                and event.status == "occurred":
+                and event.status == "occurred" and event.mode != "phone":
             same = [other for other in anchored if other.type == "CONSULT" and other is not event
                     and id(other) not in vague and other.status == "occurred"
                     and near(other, event) and _parties(other) & _parties(event)
@@ -305,6 +307,8 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
     last: Event | None = None
     for event in events:
         day = day_of(event)
+        if event.mode == "phone":
+            continue  # a call happens between two places, not at the day's other act
         if event.location is None and day in located and \
                 (not day.startswith("words:") or near(located[day], event)):
             event.location = located[day].location
