@@ -244,3 +244,9 @@ def test_a_call_has_no_host(analyzer):
     call = event_at(events, "telephone call", "telephone call", "CONSULT")
     assert ids(call["actor"]) == {"ilham-aliyev"} and ids(call["recipient"]) == {"vladimir-putin"}
     assert call["location"] is None  # nor a place taken from the act told before it
+
+
+def test_a_protest_no_one_is_said_to_hold_is_held_by_the_people_there(analyzer):
+    events = events_of(DEVCORPUS / "10_tass_kirants_delimitation_protest.txt", analyzer)
+    held = next(e for e in events if e["type"] == "PROTEST" and "being held" in e["trigger"])
+    assert ids(held["actor"]) == {"armenia"} and held["actor"][0]["sector"] == "CVL"

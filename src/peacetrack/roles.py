@@ -44,6 +44,7 @@ class RoleRules:
     venue_nouns: frozenset[str]
     population_nouns: dict[str, str | None]
     population_sectors: dict[str, str]
+    population_counts: frozenset[str]
 
 
 @cache
@@ -63,7 +64,8 @@ def role_rules() -> RoleRules:
         population_nouns={word.lower(): sector
                           for word, sector in (data.get("population_nouns") or {}).items()},
         population_sectors={word.lower(): sector
-                            for word, sector in (data.get("population_sectors") or {}).items()})
+                            for word, sector in (data.get("population_sectors") or {}).items()},
+        population_counts=frozenset(data.get("population_counts", [])))
 
 
 class Process:
@@ -325,9 +327,11 @@ def fill_populations(events: list[Event], doc: Doc, profile: Profile,
                      rules: RoleRules | None = None) -> None:
     """People no name covers acting where the event happened: "angry crowds
     stormed the parliament in Yerevan" are Armenia's people (sector CVL),
-    "opposition politicians accused him" its opposition (OPP); a profile place
-    may name its own population ("6,000 people rallied in Karabakh"). The
-    actor's text and span are the subject's, as the report words it."""
+    "opposition politicians accused him" its opposition (OPP), and a protest
+    no one is said to hold is theirs ("a protest is being held in Kirants");
+    a profile place may name its own population ("6,000 people rallied in
+    Karabakh"). The actor's text and span are the subject's (or the protest's),
+    as the report words it."""
     rules = rules or role_rules()
     peoples = {name.lower(): place["people"] for place in profile.places if place.get("people")
                for name in [place.get("name", ""), *place.get("aliases", [])] if name}
@@ -336,7 +340,14 @@ def fill_populations(events: list[Event], doc: Doc, profile: Profile,
                 or not event.trigger_span:
             continue
         trigger = doc.char_span(*event.trigger_span, alignment_mode="expand")
-        subject = _subject_of(trigger.root) if trigger is not None else None
+        if trigger is None:
+            continue
+        subject = _subject_of(trigger.root)
+        if subject is not None and subject.lemma_.lower() in rules.population_counts:
+            subject = next((g for p in subject.children if p.dep_ == "prep" and p.lower_ == "of"
+                            for g in p.children if g.dep_ == "pobj"), subject)  # "a group of protesters"
+        if subject is None and event.type == "PROTEST" and trigger.root.pos_ == "NOUN":
+            subject = trigger.root  # "a protest is being held in Kirants": by its people
         if subject is None:
             continue
         head = subject.lemma_.lower()
