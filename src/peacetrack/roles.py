@@ -452,9 +452,10 @@ def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
             continue
         if subject is None or subject.lower_ not in FIRST_PERSON:
             continue
-        state = profile.country_by_code(speaker.code) or \
-            next((e for e in profile.entities.values() if e.kind == "organisation"
-                  and e.code == speaker.code and not e.part_of), None)
+        state = (profile.country_by_code(speaker.code) or
+                 next((e for e in profile.entities.values() if e.kind == "organisation"
+                       and e.code == speaker.code and not e.part_of), None)) \
+            if speaker.code else None
         span = (subject.idx, subject.idx + len(subject))
         if FIRST_PERSON[subject.lower_] == "body" and state is not None:
             actor = actor_for(state, subject.text, event.date, span)
