@@ -403,3 +403,11 @@ def test_help_named_in_a_condition_mediates_nothing(analyzer):
                      "countries of the region with the help of their neighbours, Russia, Iran "
                      "and Turkey.", "2025-08-12")
     assert _find(events, "", "SUPPORT")["mediator"] == []
+
+
+def test_sides_joined_in_an_of_phrase_or_by_a_comma_all_act(analyzer):
+    events = _events(analyzer, "A delegation of the Colombian government and Colombia’s National "
+                     "Liberation Army (ELN) held a round of talks in Caracas. Russia, Ukraine "
+                     "exchanged 200 prisoners of war under Türkiye's initiative.", "2024-04-15")
+    assert _ids(_find(events, "Caracas", "CONSULT")["actor"]) == {"colombia", "eln"}
+    assert _ids(_find(events, "prisoners", "RETREAT")["actor"]) == {"russia", "ukraine"}

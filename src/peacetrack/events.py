@@ -672,8 +672,18 @@ class EventCoder:
                 if actors.at(head) is None else []
             for token in _conjuncts(named[0] if named else head):  # "their ministers, A and B"
                 mention = _mention_for(token, actors)
-                if mention is not None:
-                    out += mention.actors
+                if mention is None:
+                    continue
+                out += mention.actors
+                # "a delegation of the government and the ELN": the of-phrase's conjuncts too
+                out += [a for g in _of_objects(token) if actors.at(g) is mention
+                        for c in g.conjuncts if c.i > g.i and actors.at(c) is not None
+                        for a in actors.at(c).actors]
+                # "Russia, Ukraine exchanged prisoners": another actor of its kind set beside it
+                out += [a for c in token.children if c.dep_ == "appos" and c.i > token.i
+                        and (other := actors.at(c)) is not None and other is not mention
+                        and other.kind == mention.kind and other.actor.id != mention.actor.id
+                        for a in other.actors]
         return out
 
     def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
@@ -1086,6 +1096,11 @@ def _in_object(noun: Token) -> bool:
             continue
         return False
     return False
+
+
+def _of_objects(noun: Token) -> list[Token]:
+    return [g for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
+            for g in p.children if g.dep_ == "pobj"]
 
 
 def _promised_to(verb: Token) -> tuple[list[Token], list[Token]]:
