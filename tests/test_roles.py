@@ -250,3 +250,10 @@ def test_a_protest_no_one_is_said_to_hold_is_held_by_the_people_there(analyzer):
     events = events_of(DEVCORPUS / "10_tass_kirants_delimitation_protest.txt", analyzer)
     held = next(e for e in events if e["type"] == "PROTEST" and "being held" in e["trigger"])
     assert ids(held["actor"]) == {"armenia"} and held["actor"][0]["sector"] == "CVL"
+
+
+def test_an_attack_on_a_place_a_third_side_held_is_aimed_at_that_side(analyzer):
+    events = events_of(DEMO / "09_karabakh_offensive_exodus_2023.html", analyzer)
+    retook = event_at(events, "retook the region", "retook", "ASSAULT")
+    assert ids(retook["actor"]) == {"azerbaijan"}
+    assert ids(retook["recipient"]) == {"karabakh-authorities"}

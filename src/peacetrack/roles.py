@@ -26,8 +26,10 @@ from .actors import DocActors, actor_for
 from .clean import paragraph_starts
 from .events import imperative
 from .lexicons import load_lexicon
-from .profile import Profile
+from .profile import Entity, Profile
 from .records import Actor, Event, Quote
+
+FORCE_TYPES = frozenset({"ASSAULT", "COERCE"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,20 @@ class Process:
         self.mediators = frozenset(m for track in profile.tracks for m in track.mediators)
         self.states = {code: state for code in self.party_codes
                        if (state := profile.country_by_code(code)) is not None}
+        # places a third side held: an attack there was aimed at it ("retook the region")
+        self.held: dict[str, tuple[Entity, str]] = {
+            name.lower(): (profile.entities[place["held_by"]], str(place.get("held_until") or "9999"))
+            for place in profile.places if place.get("held_by") in profile.entities
+            for name in [place.get("name", ""), *place.get("aliases", [])] if name}
+
+    def holder_at(self, event: Event) -> Actor | None:
+        """Who held the place an act happened in, when a profile place says so."""
+        place = event.location
+        held = self.held.get((place.name or "").lower()) if place is not None else None
+        if held is None or (event.date is not None and event.date.value and
+                            event.date.value[:len(held[1])] > held[1]):
+            return None
+        return actor_for(held[0], place.text, None, place.span)
 
     def is_mediator(self, actor: Actor) -> bool:
         entity = self.entities.get(actor.id or "")
@@ -206,6 +222,9 @@ def _counterpart(side: list[Actor], event: Event, actors: DocActors, process: Pr
     codes = {process.party_of(a) for a in side}
     if len(codes) != 1 or None in codes:
         return []
+    holder = process.holder_at(event) if event.type in FORCE_TYPES else None
+    if holder is not None:
+        return [holder]  # "Azerbaijan retook the region": Karabakh's de facto authorities
     other = next(code for code in process.party_codes if code not in codes)
     own = {a.id for a in side + event.mediator if a.id}
     named: Actor | None = None
