@@ -137,6 +137,7 @@ def test_people_no_name_covers_act_for_the_place_where_they_act(analyzer):
     stormed = event_at(events_of(DEMO / "01_ceasefire_statement_2020.txt", analyzer),
                        "angry crowds", "stormed", "PROTEST")
     assert ids(stormed["actor"]) == {"armenia"}
+    assert ids(stormed["recipient"]) == {"armenia"}  # their protest is to their government
     crowd = stormed["actor"][0]
     assert crowd["sector"] == "CVL" and crowd["text"] == "angry crowds"
     # a place with a population of its own: the profile says who they are

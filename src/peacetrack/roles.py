@@ -386,6 +386,12 @@ def fill_populations(events: list[Event], doc: Doc, profile: Profile,
             actor = Actor(text=actor.text, id=actor.id, name=actor.name, code=actor.code,
                           sector=sector, span=actor.span)
         event.actor = [actor]
+        state = profile.country_by_code(event.location.country)
+        if event.type == "PROTEST" and not event.recipient and state is not None and not people:
+            # people protest to their own government, unless the report says otherwise
+            # (a place with a population of its own, like Karabakh's, has no such government)
+            event.recipient = [actor_for(state, event.location.text, event.date,
+                                         event.location.span)]
 
 
 def _subject_of(token: Token) -> Token | None:
