@@ -103,3 +103,10 @@ def test_a_capital_named_by_its_demonym_is_its_state(nlp, finder):
     doc = nlp("Lavrov came to the Azerbaijani capital on Monday.")
     mentions = finder.find(doc, DateValue(value="2023-02-27", precision="day")).mentions
     assert {a.id for m in mentions for a in m.actors} == {"sergey-lavrov", "azerbaijan"}
+
+
+def test_conjoined_demonyms_before_one_group_noun_are_each_their_country(nlp, finder):
+    from peacetrack.dates import DateValue
+    doc = nlp("The Armenian and Azerbaijani sides highly appreciated the talks.")
+    mentions = finder.find(doc, DateValue(value="2021-11-27", precision="day")).mentions
+    assert {a.id for m in mentions for a in m.actors} == {"armenia", "azerbaijan"}

@@ -167,9 +167,12 @@ class ActorFinder:
         maker = English()  # only its tokenizer: patterns tokenised as documents are
         vocab = _Maker(maker, nlp_vocab)
         self._by_alias: dict[str, Entity] = {}
+        self._by_demonym: dict[str, Entity] = {}
         for entity in self.profile.entities.values():
             for alias in [entity.name, *entity.aliases, *entity.metonyms]:
                 self._by_alias.setdefault(alias, entity)
+            for demonym in entity.demonyms:
+                self._by_demonym.setdefault(demonym.lower(), entity)
             kind = "country" if entity.kind == "country" else (
                 "name" if entity.kind == "person" else "body")
             self._add(self.names, kind, entity.id, [entity.name, *entity.aliases], vocab)
@@ -271,9 +274,15 @@ class ActorFinder:
             return None
         first = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
         span = doc[first:head.i + 1]
+        bounds = (span.start_char, span.end_char)
         actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
-                      sector=role.sector, role=None, span=(span.start_char, span.end_char))
-        return Mention(first, head.i + 1, "group", actor, country)
+                      sector=role.sector, role=None, span=bounds)
+        # "the Armenian and Azerbaijani sides": each demonym's country
+        others = [Actor(text=span.text, id=other.id, name=other.name, code=other.code,
+                        sector=role.sector, role=None, span=bounds)
+                  for c in token.conjuncts if c.i < head.i
+                  and (other := self._by_demonym.get(c.lower_)) is not None and other is not country]
+        return Mention(first, head.i + 1, "group", actor, country, others=others)
 
     def _role_mention(self, doc: Doc, role: Role, start: int, end: int, date: DateValue | None,
                       earlier: list[Mention], owners: dict[int, Entity]) -> Mention | None:
