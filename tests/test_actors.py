@@ -110,3 +110,12 @@ def test_conjoined_demonyms_before_one_group_noun_are_each_their_country(nlp, fi
     doc = nlp("The Armenian and Azerbaijani sides highly appreciated the talks.")
     mentions = finder.find(doc, DateValue(value="2021-11-27", precision="day")).mentions
     assert {a.id for m in mentions for a in m.actors} == {"armenia", "azerbaijan"}
+
+
+def test_they_is_the_plural_subject_of_its_own_sentence(nlp, finder):
+    from peacetrack.dates import DateValue
+    doc = nlp("Russia, Armenia and Azerbaijan met in Sochi. Afterwards the leaders of the three "
+              "countries adopted a statement, in which they reaffirmed their commitment.")
+    mentions = finder.find(doc, DateValue(value="2021-11-27", precision="day")).mentions
+    they = next(m for m in mentions if doc[m.start].lower_ == "they")
+    assert {a.id for a in they.actors} == {"vladimir-putin", "ilham-aliyev", "nikol-pashinyan"}

@@ -657,6 +657,13 @@ def _plural_antecedent(token: Token, mentions: list[Mention]) -> list[Mention] |
     previous sentence)."""
     previous_start = _previous_sentence_start(token)
     window = [m for m in mentions if previous_start <= m.start and m.end <= token.i]
+    sentence_start = sentence_of(token).start
+    # in its own sentence, a plural subject first: "the leaders of the three countries
+    # adopted a statement, in which they …" are the leaders, not the countries
+    subjects = [m for m in window if m.others and m.start >= sentence_start and
+                token.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        return [subjects[-1]]
     for mention in reversed(window):
         if mention.others:
             return [mention]
