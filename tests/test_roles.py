@@ -9,6 +9,8 @@ import pytest
 
 import peacetrack
 from peacetrack.evaluate import analyse_gold
+from peacetrack.ingest import RawReport
+from peacetrack.pipeline import prepare
 
 from .conftest import DEMO, DEVCORPUS, seed
 
@@ -149,10 +151,7 @@ def test_people_no_name_covers_act_for_the_place_where_they_act(analyzer):
 
 
 def test_a_demand_that_someone_act_is_made_of_them(analyzer):
-    events = events_of(seed("004"), analyzer)
-    assert events  # the seed is coded; the rule is checked on a sentence of the same shape
-    from peacetrack.ingest import RawReport
-    from peacetrack.pipeline import prepare
+    # no report of ours says it with a resolvable addressee: a sentence of the seeds' shape
     document = prepare(RawReport(source="t", published="2022-05-01",
                                  text="The opposition demanded that Azerbaijan withdraw its troops."))
     records = next(analyzer.analyse([document])).records()

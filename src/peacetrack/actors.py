@@ -64,6 +64,18 @@ class Mention:
             (self.entity is None and self.kind in ("name", "ner", "title"))
 
 
+def unique_actors(actors: list[Actor]) -> list[Actor]:
+    """The actors in order, each once (by id, else by its words)."""
+    seen: set[str] = set()
+    out = []
+    for actor in actors:
+        key = actor.id or actor.text.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(actor)
+    return out
+
+
 def date_range(date: DateValue | None) -> tuple[str, str]:
     """The [lo, hi] ISO bounds of a date at its precision (unknown: all time)."""
     if date is None or not date.value:

@@ -70,7 +70,7 @@ class Analyzer:
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
-        speak_for_quotes(events, doc, quotes, self.profile)
+        speak_for_quotes(events, doc, quotes, self.process)
         date_events(events, doc, document.published, quotes)
         self.place_events(events, doc, quotes)
         recode_offices(events, actors, self.profile)
@@ -78,8 +78,8 @@ class Analyzer:
                                published=document.published, cues=self.stance_cues)
         # after the stances: a position is held by whom the report names, not by an implied role
         fill_implicit_roles(events, actors, self.process, document.text)
-        fill_populations(events, doc, self.profile)
-        turn_hosts(events, actors, self.profile)
+        fill_populations(events, doc, self.process)
+        turn_hosts(events, actors, self.process)
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc, quotes: Sequence[Quote] = ()) -> None:

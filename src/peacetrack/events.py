@@ -19,7 +19,7 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import DocActors, Mention
+from .actors import DocActors, Mention, unique_actors
 from .lexicons import load_lexicon
 from .nlp import sentence_of, text_of, words_of
 from .records import Actor, DateValue, Event
@@ -498,14 +498,14 @@ class EventCoder:
         actor_list = self._first_actors(actor_heads, actors)
         if not actor_list and trigger.pos == "VERB" and not _is_passive(head):
             actor_list = _adjacent_actor(head, actors)  # a misparsed subject right before the verb
-        recipients = [a for a in _dedupe(self._actors(recipient_heads, actors))
+        recipients = [a for a in unique_actors(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
         if not recipients and type_name == "AGREE" and trigger.pos == "VERB":
             # "agreed to host an EU mission", "agreed to hand villages back to Azerbaijan":
             # whom the promised act is for
             own = {a.id for a in actor_list}
             for heads in _promised_to(head):  # its object first, then its with/to
-                recipients = [a for a in _dedupe(self._actors(heads, actors)) if a.id not in own]
+                recipients = [a for a in unique_actors(self._actors(heads, actors)) if a.id not in own]
                 if recipients:
                     break
         hosted_talks = hosting and len({a.code or a.id for a in actor_list}) >= 2
@@ -522,7 +522,7 @@ class EventCoder:
             own = {a.id for a in actor_list}
             mediators = [m for m in self._first_actors(_subject_chain(found.governor), actors)
                          if m.id not in own] + mediators
-        mediators = _dedupe(mediators)
+        mediators = unique_actors(mediators)
         mediator_ids = {m.id for m in mediators if m.id}
         recipients = [r for r in recipients if r.id not in mediator_ids]  # "with the help of X"
         signing = self._signing(head) if len(actor_list) >= 2 and \
@@ -532,7 +532,7 @@ class EventCoder:
             # it was signed with ("A signed a deal with B")
             cosigners = [a for a in self._actors(_with_objects(signing, self.lexicon.mediation_cues),
                                                  actors) if a.id not in mediator_ids]
-            actor_list = _dedupe(actor_list + cosigners)
+            actor_list = unique_actors(actor_list + cosigners)
             recipients = [r for r in recipients if r.id not in {a.id for a in cosigners}]
         skip = {a.id for a in actor_list + recipients if a.id}
         mediators = [m for m in mediators if m.id not in skip]
@@ -660,7 +660,7 @@ class EventCoder:
     def _first_actors(self, heads: list[Token], actors: DocActors) -> list[Actor]:
         """The actors of the first candidate (subject chain) that names any."""
         for head in heads:
-            found = _dedupe(self._actors([head], actors))
+            found = unique_actors(self._actors([head], actors))
             if found:
                 return found
         return []
@@ -668,9 +668,7 @@ class EventCoder:
     def _actors(self, heads: Iterable[Token], actors: DocActors) -> list[Actor]:
         out: list[Actor] = []
         for head in heads:
-            named = [c for c in head.children if c.dep_ == "appos" and actors.at(c) is not None] \
-                if actors.at(head) is None else []
-            for token in _conjuncts(named[0] if named else head):  # "their ministers, A and B"
+            for token in _conjuncts(_named_by(head, actors)):  # "their ministers, A and B"
                 mention = _mention_for(token, actors)
                 if mention is None:
                     continue
@@ -1132,14 +1130,19 @@ def _conjuncts(token: Token) -> list[Token]:
     return out
 
 
+def _named_by(token: Token, actors: DocActors) -> Token:
+    """The token, or, when it names no one, the name set beside it ('his
+    Azerbaijani counterpart, Jeyhun Bayramov')."""
+    if actors.at(token) is not None:
+        return token
+    return next((c for c in token.children if c.dep_ == "appos" and actors.at(c) is not None), token)
+
+
 def _mention_for(token: Token, actors: DocActors) -> Mention | None:
     """The actor mention at a token, or inside its noun phrase."""
-    mention = actors.at(token)
+    mention = actors.at(_named_by(token, actors))
     if mention is not None:
         return mention
-    for child in token.children:  # "his Azerbaijani counterpart, Jeyhun Bayramov": the name
-        if child.dep_ == "appos" and actors.at(child) is not None:
-            return actors.at(child)
     for child in token.children:
         if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < token.i:
             found = actors.at(child)
@@ -1211,17 +1214,6 @@ def _clause_tokens(head: Token, sent: Span) -> list[Token]:
             "xcomp", "dobj", "pobj", "prep", "amod", "compound", "nsubj", "nsubjpass"):
         root = root.head
     return [t for t in root.subtree if sent.start <= t.i < sent.end]
-
-
-def _dedupe(actors: list[Actor]) -> list[Actor]:
-    seen: set[str] = set()
-    out = []
-    for actor in actors:
-        key = actor.id or actor.text.lower()
-        if key not in seen:
-            seen.add(key)
-            out.append(actor)
-    return out
 
 
 # "dismissed the accusation": the accusation's author is whom the answer addresses

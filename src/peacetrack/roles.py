@@ -5,12 +5,15 @@ told just after talks Michel mediated, as an agreement under Michel's
 mediation; "Fighting erupted" as fighting between the two parties; "Russia
 offered to host the talks" as an offer to the parties; "talks between the
 two leaders, Macron and Michel" as talks Macron and Michel mediated; "Baku
-refused" as a refusal addressed to Armenia. Each rule runs only in a report that
-names both parties of the profile's process, only where the sentence named
-no one for the role, and the actor it adds is one of the report's own
-mentions (its text and span are where the report names that party), so the
-record stays traceable. The rules' types and words are data
-(``lexicons/implicit_roles.yaml``).
+refused" as a refusal addressed to Armenia. These rules
+(``fill_implicit_roles``) run only in a report that names both parties of the
+profile's process. The others need no two-sided process: people no name
+covers act for their place (``fill_populations``), a visitor acts and the host
+receives (``turn_hosts``), "I" and "we" in a quote are the speaker and whom
+the speaker speaks for (``speak_for_quotes``). Every rule fills only a role
+the sentence left empty (or corrects a visit's direction), and the actor it
+adds carries the report's own words and span for it, so the record stays
+traceable. The rules' types and words are data (``lexicons/implicit_roles.yaml``).
 """
 
 from __future__ import annotations
@@ -22,14 +25,15 @@ from functools import cache
 
 from spacy.tokens import Doc, Token
 
-from .actors import DocActors, actor_for
+from .actors import DocActors, actor_for, unique_actors
 from .clean import paragraph_starts
 from .events import imperative
 from .lexicons import load_lexicon
 from .profile import Entity, Profile
 from .records import Actor, Event, Quote
 
-FORCE_TYPES = frozenset({"ASSAULT", "COERCE"})
+# acts aimed at whoever held the place they happened in (Process.holder_at)
+ATTACK_TYPES = frozenset({"ASSAULT", "COERCE"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Process:
 
     def __init__(self, profile: Profile) -> None:
         self.entities = profile.entities
+        self.profile = profile
         self.party_codes = tuple(profile.countries)
         self.mediators = frozenset(m for track in profile.tracks for m in track.mediators)
         self.states = {code: state for code in self.party_codes
@@ -83,7 +88,17 @@ class Process:
         self.held: dict[str, tuple[Entity, str]] = {
             name.lower(): (profile.entities[place["held_by"]], str(place.get("held_until") or "9999"))
             for place in profile.places if place.get("held_by") in profile.entities
-            for name in [place.get("name", ""), *place.get("aliases", [])] if name}
+            for name in _place_names(place)}
+        # places whose people are a group of their own ("people in Karabakh")
+        self.peoples: dict[str, Entity] = {
+            name: profile.entities[place["people"]] for place in profile.places
+            if place.get("people") in profile.entities for name in _place_names(place)}
+        # whom a speaker saying "we" speaks for: a state, else an organisation, by code
+        self.speaks_for: dict[str, Entity] = {}
+        for kind in ("country", "organisation"):
+            for entity in profile.entities.values():
+                if entity.kind == kind and entity.code and not entity.part_of:
+                    self.speaks_for.setdefault(entity.code, entity)
 
     def holder_at(self, event: Event) -> Actor | None:
         """Who held the place an act happened in, when a profile place says so."""
@@ -112,8 +127,7 @@ class Process:
         for mention in actors.mentions:
             for actor in mention.actors:
                 code = self.party_of(actor)
-                if code and code not in found and actor.span and \
-                        span[0] <= actor.span[0] and actor.span[1] <= span[1]:
+                if code and code not in found and _inside(actor, span):
                     found[code] = actor
         return list(found.values()) if len(found) == len(self.party_codes) else None
 
@@ -222,7 +236,7 @@ def _counterpart(side: list[Actor], event: Event, actors: DocActors, process: Pr
     codes = {process.party_of(a) for a in side}
     if len(codes) != 1 or None in codes:
         return []
-    holder = process.holder_at(event) if event.type in FORCE_TYPES else None
+    holder = process.holder_at(event) if event.type in ATTACK_TYPES else None
     if holder is not None:
         return [holder]  # "Azerbaijan retook the region": Karabakh's de facto authorities
     other = next(code for code in process.party_codes if code not in codes)
@@ -230,8 +244,7 @@ def _counterpart(side: list[Actor], event: Event, actors: DocActors, process: Pr
     named: Actor | None = None
     for mention in actors.mentions:
         for actor in mention.actors:
-            if not actor.span or actor.id in own or not (actor.id or actor.code) or \
-                    not (event.span[0] <= actor.span[0] and actor.span[1] <= event.span[1]):
+            if actor.id in own or not (actor.id or actor.code) or not _inside(actor, event.span):
                 continue
             code = process.party_of(actor)
             if code == other:
@@ -279,8 +292,8 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> Non
         if not mention.is_person:
             continue  # "an EU mission", "Russian peacekeepers": not who sat at the table
         for actor in mention.actors:
-            if actor.id and actor.id not in own and process.is_mediator(actor) and actor.span and \
-                    event.span[0] <= actor.span[0] and actor.span[1] <= event.span[1]:
+            if actor.id and actor.id not in own and process.is_mediator(actor) and \
+                    _inside(actor, event.span):
                 found.setdefault(actor.id, actor)
     if not found:
         return
@@ -333,6 +346,15 @@ def _phrase_of(event: Event, actors: DocActors, rules: RoleRules) -> tuple[int, 
     return words.start_char, words.end_char
 
 
+def _inside(actor: Actor, span: tuple[int, int]) -> bool:
+    """Whether the report names the actor within the span (its sentence)."""
+    return actor.span is not None and span[0] <= actor.span[0] and actor.span[1] <= span[1]
+
+
+def _place_names(place: dict) -> list[str]:
+    return [name.lower() for name in [place.get("name", ""), *place.get("aliases", [])] if name]
+
+
 def _other_day(a: Event, b: Event) -> bool:
     return a.date is not None and b.date is not None and a.date.precision == "day" and \
         b.date.precision == "day" and a.date.value != b.date.value
@@ -342,7 +364,7 @@ def _words(trigger: str) -> set[str]:
     return {w.strip(".,;:\"'“”").lower() for w in trigger.split()}
 
 
-def fill_populations(events: list[Event], doc: Doc, profile: Profile,
+def fill_populations(events: list[Event], doc: Doc, process: Process,
                      rules: RoleRules | None = None) -> None:
     """People no name covers acting where the event happened: "angry crowds
     stormed the parliament in Yerevan" are Armenia's people (sector CVL),
@@ -352,8 +374,6 @@ def fill_populations(events: list[Event], doc: Doc, profile: Profile,
     Karabakh"). The actor's text and span are the subject's (or the protest's),
     as the report words it."""
     rules = rules or role_rules()
-    peoples = {name.lower(): place["people"] for place in profile.places if place.get("people")
-               for name in [place.get("name", ""), *place.get("aliases", [])] if name}
     for event in events:
         if event.actor or event.type not in rules.population_types or event.location is None \
                 or not event.trigger_span:
@@ -375,9 +395,9 @@ def fill_populations(events: list[Event], doc: Doc, profile: Profile,
         sector = next((rules.population_sectors[t.lemma_.lower()] for t in subject.subtree
                        if t.lemma_.lower() in rules.population_sectors),
                       rules.population_nouns[head])
-        people = peoples.get((event.location.name or "").lower())
-        entity = profile.entities.get(people) if people else profile.country_by_code(
-            event.location.country)
+        people = process.peoples.get((event.location.name or "").lower())
+        state = process.profile.country_by_code(event.location.country)
+        entity = people or state
         if entity is None:
             continue
         words = doc[subject.left_edge.i:subject.i + 1]
@@ -386,7 +406,6 @@ def fill_populations(events: list[Event], doc: Doc, profile: Profile,
             actor = Actor(text=actor.text, id=actor.id, name=actor.name, code=actor.code,
                           sector=sector, span=actor.span)
         event.actor = [actor]
-        state = profile.country_by_code(event.location.country)
         if event.type == "PROTEST" and not event.recipient and state is not None and not people:
             # people protest to their own government, unless the report says otherwise
             # (a place with a population of its own, like Karabakh's, has no such government)
@@ -410,7 +429,7 @@ def _subject_of(token: Token) -> Token | None:
     return None
 
 
-def turn_hosts(events: list[Event], actors: DocActors, profile: Profile,
+def turn_hosts(events: list[Event], actors: DocActors, process: Process,
                rules: RoleRules | None = None) -> None:
     """PLOVER codes a visit with the visitor as actor and the host as recipient:
     "Putin held talks with Aliyev" in Sochi are Aliyev's talks with his host;
@@ -418,13 +437,14 @@ def turn_hosts(events: list[Event], actors: DocActors, profile: Profile,
     Mediated talks have no host: "Baku's representatives met the Karabakh
     Armenians' at the peacekeepers' base", with the peacekeepers mediating,
     are talks of both sides."""
+    rules = rules or role_rules()
     for event in events:
         if event.type != "CONSULT":
             continue
         # "met at the headquarters of Russian peacekeepers": they host, whoever else was near
-        event.mediator = _venue_hosts(event, actors, rules or role_rules()) or event.mediator
+        event.mediator = _venue_hosts(event, actors, rules) or event.mediator
         if event.mediator:  # mediated talks have sides, not a host and a guest
-            event.actor, event.recipient = _dedupe_actors(event.actor + event.recipient), []
+            event.actor, event.recipient = unique_actors(event.actor + event.recipient), []
             continue
         here = event.location.country if event.location is not None and event.mode != "phone" \
             else None  # a call has no host
@@ -434,12 +454,12 @@ def turn_hosts(events: list[Event], actors: DocActors, profile: Profile,
             continue
         own = {a.id for a in event.actor}
         for position, recipient in enumerate(event.recipient):
-            entity = profile.entities.get(recipient.id or "")
+            entity = process.entities.get(recipient.id or "")
             if entity is None or entity.kind != "country":
                 continue
             hosts = [a for m in actors.mentions if m.is_person for a in m.actors
-                     if a.span and event.span[0] <= a.span[0] and a.span[1] <= event.span[1]
-                     and a.code == recipient.code and a.id not in own and a.sector == "GOV"]
+                     if _inside(a, event.span) and a.code == recipient.code and a.id not in own
+                     and a.sector == "GOV"]
             if hosts:
                 event.recipient[position] = hosts[0]
 
@@ -449,7 +469,7 @@ HOSTING_VERBS = frozenset({"host", "organise", "organize", "convene"})
 
 
 def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
-                     profile: Profile) -> None:
+                     process: Process) -> None:
     """'I' and 'we' acting in a direct quote: 'I' is its speaker; 'we' is the
     state or organisation the speaker speaks for ("'We call on the government
     of Azerbaijan ...,' Price said": the United States). A host of talks
@@ -477,10 +497,7 @@ def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
             continue
         if subject is None or subject.lower_ not in FIRST_PERSON:
             continue
-        state = (profile.country_by_code(speaker.code) or
-                 next((e for e in profile.entities.values() if e.kind == "organisation"
-                       and e.code == speaker.code and not e.part_of), None)) \
-            if speaker.code else None
+        state = process.speaks_for.get(speaker.code or "")
         span = (subject.idx, subject.idx + len(subject))
         if FIRST_PERSON[subject.lower_] == "body" and state is not None:
             actor = actor_for(state, subject.text, event.date, span)
@@ -503,18 +520,6 @@ def _shared_subject(verb: Token) -> Token | None:
             return subject
         node = node.head
     return None
-
-
-
-def _dedupe_actors(actors: list[Actor]) -> list[Actor]:
-    seen: set[str | None] = set()
-    out = []
-    for actor in actors:
-        key = actor.id or actor.text
-        if key not in seen:
-            seen.add(key)
-            out.append(actor)
-    return out
 
 
 def _venue_hosts(event: Event, actors: DocActors, rules: RoleRules) -> list[Actor]:
