@@ -382,6 +382,114 @@ def print_score(score: Score, *, misses: bool = False, out=sys.stdout) -> None:
         print("\n".join(score.misses), file=out)
 
 
+# -- checking gold files ----------------------------------------------------
+
+GENERIC_ISSUES = ("ceasefire", "peace-talks", "peace-agreement", "prisoners",
+                  "troop-withdrawal", "humanitarian-access", "disarmament")
+# South Caucasus propositions the profile gains with issue 19 (docs/annotation.md)
+NEW_PROFILE_ISSUES = ("lachin-checkpoint", "eu-mission-armenia", "csto-role", "icj-cases",
+                      "armenia-constitution", "enclaves")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_SECTORS = {"GOV", "LEG", "MIL", "REB", "OPP", "CVL", "MED", "IGO", "NGO", "BUS"}
+
+
+def check_gold(dirs: Iterable[Path], *, shared: Path | None = None,
+               root: Path | None = None) -> tuple[list[str], list[str]]:
+    """Errors (a gold file that cannot be scored right) and warnings (ids no
+    data file knows, anchors found more than once) for the gold files in
+    ``dirs`` (docs/annotation.md)."""
+    from .ingest import RawReport, read_inputs
+    from .pipeline import prepare
+    from .profile import load_profile
+    from .records import PLOVER_TYPES, POSITIONS, STATUSES
+
+    root = root or Path.cwd()
+    shared = shared or Path(os.environ.get("PEACETRACK_SHARED", root.parent / "shared"))
+    profile = load_profile("south-caucasus")
+    known = set(profile.entities)
+    issues = {i.id for i in profile.issues} | set(GENERIC_ISSUES) | set(NEW_PROFILE_ISSUES)
+    errors: list[str] = []
+    warnings: list[str] = []
+    for gold_path in gold_files(dirs):
+        name = gold_path.name
+        try:
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            errors.append(f"{name}: not JSON: {exc}")
+            continue
+        path = report_path(gold, shared, root)
+        if not path.is_file():
+            errors.append(f"{name}: no report at {path}")
+            continue
+        items = [i for i in read_inputs([str(path)], max_bytes=10_000_000)
+                 if isinstance(i, RawReport)]
+        if "line" in gold:
+            items = [i for i in items if i.source.endswith(f":{gold['line']}")]
+        document = prepare(items[0])
+        text = document.text
+        normal = _normal(text)[0].lower()
+
+        def anchor(value: Any, where: str) -> None:
+            if not isinstance(value, str) or not value.strip():
+                errors.append(f"{name}: {where}: empty anchor")
+                return
+            if locate(text, value) is None:
+                errors.append(f"{name}: {where}: anchor not found: {value!r}")
+                return
+            key = _WS.sub(" ", value.translate(_QUOTES)).strip().lower()
+            if normal.count(key) > 1:
+                warnings.append(f"{name}: {where}: anchor found more than once: {value!r}")
+
+        def actor(value: Any, where: str) -> None:
+            if value == "?" or value in known:
+                return
+            if isinstance(value, str) and value.startswith("code:"):
+                parts = value.split(":")
+                if len(parts) in (2, 3) and re.fullmatch(r"[A-Z]{2,5}", parts[1]) and \
+                        (len(parts) == 2 or parts[2] in _SECTORS):
+                    return
+                errors.append(f"{name}: {where}: bad code actor {value!r}")
+            elif isinstance(value, str) and _SLUG.match(value):
+                warnings.append(f"{name}: {where}: id in no data file: {value!r}")
+            else:
+                errors.append(f"{name}: {where}: bad actor id {value!r}")
+
+        def date(value: Any, where: str) -> None:
+            if not isinstance(value, dict) or not _ISO.match(str(value.get("value", ""))) or \
+                    value.get("precision") not in ("day", "month", "year") or \
+                    len(value["value"]) != {"day": 10, "month": 7, "year": 4}[value["precision"]]:
+                errors.append(f"{name}: {where}: bad date {value!r}")
+
+        if gold.get("published") is not None:
+            date(gold["published"], "published")
+        for n, event in enumerate(gold.get("events", []), 1):
+            where = f"event {n}"
+            anchor(event.get("anchor"), where)
+            for mention in event.get("mentions", []) or []:
+                anchor(mention, f"{where} mention")
+            if event.get("type") not in PLOVER_TYPES:
+                errors.append(f"{name}: {where}: bad type {event.get('type')!r}")
+            if event.get("status", "occurred") not in STATUSES:
+                errors.append(f"{name}: {where}: bad status {event.get('status')!r}")
+            for role in ("actor", "recipient", "mediator"):
+                for value in event.get(role, []) or []:
+                    actor(value, f"{where} {role}")
+            if event.get("date") is not None:
+                date(event["date"], where)
+        for n, quote in enumerate(gold.get("quotes", []), 1):
+            anchor(quote.get("anchor"), f"quote {n}")
+            actor(quote.get("speaker"), f"quote {n} speaker")
+        for n, stance in enumerate(gold.get("stances", []), 1):
+            anchor(stance.get("anchor"), f"stance {n}")
+            actor(stance.get("actor"), f"stance {n} actor")
+            if stance.get("issue") not in issues:
+                errors.append(f"{name}: stance {n}: unknown issue {stance.get('issue')!r}")
+            if stance.get("position") not in POSITIONS:
+                errors.append(f"{name}: stance {n}: bad position {stance.get('position')!r}")
+    return errors, warnings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peacetrack.evaluate",
                                      description=__doc__.splitlines()[0])
@@ -392,7 +500,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-metadata", action="store_true",
                         help="give each report the address and publication date its corpus's "
                              "index.jsonl lists (as a crawler would)")
+    parser.add_argument("--check", action="store_true",
+                        help="check the gold files (anchors found, values valid, ids known) "
+                             "instead of scoring")
     args = parser.parse_args(argv)
+    if args.check:
+        errors, warnings = check_gold(args.dirs)
+        for line in warnings:
+            print(f"warning: {line}")
+        for line in errors:
+            print(f"error: {line}")
+        print(f"{len(errors)} errors, {len(warnings)} warnings")
+        return 1 if errors else 0
     score = evaluate(args.dirs, metadata=args.with_metadata)
     if args.json:
         print(json.dumps(score.figures(), indent=2))
