@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .clean import paragraph_starts
+from .decide import decide, load_event_model
 from .events import EventCoder
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location
@@ -49,6 +50,7 @@ class Analyzer:
                                    focus_countries=self.profile.countries)
         self.stance_cues = issue_cues(self.profile, self.nlp.vocab)  # built once per process
         self.process = Process(self.profile)
+        self.event_model = load_event_model(settings.event_model)
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
         texts = (d.text for d in documents)
@@ -80,6 +82,7 @@ class Analyzer:
         fill_implicit_roles(events, actors, self.process, document.text)
         fill_populations(events, doc, self.process)
         turn_hosts(events, actors, self.process)
+        events = decide(events, doc, self.event_model)
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc, quotes: Sequence[Quote] = ()) -> None:

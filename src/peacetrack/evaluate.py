@@ -151,22 +151,49 @@ def _containing(records: list[dict[str, Any]], offset: int) -> list[dict[str, An
     return [r for r in records if r["span"][0] <= offset < r["span"][1]]
 
 
+def _gold_offsets(text: str, item: dict, score: Score, name: str) -> list[int]:
+    """Where a gold event's mentions are: its anchor's and its other mentions'."""
+    offsets = []
+    for anchor in [item["anchor"], *(item.get("mentions") or [])]:
+        offset = locate(text, anchor)
+        if offset is None:
+            score.misses.append(f"{name}: anchor not found: {anchor!r}")
+        else:
+            offsets.append(offset)
+    return offsets
+
+
+def _spans(event: dict) -> list[tuple[int, int]]:
+    """The sentences a predicted event is told in: its own and its mentions'."""
+    spans = [tuple(event["span"])]
+    spans += [tuple(m["span"]) for m in event.get("mentions") or []]
+    return spans
+
+
+def _tells(event: dict, offsets: list[int]) -> bool:
+    return any(s <= o < e for s, e in _spans(event) for o in offsets)
+
+
 def score_events(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
                  score: Score, name: str) -> None:
+    """One gold record per real-world event (ANNOTATION.md): a predicted event
+    matches it when it has its type and one of its sentences tells one of
+    the gold event's mentions. Each gold event matches once, so a mention the
+    engine left as a record of its own counts as an extra."""
+    located = [(item, _gold_offsets(text, item, score, name)) for item in gold]
+    candidates = {id(item): [e for e in predicted if e["type"] == item["type"] and _tells(e, offsets)]
+                  for item, offsets in located}
     unmatched = list(predicted)
-    for item in gold:
-        offset = locate(text, item["anchor"])
-        if offset is None:
-            score.misses.append(f"{name}: anchor not found: {item['anchor']!r}")
-        candidates = [e for e in _containing(unmatched, offset) if e["type"] == item["type"]] \
-            if offset is not None else []
-        if not candidates:
+    # the gold events with fewest candidates choose first
+    for item, _offsets in sorted(located, key=lambda pair: len(candidates[id(pair[0])])):
+        options = [e for e in candidates[id(item)] if any(e is u for u in unmatched)]
+        if not options:
             score.events.fn += 1
             score.by_type[item["type"]].fn += 1
             score.misses.append(f"{name}: missed {item['type']} at {item['anchor']!r}")
             continue
-        best = max(candidates, key=lambda e: _overlap(item, e, canon))
-        unmatched.remove(best)
+        best = max(options, key=lambda e: _overlap(item, e, canon))
+        unmatched = [u for u in unmatched if u is not best]
         score.events.tp += 1
         score.by_type[item["type"]].tp += 1
         _score_matched(item, best, canon, score)
@@ -322,11 +349,13 @@ def _index(folder: Path) -> dict[str, dict[str, Any]]:
     return {entry["file"]: entry for entry in entries if "file" in entry}
 
 
-def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) -> list[dict[str, Any]]:
-    """The engine's records for one gold report. ``metadata`` gives the report
-    with its corpus index's address and publication date, as a crawler
-    would; without it the engine reads the file alone."""
+def analyse_gold_doc(gold: dict, path: Path, analyzer, *, metadata: bool = False):
+    """The document, its parse and the engine's analysis for one gold report.
+    ``metadata`` gives the report with its corpus index's address and
+    publication date, as a crawler would; without it the engine reads the
+    file alone."""
     from .ingest import RawReport, read_inputs
+    from .nlp import remember_text
     from .pipeline import prepare
 
     items = [i for i in read_inputs([str(path)], max_bytes=10_000_000) if isinstance(i, RawReport)]
@@ -339,7 +368,13 @@ def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) ->
         items[0].published = items[0].published or entry.get("published")
         items[0].url = items[0].url or entry.get("url")
     document = prepare(items[0])
-    return next(analyzer.analyse([document])).records()
+    doc = remember_text(analyzer.nlp(document.text), document.text)
+    return document, doc, analyzer.analyse_doc(document, doc)
+
+
+def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) -> list[dict[str, Any]]:
+    """The engine's records for one gold report (see ``analyse_gold_doc``)."""
+    return analyse_gold_doc(gold, path, analyzer, metadata=metadata)[2].records()
 
 
 def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
@@ -380,6 +415,38 @@ def print_score(score: Score, *, misses: bool = False, out=sys.stdout) -> None:
         print(f"{key:<20} {value:.3f}", file=out)
     if misses:
         print("\n".join(score.misses), file=out)
+
+
+# -- PLOVER's gold-standard sentences --------------------------------------
+
+# PLOVER 0.5 names in the gold-standard records -> the 16 types of SPEC §2
+PLOVER_RENAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "FIGHT": "ASSAULT",
+                  "INVESTIGATE": "ACCUSE"}
+
+
+def plover_sentences(path: Path) -> list[dict[str, Any]]:
+    """The gold-standard records of ``path`` (one JSON a line), types renamed."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    for row in rows:
+        row["type"] = PLOVER_RENAMES.get(row["event"], row["event"])
+    return rows
+
+
+def score_plover(rows: list[dict[str, Any]], analyzer) -> dict[str, float]:
+    """The share of sentences whose first-ranked event has the gold type
+    (``type_right``), and whose events include it at all (``type_found``)."""
+    from .records import Document
+
+    right = found = 0
+    for row in rows:
+        document = Document(id=row["id"], text=row["text"], source=row["id"])
+        events = next(analyzer.analyse([document])).events
+        ranked = sorted(events, key=lambda e: -e.confidence)
+        right += bool(ranked) and ranked[0].type == row["type"]
+        found += any(e.type == row["type"] for e in events)
+    n = len(rows) or 1
+    return {"sentences": len(rows), "type_right": right / n, "type_found": found / n}
 
 
 # -- checking gold files ----------------------------------------------------

@@ -71,6 +71,11 @@ class Trigger:
     # with a that-clause and no must/should in it, the word asserts ("insisted that it does not")
     asserts: bool = False
 
+    @property
+    def id(self) -> str:
+        """The rule's name in ``decided_by``: its type, words and part of speech."""
+        return f"trigger:{self.type}/{' '.join(self.lemmas)}/{self.pos}"
+
 
 READINESS = Trigger(type="AGREE", lemmas=("ready",), pos="ADJ", recipient=(), embeds=True,
                     confidence=0.7)
@@ -483,6 +488,7 @@ class EventCoder:
                doc_id: str) -> Event | None:
         trigger, head = found.trigger, found.head
         type_name, status = trigger.type, self._status(head, found.governor)
+        rewrites: list[str] = []
         negator = _negating_embedder(head, self.lexicon)
         if negator is not None:
             status = "negated"
@@ -542,18 +548,23 @@ class EventCoder:
         if type_name == "AGREE" and trigger.pos == "NOUN" and found.governor is not None and \
                 found.governor.lemma_.lower() in self.lexicon.signing_verbs:
             type_name, mode = "SUPPORT", None  # "the agreement signed in Doha": PLOVER SUPPORT
+            rewrites.append("rewrite:signed-agreement-is-support")
         agent = _own_subject(head) if trigger.pos == "VERB" else None
         if type_name == "REQUEST" and agent is not None and \
                 agent.lemma_.lower() in self.lexicon.agreement_nouns:
             type_name, mode = "AGREE", None  # "the deal calls for talks": what the parties agreed
+            rewrites.append("rewrite:deal-calls-for-is-agree")
         if _passive_turn(found):
             type_name, mode = trigger.passive_type, None  # "the US is encouraged by the progress"
+            rewrites.append("rewrite:passive-type")
         if status == "future" and type_name in FUTURE_AS_AGREE:
             type_name, mode = "AGREE", None
+            rewrites.append("rewrite:future-cooperation-is-agree")
         if trigger.pos == "VERB" and head.dep_ == "conj" and imperative(head.head):
             return None  # "Recognize X, sign Y": one request, coded at its first verb
         if imperative(head) and trigger.pos == "VERB" and type_name != "REQUEST":
             type_name, mode, status = "REQUEST", None, "occurred"  # "Recognise our borders!"
+            rewrites.append("rewrite:imperative-is-request")
         if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators) \
                 and not trigger.unnamed and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
                             for c in head.children):
@@ -574,6 +585,8 @@ class EventCoder:
             trigger_span=trigger_span,
             governor_span=(found.governor.idx, found.governor.idx + len(found.governor))
             if found.governor is not None else None,
+            decided_by=[{"by": trigger.id, "score": round(trigger.confidence, 3)}]
+            + [{"by": rule} for rule in rewrites],
         )
 
     def _signing(self, head: Token) -> Token | None:
@@ -727,9 +740,10 @@ class EventCoder:
             if lemmas[i] not in self.lexicon.mediation_verbs:
                 continue
             token = doc[i]
-            if token.dep_ == "relcl" or any(c.dep_ in SUBJECTS for c in token.children):
-                who = token.head if token.dep_ == "relcl" else _subjects(token)[0]
-                mediators = self._actors([who], actors)
+            own_subject = any(c.dep_ in SUBJECTS for c in token.children)
+            who = [token.head] if token.dep_ == "relcl" else _subjects(token) if own_subject else []
+            if who:  # "Michel, who mediated …" or the mediating verb's own subject
+                mediators = self._actors(who, actors)
                 recent = [e for e in events if e.type == "CONSULT" and not e.mediator
                           and 0 <= sent.start_char - e.span[1] < 600]
                 if mediators and recent:
@@ -1250,7 +1264,7 @@ def _separately(event: Event, found: Found) -> list[Event]:
     for n, recipient in enumerate(event.recipient):
         key = f"{event.id}:{n}"
         out.append(replace(event, id="e-" + hashlib.sha1(key.encode()).hexdigest()[:16],
-                           recipient=[recipient]))
+                           recipient=[recipient], decided_by=[*event.decided_by]))
     return out
 
 

@@ -173,6 +173,11 @@ def sentence_of(token: Token) -> Span:
     return sentences[owner[token.i]]
 
 
+def sentence_number(token: Token) -> int:
+    """The index of a token's sentence in its document."""
+    return _sentence_index(token.doc)[0][token.i]
+
+
 def sentences_before(token: Token, count: int) -> list[Span]:
     """The ``count`` sentences just before the token's own, in text order."""
     owner, sentences = _sentence_index(token.doc)

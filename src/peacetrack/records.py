@@ -151,6 +151,8 @@ class Event:
     confidence: float = 0.5
     trigger_span: tuple[int, int] | None = None
     governor_span: tuple[int, int] | None = None  # the verb reporting a noun event ("held")
+    # which rule(s) and model decided the record, with their scores (``peacetrack explain``)
+    decided_by: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +165,7 @@ class Event:
             "date": _date(self.date),
             "location": self.location.to_dict() if self.location else None,
             "confidence": round(self.confidence, 3),
+            "decided_by": list(self.decided_by),
         }
 
 
