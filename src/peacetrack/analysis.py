@@ -18,6 +18,7 @@ from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .clean import paragraph_starts
 from .decide import decide, load_event_model
+from .mentions import merge
 from .events import EventCoder
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location
@@ -58,7 +59,10 @@ class Analyzer:
                                  strict=True):
             yield self.analyse_doc(document, doc)
 
-    def analyse_doc(self, document: Document, doc: Doc) -> Analysis:
+    def analyse_doc(self, document: Document, doc: Doc, *, candidates: bool = False) -> Analysis:
+        """Everything found in one parsed document. ``candidates``: every event
+        the rules propose, one per trigger, before the model decides and the
+        mentions of one event are merged (what training learns from)."""
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
         remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
@@ -82,7 +86,8 @@ class Analyzer:
         fill_implicit_roles(events, actors, self.process, document.text)
         fill_populations(events, doc, self.process)
         turn_hosts(events, actors, self.process)
-        events = decide(events, doc, self.event_model)
+        if not candidates:
+            events = merge(decide(events, doc, self.event_model))
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc, quotes: Sequence[Quote] = ()) -> None:

@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: localhost only)")
     serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     serve.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
+    explain = commands.add_parser("explain", help="which rules and model decided an event")
+    explain.add_argument("event_id", metavar="EVENT_ID", help="an event id (or a unique prefix)")
+    _add_common(explain)
+    explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_record_queries(commands)
     return parser
 
@@ -179,6 +183,26 @@ def cmd_stances(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    import json
+
+    from . import queries
+    from .store import open_store
+
+    with open_store(_settings(args).db, read_only=True) as store:
+        record = queries.event(store, args.event_id)
+    if record is None:
+        print(f"peacetrack: no event {args.event_id!r} in the store (ids: peacetrack export)",
+              file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps({"id": record["id"], "decided_by": record.get("decided_by", []),
+                          "mentions": record.get("mentions", [])}, ensure_ascii=False))
+    else:
+        print("\n".join(queries.explain_lines(record)))
+    return 0
+
+
 def _filters(args: argparse.Namespace):
     from .queries import Filters
 
@@ -198,7 +222,7 @@ def _print_rows(rows: list, fmt: str, columns) -> None:
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve,
-            "quotes": cmd_quotes, "stances": cmd_stances}
+            "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -349,7 +349,8 @@ def _index(folder: Path) -> dict[str, dict[str, Any]]:
     return {entry["file"]: entry for entry in entries if "file" in entry}
 
 
-def analyse_gold_doc(gold: dict, path: Path, analyzer, *, metadata: bool = False):
+def analyse_gold_doc(gold: dict, path: Path, analyzer, *, metadata: bool = False,
+                     candidates: bool = False):
     """The document, its parse and the engine's analysis for one gold report.
     ``metadata`` gives the report with its corpus index's address and
     publication date, as a crawler would; without it the engine reads the
@@ -369,7 +370,7 @@ def analyse_gold_doc(gold: dict, path: Path, analyzer, *, metadata: bool = False
         items[0].url = items[0].url or entry.get("url")
     document = prepare(items[0])
     doc = remember_text(analyzer.nlp(document.text), document.text)
-    return document, doc, analyzer.analyse_doc(document, doc)
+    return document, doc, analyzer.analyse_doc(document, doc, candidates=candidates)
 
 
 def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) -> list[dict[str, Any]]:

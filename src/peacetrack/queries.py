@@ -119,3 +119,33 @@ def _with_source(record: str, source: str | None) -> dict[str, Any]:
     out = json.loads(record)
     out["source"] = source
     return out
+
+
+def event(store: Store, event_id: str) -> dict[str, Any] | None:
+    """One stored event record by its id (or a unique prefix of it)."""
+    rows = store.query("SELECT record FROM events WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 2",
+                       [event_id, f"{event_id}%"])
+    exact = [r for r in rows if json.loads(r[0])["id"] == event_id]
+    if exact or len(rows) == 1:
+        return json.loads((exact or rows)[0][0])
+    return None
+
+
+def explain_lines(record: dict[str, Any]) -> list[str]:
+    """What decided an event, for a reader: its sentence and trigger, every
+    rule and model that acted on it with its score, and its other mentions."""
+    lines = [f"event {record['id']}  {record['type']} ({record.get('status')})",
+             f"  sentence: {' '.join(record['sentence'].split())}",
+             f"  trigger:  {record['trigger']!r} at {record['span']}"]
+    for name in ("actor", "recipient", "mediator"):
+        people = ", ".join(a.get("id") or a.get("text") or "?" for a in record.get(name) or [])
+        if people:
+            lines.append(f"  {name}: {people}")
+    lines.append("  decided by:")
+    for step in record.get("decided_by") or []:
+        extra = {k: v for k, v in step.items() if k != "by"}
+        detail = " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())
+        lines.append(f"    - {step['by']}" + (f"  {detail}" if detail else ""))
+    for mention in record.get("mentions") or []:
+        lines.append(f"  also told: {' '.join(mention['sentence'].split())[:160]}")
+    return lines

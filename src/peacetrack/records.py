@@ -153,6 +153,8 @@ class Event:
     governor_span: tuple[int, int] | None = None  # the verb reporting a noun event ("held")
     # which rule(s) and model decided the record, with their scores (``peacetrack explain``)
     decided_by: list[dict[str, Any]] = field(default_factory=list)
+    # the other sentences telling this event: {"sentence", "span", "trigger"} (mentions.py)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -165,6 +167,7 @@ class Event:
             "date": _date(self.date),
             "location": self.location.to_dict() if self.location else None,
             "confidence": round(self.confidence, 3),
+            "mentions": list(self.mentions),
             "decided_by": list(self.decided_by),
         }
 

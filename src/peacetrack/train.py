@@ -26,7 +26,7 @@ import json
 import os
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,8 @@ from .evaluate import (
     report_path,
     score_events,
 )
-from .records import PLOVER_TYPES
+from .mentions import merge
+from .records import PLOVER_TYPES, Event
 
 TRAIN_DIRS = ("tests/gold/seed-reports", "tests/gold/demo", "tests/gold/devcorpus",
               "tests/gold/traincorpus")
@@ -59,8 +60,9 @@ class Example:
     group: str  # the report (or PLOVER fold) it came from: never split across folds
     features: list[str]
     label: str
-    record: dict[str, Any]
+    event: Event
     weight: float = 1.0
+    gold_type: str | None = None  # a PLOVER sentence's type
 
 
 @dataclass
@@ -107,7 +109,7 @@ def collect_reports(analyzer, root: Path, shared: Path) -> list[Report]:
     for gold_path in gold_files(root / d for d in TRAIN_DIRS):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         document, doc, analysis = analyse_gold_doc(gold, report_path(gold, shared, root),
-                                                   analyzer, metadata=True)
+                                                   analyzer, metadata=True, candidates=True)
         events = analysis.events
         report = Report(gold_path.stem, document.text, gold)
         scratch = Score()
@@ -117,7 +119,7 @@ def collect_reports(analyzer, root: Path, shared: Path) -> list[Report]:
             report.examples.append(Example(
                 group=gold_path.stem, features=candidate_features(event, doc),
                 label=_label(event, document.text, gold.get("events", []), offsets),
-                record=event.to_dict()))
+                event=event))
         reports.append(report)
     return reports
 
@@ -131,7 +133,7 @@ def collect_plover(analyzer, shared: Path) -> list[Example]:
     for n, row in enumerate(rows):
         document = Document(id=row["id"], text=row["text"], source=row["id"])
         doc = remember_text(analyzer.nlp(row["text"]), row["text"])
-        analysis = analyzer.analyse_doc(document, doc)
+        analysis = analyzer.analyse_doc(document, doc, candidates=True)
         words = set(str(row.get("eventText", "")).lower().split())
         for event in analysis.events:
             if event.type == row["type"] or set(event.trigger.lower().split()) & words:
@@ -140,8 +142,7 @@ def collect_plover(analyzer, shared: Path) -> list[Example]:
                 label, weight = NONE, PLOVER_NONE_WEIGHT
             examples.append(Example(group=f"plover-{n % PLOVER_FOLDS}",
                                     features=candidate_features(event, doc), label=label,
-                                    record={**event.to_dict(), "row": n, "gold_type": row["type"]},
-                                    weight=weight))
+                                    event=event, weight=weight, gold_type=row["type"]))
     return examples
 
 
@@ -172,7 +173,7 @@ def fit(examples: list[Example], c: float) -> EventModel:
 def _apply(model: EventModel, example: Example, threshold: float, margin: float) -> str | None:
     """The type the coder would record for a candidate (None: dropped)."""
     scores = model.scores(example.features)
-    own_type = example.record["type"]
+    own_type = example.event.type
     own = scores.get(own_type, 0.0)
     best = max((c for c in model.classes if c != NONE), key=lambda c: scores[c])
     if best != own_type and scores[best] >= own + margin:
@@ -199,14 +200,18 @@ def cross_validate(reports: list[Report], plover: list[Example], c: float,
         held_plover = defaultdict(list)
         for e in plover:
             if plover_fold[e.group] == k:
-                held_plover[e.record["row"]].append(e)
+                held_plover[e.event.doc].append(e)
         for (t, m), result in results.items():
             for report in held:
-                predicted = []
+                kept = []
                 for example in report.examples:
-                    kept = _apply(model, example, t, m)
-                    if kept is not None:
-                        predicted.append({**example.record, "type": kept})
+                    type_name = _apply(model, example, t, m)
+                    if type_name is not None:
+                        kept.append(replace(example.event, type=type_name, mentions=[],
+                                            decided_by=[], actor=list(example.event.actor),
+                                            recipient=list(example.event.recipient),
+                                            mediator=list(example.event.mediator)))
+                predicted = [e.to_dict() for e in merge(kept)]
                 score_events(report.text, report.gold.get("events", []), predicted, canon,
                              result["score"], report.name)
             for examples in held_plover.values():
@@ -214,7 +219,7 @@ def cross_validate(reports: list[Report], plover: list[Example], c: float,
                 kept = [(model.scores(e.features), _apply(model, e, t, m)) for e in examples]
                 kept = [(scores[ty], ty) for scores, ty in kept if ty is not None]
                 if kept:
-                    result["plover_right"] += max(kept)[1] == examples[0].record["gold_type"]
+                    result["plover_right"] += max(kept)[1] == examples[0].gold_type
     return {key: {"event_f1": r["score"].events.f1, "event_precision": r["score"].events.precision,
                   "event_recall": r["score"].events.recall, "actor_f1": r["score"].actors.f1,
                   "plover_type_right": r["plover_right"] / r["plover_n"] if r["plover_n"] else 0.0}
@@ -243,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     n_train = sum(len(r.examples) for r in reports)
     print(f"{len(reports)} reports ({n_train} candidates), {len(plover)} PLOVER candidates",
           file=sys.stderr)
-    thresholds = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
+    thresholds = [0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
     margins = [0.1, 0.2, 0.3, 1.0]
     best: tuple[float, tuple[float, float], dict[str, float]] | None = None
     for c in args.c:
