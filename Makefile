@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= out/demo.duckdb
 
-.PHONY: all demo test lint eval bench report clean browser
+.PHONY: all demo test lint eval train bench report clean browser
 
 all: lint test
 
@@ -47,8 +47,18 @@ lint: $(BIN)/.test
 bench: $(BIN)/.runtime
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
+# Figures on the training split and on the test split (docs/annotation.md).
 eval: $(BIN)/.runtime
 	$(BIN)/python -m peacetrack.evaluate
+
+# The learned models (src/peacetrack/data/models/), rebuilt on CPU from the
+# training split's gold and PLOVER's sentences, with cross-validation.
+$(BIN)/.train: $(BIN)/.runtime requirements/train.txt
+	$(BIN)/python -m pip install --quiet -r requirements/train.txt
+	touch $@
+
+train: $(BIN)/.train
+	$(BIN)/python -m peacetrack.train
 
 clean:
 	rm -rf out .pytest_cache

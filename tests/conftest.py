@@ -27,6 +27,16 @@ def settings():
 
 @pytest.fixture(scope="session")
 def analyzer(settings):
+    """The rules alone, one record per mention (no learned model, no merging):
+    what the rule tests check."""
+    from peacetrack.analysis import Analyzer
+
+    return Analyzer(settings.updated(models="none", merge_mentions=False))
+
+
+@pytest.fixture(scope="session")
+def coder(settings):
+    """The engine as shipped: the rules and the learned models."""
     from peacetrack.analysis import Analyzer
 
     return Analyzer(settings)

@@ -145,10 +145,13 @@ def _seed_stances(analyzer, number: str):
 def test_seed_stances(analyzer, number, fragment, actor, issue, expected):
     document, stances = _seed_stances(analyzer, number)
     at = document.text.index(fragment)
-    found = [s for s in stances if s.span[0] <= at < s.span[1] and s.issue == issue
-             and s.actor.id == actor]
+    # one record per actor, issue and position: the sentence is its own or a mention
+    found = [s for s in stances if s.issue == issue and s.actor.id == actor and any(
+        a <= at < b for a, b in [s.span, *(m["span"] for m in s.mentions)])]
     assert found and found[0].position == expected
     assert found[0].evidence == document.text[found[0].span[0]:found[0].span[1]]
+    for mention in found[0].mentions:
+        assert mention["evidence"] == document.text[slice(*mention["span"])]
 
 
 def test_headline_gives_no_stance(analyzer):

@@ -17,9 +17,10 @@ from spacy.tokens import Doc, Token
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .clean import paragraph_starts
-from .decide import decide, load_event_model
-from .mentions import merge
+from .decide import decide
 from .events import EventCoder
+from .learned import load_models
+from .mentions import merge
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
@@ -51,7 +52,10 @@ class Analyzer:
                                    focus_countries=self.profile.countries)
         self.stance_cues = issue_cues(self.profile, self.nlp.vocab)  # built once per process
         self.process = Process(self.profile)
-        self.event_model = load_event_model(settings.event_model)
+        self.models = load_models(settings.models)
+        # keep the candidates the rules' sense checks would drop, for a model to
+        # weigh (``train --soft-vetoes``); on today's gold the checks do better
+        self.soft_vetoes = False
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
         texts = (d.text for d in documents)
@@ -74,7 +78,8 @@ class Analyzer:
             if moved:  # the offices people held are read on the new date
                 actors = self.actors.find(doc, published)
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
-                                  title=document.title)
+                                  title=document.title,
+                                  keep_vetoed=self.soft_vetoes)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
         speak_for_quotes(events, doc, quotes, self.process)
         date_events(events, doc, document.published, quotes)
@@ -87,7 +92,9 @@ class Analyzer:
         fill_populations(events, doc, self.process)
         turn_hosts(events, actors, self.process)
         if not candidates:
-            events = merge(decide(events, doc, self.event_model))
+            events = decide(events, doc, self.models.get("events"))
+            if self.settings.merge_mentions:
+                events = merge(events, self.models.get("mentions"))
         return Analysis(document, events=events, quotes=quotes, stances=stances)
 
     def place_events(self, events: list[Event], doc: Doc, quotes: Sequence[Quote] = ()) -> None:

@@ -10,29 +10,23 @@ actors the rules found, and the words around it. A candidate the model
 calls "no event" is dropped; one it gives another type with a clear margin
 is re-typed. Every kept event records what decided it (``decided_by``).
 
-The model is a small JSON file (``data/models/events.json``): its classes,
-its weights per feature, the threshold chosen by cross-validation, and the
-hash of the data it was trained on. Applying it needs no learning library.
+The model is a small JSON file (``data/models/events.json``, see
+``learned.py``): its classes, its weights per feature, the threshold and
+re-typing margin chosen by cross-validation, and the hash of the data it was
+trained on.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from .learned import LinearModel
 from .nlp import sentence_number, sentence_of
 from .records import Event
 
 NONE = "NONE"
-MODEL_DIR = Path(__file__).parent / "data" / "models"
-DEFAULT_MODEL = MODEL_DIR / "events.json"
 # quotation marks that open or close a direct quote (any style)
 QUOTE_MARKS = set('"“”«»„')
 MODAL_LEMMAS = {"will", "would", "shall", "should", "can", "could", "may", "might", "must"}
@@ -95,6 +89,10 @@ def candidate_features(event: Event, doc: Doc) -> list[str]:
              f"n_recipient={_bucket(len(event.recipient))}",
              f"has_mediator={bool(event.mediator)}", f"status={event.status}",
              f"mode={event.mode}", f"conf={round(event.confidence, 1)}"]
+    for step in event.decided_by:  # the sense checks and rewrites the rules applied
+        rule = step["by"]
+        if rule.startswith(("veto:", "rewrite:")):
+            feats += [rule, f"{event.type}|{rule}"]
     sectors = {a.sector for a in event.actor if a.sector}
     feats += [f"actor_sector={s}" for s in sorted(sectors)]
     if any(a.id is None and a.code is None for a in event.actor):
@@ -153,79 +151,37 @@ def candidate_features(event: Event, doc: Doc) -> list[str]:
     return feats
 
 
-# -- the model -----------------------------------------------------------------
-
-@dataclass
-class EventModel:
-    """A multinomial logistic model over the 16 types and NONE, as data."""
-
-    classes: list[str]
-    weights: dict[str, list[float]]  # feature -> one weight per class
-    bias: list[float]
-    threshold: float = 0.5  # the least score of the kept type (chosen by cross-validation)
-    retype_margin: float = 0.2  # another type must beat the rule's by this much
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return f"events-model@{str(self.meta.get('data_hash', '?'))[:12]}"
-
-    def scores(self, features: Iterable[str]) -> dict[str, float]:
-        logits = list(self.bias)
-        for feature in set(features):
-            row = self.weights.get(feature)
-            if row is not None:
-                for k, w in enumerate(row):
-                    logits[k] += w
-        top = max(logits)
-        exps = [math.exp(v - top) for v in logits]
-        total = sum(exps)
-        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
-
-    def to_json(self) -> dict[str, Any]:
-        return {"format": "peacetrack-event-model/1", "classes": self.classes,
-                "threshold": self.threshold, "retype_margin": self.retype_margin,
-                "meta": self.meta, "bias": [round(b, 4) for b in self.bias],
-                "weights": {f: [round(w, 4) for w in row] for f, row in sorted(self.weights.items())}}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> EventModel:
-        return cls(classes=list(data["classes"]), weights=dict(data["weights"]),
-                   bias=list(data["bias"]), threshold=float(data["threshold"]),
-                   retype_margin=float(data.get("retype_margin", 0.2)), meta=data.get("meta", {}))
-
-
-@cache
-def load_event_model(path: str | None) -> EventModel | None:
-    """The model at ``path`` ('default': the shipped one; 'none': no model)."""
-    if path in (None, "none", ""):
-        return None
-    file = DEFAULT_MODEL if path == "default" else Path(path)
-    if not file.is_file():
-        return None
-    return EventModel.from_json(json.loads(file.read_text(encoding="utf-8")))
-
-
 # -- deciding ------------------------------------------------------------------
 
-def decide(events: Sequence[Event], doc: Doc, model: EventModel | None) -> list[Event]:
+def typed(model: LinearModel, features: list[str], rule_type: str) -> tuple[str, float, dict[str, float]]:
+    """The type the model gives a candidate the rules typed ``rule_type``, its
+    score, and every class's score: another type replaces the rule's only
+    when it scores higher by the model's ``retype_margin``."""
+    scores = model.scores(features)
+    own = scores.get(rule_type, 0.0)
+    best = max((c for c in model.classes if c != NONE), key=lambda c: scores[c])
+    if best != rule_type and scores[best] >= own + model.params.get("retype_margin", 1.0):
+        return best, scores[best], scores
+    return rule_type, own, scores
+
+
+def decide(events: Sequence[Event], doc: Doc, model: LinearModel | None) -> list[Event]:
     """Keep the candidates the model calls events, with the type it gives
     them; record the rule and the model's scores on each (``decided_by``)."""
     if model is None:
         return list(events)
     kept = []
+    threshold = model.params.get("threshold", 0.0)
     for event in events:
-        scores = model.scores(candidate_features(event, doc))
-        own = scores.get(event.type, 0.0)
-        best = max((c for c in model.classes if c != NONE), key=lambda c: scores[c])
-        if best != event.type and scores[best] >= own + model.retype_margin:
+        type_name, score, scores = typed(model, candidate_features(event, doc), event.type)
+        if type_name != event.type:
             event.decided_by.append({"by": "model:retype", "from": event.type})
-            event.type, event.mode, own = best, None, scores[best]
+            event.type, event.mode = type_name, None
         top = sorted(((round(p, 3), c) for c, p in scores.items()), reverse=True)[:3]
-        event.decided_by.append({"by": model.name, "score": round(own, 3),
+        event.decided_by.append({"by": model.name, "score": round(score, 3),
                                  "top": [{"type": c, "p": p} for p, c in top]})
-        if own < model.threshold:
+        if score < threshold:
             continue
-        event.confidence = own
+        event.confidence = score
         kept.append(event)
     return kept

@@ -56,12 +56,15 @@ class Score:
     events: Tally = field(default_factory=Tally)
     by_type: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     actors: Tally = field(default_factory=Tally)
+    actor_parties: Tally = field(default_factory=Tally)  # the same, a person counting as its state
     status: Counter = field(default_factory=Counter)   # right / total on matched events
     dates: Counter = field(default_factory=Counter)
     places: Counter = field(default_factory=Counter)
     quotes: Tally = field(default_factory=Tally)
     speakers: Counter = field(default_factory=Counter)
     stances: Tally = field(default_factory=Tally)
+    stance_parties: Tally = field(default_factory=Tally)
+    speaker_parties: Counter = field(default_factory=Counter)
     published: Counter = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
 
@@ -71,6 +74,7 @@ class Score:
         return {
             "event_f1": self.events.f1, "event_precision": self.events.precision,
             "event_recall": self.events.recall, "actor_f1": self.actors.f1,
+            "actor_party_f1": self.actor_parties.f1,
             "status_accuracy": ratio(self.status), "date_accuracy": ratio(self.dates),
             # of the gold-dated events the engine dated at all: right at the
             # precision it stated (an honest "month" is right; a wrong day is not)
@@ -79,7 +83,9 @@ class Score:
             "date_right_at_precision": self.dates["consistent"] / self.dates["resolved"]
             if self.dates["resolved"] else 0.0,
             "place_accuracy": ratio(self.places), "quote_f1": self.quotes.f1,
-            "speaker_accuracy": ratio(self.speakers), "stance_f1": self.stances.f1,
+            "speaker_accuracy": ratio(self.speakers),
+            "speaker_party_accuracy": ratio(self.speaker_parties), "stance_f1": self.stances.f1,
+            "stance_party_f1": self.stance_parties.f1,
             "published_accuracy": ratio(self.published),
             "published_honest": self.published["honest"] / self.published["total"]
             if self.published["total"] else 0.0,
@@ -130,7 +136,8 @@ class Canon:
         if actor_id is None or actor_id == "?":
             return f"code:{code}" if code else "?"
         if actor_id.startswith("code:"):
-            return self.by_code.get(actor_id[5:], actor_id)
+            code = actor_id.split(":")[1]
+            return self.by_code.get(code, f"code:{code}")
         entity = self.entities.get(actor_id)
         if entity is not None and entity.kind != "person":
             if entity.part_of:
@@ -143,6 +150,30 @@ class Canon:
         if not actor:
             return "?"
         return self(actor.get("id"), actor.get("code"))
+
+    def party(self, actor_id: str | None, code: str | None = None) -> str:
+        """The side an actor acts for, as PLOVER codes it: a person or body
+        counts as its state or organisation ('ilham-aliyev', 'Baku' and
+        'azerbaijan' are all AZE). Gold files differ on whether a named
+        leader or the state is the actor; this identity does not."""
+        if actor_id and actor_id.startswith("code:"):
+            return actor_id.split(":")[1]
+        entity = self.entities.get(actor_id or "")
+        if entity is not None:
+            if entity.part_of:
+                return self.party(entity.part_of)
+            if entity.kind == "person" and entity.offices:
+                latest = max(entity.offices, key=lambda o: o.start or "")
+                return latest.code or entity.code or entity.id
+            return entity.code or entity.id
+        return code or actor_id or "?"
+
+    def actor_party(self, actor: dict[str, Any] | None) -> str:
+        if not actor:
+            return "?"
+        if actor.get("id") in self.entities:
+            return self.party(actor["id"])
+        return actor.get("code") or actor.get("id") or "?"
 
 
 # -- scoring one report ----------------------------------------------------
@@ -212,6 +243,14 @@ def _roles(record: dict, canon: Canon, gold: bool) -> set[tuple[str, str]]:
     return out
 
 
+def _role_parties(record: dict, canon: Canon, gold: bool) -> set[tuple[str, str]]:
+    out = set()
+    for role in ("actor", "recipient", "mediator"):
+        for actor in record.get(role, []) or []:
+            out.add((role, canon.party(actor) if gold else canon.actor_party(actor)))
+    return out
+
+
 def _overlap(gold: dict, event: dict, canon: Canon) -> int:
     return len(_roles(gold, canon, True) & _roles(event, canon, False))
 
@@ -224,6 +263,10 @@ def _score_matched(gold: dict, event: dict, canon: Canon, score: Score) -> None:
     score.actors.tp += len(want & got)
     score.actors.fp += len(got - want)
     score.actors.fn += len(want - got)
+    want, got = _role_parties(gold, canon, True), _role_parties(event, canon, False)
+    score.actor_parties.tp += len(want & got)
+    score.actor_parties.fp += len(got - want)
+    score.actor_parties.fn += len(want - got)
     _check(score, score.status, "status", event, gold.get("status", "occurred"), event["status"],
            gold.get("status", "occurred") == event["status"])
     if gold.get("date"):
@@ -288,28 +331,41 @@ def score_quotes(text: str, gold: list[dict], predicted: list[dict], canon: Cano
         score.quotes.tp += 1
         score.speakers["total"] += 1
         score.speakers["right"] += canon(item["speaker"]) == canon.actor(best.get("speaker"))
+        score.speaker_parties["total"] += 1
+        score.speaker_parties["right"] += \
+            canon.party(item["speaker"]) == canon.actor_party(best.get("speaker"))
     score.quotes.fp += len(unmatched)
 
 
 def score_stances(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
                   score: Score) -> None:
-    unmatched = list(predicted)
-    for item in gold:
-        offset = locate(text, item["anchor"])
-        candidates = [s for s in (_containing(unmatched, offset) if offset is not None else [])
-                      if s["issue"] == item["issue"] and s["position"] == item["position"]
-                      and canon.actor(s["actor"]) == canon(item["actor"])]
-        if not candidates:
-            score.stances.fn += 1
-            score.misses.append(f"missed stance {item['actor']} {item['issue']} "
-                                f"{item['position']} at {item['anchor']!r}")
-            continue
-        unmatched.remove(candidates[0])
-        score.stances.tp += 1
-    score.stances.fp += len(unmatched)
-    for stance in unmatched:
-        score.misses.append(f"extra stance {canon.actor(stance['actor'])} {stance['issue']} "
-                            f"{stance['position']} in {stance.get('evidence', '')[:70]!r}")
+    """One gold record per actor, issue and position (ANNOTATION.md): a
+    predicted stance matches it when it has its issue, position and actor and
+    one of its sentences holds one of the gold record's anchors. Scored twice:
+    actors as entities, and as the side they act for."""
+    for tally, identity, name in ((score.stances, canon, "stance"),
+                                  (score.stance_parties, canon.party, None)):
+        unmatched = list(predicted)
+        for item in gold:
+            offsets = [o for o in (locate(text, a) for a in [item["anchor"], *(item.get("mentions") or [])])
+                       if o is not None]
+            who = identity(item["actor"])
+            candidates = [s for s in unmatched if s["issue"] == item["issue"]
+                          and s["position"] == item["position"] and _tells(s, offsets)
+                          and (canon.actor(s["actor"]) if name else canon.actor_party(s["actor"])) == who]
+            if not candidates:
+                tally.fn += 1
+                if name:
+                    score.misses.append(f"missed stance {item['actor']} {item['issue']} "
+                                        f"{item['position']} at {item['anchor']!r}")
+                continue
+            unmatched = [u for u in unmatched if u is not candidates[0]]
+            tally.tp += 1
+        tally.fp += len(unmatched)
+        if name:
+            for stance in unmatched:
+                score.misses.append(f"extra stance {canon.actor(stance['actor'])} {stance['issue']} "
+                                    f"{stance['position']} in {stance.get('evidence', '')[:70]!r}")
 
 
 def score_published(gold: dict | None, got: dict, score: Score) -> None:
@@ -462,6 +518,79 @@ _ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _SECTORS = {"GOV", "LEG", "MIL", "REB", "OPP", "CVL", "MED", "IGO", "NGO", "BUS"}
 
 
+class _GoldCheck:
+    """The checks of one gold file; problems go to ``errors`` and ``warnings``."""
+
+    def __init__(self, name: str, text: str, known: set[str], errors: list[str],
+                 warnings: list[str]) -> None:
+        self.name, self.text, self.known = name, text, known
+        self.normal = _normal(text)[0].lower()
+        self.errors, self.warnings = errors, warnings
+
+    def anchor(self, value: Any, where: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            self.errors.append(f"{self.name}: {where}: empty anchor")
+            return
+        if locate(self.text, value) is None:
+            self.errors.append(f"{self.name}: {where}: anchor not found: {value!r}")
+            return
+        key = _WS.sub(" ", value.translate(_QUOTES)).strip().lower()
+        if self.normal.count(key) > 1:
+            self.warnings.append(f"{self.name}: {where}: anchor found more than once: {value!r}")
+
+    def actor(self, value: Any, where: str) -> None:
+        if value == "?" or value in self.known:
+            return
+        if isinstance(value, str) and value.startswith("code:"):
+            parts = value.split(":")
+            if len(parts) in (2, 3) and re.fullmatch(r"[A-Z]{2,5}", parts[1]) and \
+                    (len(parts) == 2 or parts[2] in _SECTORS):
+                return
+            self.errors.append(f"{self.name}: {where}: bad code actor {value!r}")
+        elif isinstance(value, str) and _SLUG.match(value):
+            self.warnings.append(f"{self.name}: {where}: id in no data file: {value!r}")
+        else:
+            self.errors.append(f"{self.name}: {where}: bad actor id {value!r}")
+
+    def date(self, value: Any, where: str) -> None:
+        if not isinstance(value, dict) or not _ISO.match(str(value.get("value", ""))) or \
+                value.get("precision") not in ("day", "month", "year") or \
+                len(value["value"]) != {"day": 10, "month": 7, "year": 4}[value["precision"]]:
+            self.errors.append(f"{self.name}: {where}: bad date {value!r}")
+
+    def gold(self, gold: dict[str, Any], issues: set[str]) -> None:
+        from .records import PLOVER_TYPES, POSITIONS, STATUSES
+
+        if gold.get("published") is not None:
+            self.date(gold["published"], "published")
+        for n, event in enumerate(gold.get("events", []), 1):
+            where = f"event {n}"
+            self.anchor(event.get("anchor"), where)
+            for mention in event.get("mentions", []) or []:
+                self.anchor(mention, f"{where} mention")
+            if event.get("type") not in PLOVER_TYPES:
+                self.errors.append(f"{self.name}: {where}: bad type {event.get('type')!r}")
+            if event.get("status", "occurred") not in STATUSES:
+                self.errors.append(f"{self.name}: {where}: bad status {event.get('status')!r}")
+            for role in ("actor", "recipient", "mediator"):
+                for value in event.get(role, []) or []:
+                    self.actor(value, f"{where} {role}")
+            if event.get("date") is not None:
+                self.date(event["date"], where)
+        for n, quote in enumerate(gold.get("quotes", []), 1):
+            self.anchor(quote.get("anchor"), f"quote {n}")
+            self.actor(quote.get("speaker"), f"quote {n} speaker")
+        for n, stance in enumerate(gold.get("stances", []), 1):
+            self.anchor(stance.get("anchor"), f"stance {n}")
+            for mention in stance.get("mentions", []) or []:
+                self.anchor(mention, f"stance {n} mention")
+            self.actor(stance.get("actor"), f"stance {n} actor")
+            if stance.get("issue") not in issues:
+                self.errors.append(f"{self.name}: stance {n}: unknown issue {stance.get('issue')!r}")
+            if stance.get("position") not in POSITIONS:
+                self.errors.append(f"{self.name}: stance {n}: bad position {stance.get('position')!r}")
+
+
 def check_gold(dirs: Iterable[Path], *, shared: Path | None = None,
                root: Path | None = None) -> tuple[list[str], list[str]]:
     """Errors (a gold file that cannot be scored right) and warnings (ids no
@@ -470,7 +599,6 @@ def check_gold(dirs: Iterable[Path], *, shared: Path | None = None,
     from .ingest import RawReport, read_inputs
     from .pipeline import prepare
     from .profile import load_profile
-    from .records import PLOVER_TYPES, POSITIONS, STATUSES
 
     root = root or Path.cwd()
     shared = shared or Path(os.environ.get("PEACETRACK_SHARED", root.parent / "shared"))
@@ -480,111 +608,80 @@ def check_gold(dirs: Iterable[Path], *, shared: Path | None = None,
     errors: list[str] = []
     warnings: list[str] = []
     for gold_path in gold_files(dirs):
-        name = gold_path.name
         try:
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            errors.append(f"{name}: not JSON: {exc}")
+            errors.append(f"{gold_path.name}: not JSON: {exc}")
             continue
         path = report_path(gold, shared, root)
         if not path.is_file():
-            errors.append(f"{name}: no report at {path}")
+            errors.append(f"{gold_path.name}: no report at {path}")
             continue
         items = [i for i in read_inputs([str(path)], max_bytes=10_000_000)
                  if isinstance(i, RawReport)]
         if "line" in gold:
             items = [i for i in items if i.source.endswith(f":{gold['line']}")]
-        document = prepare(items[0])
-        text = document.text
-        normal = _normal(text)[0].lower()
-
-        def anchor(value: Any, where: str) -> None:
-            if not isinstance(value, str) or not value.strip():
-                errors.append(f"{name}: {where}: empty anchor")
-                return
-            if locate(text, value) is None:
-                errors.append(f"{name}: {where}: anchor not found: {value!r}")
-                return
-            key = _WS.sub(" ", value.translate(_QUOTES)).strip().lower()
-            if normal.count(key) > 1:
-                warnings.append(f"{name}: {where}: anchor found more than once: {value!r}")
-
-        def actor(value: Any, where: str) -> None:
-            if value == "?" or value in known:
-                return
-            if isinstance(value, str) and value.startswith("code:"):
-                parts = value.split(":")
-                if len(parts) in (2, 3) and re.fullmatch(r"[A-Z]{2,5}", parts[1]) and \
-                        (len(parts) == 2 or parts[2] in _SECTORS):
-                    return
-                errors.append(f"{name}: {where}: bad code actor {value!r}")
-            elif isinstance(value, str) and _SLUG.match(value):
-                warnings.append(f"{name}: {where}: id in no data file: {value!r}")
-            else:
-                errors.append(f"{name}: {where}: bad actor id {value!r}")
-
-        def date(value: Any, where: str) -> None:
-            if not isinstance(value, dict) or not _ISO.match(str(value.get("value", ""))) or \
-                    value.get("precision") not in ("day", "month", "year") or \
-                    len(value["value"]) != {"day": 10, "month": 7, "year": 4}[value["precision"]]:
-                errors.append(f"{name}: {where}: bad date {value!r}")
-
-        if gold.get("published") is not None:
-            date(gold["published"], "published")
-        for n, event in enumerate(gold.get("events", []), 1):
-            where = f"event {n}"
-            anchor(event.get("anchor"), where)
-            for mention in event.get("mentions", []) or []:
-                anchor(mention, f"{where} mention")
-            if event.get("type") not in PLOVER_TYPES:
-                errors.append(f"{name}: {where}: bad type {event.get('type')!r}")
-            if event.get("status", "occurred") not in STATUSES:
-                errors.append(f"{name}: {where}: bad status {event.get('status')!r}")
-            for role in ("actor", "recipient", "mediator"):
-                for value in event.get(role, []) or []:
-                    actor(value, f"{where} {role}")
-            if event.get("date") is not None:
-                date(event["date"], where)
-        for n, quote in enumerate(gold.get("quotes", []), 1):
-            anchor(quote.get("anchor"), f"quote {n}")
-            actor(quote.get("speaker"), f"quote {n} speaker")
-        for n, stance in enumerate(gold.get("stances", []), 1):
-            anchor(stance.get("anchor"), f"stance {n}")
-            actor(stance.get("actor"), f"stance {n} actor")
-            if stance.get("issue") not in issues:
-                errors.append(f"{name}: stance {n}: unknown issue {stance.get('issue')!r}")
-            if stance.get("position") not in POSITIONS:
-                errors.append(f"{name}: stance {n}: bad position {stance.get('position')!r}")
+        text = prepare(items[0]).text
+        _GoldCheck(gold_path.name, text, known, errors, warnings).gold(gold, issues)
     return errors, warnings
+
+
+TRAIN_SPLIT = ("tests/gold/seed-reports", "tests/gold/demo", "tests/gold/devcorpus",
+               "tests/gold/traincorpus")
+TEST_SPLIT = ("tests/gold/testcorpus",)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m peacetrack.evaluate",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("dirs", nargs="*", type=Path,
-                        default=[Path("tests/gold/seed-reports"), Path("tests/gold/demo")])
+                        help="gold folders (default: the training split, then the test split)")
+    parser.add_argument("--split", choices=("train", "test", "both"), default="both",
+                        help="which split to score when no folder is given")
     parser.add_argument("--misses", action="store_true", help="list missed and extra events")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--file-alone", action="store_true",
+                        help="read each report from its file alone, without the address and "
+                             "publication date its corpus's index.jsonl lists")
     parser.add_argument("--with-metadata", action="store_true",
-                        help="give each report the address and publication date its corpus's "
-                             "index.jsonl lists (as a crawler would)")
+                        help="(the default) give each report its corpus index's address and "
+                             "publication date, as a crawler would")
+    parser.add_argument("--plover", type=Path, nargs="?", const=Path("../shared/plover/gsr-train.jsonl"),
+                        help="score PLOVER gold-standard sentences (one JSON a line) instead")
     parser.add_argument("--check", action="store_true",
                         help="check the gold files (anchors found, values valid, ids known) "
                              "instead of scoring")
     args = parser.parse_args(argv)
+    splits = {"train": TRAIN_SPLIT, "test": TEST_SPLIT}
+    if args.dirs:
+        runs = {"gold": args.dirs}
+    else:
+        runs = {name: [Path(d) for d in dirs] for name, dirs in splits.items()
+                if args.split in (name, "both")}
     if args.check:
-        errors, warnings = check_gold(args.dirs)
+        errors, warnings = check_gold([d for dirs in runs.values() for d in dirs])
         for line in warnings:
             print(f"warning: {line}")
         for line in errors:
             print(f"error: {line}")
         print(f"{len(errors)} errors, {len(warnings)} warnings")
         return 1 if errors else 0
-    score = evaluate(args.dirs, metadata=args.with_metadata)
+    if args.plover:
+        from .analysis import Analyzer
+        from .settings import load_settings
+
+        figures = score_plover(plover_sentences(args.plover), Analyzer(load_settings()))
+        print(json.dumps(figures, indent=2))
+        return 0
+    out = {}
+    for name, dirs in runs.items():
+        score = evaluate(dirs, metadata=not args.file_alone)
+        out[name] = score.figures()
+        if not args.json:
+            print(f"== {name} ({', '.join(str(d) for d in dirs)})")
+            print_score(score, misses=args.misses)
     if args.json:
-        print(json.dumps(score.figures(), indent=2))
-    else:
-        print_score(score, misses=args.misses)
+        print(json.dumps(out if len(out) > 1 else next(iter(out.values())), indent=2))
     return 0
 
 

@@ -90,6 +90,9 @@ class Found:
     tokens: list[Token]
     governor: Token | None = None  # the light/occurrence verb of a noun trigger
     rivals: frozenset[int] = frozenset()  # tokens of the other candidate acts in the sentence
+    # the rules that would drop it ("aim", "names-document", …): with a learned model
+    # they are features it weighs (decide.py), without one they drop the candidate
+    vetoes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -218,14 +221,14 @@ class EventCoder:
         self.anchors = frozenset(self.lexicon.by_lemma) | self.lexicon.willingness
 
     # -- finding ----------------------------------------------------------
-    def triggers(self, sent: Span) -> list[Found]:
+    def triggers(self, sent: Span, *, keep_vetoed: bool = False) -> list[Found]:
         found: list[Found] = []
         doc, lemmas, anchors = sent.doc, words_of(sent.doc)[1], self.anchors
         for i in range(sent.start, sent.end):
             if lemmas[i] not in anchors:
                 continue  # no entry starts here (see _match)
             match = self._match(doc[i])
-            if match is not None:
+            if match is not None and (keep_vetoed or not match.vetoes):
                 found.append(match)
         for item in found:
             item.rivals = frozenset(t.i for other in found if other is not item for t in other.tokens)
@@ -258,61 +261,64 @@ class EventCoder:
             if best is None or (len(trigger.lemmas), trigger.confidence) > \
                     (len(best.trigger.lemmas), best.trigger.confidence):
                 best = Found(trigger, token, [token, *parts])
-        if best is not None and not self._plausible(best):
+        if best is None:
             return None
-        if best is None or pos == "VERB":
+        veto = self._veto(best)
+        if veto is not None:
+            best.vetoes.append(veto)
+        if pos == "VERB":
             return best
         best.governor = self._governor(token)
         if best.governor is not None and self._aim_of(best.governor):
-            return None  # "its readiness to make compromises"
+            best.vetoes.append("aim")  # "its readiness to make compromises"
         if best.governor is None and (best.trigger.confidence < 0.5 or not (
                 _has_time(token) or _has_participant(token))) and not self._occasion(best):
-            return None  # "the agreements of November 9" name documents, not acts
+            best.vetoes.append("names-thing")  # "the agreements of November 9" name documents
         return best
 
-    def _plausible(self, found: Found) -> bool:
-        """Cheap sense checks on a verb trigger's arguments."""
+    def _veto(self, found: Found) -> str | None:
+        """Cheap sense checks on a verb trigger's arguments: why it is no act, if so."""
         head = found.head
         if head.i + 1 < len(head.doc) and head.lower_ in ("provided", "providing") and \
                 head.doc[head.i + 1].lower_ == "that":
-            return False  # "provided that": a condition, not aid
+            return "provided-that"  # "provided that": a condition, not aid
         if found.trigger.pos == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and \
                 not any(c.dep_ == "agent" or c.ent_type_ == "DATE" for c in head.subtree) and \
                 not any(c.dep_ in ("nsubj", "aux") for c in head.children):  # "statements that they had agreed"
-            return False  # "the statement released after the meeting" describes a noun
+            return "describes-noun"  # "the statement released after the meeting" describes a noun
         objects = [c for c in head.children if c.dep_ in OBJECTS] + \
             [g for p in head.children if p.dep_ in ("prep", "dative") for g in p.children
              if g.dep_ == "pobj"]
         lemmas = {o.lemma_.lower() for o in objects}
         if head.lemma_.lower() in self.lexicon.naming_verbs and \
                 any(c.dep_ in ("dobj", "oprd") for c in head.children):
-            return False  # "called the move illegal", "called the route X": naming, not asking
+            return "naming"  # "called the move illegal", "called the route X": naming, not asking
         if found.trigger.mode == "visit" and head.lemma_.lower() in MOTION_VERBS and not any(
                 g.ent_type_ in ("GPE", "LOC", "FAC") or g.pos_ == "PROPN" or
                 (g.lemma_.lower() in self.lexicon.visited and g.dep_ == "pobj") for g in objects):
-            return False  # "police arrived": a visit needs somewhere or someone visited
+            return "visit-nowhere"  # "police arrived": a visit needs somewhere or someone visited
         if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
-            return False  # "talks mediated by Michel": the talks are the act
+            return "mediated-by"  # "talks mediated by Michel": the talks are the act
         if found.trigger.pos == "VERB" and self._aim_of(head):
-            return False  # "the need to launch concrete projects": an aim, not an act
+            return "aim"  # "the need to launch concrete projects": an aim, not an act
         if found.trigger.needs_object and not _is_passive(head) and \
                 not any(c.dep_ in ("dobj", "obj") for c in head.children):
-            return False  # "the centre is set to close": nothing is closed to anyone
+            return "nothing-closed"  # "the centre is set to close": nothing is closed to anyone
         if found.trigger.needs_party and not self._party_met(head):
-            return False  # "Speaking after the meeting, Aliyev said": talk, not a meeting
+            return "no-party-met"  # "Speaking after the meeting, Aliyev said": talk, not a meeting
         if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
-            return False  # "speaking to journalists"
+            return "audience"  # "speaking to journalists"
         if head.dep_ == "acl" and head.tag_ == "VBN" and \
                 not any(c.dep_ in ("nsubj", "aux") for c in head.children):
             lemmas = lemmas | {head.head.lemma_.lower()}  # "information offered by": offered information
         if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
                 len(found.tokens) == 1:
-            return False  # "released a statement", "offered details"
+            return "releases-document"  # "released a statement", "offered details"
         if found.trigger.not_objects and (lemmas & found.trigger.not_objects or (
                 "*" in found.trigger.not_objects and any(c.dep_ == "dobj" for c in head.children))):
-            return False  # "asked a question", "demonstrated its readiness"
+            return "not-object"  # "asked a question", "demonstrated its readiness"
         if found.trigger.asserts and self._asserted(head):
-            return False  # "insisted that the US does not oppose": a claim, not a demand
+            return "assertion"  # "insisted that the US does not oppose": a claim, not a demand
         if found.trigger.pos == "VERB" and found.trigger.type not in SPEECH_TYPES and \
                 head.lemma_.lower() not in self.lexicon.mediation_verbs:  # "talks mediated by": misparsed
             agent = _own_subject(head)
@@ -320,17 +326,17 @@ class EventCoder:
                     agent.lemma_.lower() in self.lexicon.event_nouns | self.lexicon.agentless or (
                         found.trigger.type in MATERIAL_TYPES and
                         agent.lemma_.lower() in self.lexicon.documents)):
-                return False  # "a conflict that has killed thousands", "the statement provides"
+                return "agentless"  # "a conflict that has killed thousands", "the statement provides"
         if found.trigger.type in FORCE_TYPES and lemmas & self.lexicon.figurative:
-            return False  # "struck a cautious tone"
+            return "figurative"  # "struck a cautious tone"
         if found.trigger.type == "THREATEN" and head.lemma_.lower() == "warn" and not any(
                 c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in head.children):
-            return False  # "warning of a humanitarian crisis": a fear voiced, not a threat
+            return "fear-voiced"  # "warning of a humanitarian crisis": a fear voiced, not a threat
         if not found.trigger.passive_actor and found.trigger.type == "CONSULT" and objects and \
                 not any(o.pos_ in ("PROPN", "PRON") or o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
                         or o.lemma_.lower() in GUEST_NOUNS for o in objects):
-            return False  # "Russia received 55 prisoners": not a visit
-        return True
+            return "not-a-visit"  # "Russia received 55 prisoners": not a visit
+        return None
 
     def _aim_of(self, verb: Token) -> bool:
         """The verb is the to-infinitive of an aim or a disposition ('the need to
@@ -461,23 +467,35 @@ class EventCoder:
                 dropped.add(id(item))
         kept: list[Found] = []
         covered: set[int] = set()
-        for item in sorted(found, key=lambda f: -len(f.tokens)):
-            if id(item) in dropped or item.head.i in covered:
-                continue  # dropped, or the same multi-word trigger seen from another word
+        for item in sorted(found, key=lambda f: (id(f) in dropped, -len(f.tokens))):
+            if item.head.i in covered:
+                continue  # the same multi-word trigger seen from another word
+            if id(item) in dropped:
+                item.vetoes.append("content-of-another")
+            else:
+                covered.update(t.i for t in item.tokens)
             kept.append(item)
-            covered.update(t.i for t in item.tokens)
         return sorted(kept, key=lambda f: f.head.i)
 
     # -- building ---------------------------------------------------------
     def code(self, doc: Doc, actors: DocActors, *, doc_id: str,
-             published: DateValue | None = None, title: str | None = None) -> list[Event]:
+             published: DateValue | None = None, title: str | None = None,
+             keep_vetoed: bool = False) -> list[Event]:
+        """One candidate event per trigger. ``keep_vetoed``: keep the candidates a
+        sense check would drop, each saying which (``veto:…`` in ``decided_by``),
+        for a learned model to weigh; else they are dropped."""
         events: list[Event] = []
         text, title = text_of(doc), (title or "").strip()
         for sent in doc.sents:
-            if title and text[sent.start_char:sent.end_char].strip() == title:
+            restated = bool(title) and text[sent.start_char:sent.end_char].strip() == title
+            if restated and not keep_vetoed:
                 continue  # a headline restates the lead: coding it would count the act twice
-            for found in self.triggers(sent):
+            for found in self.triggers(sent, keep_vetoed=keep_vetoed):
+                if restated:
+                    found.vetoes.append("headline-restates")
                 event = self._event(doc, sent, found, actors, doc_id)
+                if event is not None and found.vetoes and not keep_vetoed:
+                    continue
                 if event is not None:
                     _answer_earlier(event, found, events)
                     events += _separately(event, found)
@@ -496,7 +514,7 @@ class EventCoder:
         convened = self._convened(found)
         if convened is not None:  # "Michel intends to organise a meeting between A and B"
             if not convened[0]:
-                return None  # "Michel, who mediated the discussions": a mediator, not an act
+                found.vetoes.append("mediator-only")  # "Michel, who mediated the discussions"
             actor_heads, recipient_heads = convened
         hosting = not trigger.passive_actor and not _is_passive(head)
         if hosting:  # "Putin hosted Aliyev": the guest acts, the host receives (PLOVER CONSULT)
@@ -561,14 +579,14 @@ class EventCoder:
             type_name, mode = "AGREE", None
             rewrites.append("rewrite:future-cooperation-is-agree")
         if trigger.pos == "VERB" and head.dep_ == "conj" and imperative(head.head):
-            return None  # "Recognize X, sign Y": one request, coded at its first verb
+            found.vetoes.append("imperative-conjunct")  # "Recognize X, sign Y": one request
         if imperative(head) and trigger.pos == "VERB" and type_name != "REQUEST":
             type_name, mode, status = "REQUEST", None, "occurred"  # "Recognise our borders!"
             rewrites.append("rewrite:imperative-is-request")
         if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators) \
                 and not trigger.unnamed and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
                             for c in head.children):
-            return None  # "the process has been frozen": no one acts; "the deal was reached" stays
+            found.vetoes.append("passive-no-one")  # "the process has been frozen": no one acts
         tokens = sorted(found.tokens, key=lambda t: t.i)
         if found.governor is not None and abs(found.governor.i - head.i) <= 3:
             tokens = sorted({*tokens, found.governor}, key=lambda t: t.i)
@@ -586,7 +604,7 @@ class EventCoder:
             governor_span=(found.governor.idx, found.governor.idx + len(found.governor))
             if found.governor is not None else None,
             decided_by=[{"by": trigger.id, "score": round(trigger.confidence, 3)}]
-            + [{"by": rule} for rule in rewrites],
+            + [{"by": rule} for rule in rewrites] + [{"by": f"veto:{v}"} for v in found.vetoes],
         )
 
     def _signing(self, head: Token) -> Token | None:

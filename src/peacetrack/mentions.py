@@ -7,19 +7,27 @@ one happening into one event record that keeps every mention (its sentence,
 span and trigger) and takes its actors, date, place and mediator from all of
 them together, with the mention each came from.
 
-Two candidates tell one event when they have the same type and status and
-nothing in them disagrees: their actors and recipients overlap or one side
-names none, their dates and places are compatible, and they are not told as
-different occasions. Working on plain records (no parse) keeps the stage
-cheap and lets training and cross-validation run it as the engine does.
+Whether two candidates of one type tell one event is learned from the gold
+(``data/models/mentions.json``, trained by ``make train``) from what the
+pair shares: the sentence or its distance, the trigger word, a pointing-back
+noun ("the talks"), their actors, recipients, dates, places and status.
+Without a model, a rule stands in: same type and status, and nothing in them
+disagrees. Working on plain records (no parse) keeps the stage cheap and
+lets training and cross-validation run it exactly as the engine does.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .dates import days_covered
+from .learned import LinearModel
 from .records import Actor, DateValue, Event, Location
+
+SAME = "same"
+POINTING = {"the", "this", "that", "these", "those", "its", "their", "his", "her"}
+_WORD = re.compile(r"[\w’'-]+")
 
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, "unknown": 0}
 
@@ -63,7 +71,8 @@ def _compatible_places(a: Location | None, b: Location | None) -> bool:
 
 
 def same_event(a: Event, b: Event) -> bool:
-    """Whether two candidates of one report tell the same happening."""
+    """The rule used without a model: whether two candidates of one report
+    tell the same happening."""
     if a.type != b.type or a.status != b.status:
         return False
     if not (_compatible_sides(a.actor, b.actor) and _compatible_sides(a.recipient, b.recipient)):
@@ -102,16 +111,91 @@ def _union(*lists: Sequence[Actor]) -> list[Actor]:
             not any(o.id and o.code == a.code for o in out if o is not a)]
 
 
-def merge(events: Sequence[Event]) -> list[Event]:
-    """One record per happening: each candidate joins the first earlier event
-    it tells again, else starts one. Records come out in text order."""
+def _relation(ka: set[str], kb: set[str]) -> str:
+    if not ka and not kb:
+        return "none"
+    if not ka or not kb:
+        return "one"
+    if ka == kb:
+        return "equal"
+    return "overlap" if ka & kb else "disjoint"
+
+
+def _date_relation(a: DateValue | None, b: DateValue | None) -> str:
+    if a is None or b is None or not a.value or not b.value:
+        return "one" if (a and a.value) or (b and b.value) else "none"
+    if a.value == b.value:
+        return "equal"
+    return "compatible" if _compatible_dates(a, b) else "clash"
+
+
+def _place_relation(a: Location | None, b: Location | None) -> str:
+    if a is None or b is None:
+        return "one" if a or b else "none"
+    if _place_names(a) & _place_names(b):
+        return "equal"
+    return "compatible" if _compatible_places(a, b) else "clash"
+
+
+def _word_before(event: Event) -> str:
+    """The word just before the trigger in its sentence ('the' of 'the talks')."""
+    if event.trigger_span is None:
+        return ""
+    before = event.sentence[:max(0, event.trigger_span[0] - event.span[0])]
+    words = _WORD.findall(before.lower())
+    return words[-1] if words else ""
+
+
+def pair_features(a: Event, b: Event) -> list[str]:
+    """What the merge model sees of two candidates of one type (a before b)."""
+    same_sentence = a.span == b.span
+    distance = abs(b.span[0] - a.span[1]) if not same_sentence else 0
+    feats = [f"type={a.type}", f"same_sentence={same_sentence}",
+             f"gap={'0' if same_sentence else min(distance // 150, 6)}",
+             f"status={a.status}|{b.status}", f"same_status={a.status == b.status}",
+             f"same_trigger={a.trigger.lower() == b.trigger.lower()}",
+             f"actors={_relation(_keys(a.actor), _keys(b.actor))}",
+             f"recipients={_relation(_keys(a.recipient), _keys(b.recipient))}",
+             f"mediators={_relation(_keys(a.mediator), _keys(b.mediator))}",
+             f"cross={bool(_keys(a.actor) & _keys(b.recipient)) or bool(_keys(b.actor) & _keys(a.recipient))}",
+             f"dates={_date_relation(a.date, b.date)}",
+             f"places={_place_relation(a.location, b.location)}",
+             f"first_at_start={a.span[0] == 0}"]
+    for name, event in (("a", a), ("b", b)):
+        word = _word_before(event)
+        feats.append(f"{name}_pointing={word in POINTING}")
+        feats.append(f"{name}_words={min(len(event.trigger.split()), 3)}")
+    feats.append(f"type_actors={a.type}|{feats[6].split('=')[1]}")
+    feats.append(f"type_same_sentence={a.type}|{same_sentence}")
+    return feats
+
+
+def same_score(model: LinearModel | None, a: Event, b: Event) -> float:
+    """How likely two candidates tell one happening (the rule gives 0 or 1)."""
+    if a.type != b.type:
+        return 0.0
+    if model is None:
+        return float(same_event(a, b))
+    return model.scores(pair_features(a, b))[SAME]
+
+
+def merge(events: Sequence[Event], model: LinearModel | None = None) -> list[Event]:
+    """One record per happening: each candidate joins the earlier event whose
+    mentions it most likely tells again (every one of them above the model's
+    threshold), else starts one. Records come out in text order."""
+    threshold = model.params.get("threshold", 0.5) if model is not None else 0.5
     groups: list[list[Event]] = []
     for event in sorted(events, key=lambda e: e.span[0]):
-        home = next((g for g in groups if all(same_event(m, event) for m in g)), None)
-        if home is None:
+        best, best_score = None, threshold
+        for group in groups:
+            scores = [same_score(model, member, event) for member in group]
+            score = min(scores)
+            if score >= best_score:
+                best, best_score = group, score
+        if best is None:
             groups.append([event])
         else:
-            home.append(event)
+            best.append(event)
     return [_combine(group) for group in groups]
 
 

@@ -202,6 +202,8 @@ class Stance:
     position: str
     evidence: str
     date: DateValue | None = None
+    # the other sentences stating the same position: {"evidence", "span"}
+    mentions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -209,6 +211,7 @@ class Stance:
             "span": list(self.span), "actor": self.actor.to_dict(),
             "issue": self.issue, "position": self.position,
             "evidence": self.evidence, "date": _date(self.date),
+            "mentions": list(self.mentions),
         }
 
 

@@ -31,9 +31,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Apply the model's attribute rules and rule lemmas by table look-up: the same "
             "annotation, a parse 10-17% faster; false keeps spaCy's attribute_ruler and "
             "lemmatizer."),
-    Setting("event_model", "default",
-            "The learned event model that keeps and types candidate events: 'default' (the "
-            "one shipped, data/models/events.json), a JSON path, or 'none' (rules alone)."),
+    Setting("models", "default",
+            "The learned models that keep, type and merge candidate events: 'default' (those "
+            "shipped in data/models/), a folder holding events.json and mentions.json (as "
+            "`make train` writes them), or 'none' (the rules alone)."),
+    Setting("merge_mentions", True,
+            "One event record per happening in a report, with its other mentions listed "
+            "(ANNOTATION.md); false keeps one record per mention, as the rules find them."),
     Setting("n_process", 1, "Worker processes for language analysis."),
     Setting("batch_size", 16, "Reports per nlp.pipe batch (more costs memory, not speed)."),
     Setting("write_batch", 64, "Reports per store transaction."),
@@ -53,7 +57,8 @@ class Settings:
     profile: str = _DEFAULTS["profile"]
     model: str = _DEFAULTS["model"]
     attribute_lookup: bool = _DEFAULTS["attribute_lookup"]
-    event_model: str = _DEFAULTS["event_model"]
+    models: str = _DEFAULTS["models"]
+    merge_mentions: bool = _DEFAULTS["merge_mentions"]
     n_process: int = _DEFAULTS["n_process"]
     batch_size: int = _DEFAULTS["batch_size"]
     write_batch: int = _DEFAULTS["write_batch"]

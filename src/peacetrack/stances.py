@@ -649,8 +649,23 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
                 key = (actor.id or f"code:{actor.code}", issue, sent.start)
                 if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
                     found[key] = (actor, issue, sent, pos)
-    return [_record(doc, doc_id, sent, actor, issue, pos, published)
-            for actor, issue, sent, pos in found.values()]
+    records = [_record(doc, doc_id, sent, actor, issue, pos, published)
+               for actor, issue, sent, pos in found.values()]
+    return one_per_position(records)
+
+
+def one_per_position(stances: list[Stance]) -> list[Stance]:
+    """One record per actor, issue and position in a report (ANNOTATION.md):
+    the first statement, with the others as its mentions."""
+    kept: dict[tuple[str, str, str], Stance] = {}
+    for stance in sorted(stances, key=lambda s: s.span[0]):
+        key = (stance.actor.id or stance.actor.code or stance.actor.text, stance.issue,
+               stance.position)
+        if key in kept:
+            kept[key].mentions.append({"evidence": stance.evidence, "span": list(stance.span)})
+        else:
+            kept[key] = stance
+    return list(kept.values())
 
 
 def _resolve(issue: str, actor: Actor, tracks: TrackCues, in_doc: list[str]) -> list[str]:
