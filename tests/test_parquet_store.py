@@ -30,7 +30,9 @@ def test_parquet_ingest_stores_what_the_duckdb_ingest_stores(tmp_path, settings)
     assert first.as_dict() | {"seconds": 0} == second.as_dict() | {"seconds": 0}
     with Store(duck.db, read_only=True) as a, open_store(folder.db, read_only=True) as b:
         assert isinstance(b, ParquetStore)
-        assert list(a.records()) == list(b.records())
+        # incidents (one happening across reports) are fused in DuckDB stores only
+        assert [{**r, "incident": None} if r["kind"] == "event" else r for r in a.records()] \
+            == list(b.records())
         for table in ("documents", "events", "participants", "quotes", "stances"):
             assert a.count(table) == b.count(table), table
         sql = "SELECT type, count(*) FROM events GROUP BY type ORDER BY type"

@@ -54,7 +54,9 @@ def test_the_ray_engine_stores_the_records_of_the_local_engine(tmp_path, cluster
     got = ingest(inputs, settings=parts)
     assert got.stored == expected.stored > 20 and got.events == expected.events > 100
     with Store(local.db, read_only=True) as a, open_store(parts.db, read_only=True) as b:
-        assert list(b.records()) == list(a.records())
+        # incidents (one happening across reports) are fused in DuckDB stores only
+        assert list(b.records()) == \
+            [{**r, "incident": None} if r["kind"] == "event" else r for r in a.records()]
 
 
 def test_ray_keeps_the_order_and_shape_of_batches_across_windows(cluster, ray_settings):

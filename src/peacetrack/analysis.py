@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
+from .chronology import Chronology, link_events, narrow_published
 from .clean import paragraph_starts
 from .decide import decide
 from .events import EventCoder
@@ -52,6 +53,7 @@ class Analyzer:
                                    focus_countries=self.profile.countries)
         self.stance_cues = issue_cues(self.profile, self.nlp.vocab)  # built once per process
         self.process = Process(self.profile)
+        self.chronology = Chronology(self.profile.chronology, self.nlp.vocab)
         self.models = load_models(settings.models)
         # keep the candidates the rules' sense checks would drop, for a model to
         # weigh (``train --soft-vetoes``); on today's gold the checks do better
@@ -70,6 +72,14 @@ class Analyzer:
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
         remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
+        references = self.chronology.find(doc)
+        if document.published.method == "inferred":
+            lead = _lead_end(doc)
+            year = document.published if document.published.precision == "year" else None
+            lead_dates = [d for d in dates.dates_within(doc, anchor=year, start=0, end=lead)
+                          if not _after(d, document.published)]
+            document = replace(document, published=narrow_published(
+                document.published, references, lead_dates, lead))
         actors = self.actors.find(doc, document.published)
         if document.published.method == "inferred" and document.published.precision != "month":
             published = bound_by_offices(document.published, actors)
@@ -82,6 +92,7 @@ class Analyzer:
                                   keep_vetoed=self.soft_vetoes)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
         speak_for_quotes(events, doc, quotes, self.process)
+        link_events(events, references, self.profile.entities, self._place_named)
         date_events(events, doc, document.published, quotes)
         self.place_events(events, doc, quotes)
         recode_offices(events, actors, self.profile)
@@ -140,6 +151,10 @@ class Analyzer:
         # the same meeting told with its own place elsewhere wins
         vague = {id(e) for e in anchored if e.location is dateline or _near_only(doc, e.location)}
         _place_by_day(events, anchored, text, vague)
+
+    def _place_named(self, name: str) -> Location | None:
+        place = self.gazetteer.lookup(name)
+        return replace(place, text=name) if place is not None else None
 
     def quote_place(self, event: Event, doc: Doc, quotes: Sequence[Quote]) -> Location | None:
         """An act told in the present inside a direct quote happens where the
@@ -226,6 +241,12 @@ class Analyzer:
                 if place is not None:
                     return place.at(name.text, (name.start_char, name.end_char))
         return None
+
+
+def _lead_end(doc: Doc) -> int:
+    """Where a report's lead ends: after its headline and first sentence."""
+    sents = list(doc.sents)[:3]
+    return sents[-1].end_char if sents else 0
 
 
 def _of_objects(token):

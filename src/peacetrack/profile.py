@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .chronology import Happening
 from .errors import ProfileError
 from .lexicons import data_path, load_lexicon, load_yaml
 
@@ -82,6 +83,7 @@ class Profile:
     issues: list[Issue] = field(default_factory=list)
     tracks: list[Track] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
+    chronology: list[Any] = field(default_factory=list)  # chronology.Happening
 
     def country_by_code(self, code: str | None) -> Entity | None:
         return self._countries_by_code().get(code or "")
@@ -213,4 +215,5 @@ def load_profile(name_or_path: str | None) -> Profile:
                       tuple(t.get("mediators", [])), tuple(t.get("places", [])))
                 for t in data.get("tracks", [])],
         places=list(data.get("places", [])),
+        chronology=[Happening.from_data(h) for h in data.get("chronology", []) or []],
     )

@@ -155,6 +155,7 @@ class Event:
     decided_by: list[dict[str, Any]] = field(default_factory=list)
     # the other sentences telling this event: {"sentence", "span", "trigger"} (mentions.py)
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    incident: str | None = None  # the happening across reports it belongs to (incidents.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +169,7 @@ class Event:
             "location": self.location.to_dict() if self.location else None,
             "confidence": round(self.confidence, 3),
             "mentions": list(self.mentions),
+            "incident": self.incident,
             "decided_by": list(self.decided_by),
         }
 

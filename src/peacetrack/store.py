@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from .errors import StoreError
+from .incidents import Incident, fuse, report_window
 from .records import Analysis, Problem
 
 SCHEMA = """
@@ -34,6 +35,11 @@ CREATE TABLE IF NOT EXISTS events (
     mode VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR,
     place VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE,
     record VARCHAR);
+ALTER TABLE events ADD COLUMN IF NOT EXISTS incident VARCHAR;
+CREATE TABLE IF NOT EXISTS incidents (
+    id VARCHAR, type VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR,
+    date_lo DATE, date_hi DATE, place VARCHAR, country VARCHAR, sources INTEGER,
+    disputed BOOLEAN, record VARCHAR);
 CREATE TABLE IF NOT EXISTS participants (
     event VARCHAR, doc VARCHAR, role VARCHAR, actor_id VARCHAR, name VARCHAR,
     code VARCHAR, sector VARCHAR);
@@ -61,7 +67,8 @@ BANDS = 8
 ARROW_TYPES = {"fingerprint": pa.uint64(), **{f"band{i}": pa.uint8() for i in range(BANDS)},
                "line": pa.int64(), "lat": pa.float64(), "lon": pa.float64()}
 KINDS = ("document", "event", "quote", "stance")
-TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stance": "stances"}
+TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stance": "stances",
+            "incident": "incidents"}
 
 
 class Store:
@@ -134,14 +141,59 @@ class Store:
 
     # -- writing ----------------------------------------------------------
     def write(self, analyses: Sequence[Analysis]) -> None:
-        """One transaction for a batch of analysed reports."""
+        """One transaction for a batch of analysed reports: their records, and
+        the incidents their events join or start (incidents.py)."""
         if not analyses:
             return
-        rows = _rows(analyses)
         with self.transaction():
+            touched = self._fuse(analyses)
+            rows = _rows(analyses)
+            if touched:
+                self.db.execute("DELETE FROM incidents WHERE id IN (SELECT unnest(?))",
+                                [[i.id for i in touched]])
+                rows["incidents"] = [_incident_row(i) for i in touched]
             for table, table_rows in rows.items():
                 if table_rows:
                     self._append(table, table_rows)
+
+    def _fuse(self, analyses: Sequence[Analysis]) -> list[Incident]:
+        """Give each new event its incident: an existing one it tells again
+        (looked up by type and date, never by a scan of the store), or a new one."""
+        new = [(event, event.to_dict()) for a in analyses if a.document.duplicate_of is None
+               for event in a.events]
+        if not new:
+            return []
+        outlets = {a.document.id: a.document.outlet or _domain(a.document.url) for a in analyses}
+        records = [r for _, r in new]
+        published = {a.document.id: a.document.published.to_dict() for a in analyses}
+        for record in records:  # the window an undated act falls in, for the lookup
+            if not (record.get("date") or {}).get("value") and record.get("status") == "occurred":
+                record["when"] = report_window(published.get(record["doc"]))
+        incidents = self._incidents_near(records)
+        touched = fuse(records, incidents, outlets, published)
+        for event, record in new:
+            event.incident = record["incident"]
+        return touched
+
+    def _incidents_near(self, records: list[dict[str, Any]]) -> list[Incident]:
+        keys = [(r["type"], *span) for r in records
+                if (span := Incident(id="", type=r["type"], events=[r]).day_range())]
+        if not keys:
+            return []
+        found = self.db.execute(
+            "WITH q AS (SELECT unnest($t) AS t, unnest($lo)::DATE AS lo, unnest($hi)::DATE AS hi)"
+            " SELECT DISTINCT i.id, i.record FROM incidents i JOIN q ON i.type = q.t"
+            " AND i.date_lo <= q.hi AND q.lo <= i.date_hi",
+            {"t": [k[0] for k in keys], "lo": [k[1] for k in keys],
+             "hi": [k[2] for k in keys]}).fetchall()
+        if not found:
+            return []
+        events: dict[str, list[dict[str, Any]]] = {}
+        for incident, record in self.db.execute(
+                "SELECT incident, record FROM events WHERE incident IN (SELECT unnest(?))",
+                [[i for i, _ in found]]).fetchall():
+            events.setdefault(incident, []).append(json.loads(record))
+        return [Incident.stored(json.loads(record), events.get(i, [])) for i, record in found]
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
         arrow = pa.table({name: pa.array([r[name] for r in rows], type=ARROW_TYPES.get(name))
@@ -304,6 +356,30 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
+def _domain(url: str | None) -> str | None:
+    """The site a report came from ('www.reuters.com' -> 'reuters.com')."""
+    if not url:
+        return None
+    from urllib.parse import urlparse
+
+    host = urlparse(url).netloc.lower()
+    return host.removeprefix("www.") or None
+
+
+def _incident_row(incident: Incident) -> dict[str, Any]:
+    record = incident.record()
+    date = record.get("date") or {}
+    location = record.get("location") or {}
+    span = incident.day_range()
+    return {
+        "id": incident.id, "type": incident.type, "status": record["status"],
+        "date": date.get("value"), "date_precision": date.get("precision"),
+        "date_lo": span[0] if span else None, "date_hi": span[1] if span else None,
+        "place": location.get("name"), "country": location.get("country"),
+        "sources": record["sources"], "disputed": record["disputed"],
+        "record": json.dumps(record, ensure_ascii=False)}
+
+
 def _event_row(event: dict[str, Any]) -> dict[str, Any]:
     date = event.get("date") or {}
     location = event.get("location") or {}
@@ -314,7 +390,7 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
         "date_precision": date.get("precision"), "place": location.get("name"),
         "country": location.get("country"), "lat": location.get("lat"),
         "lon": location.get("lon"), "confidence": event["confidence"],
-        "record": json.dumps(event, ensure_ascii=False)}
+        "incident": event.get("incident"), "record": json.dumps(event, ensure_ascii=False)}
 
 
 def is_parquet_store(path: str | Path) -> bool:
