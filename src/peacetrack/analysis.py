@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
-from .chronology import Chronology, link_events, narrow_published
+from .chronology import Chronology, link_events, narrow_published, place_linked
 from .clean import paragraph_starts
 from .decide import decide
 from .events import EventCoder
@@ -92,9 +92,10 @@ class Analyzer:
                                   keep_vetoed=self.soft_vetoes)
         quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
         speak_for_quotes(events, doc, quotes, self.process)
-        link_events(events, references, self.profile.entities, self._place_named)
+        links = link_events(events, references, self.profile.entities)
         date_events(events, doc, document.published, quotes)
         self.place_events(events, doc, quotes)
+        place_linked(links, self._place_named)
         recode_offices(events, actors, self.profile)
         stances = find_stances(doc, actors, events, quotes, self.profile, doc_id=document.id,
                                published=document.published, cues=self.stance_cues)
@@ -244,9 +245,13 @@ class Analyzer:
 
 
 def _lead_end(doc: Doc) -> int:
-    """Where a report's lead ends: after its headline and first sentence."""
-    sents = list(doc.sents)[:3]
-    return sents[-1].end_char if sents else 0
+    """Where a report's lead ends: its first paragraph, and the next one too
+    when the first is a headline (no closing stop)."""
+    text = text_of(doc)
+    starts = paragraph_starts(text) + [len(text)]
+    first = text[starts[0]:starts[1]].strip()
+    lead = 2 if first and first[-1] not in ".!?\"”»" and len(starts) > 2 else 1
+    return starts[lead]
 
 
 def _of_objects(token):
@@ -292,8 +297,9 @@ def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:
         dateline = dates.published_from_text(text, inferred=refined)
         if dateline is not None:
             return dateline
-    evidence = "; ".join(dict.fromkeys(bounding))  # each titled name once
-    return replace(refined, text=evidence) if evidence else refined
+    # each titled name once, after what dated the report before (a happening it names)
+    evidence = "; ".join(dict.fromkeys(filter(None, [published.text, *bounding])))
+    return replace(refined, text=evidence or None)
 
 
 def _near_only(doc: Doc, location: Location | None) -> bool:

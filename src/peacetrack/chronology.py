@@ -181,12 +181,13 @@ def narrow_published(published: DateValue, references: list[Reference],
                    text="; ".join(evidence))
 
 
-def link_events(events: list[Event], references: list[Reference], entities,
-                place_of=None) -> None:
+def link_events(events: list[Event], references: list[Reference],
+                entities) -> list[tuple[Event, Happening]]:
     """An event told by a sentence naming a happening of its type is that
-    happening: undated, it takes the happening's date; unplaced, its place
-    (``place_of`` locates a name); unmediated, its mediators. The link is
-    recorded in ``decided_by``."""
+    happening: undated, it takes the happening's date; unmediated, its
+    mediators. The link is recorded in ``decided_by`` and returned (places
+    come later, ``place_linked``, once the report's own words have been read)."""
+    links = []
     for event in events:
         for reference in references:
             start, end = reference.span.start_char, reference.span.end_char
@@ -199,14 +200,22 @@ def link_events(events: list[Event], references: list[Reference], entities,
                 continue
             if event.date is None or not event.date.value:
                 event.date = replace(happening.date, span=(start, end))
-            if event.location is None and happening.place:
-                located = place_of(happening.place) if place_of else None
-                event.location = located or Location(text=happening.place, name=happening.place)
             if not event.mediator and happening.mediators:
                 event.mediator = [_actor(entities.get(m), m, happening.date)
                                   for m in happening.mediators]
             event.decided_by.append({"by": f"chronology:{happening.id}"})
+            links.append((event, happening))
             break
+    return links
+
+
+def place_linked(links: list[tuple[Event, Happening]], place_of) -> None:
+    """A linked event the report does not place is where its happening was
+    (``place_of`` locates a name)."""
+    for event, happening in links:
+        if event.location is None and happening.place:
+            located = place_of(happening.place)
+            event.location = located or Location(text=happening.place, name=happening.place)
 
 
 def _actor(entity, key: str, date: DateValue) -> Actor:

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(export)
     export.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
     export.add_argument("-o", "--output", help="output file (jsonl; default stdout) or folder")
+    export.add_argument("--level", choices=("events", "incidents"), default="events",
+                        help="events: every record of each report (default); incidents: one "
+                             "record per happening across reports, with its sources")
 
     report = commands.add_parser("report", help="write a self-contained HTML report (works offline)")
     _add_common(report)
@@ -114,7 +117,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     with open_store(settings.db, read_only=True) as store:
-        written = export(store, fmt=args.format, out=args.output)
+        written = export(store, fmt=args.format, out=args.output, level=args.level)
     if written != ["-"]:
         print("\n".join(written), file=sys.stderr)
     return 0

@@ -17,16 +17,20 @@ from typing import Any, TextIO
 from .store import KINDS, TABLE_OF, Store
 
 FORMATS = ("jsonl", "csv", "parquet")
+# What each level writes: every record of each report, or one record per
+# happening across reports (SPEC §2 incident) with the reports behind it.
+LEVELS = {"events": KINDS, "incidents": ("incident",)}
 
 
-def export(store: Store, *, fmt: str, out: str | None) -> list[str]:
+def export(store: Store, *, fmt: str, out: str | None, level: str = "events") -> list[str]:
     """Write the store's records; returns the files written ('-' for stdout)."""
+    kinds = LEVELS[level]
     if fmt == "jsonl":
-        return [_export_jsonl(store.records(), out)]
+        return [_export_jsonl(store.records(kinds), out)]
     if out in (None, "-"):
         raise ValueError(f"--format {fmt} writes one file per kind: give -o FOLDER or -o PREFIX")
     written = []
-    for kind in KINDS:
+    for kind in kinds:
         rows = [_flat(r) for r in store.records([kind])]
         path = _path_for(out, kind, fmt)
         if fmt == "csv":

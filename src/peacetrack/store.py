@@ -258,7 +258,8 @@ class Store:
         """Every stored record of the given kinds, documents first, in a stable order."""
         for kind in kinds:
             table = TABLE_OF[kind]
-            order = "ingested_at, id" if kind == "document" else "doc, span_start, id"
+            order = {"document": "ingested_at, id", "incident": "date_lo NULLS LAST, id"}.get(
+                kind, "doc, span_start, id")
             cursor = self.db.execute(f"SELECT record FROM {table} ORDER BY {order}")
             while batch := cursor.fetchmany(1000):
                 for (record,) in batch:
