@@ -448,10 +448,11 @@ class ActorFinder:
                 continue
             if ent.label_ in ("NORP", "GPE"):
                 continue  # unknown places and peoples are not actors by themselves
-            ent = _trim(ent)
+            label = ent.label_
+            ent = _trim(ent)  # a slice of the doc: it has no label of its own
             if ent is None or ent.text.lower() in self.place_names:
                 continue  # "Karabakh" tagged ORG is a place, not an actor
-            actor = Actor(text=ent.text, id=_person_id(ent), name=ent.text, code=None,
+            actor = Actor(text=ent.text, id=_person_id(ent, label), name=ent.text, code=None,
                           sector=None, span=(ent.start_char, ent.end_char))
             out.append(Mention(ent.start, ent.end, "ner", actor, None))
             taken.update(range(ent.start, ent.end))
@@ -593,10 +594,10 @@ def _role_aliases(roles: dict[str, Role]) -> dict[str, list[str]]:
     return out
 
 
-def _person_id(ent: Span) -> str | None:
+def _person_id(ent: Span, label: str) -> str | None:
     """'Tom Perriello' -> 'tom-perriello'; None for anything less than a full name."""
     words = [t for t in ent if not t.is_punct]
-    if ent.label_ != "PERSON" or not 2 <= len(words) <= 4 or \
+    if label != "PERSON" or not 2 <= len(words) <= 4 or \
             not all(t.text[:1].isupper() and t.is_alpha for t in words):
         return None
     return slugify(" ".join(t.text for t in words))
@@ -702,15 +703,26 @@ def _previous_sentence_start(token: Token) -> int:
 
 
 def _link_surnames(mentions: list[Mention]) -> list[Mention]:
-    """An unknown person's later surname points to their full-name mention."""
+    """An unknown person's later short name points to their full-name mention:
+    the surname ("Perriello"), or another part of the name when only one
+    person named before has it ("Anwar" for Anwar Ibrahim, where the given
+    name is used)."""
     people: dict[str, Mention] = {}
+    parts: dict[str, list[Mention]] = {}
     for mention in mentions:
         if mention.kind != "ner":
             continue
         words = (mention.actor.name or "").split()
-        if len(words) >= 2:
+        if len(words) >= 2 and mention.actor.id:
             people[words[-1]] = mention
-        elif len(words) == 1 and words[0] in people:
-            full = people[words[0]]
-            mention.actor = replace(full.actor, text=mention.actor.text, span=mention.actor.span)
+            for word in words[:-1]:
+                if len(word) >= 3 and word[0].isupper():
+                    parts.setdefault(word, []).append(mention)
+        elif len(words) == 1:
+            full = people.get(words[0])
+            if full is None and len({m.actor.id for m in parts.get(words[0], [])}) == 1:
+                full = parts[words[0]][0]
+            if full is not None:
+                mention.actor = replace(full.actor, text=mention.actor.text,
+                                        span=mention.actor.span)
     return mentions
