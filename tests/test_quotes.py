@@ -110,3 +110,20 @@ def test_ids_are_deterministic_and_dates_set(analyzer):
     assert [q.id for q in first] == [q.id for q in second]
     assert len({q.id for q in first}) == len(first)
     assert all(q.id.startswith("q-") and q.date is not None for q in first)
+
+
+@pytest.mark.parametrize("text, name", [
+    ('The two leaders signed the "Joint Declaration of Peace and Friendship" on Monday, '
+     'officials said.', "Joint Declaration of Peace and Friendship"),
+    ('Baku calls the route the "Zangezur Corridor", a name Yerevan rejects, Aliyev said.',
+     "Zangezur Corridor"),
+])
+def test_a_name_in_quotation_marks_is_no_quote(analyzer, text, name):
+    assert not [q for q in _quotes(analyzer, text, "2023-05-02") if q.direct and name in q.text]
+
+
+def test_a_partial_quote_inside_reported_speech_is_one_quote(analyzer):
+    quotes = _quotes(analyzer, 'Blinken said the two sides had made "significant progress" '
+                               'toward a durable peace agreement.', "2023-05-02")
+    assert len(quotes) == 1 and "significant progress" in quotes[0].text
+    assert quotes[0].speaker is not None and quotes[0].speaker.id == "antony-blinken"

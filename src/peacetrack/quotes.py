@@ -568,11 +568,27 @@ def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValu
     indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
     carry_speakers(text_of(doc), direct + indirect)
     quotes: list[Quote] = []
+    text = text_of(doc)
     for item in sorted(direct, key=lambda f: f.start) + sorted(indirect, key=lambda f: f.start):
-        if not item.speakers and word_count(text_of(doc)[item.start:item.end]) < 6:
+        words = word_count(text[item.start:item.end])
+        if not item.speakers and words < 6:
             continue  # an unattributed short phrase is the author's irony, not a quote
+        if item.direct and _a_name(text[item.start:item.end]):
+            continue  # "Zangezur Corridor", "Sudan Tribune": a name in marks, not speech
+        if item.direct and any(o is not item and not o.direct and o.start <= item.start
+                               and item.end <= o.end for o in indirect):
+            continue  # 'Pompeo "stressed the importance …"': one report of one saying
         quotes += _records(doc, item, doc_id, published)
     return quotes
+
+
+def _a_name(quoted: str) -> bool:
+    """A title in quotation marks: every longer word capitalised, no sentence
+    in it ("Joint Declaration of Peace and Friendship")."""
+    words = [w.strip("'’\".,;:()") for w in quoted.split()]
+    long_words = [w for w in words if len(w) > 3]
+    return bool(long_words) and len(words) <= 10 and not any(c in quoted for c in ".!?;") and \
+        all(w[:1].isupper() for w in long_words)
 
 
 def _records(doc: Doc, item: Found, doc_id: str, published: DateValue) -> list[Quote]:
