@@ -27,7 +27,7 @@ from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
 from .quotes import find_quotes, speech_lexicon
 from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
-from .roles import Process, fill_implicit_roles, fill_populations, speak_for_quotes, turn_hosts
+from .roles import Process, carry_mediators, fill_implicit_roles, fill_populations, speak_for_quotes, turn_hosts
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
@@ -101,6 +101,7 @@ class Analyzer:
                                published=document.published, cues=self.stance_cues)
         # after the stances: a position is held by whom the report names, not by an implied role
         fill_implicit_roles(events, actors, self.process, document.text)
+        carry_mediators(events, document.text)
         fill_populations(events, doc, self.process)
         turn_hosts(events, actors, self.process)
         if not candidates:

@@ -197,6 +197,35 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
 
 
+def carry_mediators(events: list[Event], text: str, rules: RoleRules | None = None) -> None:
+    """What comes out of mediated talks carries their mediators (ANNOTATION.md),
+    in any process, profile or not: an agreement, a signing, a statement by
+    the sides of talks someone mediated, told near them and not on another
+    day, takes the talks' mediators (those not among its own sides)."""
+    rules = rules or role_rules()
+    paragraphs = paragraph_starts(text)
+    talks = [e for e in events if e.type == "CONSULT" and e.mediator and e.status != "negated"]
+    if not talks:
+        return
+    for event in events:
+        if event.mediator or event.status == "negated" or \
+                event.type not in rules.mediated_types or event.type == "CONSULT" or not event.actor:
+            continue
+        here = bisect.bisect_right(paragraphs, event.span[0])
+        codes = {a.code or a.id for a in event.actor}
+        near = [t for t in talks
+                if abs(bisect.bisect_right(paragraphs, t.span[0]) - here) <= rules.mediated_within
+                and codes <= {a.code or a.id for a in t.actor + t.recipient}
+                and not _other_day(event, t)]
+        if not near:
+            continue
+        nearest = min(near, key=lambda t: abs(t.span[0] - event.span[0]))
+        own = {a.id for a in event.actor + event.recipient if a.id}
+        event.mediator = [m for m in nearest.mediator if m.id not in own]
+        if event.mediator:
+            event.decided_by.append({"by": "role:outcome-of-mediated-talks"})
+
+
 def _carry_mediators(event: Event, events: list[Event], process: Process,
                      paragraphs: list[int], within: int) -> None:
     """The mediators of the nearest mediated talks of the same parties, within
