@@ -18,14 +18,15 @@ from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .clean import paragraph_starts
 from .decide import decide, load_event_model
-from .mentions import merge
 from .events import EventCoder
+from .mentions import merge
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
 from .quotes import find_quotes, speech_lexicon
 from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
 from .roles import Process, fill_implicit_roles, fill_populations, speak_for_quotes, turn_hosts
+from .sections import analyse_in_sections
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
@@ -54,10 +55,8 @@ class Analyzer:
         self.event_model = load_event_model(settings.event_model)
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
-        texts = (d.text for d in documents)
-        for document, doc in zip(documents, self.nlp.pipe(texts, batch_size=self.settings.batch_size),
-                                 strict=True):
-            yield self.analyse_doc(document, doc)
+        # a report over section_chars is parsed and analysed in sections (sections.py)
+        yield from analyse_in_sections(self, documents, limit=self.settings.section_chars)
 
     def analyse_doc(self, document: Document, doc: Doc, *, candidates: bool = False) -> Analysis:
         """Everything found in one parsed document. ``candidates``: every event

@@ -72,7 +72,15 @@ def normalise(text: str) -> str:
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
+# Clutter is short: a line longer than this is prose, kept whatever words it
+# holds (a report of one long line, or a paragraph quoting a cookie notice,
+# is not dropped whole because a pattern matches somewhere in it).
+MAX_CLUTTER_CHARS = 600
+
+
 def is_boilerplate(line: str, rules: Boilerplate) -> bool:
+    if len(line) > MAX_CLUTTER_CHARS:
+        return False
     key = line.strip().rstrip(":|»›").strip().lower()
     if not key:
         return False

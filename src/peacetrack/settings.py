@@ -38,6 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 16, "Reports per nlp.pipe batch (more costs memory, not speed)."),
     Setting("write_batch", 64, "Reports per store transaction."),
     Setting("max_bytes", 5_000_000, "Larger input files are skipped as oversized."),
+    Setting("section_chars", 50_000,
+            "Reports longer than this many characters are parsed and analysed in sections "
+            "(cut at paragraph breaks), at most spaCy's limit of 1,000,000."),
     Setting("near_duplicate_bits", 6,
             "Reports whose 64-bit text fingerprints differ in at most this many bits are near-duplicates."),
     Setting("engine", "local", "Where the pipeline runs: local or ray."),
@@ -58,6 +61,7 @@ class Settings:
     batch_size: int = _DEFAULTS["batch_size"]
     write_batch: int = _DEFAULTS["write_batch"]
     max_bytes: int = _DEFAULTS["max_bytes"]
+    section_chars: int = _DEFAULTS["section_chars"]
     near_duplicate_bits: int = _DEFAULTS["near_duplicate_bits"]
     engine: str = _DEFAULTS["engine"]
     ray_address: str | None = _DEFAULTS["ray_address"]
