@@ -144,6 +144,7 @@ def html_to_text(html: str) -> CleanText:
     """The article text of a web page (trafilatura), then line clean-up."""
     import trafilatura  # heavy import: only when a page comes
 
+    html = flat_if_deep(html)
     body = trafilatura.extract(html, include_comments=False, include_tables=False,
                                favor_precision=True) or ""
     meta = trafilatura.extract_metadata(html)
@@ -158,6 +159,7 @@ def visible_text(html: str) -> str:
     """All text a reader of the page would see, clutter included (for counting)."""
     import lxml.html
 
+    html = flat_if_deep(html)
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -165,6 +167,100 @@ def visible_text(html: str) -> str:
     for node in tree.xpath("//script|//style|//noscript|//template"):
         node.drop_tree()
     return normalise(tree.text_content())
+
+
+# -- pages nested past the HTML parser's limit -----------------------------------
+# libxml2 (under lxml and trafilatura) stops at 256 levels of nesting and keeps
+# nothing of such a page; the page is then rewritten flat, its text in order.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+# Kept as the element a flat block sits in: what trafilatura tells apart.
+KEPT_TAGS = ("nav", "aside", "footer", "header", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+             "li", "blockquote", "figcaption", "td", "th")
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                       "meta", "param", "source", "track", "wbr"})
+
+
+def flat_if_deep(html: str) -> str:
+    """The page as it is, or, nested past libxml2's limit, rewritten flat."""
+    import lxml.etree
+
+    parser = lxml.etree.HTMLParser()
+    try:
+        lxml.etree.fromstring(html, parser)
+    except (ValueError, lxml.etree.LxmlError):
+        return html
+    deep = any("depth" in error.message.lower() for error in parser.error_log)
+    return flatten_html(html) if deep else html
+
+
+def flatten_html(html: str) -> str:
+    """The page's head (title, meta) and its text blocks, each in one element
+    (the nearest of KEPT_TAGS around it, else a paragraph), nothing nested:
+    read with the standard library's tokenizer, which has no depth limit.
+    Linear in the page: what is open is counted, never searched."""
+    from collections import Counter
+    from html import escape
+    from html.parser import HTMLParser
+
+    head: list[str] = []  # title, meta and link elements
+    out: list[str] = []
+    text: list[str] = []
+    open_tags: list[str] = []
+    counts: Counter[str] = Counter()  # how many of each tag are open
+    kept: list[str] = []  # the open tags of KEPT_TAGS, innermost last
+
+    def words() -> str:
+        joined = " ".join("".join(text).split())
+        text.clear()
+        return escape(joined)
+
+    def flush() -> None:
+        block = words()
+        if block:
+            tag = kept[-1] if kept else "p"
+            out.append(f"<{tag}>{block}</{tag}>")
+
+    class Flattener(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in BLOCK_TAGS or tag == "title":
+                flush()
+            if tag in ("meta", "link"):
+                head.append(f"<{tag} " + " ".join(f'{k}="{escape(v or "")}"' for k, v in attrs) + ">")
+            if tag in VOID_TAGS:
+                return
+            open_tags.append(tag)
+            counts[tag] += 1
+            if tag in KEPT_TAGS:
+                kept.append(tag)
+
+        def handle_endtag(self, tag):
+            if not counts[tag]:
+                return  # closes nothing open
+            if tag == "title":
+                head.append(f"<title>{words()}</title>")
+            elif tag in BLOCK_TAGS:
+                flush()
+            while open_tags:
+                closed = open_tags.pop()
+                counts[closed] -= 1
+                if closed in KEPT_TAGS:
+                    kept.pop()
+                if closed == tag:
+                    break
+
+        def handle_data(self, data):
+            if not any(counts[t] for t in HIDDEN_TAGS):
+                text.append(data)
+
+    flattener = Flattener(convert_charrefs=True)
+    flattener.feed(html)
+    flattener.close()
+    flush()
+    return "<html><head>" + "".join(head) + "</head><body>" + "\n".join(out) + "</body></html>"
 
 
 def content_id(text: str) -> str:
