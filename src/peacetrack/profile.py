@@ -245,3 +245,21 @@ def _unknown_ids(path: Path, data: dict[str, Any], entities: dict[str, Entity]) 
         out += [f"{path}: place {place['name']!r}: {key} {place[key]!r} is no entity"
                 for key in ("people", "held_by") if place.get(key) and place[key] not in entities]
     return out
+
+
+def describe_profiles(extra: str | None = None) -> list[dict[str, Any]]:
+    """The shipped profiles (and ``extra``, a profile file in use), each with
+    the process it describes: its parties and mediation tracks."""
+    paths = shipped_profiles()
+    if extra and extra != "none" and profile_path(extra) not in paths:
+        paths.append(profile_path(extra))
+    rows = []
+    for path in paths:
+        data, warnings = read_profile(path)
+        rows.append({
+            "name": data.get("name", path.stem), "title": data.get("title", ""), "file": str(path),
+            "parties": list(data.get("countries", [])),
+            "tracks": [t.get("name", t["id"]) for t in data.get("tracks", [])],
+            "entities": len(data.get("entities", [])), "issues": len(data.get("issues", [])),
+            "warnings": len(warnings)})
+    return rows
