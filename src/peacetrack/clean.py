@@ -65,9 +65,17 @@ def paragraph_starts(text: str) -> list[int]:
     return starts or [0]
 
 
+# Control characters are not text: line and page breaks among them become
+# newlines, the rest go (a NUL or an escape code in a report is noise).
+_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def normalise(text: str) -> str:
-    """NFC, one kind of newline, single spaces inside lines, at most one blank line."""
+    """NFC, one kind of newline, no control characters, single spaces inside
+    lines, at most one blank line."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", _BREAKS.sub("\n", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
