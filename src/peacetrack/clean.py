@@ -71,10 +71,20 @@ _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
+def as_text(value: str) -> str:
+    """The string as text that can be written: surrogate pairs (as JSON escapes
+    give them) joined into their character, a lone surrogate replaced."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def normalise(text: str) -> str:
     """NFC, one kind of newline, no control characters, single spaces inside
     lines, at most one blank line."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", as_text(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", _BREAKS.sub("\n", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
@@ -155,6 +165,11 @@ def html_to_text(html: str) -> CleanText:
     html = flat_if_deep(html)
     body = trafilatura.extract(html, include_comments=False, include_tables=False,
                                favor_precision=True) or ""
+    if not body.strip():  # a page laid out in tables, or one trafilatura finds no article in:
+        body = trafilatura.extract(html, include_comments=False, include_tables=True,
+                                   favor_recall=True) or ""
+    if not body.strip():  # ... its text blocks, rather than nothing
+        body = "\n".join(text for tag, text in page_blocks(html) if tag not in CLUTTER_TAGS)
     meta = trafilatura.extract_metadata(html)
     page_text = visible_text(html)
     cleaned = strip_boilerplate(body)
@@ -205,17 +220,31 @@ def flat_if_deep(html: str) -> str:
     return flatten_html(html) if deep else html
 
 
+CLUTTER_TAGS = frozenset({"nav", "aside", "footer", "header", "form"})
+
+
 def flatten_html(html: str) -> str:
     """The page's head (title, meta) and its text blocks, each in one element
-    (the nearest of KEPT_TAGS around it, else a paragraph), nothing nested:
-    read with the standard library's tokenizer, which has no depth limit.
-    Linear in the page: what is open is counted, never searched."""
+    (the nearest of KEPT_TAGS around it, else a paragraph), nothing nested."""
+    from html import escape
+
+    head: list[str] = []
+    blocks = page_blocks(html, head)
+    body = "\n".join(f"<{tag}>{escape(text)}</{tag}>" for tag, text in blocks)
+    return "<html><head>" + "".join(head) + "</head><body>" + body + "</body></html>"
+
+
+def page_blocks(html: str, head: list[str] | None = None) -> list[tuple[str, str]]:
+    """The page's text blocks in order, each with the nearest of KEPT_TAGS
+    around it (else 'p'); ``head`` receives its title, meta and link elements.
+    Read with the standard library's tokenizer, which has no depth limit, and
+    linear in the page: what is open is counted, never searched."""
     from collections import Counter
     from html import escape
     from html.parser import HTMLParser
 
-    head: list[str] = []  # title, meta and link elements
-    out: list[str] = []
+    head = head if head is not None else []
+    out: list[tuple[str, str]] = []
     text: list[str] = []
     open_tags: list[str] = []
     counts: Counter[str] = Counter()  # how many of each tag are open
@@ -224,15 +253,14 @@ def flatten_html(html: str) -> str:
     def words() -> str:
         joined = " ".join("".join(text).split())
         text.clear()
-        return escape(joined)
+        return joined
 
     def flush() -> None:
         block = words()
         if block:
-            tag = kept[-1] if kept else "p"
-            out.append(f"<{tag}>{block}</{tag}>")
+            out.append((kept[-1] if kept else "p", block))
 
-    class Flattener(HTMLParser):
+    class Reader(HTMLParser):
         def handle_starttag(self, tag, attrs):
             if tag in BLOCK_TAGS or tag == "title":
                 flush()
@@ -249,7 +277,7 @@ def flatten_html(html: str) -> str:
             if not counts[tag]:
                 return  # closes nothing open
             if tag == "title":
-                head.append(f"<title>{words()}</title>")
+                head.append(f"<title>{escape(words())}</title>")
             elif tag in BLOCK_TAGS:
                 flush()
             while open_tags:
@@ -264,11 +292,11 @@ def flatten_html(html: str) -> str:
             if not any(counts[t] for t in HIDDEN_TAGS):
                 text.append(data)
 
-    flattener = Flattener(convert_charrefs=True)
-    flattener.feed(html)
-    flattener.close()
+    reader = Reader(convert_charrefs=True)
+    reader.feed(html)
+    reader.close()
     flush()
-    return "<html><head>" + "".join(head) + "</head><body>" + "\n".join(out) + "</body></html>"
+    return out
 
 
 def content_id(text: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from .clean import as_text
 from .records import Problem
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -298,16 +299,6 @@ def _json_list(source: str, first: bytes, stream: BinaryIO,
         yield from _json_report(source, index, item, listed=True)
 
 
-def _text(value: str) -> str:
-    """A JSON string as text: escaped surrogate pairs joined into their
-    character, a lone one ('\\ud800', valid JSON but no character) replaced."""
-    try:
-        value.encode("utf-8")
-        return value
-    except UnicodeEncodeError:
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
 def _json_report(source: str, number: int, item: object,
                  listed: bool = False) -> Iterator[RawReport | Problem]:
     where = f"{source}[{number}]" if listed else f"{source}:{number}"
@@ -318,7 +309,7 @@ def _json_report(source: str, number: int, item: object,
     if not any(isinstance(values[k], str) and values[k].strip() for k in ("text", "html")):
         yield Problem(source, number, "empty", "skipped: no 'text' or 'html' field")
         return
-    strings = {k: (_text(str(v)) if v is not None else None) for k, v in values.items()}
+    strings = {k: (as_text(str(v)) if v is not None else None) for k, v in values.items()}
     yield RawReport(source=where, text=strings["text"], html=strings["html"],
                     ref=strings["id"], url=strings["url"], outlet=strings["outlet"],
                     title=strings["title"], published=strings["published"],
