@@ -87,7 +87,7 @@ def read_file(path: Path, *, max_bytes: int) -> Iterator[RawReport | Problem]:
 def read_stream(source: str, stream: BinaryIO, *, max_bytes: int) -> Iterator[RawReport | Problem]:
     """Standard input: JSON documents (read as they come), or one text or HTML report."""
     head = stream.read(SNIFF)
-    if _sniff(head[:SNIFF].decode("utf-8", "replace")) == ".jsonl":
+    if _sniff_lines(head.decode("utf-8", "replace")) == ".jsonl":
         yield from read_json_stream(source, stream, max_bytes=max_bytes, head=head)
         return
     data = head + stream.read(max(0, max_bytes + 1 - len(head)))
@@ -147,6 +147,23 @@ def _sniff(text: str) -> str:
     if start.startswith("<"):
         return ".html"
     return ".txt"
+
+
+def _sniff_lines(head: str) -> str:
+    """What a stream is from its first bytes: JSON when it opens with a JSON
+    value, or when one of its first lines is a JSON object (stray lines before
+    it do not make a JSONL stream one text report)."""
+    kind = _sniff(head)
+    if kind != ".txt":
+        return kind
+    for line in head.split("\n")[:-1][:50]:  # whole lines only
+        if line.lstrip().startswith("{"):
+            try:
+                if isinstance(json.loads(line), dict):
+                    return ".jsonl"
+            except (json.JSONDecodeError, RecursionError):
+                continue
+    return kind
 
 
 def read_json_stream(source: str, stream: BinaryIO, *, max_bytes: int,

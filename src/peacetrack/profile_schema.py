@@ -132,6 +132,8 @@ def read_profile(path: Path) -> tuple[dict[str, Any], list[str]]:
         data = _without_nulls(yaml.load(text, Loader=_LOADER))
     except RecursionError as exc:  # under a key the check skipped
         raise ProfileError(f"{path}: nested too deep to be a profile") from exc
+    except yaml.YAMLError as exc:  # a tag no safe loader builds ("!!python/object")
+        raise ProfileError(f"{path}: {getattr(exc, 'problem', None) or exc}") from exc
     if not any(data.get(k) for k in ("entities", "issues", "tracks", "places")):
         check.warnings.append(f"{path}: the profile defines no entities, issues, tracks or places")
     return data, check.warnings
