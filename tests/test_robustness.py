@@ -133,11 +133,14 @@ def test_any_bytes_in_a_jsonl_stream_cost_only_their_own_line(tmp_path, lines, m
     data = b"\n".join(lines) + b"\n"
     path = tmp_path / "fuzz.jsonl"
     path.write_bytes(data)
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     for items in (list(read_inputs([str(path)], max_bytes=max_bytes)),
                   list(read_inputs(["-"], max_bytes=max_bytes, stdin=io.BytesIO(data)))):
         assert all(isinstance(i, (RawReport, Problem)) for i in items)
-        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        if start == b"[":
             continue  # read as a JSON list: item by item, see below
+        if start == b"<" and items and items[0].source == "<stdin>":
+            continue  # standard input that opens with a tag is one web page
         read = {i.ref for i in items if isinstance(i, RawReport)}
         for number, line in enumerate(lines, start=1):
             if line.startswith(b'{"id": "good-') and len(line) + 1 <= max_bytes:
