@@ -42,7 +42,7 @@ from .conftest import DEMO, ROOT, SEEDS
 
 SOAK = os.environ.get("PEACETRACK_SOAK") == "1"
 EXAMPLES = 1000 if SOAK else 40
-KILLS = 100 if SOAK else 4
+KILLS = 100 if SOAK else 3
 FIGURES: Counter = Counter()
 PEAK_RSS: dict[str, float] = {}
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
