@@ -59,3 +59,15 @@ def test_bench_runs_and_writes_its_json(tmp_path):
     assert result["phases"]["ingest"]["summary"]["near_duplicates"] == 0
     assert "ratio_b_over_a" in result["verdict"]
     assert "ratio_b_over_lookup_parse" in result["verdict"]
+
+
+def test_the_length_bench_runs_and_fits_its_exponents(tmp_path):
+    out = tmp_path / "robust.json"
+    subprocess.run([sys.executable, str(BENCH / "robust.py"), "--sizes", "6000,12000",
+                    "--no-ingest", "--out", str(out)], check=True, cwd=tmp_path,
+                   capture_output=True, text=True, timeout=600)
+    result = json.loads(out.read_text())
+    assert set(result["sizes"]) == {"6000", "12000"}
+    assert result["sizes"]["12000"]["chars"] > result["sizes"]["6000"]["chars"]
+    assert {"prepare", "parse", "stages", "store rows"} <= set(result["exponents"])
+    assert "stage: dates of events" in result["exponents"]

@@ -111,3 +111,26 @@ def test_a_paragraph_is_a_line_with_or_without_blank_lines_between(layout):
     paragraphs = ["BAKU, May 3 - The talks began.", "They ended late.", "No deal was signed."]
     text = layout.join(paragraphs)
     assert [text[start:].split("\n")[0] for start in paragraph_starts(text)] == paragraphs
+
+
+@pytest.mark.parametrize("depth", [300, 5_000, 100_000])
+def test_a_page_nested_past_the_parsers_limit_keeps_its_text(depth):
+    # libxml2 stops at 256 levels and kept nothing of such a page ("empty")
+    page = ("<html><head><title>Talks in Brussels</title></head><body>"
+            "<nav>Home | World | Caucasus</nav>" + "<div>" * depth +
+            "<p>Aliyev and Pashinyan met in Brussels on Saturday.</p><script>var x = 1;</script>"
+            "<p>European Council President Charles Michel mediated the talks.</p>"
+            + "</div>" * depth + "<footer>All rights reserved.</footer></body></html>")
+    cleaned = html_to_text(page)
+    assert cleaned.text == ("Aliyev and Pashinyan met in Brussels on Saturday.\n"
+                            "European Council President Charles Michel mediated the talks.")
+    assert cleaned.title == "Talks in Brussels"
+
+
+def test_a_report_of_one_long_line_is_not_taken_for_clutter():
+    # a clutter pattern matching somewhere in a one-line report dropped it whole
+    raw = seed("001").read_text(encoding="utf-8")
+    one_line = " ".join(raw.split())
+    cleaned = strip_boilerplate(one_line)
+    assert "Putin also held separate talks with Aliyev and Pashinyan." in cleaned.text
+    assert len(cleaned.text) == len(one_line)

@@ -91,3 +91,92 @@ def test_missing_path_is_a_problem(tmp_path):
 def test_stdin_is_sniffed(data, field):
     (item,) = list(read_inputs(["-"], max_bytes=1000, stdin=io.BytesIO(data)))
     assert isinstance(item, RawReport) and getattr(item, field)
+
+
+# -- size limits per document; JSONL and standard input stream (issue 17) ------
+
+def _dump(n: int, words: int = 600) -> bytes:
+    """A crawler's dump: n reports of about ``words`` words, one JSON object a line."""
+    return b"".join(json.dumps({"id": f"r{i}", "published": "2023-07-16",
+                                "text": f"Report {i}. " + "Talks were held in Brussels. " * (words // 5)
+                                }).encode() + b"\n" for i in range(n))
+
+
+def test_a_jsonl_dump_over_the_limit_is_read_report_by_report(tmp_path):
+    data = _dump(1500)
+    assert len(data) > 5_000_000  # over the default limit, which was applied to the whole file
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(data)
+    for items in (list(read_inputs([str(path)], max_bytes=5_000_000)),
+                  list(read_inputs(["-"], max_bytes=5_000_000, stdin=io.BytesIO(data)))):
+        assert len(items) == 1500 and all(isinstance(i, RawReport) for i in items)
+        assert items[-1].ref == "r1499" and items[-1].source.endswith(":1500")
+
+
+class _Tape(io.BytesIO):
+    """A stream that remembers how far it has been read."""
+
+    furthest = 0
+
+    def read(self, size=-1):
+        out = super().read(size)
+        self.furthest = max(self.furthest, self.tell())
+        return out
+
+    def readline(self, size=-1):
+        out = super().readline(size)
+        self.furthest = max(self.furthest, self.tell())
+        return out
+
+
+@pytest.mark.parametrize("data", [_dump(300), b"[" + b",".join(_dump(300).splitlines()) + b"]"])
+def test_standard_input_is_read_as_it_comes(data):
+    stream = _Tape(data)
+    reports = read_inputs(["-"], max_bytes=5_000_000, stdin=stream)
+    first = next(reports)
+    assert isinstance(first, RawReport) and first.ref == "r0"
+    assert stream.furthest < len(data) // 2  # the first report comes before the stream is read
+    assert len(list(reports)) == 299
+
+
+def test_an_oversized_line_is_skipped_with_its_number_and_the_rest_read(tmp_path):
+    path = tmp_path / "wire.jsonl"
+    big = json.dumps({"text": "word " * 5000}).encode()
+    path.write_bytes(b"\n".join([json.dumps({"text": "First."}).encode(), big,
+                                 json.dumps({"text": "Third."}).encode()]) + b"\n")
+    first, problem, third = _read([path], max_bytes=10_000)
+    assert first.text == "First." and third.text == "Third." and third.source.endswith(":3")
+    assert problem.reason == "oversized" and problem.line == 2
+    assert f"{path}:2" in str(problem) and "25,0" in problem.message  # its size, in bytes
+
+
+def test_a_json_list_is_read_item_by_item(tmp_path):
+    items = [{"text": "First."}, {"text": "word " * 5000}, {"text": "Third."}]
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps(items, indent=1))
+    first, problem, third = _read([path], max_bytes=10_000)
+    assert first.text == "First." and third.source == f"{path}[3]"
+    assert problem.reason == "oversized" and problem.line == 2
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b'[{"text": "First."}, {"text": "unclosed', "bad-json"),
+    (b'[{"text": "First."}, {"text": "caf\xe9"}]', "undecodable"),
+    (b'[{"text": "First."}, ' + b"[" * 100_000, "bad-json"),  # nested too deep
+])
+def test_a_broken_json_list_keeps_what_came_before(tmp_path, data, reason):
+    path = tmp_path / "list.json"
+    path.write_bytes(data)
+    first, problem = _read([path], max_bytes=1_000_000)
+    assert first.text == "First."
+    assert problem.reason == reason and problem.line == 2 and str(path) in str(problem)
+
+
+def test_a_bad_line_in_jsonl_is_named_and_the_next_read(tmp_path):
+    path = tmp_path / "wire.jsonl"
+    path.write_bytes(b'{"text": "One."}\n{"text": "caf\xe9"}\n\x00\x00\n[1, 2]\n{"text": "Five."}\n')
+    one, undecodable, nul, not_object, five = _read([path])
+    assert one.text == "One." and five.source.endswith(":5")
+    assert (undecodable.reason, undecodable.line) == ("undecodable", 2)
+    assert (nul.reason, nul.line) == ("bad-json", 3)
+    assert (not_object.reason, not_object.line) == ("bad-json", 4)

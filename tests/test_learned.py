@@ -101,4 +101,4 @@ def test_explain_prints_the_rules_and_scores_behind_a_stored_event(tmp_path, cap
     out = capsys.readouterr().out
     assert event["type"] in out and "trigger:" in out and "events@" in out
     assert "merge:same-event" in out and "also told:" in out
-    assert main(["explain", "e-nothing", "--db", db]) == 1
+    assert main(["explain", "e-nothing", "--db", db]) == 2

@@ -94,7 +94,8 @@ def test_ingest_command_ends_with_a_summary(tmp_path, capsys):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "report.txt").write_text(seed("003").read_text(encoding="utf-8"))
     (tmp_path / "in" / "empty.txt").write_text("")
-    assert main(["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "s.duckdb")]) == 0
+    # exit 3: stored, with an input skipped (README, "Exit codes")
+    assert main(["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "s.duckdb")]) == 3
     out, err = capsys.readouterr()
     assert "skipped" in err and "empty" in err
     assert "2/2 reports" in err  # the last progress line (not a terminal: a plain line)

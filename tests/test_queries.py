@@ -102,3 +102,110 @@ def test_cli_history_table(db, capsys):
 def test_cli_history_needs_actor_and_issue(db, capsys):
     assert main(["stances", "--db", db, "--history", "--issue", "prisoners"]) == 2
     assert "--actor" in capsys.readouterr().err
+
+
+# -- filters that say what is wrong, and what there is (issue 17) ------------------
+
+@pytest.mark.parametrize("argv, expected", [
+    (["quotes", "--since", "garbage"], "--since 'garbage' is not a date"),
+    (["quotes", "--until", "2023-02-30"], "--until '2023-02-30': there is no such day"),
+    (["stances", "--since", "2023-13"], "there is no month 13"),
+    (["stances", "--since", "2024", "--until", "2023"], "--since 2024 is after --until 2023"),
+    (["stances", "--issue", "lachin-coridor"], "no issue 'lachin-coridor' (did you mean 'lachin-corridor'"),
+    (["quotes", "--speaker", "lavrv"], "no speaker in the store is 'lavrv'"),
+    (["stances", "--actor", "nobody-at-all"], "peacetrack list actors"),
+])
+def test_a_filter_value_that_cannot_match_is_an_error_saying_what_exists(db, capsys, argv, expected):
+    assert main([*argv, "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+
+
+def test_an_unknown_issue_lists_the_issues(db, capsys):
+    assert main(["stances", "--issue", "world-peace", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "peace-treaty" in err and "lachin-corridor" in err
+
+
+def test_nothing_matching_says_what_the_store_holds(db, capsys):
+    assert main(["quotes", "--since", "2031", "--db", db]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["date\tspeaker\tcue\tkind\ttext"]  # the header alone
+    assert "no quotes match" in err and "the store holds" in err and "dated" in err
+
+
+def test_table_output_has_a_header_row(db, capsys):
+    assert main(["stances", "--issue", "lachin-corridor", "--db", db]) == 0
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert header == "date\tactor\tissue\tposition\tevidence" and rows
+    assert all(row.split("\t")[2] == "lachin-corridor" for row in rows)
+
+
+@pytest.mark.parametrize("what, header, row", [
+    ("issues", "issue\tname\tstances\tin profile", "lachin-corridor\tLachin corridor\t"),
+    ("actors", "actor\tname\tcode\tsector\tevents\tquotes\tstances", "sergey-lavrov\tSergey Lavrov\tRUS"),
+    ("profiles", "name\ttitle\tentities\tissues\tfile", "south-caucasus\t"),
+    ("processes", "process\ttitle\tparties\tmediation tracks", "ARM,AZE"),
+])
+def test_list_what_one_may_filter_by(db, capsys, what, header, row):
+    assert main(["list", what, "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == header
+    assert any(row in line for line in lines[1:]), lines[:5]
+
+
+def test_listed_actors_are_what_filters_match(db, capsys):
+    assert main(["list", "actors", "--db", db, "--format", "jsonl"]) == 0
+    listed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    speaker = next(r["id"] for r in listed if r["quotes"] and r["id"])
+    assert main(["quotes", "--speaker", speaker, "--db", db, "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+HOLDER = """
+import sys, time
+from peacetrack.store import Store
+store = Store(sys.argv[1])   # holds the file for writing, as an ingest's batch does
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+store.close()
+"""
+
+
+def test_a_query_waits_for_a_writer_then_answers(db, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    copy = str(tmp_path / "copy.duckdb")
+    shutil.copy(db, copy)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, copy, "3"], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        waited = subprocess.run([sys.executable, "-m", "peacetrack.cli", "quotes", "--db", copy,
+                                 "--speaker", "lavrov"], capture_output=True, text=True, timeout=120)
+    finally:
+        holder.wait(timeout=60)
+    assert waited.returncode == 0, waited.stderr
+    assert "sergey-lavrov" in waited.stdout
+
+
+def test_a_query_gives_up_after_its_wait(db, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    copy = str(tmp_path / "copy.duckdb")
+    shutil.copy(db, copy)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, copy, "30"], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        busy = subprocess.run([sys.executable, "-m", "peacetrack.cli", "stances", "--db", copy,
+                               "--wait", "1"], capture_output=True, text=True, timeout=120)
+    finally:
+        holder.kill()
+        holder.wait(timeout=60)
+    assert busy.returncode == 2
+    assert "in use by another process" in busy.stderr and "waited 1 s" in busy.stderr

@@ -27,7 +27,15 @@ from .places import Gazetteer, anaphor_location, event_location
 from .profile import load_profile
 from .quotes import find_quotes, speech_lexicon
 from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
-from .roles import Process, carry_mediators, fill_implicit_roles, fill_populations, speak_for_quotes, turn_hosts
+from .roles import (
+    Process,
+    carry_mediators,
+    fill_implicit_roles,
+    fill_populations,
+    speak_for_quotes,
+    turn_hosts,
+)
+from .sections import analyse_in_sections
 from .settings import Settings
 from .stances import find_stances, issue_cues
 
@@ -60,10 +68,8 @@ class Analyzer:
         self.soft_vetoes = False
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
-        texts = (d.text for d in documents)
-        for document, doc in zip(documents, self.nlp.pipe(texts, batch_size=self.settings.batch_size),
-                                 strict=True):
-            yield self.analyse_doc(document, doc)
+        # a report over section_chars is parsed and analysed in sections (sections.py)
+        yield from analyse_in_sections(self, documents, limit=self.settings.section_chars)
 
     def analyse_doc(self, document: Document, doc: Doc, *, candidates: bool = False) -> Analysis:
         """Everything found in one parsed document. ``candidates``: every event

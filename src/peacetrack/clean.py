@@ -65,14 +65,40 @@ def paragraph_starts(text: str) -> list[int]:
     return starts or [0]
 
 
+# Control characters are not text: line and page breaks among them become
+# newlines, the rest go (a NUL or an escape code in a report is noise).
+_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def as_text(value: str) -> str:
+    """The string as text that can be written: surrogate pairs (as JSON escapes
+    give them) joined into their character, a lone surrogate replaced."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def normalise(text: str) -> str:
-    """NFC, one kind of newline, single spaces inside lines, at most one blank line."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    """NFC, one kind of newline, no control characters, single spaces inside
+    lines, at most one blank line."""
+    text = unicodedata.normalize("NFC", as_text(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", _BREAKS.sub("\n", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
+# Clutter is short: a line longer than this is prose, kept whatever words it
+# holds (a report of one long line, or a paragraph quoting a cookie notice,
+# is not dropped whole because a pattern matches somewhere in it).
+MAX_CLUTTER_CHARS = 600
+
+
 def is_boilerplate(line: str, rules: Boilerplate) -> bool:
+    if len(line) > MAX_CLUTTER_CHARS:
+        return False
     key = line.strip().rstrip(":|»›").strip().lower()
     if not key:
         return False
@@ -136,8 +162,14 @@ def html_to_text(html: str) -> CleanText:
     """The article text of a web page (trafilatura), then line clean-up."""
     import trafilatura  # heavy import: only when a page comes
 
+    html = flat_if_deep(html)
     body = trafilatura.extract(html, include_comments=False, include_tables=False,
                                favor_precision=True) or ""
+    if not body.strip():  # a page laid out in tables, or one trafilatura finds no article in:
+        body = trafilatura.extract(html, include_comments=False, include_tables=True,
+                                   favor_recall=True) or ""
+    if not body.strip():  # ... its text blocks, rather than nothing
+        body = "\n".join(text for tag, text in page_blocks(html) if tag not in CLUTTER_TAGS)
     meta = trafilatura.extract_metadata(html)
     page_text = visible_text(html)
     cleaned = strip_boilerplate(body)
@@ -150,6 +182,7 @@ def visible_text(html: str) -> str:
     """All text a reader of the page would see, clutter included (for counting)."""
     import lxml.html
 
+    html = flat_if_deep(html)
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -157,6 +190,113 @@ def visible_text(html: str) -> str:
     for node in tree.xpath("//script|//style|//noscript|//template"):
         node.drop_tree()
     return normalise(tree.text_content())
+
+
+# -- pages nested past the HTML parser's limit -----------------------------------
+# libxml2 (under lxml and trafilatura) stops at 256 levels of nesting and keeps
+# nothing of such a page; the page is then rewritten flat, its text in order.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"})
+# Kept as the element a flat block sits in: what trafilatura tells apart.
+KEPT_TAGS = ("nav", "aside", "footer", "header", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+             "li", "blockquote", "figcaption", "td", "th")
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                       "meta", "param", "source", "track", "wbr"})
+
+
+def flat_if_deep(html: str) -> str:
+    """The page as it is, or, nested past libxml2's limit, rewritten flat."""
+    import lxml.etree
+
+    parser = lxml.etree.HTMLParser()
+    try:
+        lxml.etree.fromstring(html, parser)
+    except (ValueError, lxml.etree.LxmlError):
+        return html
+    deep = any("depth" in error.message.lower() for error in parser.error_log)
+    return flatten_html(html) if deep else html
+
+
+CLUTTER_TAGS = frozenset({"nav", "aside", "footer", "header", "form"})
+
+
+def flatten_html(html: str) -> str:
+    """The page's head (title, meta) and its text blocks, each in one element
+    (the nearest of KEPT_TAGS around it, else a paragraph), nothing nested."""
+    from html import escape
+
+    head: list[str] = []
+    blocks = page_blocks(html, head)
+    body = "\n".join(f"<{tag}>{escape(text)}</{tag}>" for tag, text in blocks)
+    return "<html><head>" + "".join(head) + "</head><body>" + body + "</body></html>"
+
+
+def page_blocks(html: str, head: list[str] | None = None) -> list[tuple[str, str]]:
+    """The page's text blocks in order, each with the nearest of KEPT_TAGS
+    around it (else 'p'); ``head`` receives its title, meta and link elements.
+    Read with the standard library's tokenizer, which has no depth limit, and
+    linear in the page: what is open is counted, never searched."""
+    from collections import Counter
+    from html import escape
+    from html.parser import HTMLParser
+
+    head = head if head is not None else []
+    out: list[tuple[str, str]] = []
+    text: list[str] = []
+    open_tags: list[str] = []
+    counts: Counter[str] = Counter()  # how many of each tag are open
+    kept: list[str] = []  # the open tags of KEPT_TAGS, innermost last
+
+    def words() -> str:
+        joined = " ".join("".join(text).split())
+        text.clear()
+        return joined
+
+    def flush() -> None:
+        block = words()
+        if block:
+            out.append((kept[-1] if kept else "p", block))
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in BLOCK_TAGS or tag == "title":
+                flush()
+            if tag in ("meta", "link"):
+                head.append(f"<{tag} " + " ".join(f'{k}="{escape(v or "")}"' for k, v in attrs) + ">")
+            if tag in VOID_TAGS:
+                return
+            open_tags.append(tag)
+            counts[tag] += 1
+            if tag in KEPT_TAGS:
+                kept.append(tag)
+
+        def handle_endtag(self, tag):
+            if not counts[tag]:
+                return  # closes nothing open
+            if tag == "title":
+                head.append(f"<title>{escape(words())}</title>")
+            elif tag in BLOCK_TAGS:
+                flush()
+            while open_tags:
+                closed = open_tags.pop()
+                counts[closed] -= 1
+                if closed in KEPT_TAGS:
+                    kept.pop()
+                if closed == tag:
+                    break
+
+        def handle_data(self, data):
+            if not any(counts[t] for t in HIDDEN_TAGS):
+                text.append(data)
+
+    reader = Reader(convert_charrefs=True)
+    reader.feed(html)
+    reader.close()
+    flush()
+    return out
 
 
 def content_id(text: str) -> str:

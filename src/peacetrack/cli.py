@@ -1,19 +1,52 @@
-"""The command line (SPEC §4): each command parses, calls the engine, prints."""
+"""The command line (SPEC §4): each command parses, calls the engine, prints.
+
+Exit codes (README, "Exit codes"): 0 done (for ingest: every report read is
+in the store); 1 an unexpected error (a bug: PEACETRACK_DEBUG=1 shows the
+traceback); 2 a usage, setting, profile, model or store error, with a
+message; 3 ingest stored reports but skipped some input; 4 ingest found
+nothing to store (every input skipped, missing or empty); 130 interrupted;
+141 the output pipe was closed (``export | head``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import __version__
-from .errors import PeacetrackError
+from .errors import PeacetrackError, UsageError
 from .settings import SETTINGS, Settings, load_settings
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3
+EXIT_NOTHING = 4
+EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141  # 128 + SIGPIPE, what a Unix tool killed by a closed pipe returns
+INGEST_EXIT = {"complete": EXIT_OK, "partial": EXIT_SKIPPED, "nothing": EXIT_NOTHING}
+LISTS = ("issues", "actors", "profiles", "processes")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="the store: a DuckDB file (default: peacetrack.duckdb) "
                                      "or a folder of Parquet parts")
+    parser.add_argument("--wait", type=int, metavar="SECONDS",
+                        help="how long to wait for the store while an ingest writes it "
+                             "(default: 30)")
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535; 0: any free one)")
+    return port
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="peacetrack",
         description="News reports about a peace process in; a sourced PLOVER record out.",
         epilog="Settings (defaults; peacetrack.toml or PEACETRACK_<NAME> override): " +
-               "; ".join(f"{s.name}={s.default!r}" for s in SETTINGS))
+               "; ".join(f"{s.name}={s.default!r}" for s in SETTINGS) +
+               ". Exit codes: 0 done, 2 usage or setup error, 3 some input skipped, "
+               "4 nothing stored (README).")
     parser.add_argument("--version", action="version", version=f"peacetrack {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -56,13 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="an interactive dashboard over the store")
     _add_common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: localhost only)")
-    serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    serve.add_argument("--port", type=_port, default=8765, help="port (default: 8765)")
     serve.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
     explain = commands.add_parser("explain", help="which rules and model decided an event")
     explain.add_argument("event_id", metavar="EVENT_ID", help="an event id (or a unique prefix)")
     _add_common(explain)
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_record_queries(commands)
+    listing = commands.add_parser("list", help="what one may filter by: issues, actors, "
+                                               "profiles, processes")
+    listing.add_argument("what", choices=LISTS, metavar="WHAT",
+                         help="issues | actors | profiles | processes")
+    _add_common(listing)
+    listing.add_argument("--profile", help="the profile whose issues to list (default: the setting)")
+    listing.add_argument("--format", choices=("table", "jsonl"), default="table")
     return parser
 
 
@@ -80,6 +122,8 @@ def _add_record_queries(commands) -> None:
         command.add_argument("--since", help="from this ISO date (inclusive)")
         command.add_argument("--until", help="up to this ISO date (inclusive)")
         command.add_argument("--format", choices=("table", "jsonl"), default="table")
+        command.add_argument("--profile", help="the profile whose issues --issue may name "
+                                               "(default: the setting)")
         if name == "stances":
             command.add_argument("--position", choices=("support", "oppose", "conditional", "neutral"))
             command.add_argument("--history", action="store_true",
@@ -91,6 +135,27 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(**{k: v for k, v in vars(args).items() if k in names})
 
 
+def _reader(settings: Settings):
+    """The store, read-only, waiting (``wait``) while an ingest writes it."""
+    from .store import open_store
+
+    return open_store(settings.db, read_only=True, wait=settings.wait)
+
+
+def _profile(settings: Settings):
+    """The profile, its warnings printed once (a typo in a key is not silent)."""
+    from .profile import load_profile
+
+    profile = load_profile(settings.profile)
+    for warning in profile.warnings:
+        _note(f"warning: {warning}")
+    return profile
+
+
+def _note(message: str) -> None:
+    print(f"peacetrack: {message}", file=sys.stderr)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .pipeline import ingest
     from .progress import Progress, count_reports
@@ -98,6 +163,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.output:  # a Parquet folder as the store
         settings = settings.updated(db=args.output.rstrip("/") + "/")
+    _profile(settings)  # checked here, before any worker starts
     progress = Progress(None if args.quiet else count_reports(args.paths))
     try:
         summary = ingest(args.paths, settings=settings,
@@ -108,133 +174,217 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"peacetrack ingest -> {settings.db}")
     for line in summary.lines():
         print(f"  {line}")
-    return 0
+    if summary.outcome == "nothing":
+        _note("nothing was stored: every input was skipped, missing or empty (exit 4)")
+    elif summary.outcome == "partial":
+        _note(f"{sum(summary.skipped.values())} input(s) skipped, the rest stored (exit 3)")
+    return INGEST_EXIT[summary.outcome]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
-    from .store import open_store
 
+    if args.format != "jsonl" and args.output in (None, "-"):
+        raise UsageError(f"--format {args.format} writes one file per kind of record: "
+                         "give -o FOLDER (or -o PREFIX.{args.format})")
     settings = _settings(args)
-    with open_store(settings.db, read_only=True) as store:
+    with _reader(settings) as store:
         written = export(store, fmt=args.format, out=args.output, level=args.level)
     if written != ["-"]:
         print("\n".join(written), file=sys.stderr)
-    return 0
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .profile import load_profile
     from .report import build_report
-    from .store import open_store
 
     settings = _settings(args)
-    with open_store(settings.db, read_only=True, wait=10) as store:
-        path = build_report(store, load_profile(settings.profile), args.output)
+    profile = _profile(settings)
+    with _reader(settings) as store:
+        path = build_report(store, profile, args.output)
     print(f"peacetrack report -> {path}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .profile import load_profile
     from .web import make_server
 
     settings = _settings(args)
-    server = make_server(settings.db, load_profile(settings.profile), host=args.host, port=args.port)
+    try:
+        server = make_server(settings.db, _profile(settings), host=args.host, port=args.port)
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(f"cannot serve on {args.host}:{args.port}: {reason} "
+                         "(another dashboard? choose another --port or --host)") from exc
     host, port = server.server_address[:2]
-    print(f"peacetrack dashboard on http://{host}:{port}/ over {settings.db} (Ctrl-C stops it)")
+    print(f"peacetrack dashboard on http://{host}:{port}/ over {settings.db} (Ctrl-C stops it)",
+          flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
-    return 0
+    return EXIT_OK
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
     from . import queries
-    from .store import open_store
 
-    with open_store(_settings(args).db, read_only=True) as store:
-        found = queries.quotes(store, _filters(args))
-    _print_rows(found, args.format, lambda q: (
+    settings = _settings(args)
+    with _reader(settings) as store:
+        filters = _checked(store, args, settings, "quotes")
+        found = queries.quotes(store, filters)
+        if not found:
+            _note(f"no quotes match; {queries.what_there_is(store, 'quotes')}")
+    _print_rows(found, args.format, ("date", "speaker", "cue", "kind", "text"), lambda q: (
         (q.get("date") or {}).get("value") or "", (q.get("speaker") or {}).get("id") or "?",
         q.get("cue") or "", "direct" if q["direct"] else "indirect", q["text"]))
-    return 0
+    return EXIT_OK
 
 
 def cmd_stances(args: argparse.Namespace) -> int:
     from . import queries
-    from .store import open_store
 
-    with open_store(_settings(args).db, read_only=True) as store:
+    settings = _settings(args)
+    if args.history and not (args.actor and args.issue):
+        raise UsageError("--history needs --actor and --issue")
+    with _reader(settings) as store:
+        filters = _checked(store, args, settings, "stances")
         if args.history:
-            if not (args.actor and args.issue):
-                print("peacetrack: --history needs --actor and --issue", file=sys.stderr)
-                return 2
             rows = [r.to_dict() for r in
-                    queries.position_history(store, args.actor, args.issue, _filters(args))]
-            _print_rows(rows, args.format, lambda r: (
+                    queries.position_history(store, args.actor, args.issue, filters)]
+            if not rows:
+                _note(f"no stances match; {queries.what_there_is(store, 'stances')}")
+            _print_rows(rows, args.format, ("date", "positions", "evidence"), lambda r: (
                 r["date"] or "", ",".join(r["positions"]),
                 " | ".join(e["text"] for e in r["evidence"])))
-            return 0
-        found = queries.stances(store, _filters(args))
-    _print_rows(found, args.format, lambda s: (
+            return EXIT_OK
+        found = queries.stances(store, filters)
+        if not found:
+            _note(f"no stances match; {queries.what_there_is(store, 'stances')}")
+    _print_rows(found, args.format, ("date", "actor", "issue", "position", "evidence"), lambda s: (
         (s.get("date") or {}).get("value") or "", s["actor"].get("id") or "?", s["issue"],
         s["position"], s["evidence"]))
-    return 0
+    return EXIT_OK
+
+
+def _checked(store, args: argparse.Namespace, settings: Settings, kind: str):
+    """The command's filters, checked against the store and the profile's issues."""
+    from .queries import Filters, check_filters
+
+    issues = tuple(i.id for i in _profile(settings).issues) if args.issue else ()
+    filters = Filters(actor=args.actor, issue=args.issue, source=args.source, since=args.since,
+                      until=args.until, position=getattr(args, "position", None))
+    return check_filters(store, filters, kind=kind, issues=issues)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     import json
 
     from . import queries
-    from .store import open_store
 
-    with open_store(_settings(args).db, read_only=True) as store:
+    with _reader(_settings(args)) as store:
         record = queries.event(store, args.event_id)
     if record is None:
-        print(f"peacetrack: no event {args.event_id!r} in the store (ids: peacetrack export)",
-              file=sys.stderr)
-        return 1
+        raise UsageError(f"no event {args.event_id!r} in the store (ids: peacetrack export)")
     if args.format == "json":
         print(json.dumps({"id": record["id"], "decided_by": record.get("decided_by", []),
                           "mentions": record.get("mentions", [])}, ensure_ascii=False))
     else:
         print("\n".join(queries.explain_lines(record)))
-    return 0
+    return EXIT_OK
 
 
-def _filters(args: argparse.Namespace):
-    from .queries import Filters
+def cmd_list(args: argparse.Namespace) -> int:
+    from . import queries
+    from .profile import describe_profiles
 
-    return Filters(actor=args.actor, issue=args.issue, source=args.source, since=args.since,
-                   until=args.until, position=getattr(args, "position", None))
+    settings = _settings(args)
+    if args.what in ("profiles", "processes"):
+        rows = describe_profiles(settings.profile)
+        if args.what == "profiles":
+            _print_rows(rows, args.format, ("name", "title", "entities", "issues", "file"),
+                        lambda r: (r["name"], r["title"], r["entities"], r["issues"], r["file"]))
+        else:
+            _print_rows(rows, args.format, ("process", "title", "parties", "mediation tracks"),
+                        lambda r: (r["name"], r["title"], ",".join(r["parties"]),
+                                   "; ".join(r["tracks"])))
+        return EXIT_OK
+    if args.what == "issues":
+        profile = _profile(settings)
+        store = _reader(settings) if _store_exists(settings) else None
+        try:
+            rows = queries.issues(store, profile.issues)
+        finally:
+            if store is not None:
+                store.close()
+        _print_rows(rows, args.format, ("issue", "name", "stances", "in profile"), lambda r: (
+            r["id"], r["name"] or "", r["stances"], "yes" if r["in_profile"] else "no"))
+        return EXIT_OK
+    with _reader(settings) as store:
+        rows = queries.actors(store)
+    _print_rows(rows, args.format, ("actor", "name", "code", "sector", "events", "quotes", "stances"),
+                lambda r: (r["id"] or "", r["name"] or "", r["code"] or "", r["sector"] or "",
+                           r["events"], r["quotes"], r["stances"]))
+    return EXIT_OK
 
 
-def _print_rows(rows: list, fmt: str, columns) -> None:
-    """JSON lines, or a tab-separated table with the text cut to one line."""
+def _store_exists(settings: Settings) -> bool:
+    from pathlib import Path
+
+    return Path(settings.db).exists()
+
+
+def _print_rows(rows: list, fmt: str, header: tuple[str, ...],
+                columns: Callable[[Any], tuple]) -> None:
+    """JSON lines, or a tab-separated table under a header row, text cut to one line."""
     import json
 
-    for row in rows:
-        if fmt == "jsonl":
+    if fmt == "jsonl":
+        for row in rows:
             print(json.dumps(row, ensure_ascii=False))
-        else:
-            print("\t".join(" ".join(str(c).split())[:160] for c in columns(row)))
+        return
+    print("\t".join(header))
+    for row in rows:
+        print("\t".join(" ".join(str(c).split())[:160] for c in columns(row)))
 
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve,
-            "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain}
+            "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain, "list": cmd_list}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except PeacetrackError as exc:
-        print(f"peacetrack: {exc}", file=sys.stderr)
-        return 2
+        _note(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _note("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
+    except Exception as exc:
+        if os.environ.get("PEACETRACK_DEBUG"):
+            raise
+        _note(f"unexpected error: {type(exc).__name__}: {exc} (a bug: please report it; "
+              "PEACETRACK_DEBUG=1 shows the traceback)")
+        return EXIT_BUG
+
+
+def _silence_stdout() -> None:
+    """The reader went away (``export | head``): say nothing more to it, not
+    even when Python flushes standard output at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

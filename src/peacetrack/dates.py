@@ -11,6 +11,7 @@ what cannot be resolved honestly stays ``DateValue(None, "unknown", text=...)``.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import json
@@ -518,9 +519,13 @@ def _scan(text: str, *, anchor: DateValue | None = None, start: int = 0,
         matches = _matches(text, start, end)
     hits = sorted(_candidates(matches, _anchor(anchor), future),
                   key=lambda h: (h.start - h.end, h.order, h.start))
+    # The characters already taken, to test a hit against all the kept ones in
+    # the length of the hit (not in the number kept: a long report has thousands).
+    occupied = bytearray(len(text) + 1)
     taken: list[_Hit] = []
     for hit in hits:
-        if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+        if occupied.find(1, hit.start, hit.end) < 0:
+            occupied[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
             taken.append(hit)
     for hit in taken:
         hit.date.text, hit.date.span = text[hit.start:hit.end], (hit.start, hit.end)
@@ -543,9 +548,19 @@ def dates_within(doc, *, anchor: DateValue | None, start: int, end: int,
     key = ("peacetrack.dates", anchor.value if anchor else None, future)
     found = doc.user_data.get(key)
     if found is None:
-        found = doc.user_data[key] = [hit.date for hit in _scan(
-            _doc_text(doc), anchor=anchor, future=future, matches=doc_matches(doc))]
-    return [d for d in found if d.span is not None and start <= d.span[0] and d.span[1] <= end]
+        dated = [hit.date for hit in _scan(_doc_text(doc), anchor=anchor, future=future,
+                                           matches=doc_matches(doc))]
+        found = doc.user_data[key] = (dated, [d.span[0] for d in dated])
+    dated, starts = found
+    # in text order and not overlapping: the dates of a span are found by
+    # bisection, not by a pass over the report's dates for every event
+    out = []
+    for date in dated[bisect.bisect_left(starts, start):]:
+        if date.span[0] >= end:
+            break
+        if date.span[1] <= end:
+            out.append(date)
+    return out
 
 
 def _doc_text(doc) -> str:
@@ -856,16 +871,23 @@ _DEADLINE = re.compile(r"\b(?:by|until|till|from|before|starting)\s+(?:the\s+end
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
-def _sentence_before(text: str, pos: int) -> str:
+def sentence_starts(text: str) -> list[int]:
+    """Where the text's sentences start (after a sentence end or a line break),
+    found once per text; ``_sentence_before`` bisects them."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def _sentence_before(text: str, pos: int, starts: list[int] | None = None) -> str:
     """The part of the sentence holding ``pos`` that comes before it."""
-    starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, pos)]
-    return text[(starts[-1] if starts else 0):pos]
+    starts = sentence_starts(text[:pos]) if starts is None else starts
+    n = bisect.bisect_right(starts, pos)
+    return text[(starts[n - 1] if n else 0):pos]
 
 
-def _is_future(text: str, hit: _Hit) -> bool:
+def _is_future(text: str, hit: _Hit, starts: list[int] | None = None) -> bool:
     """A date the report looks forward to (a plan, a deadline) bounds the
     publication from above; any other from below."""
-    before = _sentence_before(text, hit.start)
+    before = _sentence_before(text, hit.start, starts)
     return bool(_FUTURE_CUE.search(before) or _DEADLINE.search(before))
 
 
@@ -888,12 +910,15 @@ def days_covered(value: str, end: str | None = None) -> tuple[dt.date, dt.date]:
 
 def _year_votes(hits: list[_Hit]) -> Counter[int]:
     """'November 9 last year' beside 'November 9, 2020' says 2021."""
-    dated = [h.date.value for h in hits if h.kind in ("mdy", "dmy") and h.date.value]
+    dated: dict[str, set[int]] = {}  # "-MM-DD" -> the years it is told with
+    for h in hits:
+        if h.kind in ("mdy", "dmy") and h.date.value:
+            dated.setdefault(h.date.value[-6:], set()).add(int(h.date.value[:4]))
     votes: Counter[int] = Counter()
     for hit in hits:
         if hit.kind in ("md_rel", "dm_rel"):
             key = f"-{_month(hit.groups['mon']):02d}-{int(hit.groups['day']):02d}"
-            years = {int(v[:4]) for v in dated if v.endswith(key)}
+            years = set(dated.get(key, ()))
             if len(years) == 1:
                 votes[years.pop() - _offset(hit.groups["rel"])] += 1
     return votes
@@ -905,12 +930,13 @@ def _bounds(text: str, hits: list[_Hit],
     end of periods looked forward to); yearless dates count only once the
     year is known."""
     told: list[tuple[DateValue, bool]] = []
+    starts = sentence_starts(text)
     for hit in hits:
         date = hit.date
         if date.value is None and year is not None and hit.kind in ("md", "dm"):
             date = _r_yearless(hit.groups, _Anchor(year), False) or date
         if date.value is not None and date.precision != "unknown":
-            told.append((date, _is_future(text, hit)))
+            told.append((date, _is_future(text, hit, starts)))
     # A date told both as past and as coming says nothing either way.
     both = {d.value for d, f in told} & {d.value for d, f in told if f} & {
         d.value for d, f in told if not f}

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from .learned import LinearModel
-from .nlp import sentence_number, sentence_of
+from .nlp import entities_in, sentence_number, sentence_of
 from .records import Event
 
 NONE = "NONE"
@@ -146,7 +146,7 @@ def candidate_features(event: Event, doc: Doc) -> list[str]:
         feats.append("headline")
     feats.append(f"sent_index={min(sentence_number(token), 5)}")
     feats.append(f"sent_len={min(len(sent) // 15, 4)}")
-    ents = {e.label_ for e in sent.ents}
+    ents = {e.label_ for e in entities_in(sent)}  # Span.ents walks the whole report's entities
     feats += [f"sent_ent={label}" for label in sorted(ents & {"PERSON", "GPE", "NORP", "ORG", "DATE"})]
     return feats
 

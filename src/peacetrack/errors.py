@@ -7,6 +7,10 @@ class PeacetrackError(Exception):
     """Base of every error peacetrack raises on purpose."""
 
 
+class SettingError(PeacetrackError):
+    """A setting (file, environment or flag) has no valid value."""
+
+
 class ProfileError(PeacetrackError):
     """A profile file is missing or malformed."""
 
@@ -32,3 +36,12 @@ class MissingExtra(PeacetrackError):
         super().__init__(
             f"this needs the optional extra '{extra}' ({module} is not installed): "
             f"pip install 'peacetrack[{extra}]'")
+
+
+class FilterError(PeacetrackError):
+    """A query's filter value is not valid (a date that is none, an unknown issue
+    or actor); the message says what exists."""
+
+
+class UsageError(PeacetrackError):
+    """Options that cannot work together, or a value no command can use."""

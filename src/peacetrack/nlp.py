@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
+from collections import deque
 from functools import cache
 from typing import NamedTuple
 
@@ -183,6 +186,54 @@ def sentences_before(token: Token, count: int) -> list[Span]:
     owner, sentences = _sentence_index(token.doc)
     n = owner[token.i]
     return sentences[max(0, n - count):n]
+
+
+# The most characters of a piece (``sections.py``): spaCy refuses a text over
+# ``nlp.max_length`` (E088, 1,000,000 characters), and its memory grows with
+# the text. A cut falls at a paragraph break first (a line break ends a
+# sentence anyway, ``line_breaks``).
+PIECE_CHARS = 100_000
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
+    """The text cut into pieces of at most ``limit`` characters that join back
+    into it exactly: at the last paragraph break of each window, else its last
+    sentence end, else its last space, else (one 'word' longer than the limit)
+    at the limit, never between a letter and its combining mark. Linear in the
+    text: each window is searched once."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        cut = _cut(text, start, start + limit)
+        out.append(text[start:cut])
+        start = cut
+    out.append(text[start:])
+    return out
+
+
+def _cut(text: str, start: int, end: int) -> int:
+    """Where the piece ``text[start:end]`` ends: after the whitespace of the
+    latest break in its second half, so the next piece starts with a word."""
+    floor = start + (end - start) // 2  # no tiny pieces
+    newline = text.rfind("\n", floor, end)
+    if newline >= 0:
+        return _after_space(text, newline, end)
+    for pattern in (_SENTENCE_END, _WHITESPACE):
+        last = deque(pattern.finditer(text, floor, end), maxlen=1)
+        if last:
+            return last[0].end()
+    cut = end
+    while cut > floor + 1 and unicodedata.combining(text[cut]):
+        cut -= 1  # keep a letter with its accents
+    return cut if cut > start else end
+
+
+def _after_space(text: str, at: int, end: int) -> int:
+    while at < end and text[at].isspace():
+        at += 1
+    return at
 
 
 @cache

@@ -76,7 +76,8 @@ class ParquetStore(Store):
             self.db.execute(f"INSERT INTO documents ({columns}) SELECT {columns} "
                             f"FROM read_parquet('{self._glob('documents')}')")
         if self.parts("runs"):
-            self.db.execute(f"INSERT INTO runs SELECT * FROM read_parquet('{self._glob('runs')}')")
+            self.db.execute(f"INSERT INTO runs BY NAME SELECT * FROM read_parquet("
+                            f"'{self._glob('runs')}', union_by_name = true)")
 
     @contextmanager
     def released(self, *, wait: float = 60.0) -> Iterator[None]:
@@ -102,13 +103,22 @@ class ParquetStore(Store):
         partial.replace(path)
         return path
 
-    def finish_run(self, run: int, summary: dict[str, Any], problems: Sequence[Problem]) -> None:
-        super().finish_run(run, summary, problems)
-        for table in ("runs", "problems"):
-            key = "id" if table == "runs" else "run"
-            rows = _arrow(self.db.execute(f"SELECT * FROM {table} WHERE {key} = ?", [run])).to_pylist()
-            if rows:
-                self._write_part(table, rows)
+    def record_problems(self, run: int, problems: Sequence[Problem]) -> None:
+        """Problems as a new part, written as they are met."""
+        if problems:
+            self._write_part("problems", [
+                {"run": run, "source": p.source, "line": p.line, "reason": p.reason,
+                 "message": p.message} for p in problems])
+
+    def update_run(self, run: int, summary: dict[str, Any]) -> None:
+        pass  # a run's row is one part, written when it ends (parts are never rewritten)
+
+    def finish_run(self, run: int, summary: dict[str, Any], problems: Sequence[Problem] = (),
+                   *, status: str = "finished") -> None:
+        super().finish_run(run, summary, problems, status=status)
+        rows = _arrow(self.db.execute("SELECT * FROM runs WHERE id = ?", [run])).to_pylist()
+        if rows:
+            self._write_part("runs", rows)
 
 
 def _arrow(result: Any) -> pa.Table:

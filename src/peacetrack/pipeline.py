@@ -35,6 +35,15 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def outcome(self) -> str:
+        """'complete': every report read is in the store (stored now or before);
+        'partial': some input was skipped; 'nothing': no report is in the store
+        from this run (every input was skipped, or there was none)."""
+        if self.stored + self.already_stored == 0:
+            return "nothing"
+        return "partial" if sum(self.skipped.values()) else "complete"
+
     def as_dict(self) -> dict:
         return {"read": self.read, "stored": self.stored, "already_stored": self.already_stored,
                 "near_duplicates": self.near_duplicates, "events": self.events,
@@ -181,7 +190,7 @@ def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
     summary = Summary()
     started = time.perf_counter()
     executor = executor or make_executor(settings)
-    store = open_store(settings.db, wait=60.0, hold=False)
+    store = open_store(settings.db, wait=float(settings.wait), hold=False)
     try:
         _run(paths, store, executor, settings, summary, started, on_problem, on_progress)
     finally:
@@ -189,25 +198,77 @@ def ingest(paths: Iterable[str], *, settings: Settings, executor=None,
     return summary
 
 
+class ProblemLog:
+    """A run's skipped inputs, written to the store as they are met: with each
+    batch written, and every FLUSH_PROBLEMS problems or FLUSH_SECONDS seconds
+    in between (a run killed midway keeps them)."""
+
+    FLUSH_PROBLEMS = 64
+    FLUSH_SECONDS = 2.0
+
+    def __init__(self, store: Store, run: int, clock=time.monotonic) -> None:
+        self.store, self.run, self.clock = store, run, clock
+        self.pending: list[Problem] = []
+        self.flushed = clock()
+
+    def add(self, problem: Problem) -> None:
+        self.pending.append(problem)
+        if len(self.pending) >= self.FLUSH_PROBLEMS or \
+                self.clock() - self.flushed >= self.FLUSH_SECONDS:
+            with self.store.session():
+                self.write()
+
+    def write(self) -> None:
+        """Write what is pending (inside a store session)."""
+        self.store.record_problems(self.run, self.pending)
+        self.pending = []
+        self.flushed = self.clock()
+
+
 def _run(paths: Iterable[str], store: Store, executor, settings: Settings, summary: Summary,
          started: float, on_problem: Callable[[Problem], None] | None,
          on_progress: Callable[[Summary], None] | None) -> None:
     with store.session():
         run = store.start_run()
-    dedupe = Deduplicator(store, settings.near_duplicate_bits)
-    documents = prepared(read_inputs(paths, max_bytes=settings.max_bytes), summary, on_problem)
-    batches = new_batches(documents, store, dedupe, summary, settings.write_batch)
-    for analyses in batched(_flat(executor.map(batches)), settings.write_batch):
-        with store.session():
-            store.write(analyses)
-        dedupe.forget([a.document for a in analyses])
-        _count(summary, analyses)
+    log = ProblemLog(store, run)
+
+    def problem(found: Problem) -> None:
+        log.add(found)
+        if on_problem:
+            on_problem(found)
+
+    status = "failed"
+    try:
+        dedupe = Deduplicator(store, settings.near_duplicate_bits)
+        documents = prepared(read_inputs(paths, max_bytes=settings.max_bytes), summary, problem)
+        batches = new_batches(documents, store, dedupe, summary, settings.write_batch)
+        for analyses in batched(_flat(executor.map(batches)), settings.write_batch):
+            _count(summary, analyses)
+            summary.seconds = time.perf_counter() - started
+            with store.session():
+                store.write(analyses)
+                log.write()
+                store.update_run(run, summary.as_dict())
+            dedupe.forget([a.document for a in analyses])
+            if on_progress:
+                on_progress(summary)
+        status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
         summary.seconds = time.perf_counter() - started
-        if on_progress:
-            on_progress(summary)
-    summary.seconds = time.perf_counter() - started
-    with store.session():
-        store.finish_run(run, summary.as_dict(), summary.problems)
+        _finish(store, run, summary, log, status)
+
+
+def _finish(store: Store, run: int, summary: Summary, log: ProblemLog, status: str) -> None:
+    """The run's row and last problems; a run that failed still tries to say so."""
+    try:
+        with store.session():
+            store.finish_run(run, summary.as_dict(), log.pending, status=status)
+    except Exception:
+        if status == "finished":
+            raise  # a failing store on a failed run must not hide the first error
 
 
 def _flat(batches: Iterable[list[Analysis]]) -> Iterator[Analysis]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from .chronology import Happening
 from .errors import ProfileError
-from .lexicons import data_path, load_lexicon, load_yaml
+from .lexicons import data_path, load_lexicon
+from .profile_schema import read_profile
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
 
@@ -84,6 +85,9 @@ class Profile:
     tracks: list[Track] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
     chronology: list[Any] = field(default_factory=list)  # chronology.Happening
+    # what the check of the file found odd but not wrong: unknown keys, values
+    # or ids, each naming its file and line (profile_schema.py)
+    warnings: list[str] = field(default_factory=list)
 
     def country_by_code(self, code: str | None) -> Entity | None:
         return self._countries_by_code().get(code or "")
@@ -189,16 +193,26 @@ def profile_path(name_or_path: str) -> Path:
     return data_path("profiles", f"{name_or_path}.yaml")
 
 
+def shipped_profiles() -> list[Path]:
+    """The profiles that come with peacetrack (``--profile NAME``)."""
+    return sorted(data_path("profiles").glob("*.yaml"))
+
+
 @cache
 def load_profile(name_or_path: str | None) -> Profile:
-    """The named profile (or a YAML path) over the generic lexicons; 'none' for none."""
+    """The named profile (or a YAML path) over the generic lexicons; 'none' for
+    none. The file is checked first (``profile_schema.read_profile``): a
+    wrong key is a ``ProfileError`` naming it and its line; odd ones are in
+    ``Profile.warnings``."""
     entities = generic_entities()
     if not name_or_path or name_or_path == "none":
         return Profile(name="none", entities=entities)
     path = profile_path(name_or_path)
-    data = load_yaml(path) or {}
-    if not isinstance(data, dict):
-        raise ProfileError(f"{path}: a profile is a YAML mapping")
+    if not path.is_file():
+        names = ", ".join(p.stem for p in shipped_profiles())
+        raise ProfileError(f"no profile {name_or_path!r}: give a shipped name ({names}), "
+                           "a YAML file, or 'none'")
+    data, warnings = read_profile(path)
     for item in data.get("entities", []):
         entity = _entity(item, "body")
         if entity.id in entities:
@@ -216,4 +230,39 @@ def load_profile(name_or_path: str | None) -> Profile:
                 for t in data.get("tracks", [])],
         places=list(data.get("places", [])),
         chronology=[Happening.from_data(h) for h in data.get("chronology", []) or []],
+        warnings=warnings + _unknown_ids(path, data, entities),
     )
+
+
+def _unknown_ids(path: Path, data: dict[str, Any], entities: dict[str, Entity]) -> list[str]:
+    """Ids a profile refers to that name no entity (a typo resolves nothing)."""
+    issues = {i["id"] for i in data.get("issues", [])}
+    out = []
+    for track in data.get("tracks", []):
+        out += [f"{path}: track {track['id']!r}: mediator {m!r} is no entity"
+                for m in track.get("mediators", []) if m not in entities]
+        if track.get("issue") and track["issue"] not in issues:
+            out.append(f"{path}: track {track['id']!r}: issue {track['issue']!r} is not "
+                       "among the profile's issues")
+    for place in data.get("places", []):
+        out += [f"{path}: place {place['name']!r}: {key} {place[key]!r} is no entity"
+                for key in ("people", "held_by") if place.get(key) and place[key] not in entities]
+    return out
+
+
+def describe_profiles(extra: str | None = None) -> list[dict[str, Any]]:
+    """The shipped profiles (and ``extra``, a profile file in use), each with
+    the process it describes: its parties and mediation tracks."""
+    paths = shipped_profiles()
+    if extra and extra != "none" and profile_path(extra) not in paths:
+        paths.append(profile_path(extra))
+    rows = []
+    for path in paths:
+        data, warnings = read_profile(path)
+        rows.append({
+            "name": data.get("name", path.stem), "title": data.get("title", ""), "file": str(path),
+            "parties": list(data.get("countries", [])),
+            "tracks": [t.get("name", t["id"]) for t in data.get("tracks", [])],
+            "entities": len(data.get("entities", [])), "issues": len(data.get("issues", [])),
+            "warnings": len(warnings)})
+    return rows

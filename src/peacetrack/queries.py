@@ -9,10 +9,14 @@ precision ('2023-02' is within --until 2023-02-10).
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import FilterError
 from .store import Store
 
 TABLES = {"q": "quotes", "s": "stances"}
@@ -149,3 +153,117 @@ def explain_lines(record: dict[str, Any]) -> list[str]:
     for mention in record.get("mentions") or []:
         lines.append(f"  also told: {' '.join(mention['sentence'].split())[:160]}")
     return lines
+
+
+# -- checking filters, and what there is to filter by (issue 17) ------------------
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+KIND_TABLES = {"quotes": "quotes", "stances": "stances"}
+
+
+def check_date(value: str, flag: str) -> str:
+    """An ISO date at any precision ('2023', '2023-02', '2023-02-27') that exists."""
+    match = _ISO.match(value.strip())
+    if match is None:
+        raise FilterError(f"{flag} {value!r} is not a date: give an ISO date at any precision, "
+                          "e.g. 2023, 2023-02 or 2023-02-27")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise FilterError(f"{flag} {value!r}: there is no month {month}")
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise FilterError(f"{flag} {value!r}: there is no such day")
+    return value.strip()
+
+
+def check_filters(store: Store, filters: Filters, *, kind: str,
+                  issues: tuple[str, ...] = ()) -> Filters:
+    """The filters, checked: dates that are dates, an issue the store or the
+    profile (``issues``) knows, an actor some record names. A ``FilterError``
+    says what exists instead."""
+    since = check_date(filters.since, "--since") if filters.since else None
+    until = check_date(filters.until, "--until") if filters.until else None
+    if since and until and since[:len(until)] > until[:len(since)]:
+        raise FilterError(f"--since {since} is after --until {until}: nothing can match")
+    if filters.issue:
+        known = sorted(set(issues) | set(stored_issues(store)))
+        if filters.issue not in known:
+            raise FilterError(f"no issue {filters.issue!r}{_did_you_mean(filters.issue, known)}; "
+                              f"issues: {', '.join(known) or 'none'} (peacetrack list issues)")
+    if filters.actor:
+        who = "speaker" if kind == "quotes" else "actor"
+        if not _names_someone(store, filters.actor, kind):
+            ids = [row["id"] for row in actors(store) if row["id"]]
+            raise FilterError(f"no {who} in the store is {filters.actor!r} or has it in their name"
+                              f"{_did_you_mean(filters.actor, ids)} (peacetrack list actors)")
+    return Filters(actor=filters.actor, issue=filters.issue, source=filters.source, since=since,
+                   until=until, position=filters.position)
+
+
+def _did_you_mean(value: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(value.lower(), known, n=2, cutoff=0.75)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def _names_someone(store: Store, actor: str, kind: str) -> bool:
+    table, alias, column, path = ("quotes", "q", "speaker", "$.speaker") if kind == "quotes" \
+        else ("stances", "s", "actor_id", "$.actor")
+    name = (f"lower(coalesce(json_extract_string({alias}.record, '{path}.name'), "
+            f"json_extract_string({alias}.record, '{path}.text')))")
+    rows = store.query(f"SELECT 1 FROM {table} {alias} WHERE {alias}.{column} = ? OR {name} LIKE ? "
+                       "LIMIT 1", [actor, f"%{actor.lower()}%"])
+    return bool(rows)
+
+
+def stored_issues(store: Store) -> list[str]:
+    return [row[0] for row in store.query(
+        "SELECT DISTINCT issue FROM stances WHERE issue IS NOT NULL ORDER BY issue")]
+
+
+def what_there_is(store: Store, kind: str) -> str:
+    """One line on what a record table holds, for a query that found nothing."""
+    table = KIND_TABLES[kind]
+    count, first, last = store.query(f"SELECT count(*), min(date), max(date) FROM {table}")[0]
+    if not count:
+        return f"the store holds no {kind}"
+    span = f", dated {first} to {last}" if first else ""
+    return f"the store holds {count:,} {kind}{span}"
+
+
+def issues(store: Store | None, profile_issues: list[Any]) -> list[dict[str, Any]]:
+    """The issues one may filter by: the profile's, then any other the store's
+    stances are on, with how many stances each has."""
+    counts = dict(store.query("SELECT issue, count(*) FROM stances GROUP BY issue")) \
+        if store is not None else {}
+    rows = [{"id": i.id, "name": i.name, "stances": counts.pop(i.id, 0), "in_profile": True}
+            for i in profile_issues]
+    rows += [{"id": issue, "name": None, "stances": n, "in_profile": False}
+             for issue, n in sorted(counts.items()) if issue]
+    return rows
+
+
+def actors(store: Store) -> list[dict[str, Any]]:
+    """Everyone the records name, with how many events, quotes and stances
+    each is in (an id when known, else the words): what --actor and
+    --speaker match."""
+    rows = store.query("""
+        WITH named AS (
+            SELECT actor_id AS id, name, code, sector, 'events' AS kind FROM participants
+            UNION ALL
+            SELECT speaker, coalesce(json_extract_string(record, '$.speaker.name'),
+                                     json_extract_string(record, '$.speaker.text')),
+                   json_extract_string(record, '$.speaker.code'),
+                   json_extract_string(record, '$.speaker.sector'), 'quotes'
+            FROM quotes WHERE json_extract_string(record, '$.speaker') IS NOT NULL
+            UNION ALL
+            SELECT actor_id, coalesce(json_extract_string(record, '$.actor.name'),
+                                      json_extract_string(record, '$.actor.text')),
+                   json_extract_string(record, '$.actor.code'),
+                   json_extract_string(record, '$.actor.sector'), 'stances' FROM stances)
+        SELECT id, any_value(name), any_value(code), any_value(sector),
+               count(*) FILTER (WHERE kind = 'events'), count(*) FILTER (WHERE kind = 'quotes'),
+               count(*) FILTER (WHERE kind = 'stances')
+        FROM named WHERE coalesce(id, name) IS NOT NULL
+        GROUP BY id, CASE WHEN id IS NULL THEN name END
+        ORDER BY count(*) DESC, id NULLS LAST, any_value(name)""")
+    return [{"id": r[0], "name": r[1], "code": r[2], "sector": r[3], "events": r[4],
+             "quotes": r[5], "stances": r[6]} for r in rows]

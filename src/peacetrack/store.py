@@ -8,6 +8,8 @@ transaction, as Arrow appends rather than row-by-row inserts.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -51,9 +53,15 @@ CREATE TABLE IF NOT EXISTS stances (
     issue VARCHAR, position VARCHAR, date VARCHAR, record VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER, started DOUBLE, finished DOUBLE, summary VARCHAR);
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid INTEGER;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS host VARCHAR;
 CREATE TABLE IF NOT EXISTS problems (
     run INTEGER, source VARCHAR, line INTEGER, reason VARCHAR, message VARCHAR);
 """
+# A run's status: running (or killed, until the next run looks), finished,
+# interrupted (stopped by Ctrl-C or killed: found so by the next run), failed.
+RUN_STATUSES = ("running", "finished", "interrupted", "failed")
 
 # Rows per row group (DuckDB's default is 122,880). A checkpoint rewrites the
 # whole row group that new rows were appended to, so with the default the
@@ -83,6 +91,9 @@ class Store:
         self.read_only = read_only
         self.hold = hold
         self._lock = threading.RLock()
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"no store at {self.path}: `peacetrack ingest PATH --db {self.path}` "
+                             "makes one (or give --db)")
         if not read_only and self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = _connect(self.path, read_only=read_only, wait=wait)
@@ -206,19 +217,52 @@ class Store:
             self.db.unregister("_batch")
 
     def start_run(self) -> int:
+        """A new run, numbered after the last; runs left 'running' by a process
+        that is gone (killed) are first marked interrupted."""
+        self.mark_interrupted()
         row = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM runs").fetchone()
         run = int(row[0]) if row else 1
-        self.db.execute("INSERT INTO runs VALUES (?, ?, NULL, NULL)", [run, time.time()])
+        self.db.execute("INSERT INTO runs (id, started, status, pid, host) VALUES (?, ?, ?, ?, ?)",
+                        [run, time.time(), "running", os.getpid(), socket.gethostname()])
         return run
 
-    def finish_run(self, run: int, summary: dict[str, Any], problems: Sequence[Problem]) -> None:
+    def mark_interrupted(self) -> list[int]:
+        """Mark as interrupted the runs still 'running' whose process on this
+        machine is gone (and those of older stores, which kept no process)."""
+        here = socket.gethostname()
+        rows = self.db.execute("SELECT id, pid, host FROM runs WHERE finished IS NULL AND "
+                               "(status IS NULL OR status = 'running')").fetchall()
+        gone = [run for run, pid, host in rows
+                if pid is None or (host == here and not _alive(pid))]
+        if gone:
+            self.db.execute("UPDATE runs SET status = 'interrupted' WHERE id IN (SELECT unnest(?))",
+                            [gone])
+        return gone
+
+    def update_run(self, run: int, summary: dict[str, Any]) -> None:
+        """What a run has done so far (kept if it is killed)."""
+        self.db.execute("UPDATE runs SET summary = ? WHERE id = ?", [json.dumps(summary), run])
+
+    def record_problems(self, run: int, problems: Sequence[Problem]) -> None:
+        """Skipped inputs, written as they are met (not only when the run ends)."""
+        if problems:
+            self._append("problems", [
+                {"run": run, "source": p.source, "line": p.line, "reason": p.reason,
+                 "message": p.message} for p in problems])
+
+    def finish_run(self, run: int, summary: dict[str, Any], problems: Sequence[Problem] = (),
+                   *, status: str = "finished") -> None:
+        """The run's end: its summary, status and any problems not yet written."""
         with self.transaction():
-            self.db.execute("UPDATE runs SET finished = ?, summary = ? WHERE id = ?",
-                            [time.time(), json.dumps(summary), run])
-            if problems:
-                self._append("problems", [
-                    {"run": run, "source": p.source, "line": p.line, "reason": p.reason,
-                     "message": p.message} for p in problems])
+            self.db.execute("UPDATE runs SET finished = ?, summary = ?, status = ? WHERE id = ?",
+                            [time.time(), json.dumps(summary), status, run])
+            self.record_problems(run, problems)
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id, started, finished, status, summary FROM runs ORDER BY id")
+        return [{"id": r[0], "started": r[1], "finished": r[2], "status": r[3] or
+                 ("finished" if r[2] is not None else "running"),
+                 "summary": json.loads(r[4]) if r[4] else None} for r in rows.fetchall()]
 
     # -- reading ----------------------------------------------------------
     def known_ids(self, ids: Sequence[str]) -> set[str]:
@@ -273,6 +317,16 @@ class Store:
         return self.db.execute(sql, list(params)).fetchall()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 def bands(fingerprint: int) -> list[int]:
     return [(fingerprint >> (8 * i)) & 0xFF for i in range(BANDS)]
 
@@ -295,8 +349,9 @@ def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConne
                 delay = min(delay * 2, 0.25)
                 continue
             if locked:
-                raise StoreBusy(f"the store {path} is in use by another process; "
-                                "try again when it is free") from exc
+                raise StoreBusy(f"the store {path} is in use by another process (an ingest "
+                                f"writing?); waited {wait:g} s (--wait or PEACETRACK_WAIT for "
+                                "longer), try again when it is free") from exc
             raise StoreError(f"cannot open the store {path}: {exc}") from exc
 
 

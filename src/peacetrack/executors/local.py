@@ -66,8 +66,9 @@ class LocalExecutor:
         if self.settings.n_process <= 1:
             from ..analysis import Analyzer
 
-            analyzer = Analyzer(self.settings)
+            analyzer = None  # loaded with the first batch: a run with nothing new loads no model
             for batch in batches:
+                analyzer = analyzer or Analyzer(self.settings)
                 yield list(analyzer.analyse(batch))
             return
         context = multiprocessing.get_context("spawn")
