@@ -42,8 +42,8 @@ from .stances import find_stances, issue_cues
 PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
 # Tags of a clause told as past, perfect or modal: not a stance held when said.
 NOT_PRESENT_TAGS = ("VBD", "VBN", "MD")
-# An act more than this many days before its report is background (SPEC §2 'historical').
-HISTORICAL_DAYS = 45
+# An act more than three months before its report is background (ANNOTATION.md, SPEC §2 "historical").
+HISTORICAL_DAYS = 92
 # Subordinators of a clause that tells what came before or after the news.
 BACKGROUND_MARKS = {"after", "before", "since", "until"}
 
