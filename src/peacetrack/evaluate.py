@@ -16,7 +16,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -384,8 +384,12 @@ def score_published(gold: dict | None, got: dict, score: Score) -> None:
 
 # -- running ---------------------------------------------------------------
 
-def gold_files(dirs: Iterable[Path]) -> list[Path]:
-    return sorted(p for d in dirs for p in sorted(d.glob("*.json")))
+def gold_files(dirs: Iterable[Path], only: Iterable[str] = ()) -> list[Path]:
+    """The gold files of ``dirs``; ``only``: those whose name (without .json)
+    matches one of these shell patterns ('1[3-9]_*')."""
+    patterns = list(only)
+    return sorted(p for d in dirs for p in sorted(d.glob("*.json"))
+                  if not patterns or any(fnmatch(p.stem, pattern) for pattern in patterns))
 
 
 def report_path(gold: dict, shared: Path, root: Path) -> Path:
@@ -393,37 +397,23 @@ def report_path(gold: dict, shared: Path, root: Path) -> Path:
     return root / file if file.startswith("demo/") else shared / file
 
 
-@cache
-def _index(folder: Path) -> dict[str, dict[str, Any]]:
-    """A corpus's index.jsonl (beside its reports), by file name: the address
-    and publication date a crawler would have given each report."""
-    index = folder / "index.jsonl"
-    if not index.is_file():
-        return {}
-    entries = (json.loads(line) for line in index.read_text(encoding="utf-8").splitlines()
-               if line.strip())
-    return {entry["file"]: entry for entry in entries if "file" in entry}
-
-
 def analyse_gold_doc(gold: dict, path: Path, analyzer, *, metadata: bool = False,
                      candidates: bool = False):
     """The document, its parse and the engine's analysis for one gold report.
-    ``metadata`` gives the report with its corpus index's address and
-    publication date, as a crawler would; without it the engine reads the
-    file alone."""
+    ``metadata`` gives the report what its corpus's index (``index.jsonl``
+    beside it) says of it, read as ``peacetrack ingest`` reads it (address,
+    outlet, title, publication date); without it the engine reads the file
+    alone."""
     from .ingest import RawReport, read_inputs
     from .nlp import remember_text
     from .pipeline import prepare
 
-    items = [i for i in read_inputs([str(path)], max_bytes=10_000_000) if isinstance(i, RawReport)]
+    items = [i for i in read_inputs([str(path)], max_bytes=10_000_000, with_metadata=metadata)
+             if isinstance(i, RawReport)]
     if "line" in gold:
         items = [i for i in items if i.source.endswith(f":{gold['line']}")]
     if "published" in gold.get("given", {}):
         items[0].published = gold["given"]["published"]
-    if metadata:
-        entry = _index(path.parent).get(path.name, {})
-        items[0].published = items[0].published or entry.get("published")
-        items[0].url = items[0].url or entry.get("url")
     document = prepare(items[0])
     doc = remember_text(analyzer.nlp(document.text), document.text)
     return document, doc, analyzer.analyse_doc(document, doc, candidates=candidates)
@@ -435,7 +425,7 @@ def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) ->
 
 
 def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
-             root: Path | None = None, metadata: bool = False) -> Score:
+             root: Path | None = None, metadata: bool = False, only: Iterable[str] = ()) -> Score:
     from .analysis import Analyzer
     from .settings import load_settings
 
@@ -444,7 +434,7 @@ def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
     analyzer = analyzer or Analyzer(load_settings())
     canon = Canon(analyzer.profile)
     score = Score()
-    for gold_path in gold_files(dirs):
+    for gold_path in gold_files(dirs, only):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         records = analyse_gold(gold, report_path(gold, shared, root), analyzer, metadata=metadata)
         document = records[0]
@@ -638,14 +628,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="gold folders (default: the training split, then the test split)")
     parser.add_argument("--split", choices=("train", "test", "both"), default="both",
                         help="which split to score when no folder is given")
+    parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                        help="score only the gold files whose name matches this shell pattern "
+                             "(repeatable), e.g. --only '1[3-9]_*' --only '2?_*' for the test "
+                             "split's reports on other processes")
     parser.add_argument("--misses", action="store_true", help="list missed and extra events")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--file-alone", action="store_true",
-                        help="read each report from its file alone, without the address and "
-                             "publication date its corpus's index.jsonl lists")
+                        help="read each report from its file alone, without what its corpus's "
+                             "index.jsonl says of it")
     parser.add_argument("--with-metadata", action="store_true",
-                        help="(the default) give each report its corpus index's address and "
-                             "publication date, as a crawler would")
+                        help="(the default) give each report what its corpus's index says of it "
+                             "(address, outlet, title, date), as `peacetrack ingest` reads it")
     parser.add_argument("--plover", type=Path, nargs="?", const=Path("../shared/plover/gsr-train.jsonl"),
                         help="score PLOVER gold-standard sentences (one JSON a line) instead")
     parser.add_argument("--check", action="store_true",
@@ -675,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = {}
     for name, dirs in runs.items():
-        score = evaluate(dirs, metadata=not args.file_alone)
+        score = evaluate(dirs, metadata=not args.file_alone, only=args.only)
         out[name] = score.figures()
         if not args.json:
             print(f"== {name} ({', '.join(str(d) for d in dirs)})")
