@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .lexicons import load_lexicon
 from .nlp import sentence_of, words_of
-from .profile import Entity, Profile, slugify
+from .profile import NON_STATE_SECTORS, Entity, Profile, slugify
 from .records import Actor, DateValue
 
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
@@ -313,7 +313,8 @@ class ActorFinder:
             actor = Actor(text=span.text, id=country.id, name=country.name, code=code,
                           sector=role.sector, span=(span.start_char, span.end_char))
             return Mention(begin, end, "group", actor, country)
-        holder = self._holder(role, code, date, earlier)
+        group = country.sector if country is not None and country.sector in NON_STATE_SECTORS else None
+        holder = self._holder(role, code, date, earlier, sector=group)
         if holder is not None:
             actor = actor_for(holder, span.text, date, (span.start_char, span.end_char))
             mention = Mention(begin, end, "title", actor, holder, holder.gender)
@@ -424,11 +425,12 @@ class ActorFinder:
         return begin, end, owner
 
     def _holder(self, role: Role, code: str | None, date: DateValue | None,
-                earlier: list[Mention]) -> Entity | None:
+                earlier: list[Mention], sector: str | None = None) -> Entity | None:
+        """Who held the role for a state (or, with ``sector``, for a group inside it)."""
         lo, hi = date_range(date)
         if code:
             holders = self.profile.holders(code, self.answering.get(role.role, {role.role}),
-                                           head=role.head, lo=lo, hi=hi)
+                                           head=role.head, lo=lo, hi=hi, sector=sector)
             if len(holders) == 1:
                 return holders[0]
         for mention in reversed(earlier):  # "the minister" = the last one named
@@ -532,7 +534,7 @@ class ActorFinder:
         countries = self._two_parties(mentions, count)
         if len(countries) != count:
             return None
-        if token.lemma_.lower() == "leader":
+        if token.lemma_.lower() == "leader" and all(c.kind == "country" for c in countries):
             lo, hi = date_range(date)
             heads = [self.profile.holders(c.code, set(), head=True, lo=lo, hi=hi) for c in countries]
             if all(len(h) == 1 for h in heads):
@@ -542,8 +544,13 @@ class ActorFinder:
         return Mention(token.i, token.i + 1, "group", found[0], countries[0], others=found[1:])
 
     def _two_parties(self, mentions: list[Mention], count: int = 2) -> list[Entity]:
-        """The process's parties (the profile's countries first), else the
-        ``count`` countries the report has named most so far."""
+        """The process's parties (the profile's countries first; the profile's
+        parties when one is not a state: "both sides" in Sudan are the army
+        and the RSF), else the ``count`` countries the report has named most
+        so far."""
+        sides = [self.profile.entities[p] for p in self.profile.parties if p in self.profile.entities]
+        if len(sides) == count and any(side.kind != "country" for side in sides):
+            return sides
         counts: dict[str, int] = {}
         for mention in mentions:
             code = mention.actor.code

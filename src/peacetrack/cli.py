@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH",
                         help="files or folders (.txt .html .json .jsonl), or - for stdin")
     _add_common(ingest)
-    ingest.add_argument("--profile", help="process profile: a shipped name or a YAML file; 'none'")
+    ingest.add_argument("--profile", help="process profiles: 'all' (the default: every shipped "
+                                          "one), a shipped name or a YAML file, several "
+                                          "separated by commas ('a,b'), or 'none'")
     ingest.add_argument("--model", help="spaCy model name or path")
     ingest.add_argument("--n-process", type=int, dest="n_process", help="worker processes")
     ingest.add_argument("--batch-size", type=int, dest="batch_size", help="reports per nlp batch")
@@ -49,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(report)
     report.add_argument("-o", "--output", default="report.html", help="the HTML file (default: report.html)")
     report.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
+    report.add_argument("--process", help="only the records of this process (a profile's name, or "
+                                          "'other' for reports about none)")
 
     serve = commands.add_parser("serve", help="an interactive dashboard over the store")
     _add_common(serve)
@@ -124,10 +128,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .profile import load_profile
     from .report import build_report
     from .store import open_store
+    from .views import Filters
 
     settings = _settings(args)
     with open_store(settings.db, read_only=True, wait=10) as store:
-        path = build_report(store, load_profile(settings.profile), args.output)
+        path = build_report(store, load_profile(settings.profile), args.output,
+                            filters=Filters(process=args.process))
     print(f"peacetrack report -> {path}")
     return 0
 

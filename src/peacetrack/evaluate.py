@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import days_covered
+from .profile import NON_STATE_SECTORS
 
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
@@ -142,7 +143,10 @@ class Canon:
         if entity is not None and entity.kind != "person":
             if entity.part_of:
                 return self(entity.part_of)
-            if entity.kind not in ("country", "organisation") and entity.code in self.by_code:
+            # a group of a state that acts apart from it ('karabakh-authorities',
+            # AZE REB) is itself; the state's organs and forces are the state
+            if entity.kind not in ("country", "organisation") and entity.code in self.by_code \
+                    and entity.sector not in NON_STATE_SECTORS:
                 return self.by_code[entity.code]
         return actor_id
 
@@ -164,7 +168,13 @@ class Canon:
                 return self.party(entity.part_of)
             if entity.kind == "person" and entity.offices:
                 latest = max(entity.offices, key=lambda o: o.start or "")
+                # a rebel leader or de facto official acts for the group, not the state
+                if latest.sector in NON_STATE_SECTORS and latest.sector != "OPP":
+                    return entity.id
                 return latest.code or entity.code or entity.id
+            if entity.kind not in ("country", "organisation") and \
+                    entity.sector in NON_STATE_SECTORS:
+                return entity.id  # 'karabakh-authorities' is not Azerbaijan's side
             return entity.code or entity.id
         return code or actor_id or "?"
 

@@ -156,10 +156,14 @@ class _Country:
     capital: str
 
 
-def _read_countries(aliases: dict[str, list[str]]) -> tuple[dict[str, _Country], dict[str, str]]:
-    """GeoNames' countries by alpha-2, and every name and alias key -> alpha-2."""
+def _read_countries(aliases: dict[str, list[str]],
+                    codes: dict[str, str] | None = None) -> tuple[dict[str, _Country], dict[str, str]]:
+    """GeoNames' countries by alpha-2, and every name and alias key -> alpha-2.
+    ``codes``: GeoNames' alpha-3 -> the code peacetrack writes (Kosovo: KOS)."""
     raw = json.loads((GEONAMES / "countries.json").read_text(encoding="utf-8"))
-    countries = {code: _Country(r["name"].strip(), code, r["iso3"], r["capital"].strip())
+    codes = codes or {}
+    countries = {code: _Country(r["name"].strip(), code, codes.get(r["iso3"], r["iso3"]),
+                                r["capital"].strip())
                  for code, r in raw.items()}
     by_iso3 = {c.iso3: c.iso2 for c in countries.values()}
     keys = {name_key(c.name): c.iso2 for c in countries.values()}
@@ -258,7 +262,8 @@ class Gazetteer:
                  focus_countries: tuple[str, ...] = ()):
         lexicon = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
         self.words = PlaceWords.from_lexicon(lexicon)
-        self._countries, self._country_keys = _read_countries(lexicon.get("country_aliases", {}))
+        self._countries, self._country_keys = _read_countries(lexicon.get("country_aliases", {}),
+                                                              lexicon.get("country_codes", {}))
         self._by_iso3 = {c.iso3: c.iso2 for c in self._countries.values()}
         self._focus = frozenset(self._by_iso3[c] for c in focus_countries if c in self._by_iso3)
         self._capitals = {(name_key(c.capital), c.iso2) for c in self._countries.values()}

@@ -112,6 +112,10 @@ class Document:
     removed_chars: int = 0
     duplicate_of: str | None = None
     fingerprint: int | None = None  # simhash of the text, for near-duplicates
+    # the process the report is about (a profile's name, or "other"), and every
+    # process it is about, best first (processes.py)
+    process: str | None = None
+    processes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +125,7 @@ class Document:
             "language": self.language, "text": self.text,
             "removed_chars": self.removed_chars,
             "duplicate_of": self.duplicate_of,
+            "process": self.process, "processes": list(self.processes),
         }
 
 
@@ -155,6 +160,7 @@ class Event:
     decided_by: list[dict[str, Any]] = field(default_factory=list)
     # the other sentences telling this event: {"sentence", "span", "trigger"} (mentions.py)
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    process: str | None = None  # the profile of the process it belongs to, or "other"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +175,7 @@ class Event:
             "confidence": round(self.confidence, 3),
             "mentions": list(self.mentions),
             "decided_by": list(self.decided_by),
+            "process": self.process,
         }
 
 
@@ -204,6 +211,7 @@ class Stance:
     date: DateValue | None = None
     # the other sentences stating the same position: {"evidence", "span"}
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    process: str | None = None  # the profile of the process it belongs to, or "other"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -211,7 +219,7 @@ class Stance:
             "span": list(self.span), "actor": self.actor.to_dict(),
             "issue": self.issue, "position": self.position,
             "evidence": self.evidence, "date": _date(self.date),
-            "mentions": list(self.mentions),
+            "mentions": list(self.mentions), "process": self.process,
         }
 
 
