@@ -148,8 +148,11 @@ class ActorFinder:
     def __init__(self, profile: Profile, vocab) -> None:
         self.profile = profile
         self.roles = _load_roles()
-        self.place_names = {n.lower() for p in profile.places
-                            for n in [p.get("name", ""), *p.get("aliases", [])] if n}
+        self.place_names = {n.lower() for p in [*profile.places, *_lexicon_places()]
+                            for n in [p.get("name", ""), *(p.get("aliases") or [])] if n}
+        # words after a name that make it a place: "the Adre crossing" is no speaker
+        self.place_nouns = frozenset(load_lexicon("places").get("place_nouns", [])) | \
+            {"crossing", "checkpoint", "camp", "province", "region", "state", "strip"}
         # who answers to a description: "the US foreign minister" is the secretary of state
         self.answering: dict[str, set[str]] = {}
         for role in self.roles.values():
@@ -321,7 +324,10 @@ class ActorFinder:
             if doc[start:end].root.tag_ in ("NNS", "NNPS"):  # "the leaders of Azerbaijan and Armenia"
                 end = self._more_holders(doc, mention, role, owners, date, earlier)
             return mention
-        actor = Actor(text=span.text, id=None, name=None, code=code, sector=role.sector,
+        # an organisation's envoy or official acts for it: "the African Union's envoy" is AU IGO
+        sector = country.sector if country is not None and country.kind == "organisation" and \
+            country.sector and role.sector in (None, "GOV") else role.sector
+        actor = Actor(text=span.text, id=None, name=None, code=code, sector=sector,
                       role=role.role, span=(span.start_char, span.end_char))
         return Mention(begin, end, "title", actor, None)
 
@@ -450,9 +456,13 @@ class ActorFinder:
                 continue
             if ent.label_ in ("NORP", "GPE"):
                 continue  # unknown places and peoples are not actors by themselves
-            ent = _trim(ent)
+            label, ent = ent.label_, _trim(ent)
             if ent is None or ent.text.lower() in self.place_names:
                 continue  # "Karabakh" tagged ORG is a place, not an actor
+            after = doc[ent.end] if ent.end < len(doc) else None
+            if label == "PERSON" and after is not None and after.pos_ == "NOUN" and \
+                    after.lemma_.lower() in self.place_nouns:
+                continue  # "the Adre crossing", "Zamzam camp": a place named like a person
             actor = Actor(text=ent.text, id=_person_id(ent), name=ent.text, code=None,
                           sector=None, span=(ent.start_char, ent.end_char))
             out.append(Mention(ent.start, ent.end, "ner", actor, None))
@@ -575,6 +585,12 @@ class _Maker:
         return Doc(self.vocab, words=words)
 
 
+def _lexicon_places() -> list[dict]:
+    """The named places of the generic gazetteer (sites, regions, crossings)."""
+    data = load_lexicon("places")
+    return [*data.get("landmarks", []), *data.get("regions", []), *data.get("crossings", [])]
+
+
 def _load_roles() -> dict[str, Role]:
     """Role words, and the organs named through a country ('foreign ministry',
     'armed forces', 'side'), which act as that country (organisations.yaml)."""
@@ -600,11 +616,19 @@ def _role_aliases(roles: dict[str, Role]) -> dict[str, list[str]]:
     return out
 
 
+# Lower-case particles inside a full name: "Bashar al-Jaafari", "Ursula von der Leyen".
+NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "abu", "de", "da", "do", "dos",
+                            "del", "della", "di", "du", "la", "le", "van", "von", "der", "den"})
+
+
 def _person_id(ent: Span) -> str | None:
-    """'Tom Perriello' -> 'tom-perriello'; None for anything less than a full name."""
+    """'Tom Perriello' -> 'tom-perriello', 'Bashar al-Jaafari' -> 'bashar-al-jaafari';
+    None for anything less than a full name."""
     words = [t for t in ent if not t.is_punct]
-    if ent.label_ != "PERSON" or not 2 <= len(words) <= 4 or \
-            not all(t.text[:1].isupper() and t.is_alpha for t in words):
+    names = [t for t in words if t.lower_ not in NAME_PARTICLES]
+    if ent.label_ != "PERSON" or not 2 <= len(names) <= 4 or len(words) > 6 or \
+            not all(t.text[:1].isupper() and t.is_alpha for t in names) or \
+            not all(t.is_alpha for t in words) or words[0] not in names or words[-1] not in names:
         return None
     return slugify(" ".join(t.text for t in words))
 

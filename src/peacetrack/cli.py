@@ -64,7 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(explain)
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_record_queries(commands)
+    _add_profile_commands(commands)
     return parser
+
+
+def _add_profile_commands(commands) -> None:
+    """`profile draft`: propose a profile from a corpus, for an analyst to edit."""
+    profile = commands.add_parser("profile", help="work with process profiles")
+    actions = profile.add_subparsers(dest="action", required=True)
+    draft = actions.add_parser("draft", help="propose a profile from a folder of reports "
+                                             "(people, organisations, places, tracks, issues)")
+    draft.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of reports")
+    draft.add_argument("-o", "--output", required=True, metavar="FILE.yaml",
+                       help="the profile to write (use it with --profile FILE.yaml)")
+    draft.add_argument("--name", help="the profile's name (default: from its parties)")
+    draft.add_argument("--title", help="the profile's title")
+    draft.add_argument("--model", help="spaCy model name or path")
 
 
 def _add_record_queries(commands) -> None:
@@ -227,8 +242,25 @@ def _print_rows(rows: list, fmt: str, columns) -> None:
             print("\t".join(" ".join(str(c).split())[:160] for c in columns(row)))
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .drafting import draft_profile, write_profile
+
+    draft = draft_profile(args.paths, settings=_settings(args), name=args.name, title=args.title)
+    path = Path(args.output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as out:
+        write_profile(draft, out)
+    print(f"peacetrack profile draft -> {path} ({len(draft['entities'])} entities, "
+          f"{len(draft['issues'])} issues, {len(draft['tracks'])} tracks, "
+          f"{len(draft['places'])} places): edit it, then use --profile {path}")
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve,
-            "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain}
+            "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain,
+            "profile": cmd_profile}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
