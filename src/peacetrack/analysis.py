@@ -61,9 +61,7 @@ class Analyzer:
             self.process_finder = ProcessFinder(members, self.nlp.vocab)
             self.by_process = {p.name: Analyzer(settings, profile=p, shared=self) for p in members}
             self.by_process[OTHER] = Analyzer(settings, profile=load_profile("none"), shared=self)
-        self.name = self.profile.name if members or profile is not None else OTHER
-        if self.name == "none":
-            self.name = OTHER
+        self.name = OTHER if self.profile.name == "none" else self.profile.name
         self.actors = ActorFinder(self.profile, self.nlp.vocab)
         self.gazetteer = Gazetteer(profile_places=self.profile.places,
                                    focus_countries=self.profile.countries)

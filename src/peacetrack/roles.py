@@ -44,7 +44,6 @@ class RoleRules:
     mutual_types: frozenset[str]
     mutual_words: frozenset[str]
     present_mediator_types: frozenset[str]
-    separate_words: frozenset[str]
     counterpart_types: frozenset[str]
     counterpart_actor_types: frozenset[str]
     population_types: frozenset[str]
@@ -64,7 +63,6 @@ def role_rules() -> RoleRules:
         mutual_types=frozenset(data.get("mutual_types", [])),
         mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
         present_mediator_types=frozenset(data.get("present_mediator_types", [])),
-        separate_words=frozenset(w.lower() for w in data.get("separate_words", [])),
         counterpart_types=frozenset(data.get("counterpart_types", [])),
         counterpart_actor_types=frozenset(data.get("counterpart_actor_types", [])),
         population_types=frozenset(data.get("population_types", [])),
@@ -206,8 +204,7 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
     paragraphs = paragraph_starts(text)
     for event in events:  # first: the talks whose mediators the sentence names, for the carry below
         if event.status != "negated" and not event.mediator and \
-                event.type in rules.present_mediator_types and \
-                not _words(event.trigger) & rules.separate_words:
+                event.type in rules.present_mediator_types:
             _present_mediators(event, actors, process)
     for position, event in enumerate(events):
         if event.status == "negated":
