@@ -19,9 +19,9 @@ edit (docs/profiles.md, "Drafting a profile"):
   each with a statement to write.
 
 Everything drafted is a proposal: the file says so at its top, and each
-entry says what it was seen as. Used as is, it already sharpens the coding
-of the reports it came from (the parties and their places, the people the
-generic lexicons lack, the mediators of each track).
+entry says what it was seen as. Used as is, it assigns the reports it came
+from to their process and gives them its parties, places and tracks
+(docs/profiles.md has how that codes two Serbia–Kosovo reports).
 """
 
 from __future__ import annotations
