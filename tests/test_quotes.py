@@ -29,7 +29,7 @@ def test_quote_spans(text, quoted):
 def _quotes(analyzer, text: str, published: str | None = None):
     doc = analyzer.nlp(text)
     date = DateValue(published, "day") if published else DateValue.unknown()
-    actors = analyzer.actors.find(doc, date)
+    actors = analyzer.for_doc(doc)[0].actors.find(doc, date)
     return find_quotes(doc, actors, doc_id="d-test", published=date)
 
 

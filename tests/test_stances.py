@@ -14,6 +14,7 @@ def _analyse(analyzer, text: str):
     from peacetrack.records import DateValue
 
     doc = analyzer.nlp(text)
+    analyzer = analyzer.for_doc(doc)[0]  # the analyzer of the process the text is about
     date = DateValue.unknown()
     actors = analyzer.actors.find(doc, date)
     events = analyzer.events.code(doc, actors, doc_id="d-test", published=date)

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .lexicons import load_lexicon
 from .nlp import sentence_of, words_of
-from .profile import Entity, Profile, slugify
+from .profile import NON_STATE_SECTORS, Entity, Profile, slugify
 from .records import Actor, DateValue
 
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
@@ -165,8 +165,11 @@ class ActorFinder:
     def __init__(self, profile: Profile, vocab) -> None:
         self.profile = profile
         self.roles = _load_roles()
-        self.place_names = {n.lower() for p in profile.places
-                            for n in [p.get("name", ""), *p.get("aliases", [])] if n}
+        self.place_names = {n.lower() for p in [*profile.places, *_lexicon_places()]
+                            for n in [p.get("name", ""), *(p.get("aliases") or [])] if n}
+        # words after a name that make it a place: "the Adre crossing" is no speaker
+        self.place_nouns = frozenset(load_lexicon("places").get("place_nouns", [])) | \
+            {"crossing", "checkpoint", "camp", "province", "region", "state", "strip"}
         # who answers to a description: "the US foreign minister" is the secretary of state
         self.answering: dict[str, set[str]] = {}
         for role in self.roles.values():
@@ -329,14 +332,18 @@ class ActorFinder:
             actor = Actor(text=span.text, id=country.id, name=country.name, code=code,
                           sector=role.sector, span=(span.start_char, span.end_char))
             return Mention(begin, end, "group", actor, country)
-        holder = self._holder(role, code, date, earlier)
+        group = country.sector if country is not None and country.sector in NON_STATE_SECTORS else None
+        holder = self._holder(role, code, date, earlier, sector=group)
         if holder is not None:
             actor = actor_for(holder, span.text, date, (span.start_char, span.end_char))
             mention = Mention(begin, end, "title", actor, holder, holder.gender)
             if doc[start:end].root.tag_ in ("NNS", "NNPS"):  # "the leaders of Azerbaijan and Armenia"
                 end = self._more_holders(doc, mention, role, owners, date, earlier)
             return mention
-        actor = Actor(text=span.text, id=None, name=None, code=code, sector=role.sector,
+        # an organisation's envoy or official acts for it: "the African Union's envoy" is AU IGO
+        sector = country.sector if country is not None and country.kind == "organisation" and \
+            country.sector and role.sector in (None, "GOV") else role.sector
+        actor = Actor(text=span.text, id=None, name=None, code=code, sector=sector,
                       role=role.role, span=(span.start_char, span.end_char))
         return Mention(begin, end, "title", actor, None)
 
@@ -440,11 +447,12 @@ class ActorFinder:
         return begin, end, owner
 
     def _holder(self, role: Role, code: str | None, date: DateValue | None,
-                earlier: list[Mention]) -> Entity | None:
+                earlier: list[Mention], sector: str | None = None) -> Entity | None:
+        """Who held the role for a state (or, with ``sector``, for a group inside it)."""
         lo, hi = date_range(date)
         if code:
             holders = self.profile.holders(code, self.answering.get(role.role, {role.role}),
-                                           head=role.head, lo=lo, hi=hi)
+                                           head=role.head, lo=lo, hi=hi, sector=sector)
             if len(holders) == 1:
                 return holders[0]
         for mention in reversed(earlier):  # "the minister" = the last one named
@@ -464,10 +472,13 @@ class ActorFinder:
                 continue
             if ent.label_ in ("NORP", "GPE"):
                 continue  # unknown places and peoples are not actors by themselves
-            label = ent.label_
-            ent = _trim(ent)  # a slice of the doc: it has no label of its own
+            label, ent = ent.label_, _trim(ent)  # a trimmed slice has no label of its own
             if ent is None or ent.text.lower() in self.place_names:
                 continue  # "Karabakh" tagged ORG is a place, not an actor
+            after = doc[ent.end] if ent.end < len(doc) else None
+            if label == "PERSON" and after is not None and after.pos_ == "NOUN" and \
+                    after.lemma_.lower() in self.place_nouns:
+                continue  # "the Adre crossing", "Zamzam camp": a place named like a person
             actor = Actor(text=ent.text, id=_person_id(ent, label), name=ent.text, code=None,
                           sector=None, span=(ent.start_char, ent.end_char))
             out.append(Mention(ent.start, ent.end, "ner", actor, None))
@@ -549,7 +560,7 @@ class ActorFinder:
         countries = self._two_parties(mentions, count)
         if len(countries) != count:
             return None
-        if token.lemma_.lower() == "leader":
+        if token.lemma_.lower() == "leader" and all(c.kind == "country" for c in countries):
             lo, hi = date_range(date)
             heads = [self.profile.holders(c.code, set(), head=True, lo=lo, hi=hi) for c in countries]
             if all(len(h) == 1 for h in heads):
@@ -559,8 +570,13 @@ class ActorFinder:
         return Mention(token.i, token.i + 1, "group", found[0], countries[0], others=found[1:])
 
     def _two_parties(self, mentions: list[Mention], count: int = 2) -> list[Entity]:
-        """The process's parties (the profile's countries first), else the
-        ``count`` countries the report has named most so far."""
+        """The process's parties (the profile's countries first; the profile's
+        parties when one is not a state: "both sides" in Sudan are the army
+        and the RSF), else the ``count`` countries the report has named most
+        so far."""
+        sides = [self.profile.entities[p] for p in self.profile.parties if p in self.profile.entities]
+        if len(sides) == count and any(side.kind != "country" for side in sides):
+            return sides
         counts: dict[str, int] = {}
         for mention in mentions:
             code = mention.actor.code
@@ -637,6 +653,12 @@ class _Maker:
         return Doc(self.vocab, words=words)
 
 
+def _lexicon_places() -> list[dict]:
+    """The named places of the generic gazetteer (sites, regions, crossings)."""
+    data = load_lexicon("places")
+    return [*data.get("landmarks", []), *data.get("regions", []), *data.get("crossings", [])]
+
+
 def _load_roles() -> dict[str, Role]:
     """Role words, and the organs named through a country ('foreign ministry',
     'armed forces', 'side'), which act as that country (organisations.yaml)."""
@@ -662,11 +684,20 @@ def _role_aliases(roles: dict[str, Role]) -> dict[str, list[str]]:
     return out
 
 
+# Lower-case particles inside a full name: "Bashar al-Jaafari", "Ursula von der Leyen".
+NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "abu", "de", "da", "do", "dos",
+                            "del", "della", "di", "du", "la", "le", "van", "von", "der", "den"})
+
+
 def _person_id(ent: Span, label: str) -> str | None:
-    """'Tom Perriello' -> 'tom-perriello'; None for anything less than a full name."""
+    """'Tom Perriello' -> 'tom-perriello', 'Bashar al-Jaafari' -> 'bashar-al-jaafari';
+    None for anything less than a full name. ``label``: the entity's label
+    (a trimmed span, a slice of the doc, has none of its own)."""
     words = [t for t in ent if not t.is_punct]
-    if label != "PERSON" or not 2 <= len(words) <= 4 or \
-            not all(t.text[:1].isupper() and t.is_alpha for t in words):
+    names = [t for t in words if t.lower_ not in NAME_PARTICLES]
+    if label != "PERSON" or not 2 <= len(names) <= 4 or len(words) > 6 or \
+            not all(t.text[:1].isupper() and t.is_alpha for t in names) or \
+            not all(t.is_alpha for t in words) or words[0] not in names or words[-1] not in names:
         return None
     return slugify(" ".join(t.text for t in words))
 

@@ -24,7 +24,8 @@ from .learned import load_models
 from .mentions import merge
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location
-from .profile import load_profile
+from .processes import OTHER, ProcessFinder
+from .profile import Profile, load_profile
 from .quotes import find_quotes, speech_lexicon
 from .records import QUAD, Analysis, DateValue, Document, Event, Location, Quote
 from .roles import (
@@ -49,23 +50,54 @@ BACKGROUND_MARKS = {"after", "before", "since", "until"}
 
 
 class Analyzer:
-    """Everything a worker needs, built once per process from the settings."""
+    """Everything a worker needs, built once per process from the settings.
 
-    def __init__(self, settings: Settings) -> None:
+    With profiles active, each report is analysed by the analyzer of the
+    process it is about (``by_process``: one per profile and one for reports
+    about none, ``other``), which share the model and the learned models;
+    ``profile`` is then the union of the active profiles."""
+
+    def __init__(self, settings: Settings, *, profile: Profile | None = None,
+                 shared: Analyzer | None = None) -> None:
         self.settings = settings
-        self.nlp = load_model(settings.model, settings.attribute_lookup)
-        self.profile = load_profile(settings.profile)
+        self.nlp = shared.nlp if shared else load_model(settings.model, settings.attribute_lookup)
+        self.profile = profile or load_profile(settings.profile)
+        self.models = shared.models if shared else load_models(settings.models)
+        self.events = shared.events if shared else EventCoder()
+        self.by_process: dict[str, Analyzer] = {}
+        members = self.profile.members or (() if self.profile.name == "none" else (self.profile,))
+        if profile is None and members:  # the top: one analyzer per process
+            self.process_finder = ProcessFinder(members, self.nlp.vocab)
+            self.by_process = {p.name: Analyzer(settings, profile=p, shared=self) for p in members}
+            self.by_process[OTHER] = Analyzer(settings, profile=load_profile("none"), shared=self)
+        self.name = OTHER if self.profile.name == "none" else self.profile.name
         self.actors = ActorFinder(self.profile, self.nlp.vocab)
-        self.events = EventCoder()
         self.gazetteer = Gazetteer(profile_places=self.profile.places,
                                    focus_countries=self.profile.countries)
         self.stance_cues = issue_cues(self.profile, self.nlp.vocab)  # built once per process
         self.process = Process(self.profile)
         self.chronology = Chronology(self.profile.chronology, self.nlp.vocab)
-        self.models = load_models(settings.models)
         # keep the candidates the rules' sense checks would drop, for a model to
         # weigh (``train --soft-vetoes``); on today's gold the checks do better
-        self.soft_vetoes = False
+        self._soft_vetoes = False
+
+    @property
+    def soft_vetoes(self) -> bool:
+        return self._soft_vetoes
+
+    @soft_vetoes.setter
+    def soft_vetoes(self, value: bool) -> None:
+        self._soft_vetoes = value
+        for analyzer in self.by_process.values():
+            analyzer.soft_vetoes = value
+
+    def for_doc(self, doc: Doc, title: str | None = None) -> tuple[Analyzer, list[str]]:
+        """The analyzer of the process a parsed report is about, and every
+        process it is about (best first; ``other`` for none)."""
+        if not self.by_process:
+            return self, [self.name]
+        names = self.process_finder.assign(doc, title)
+        return self.by_process[names[0] if names else OTHER], names or [OTHER]
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
         # a report over section_chars is parsed and analysed in sections (sections.py)
@@ -75,9 +107,19 @@ class Analyzer:
         """Everything found in one parsed document. ``candidates``: every event
         the rules propose, one per trigger, before the model decides and the
         mentions of one event are merged (what training learns from)."""
+        remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
+        analyzer, processes = self.for_doc(doc, document.title)
+        document = replace(document, process=processes[0], processes=processes)
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
-        remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
+        analysis = analyzer.analyse_process_doc(document, doc, candidates=candidates)
+        for record in (*analysis.events, *analysis.stances):
+            record.process = document.process
+        return analysis
+
+    def analyse_process_doc(self, document: Document, doc: Doc, *,
+                            candidates: bool = False) -> Analysis:
+        """``analyse_doc`` for a report known to be about this analyzer's process."""
         references = self.chronology.find(doc)
         if document.published.method == "inferred":
             lead = _lead_end(doc)

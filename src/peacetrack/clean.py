@@ -173,9 +173,10 @@ def html_to_text(html: str) -> CleanText:
     meta = trafilatura.extract_metadata(html)
     page_text = visible_text(html)
     cleaned = strip_boilerplate(body)
+    # the page's own tags before anything read off its text (SPEC §1: never clutter)
     title = (meta.title if meta and meta.title else None) or cleaned.title
-    return CleanText(cleaned.text, max(0, len(page_text) - len(cleaned.text)), title,
-                     cleaned.outlet or (meta.sitename if meta else None))
+    outlet = (meta.sitename if meta and meta.sitename else None) or cleaned.outlet
+    return CleanText(cleaned.text, max(0, len(page_text) - len(cleaned.text)), title, outlet)
 
 
 def visible_text(html: str) -> str:

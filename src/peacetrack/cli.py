@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH",
                         help="files or folders (.txt .html .json .jsonl), or - for stdin")
     _add_common(ingest)
-    ingest.add_argument("--profile", help="process profile: a shipped name or a YAML file; 'none'")
+    ingest.add_argument("--profile", help="process profiles: 'all' (the default: every shipped "
+                                          "one), a shipped name or a YAML file, several "
+                                          "separated by commas ('a,b'), or 'none'")
     ingest.add_argument("--model", help="spaCy model name or path")
     ingest.add_argument("--n-process", type=int, dest="n_process", help="worker processes")
     ingest.add_argument("--batch-size", type=int, dest="batch_size", help="reports per nlp batch")
@@ -87,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(report)
     report.add_argument("-o", "--output", default="report.html", help="the HTML file (default: report.html)")
     report.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
+    report.add_argument("--process", help="only the records of this process (a profile's name, or "
+                                          "'other' for reports about none)")
 
     serve = commands.add_parser("serve", help="an interactive dashboard over the store")
     _add_common(serve)
@@ -105,7 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(listing)
     listing.add_argument("--profile", help="the profile whose issues to list (default: the setting)")
     listing.add_argument("--format", choices=("table", "jsonl"), default="table")
+    _add_profile_commands(commands)
     return parser
+
+
+def _add_profile_commands(commands) -> None:
+    """`profile draft`: propose a profile from a corpus, for an analyst to edit."""
+    profile = commands.add_parser("profile", help="work with process profiles")
+    actions = profile.add_subparsers(dest="action", required=True)
+    draft = actions.add_parser("draft", help="propose a profile from a folder of reports "
+                                             "(people, organisations, places, tracks, issues)")
+    draft.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of reports")
+    draft.add_argument("-o", "--output", required=True, metavar="FILE.yaml",
+                       help="the profile to write (use it with --profile FILE.yaml)")
+    draft.add_argument("--name", help="the profile's name (default: from its parties)")
+    draft.add_argument("--title", help="the profile's title")
+    draft.add_argument("--model", help="spaCy model name or path")
 
 
 def _add_record_queries(commands) -> None:
@@ -197,11 +216,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
+    from .views import Filters
 
     settings = _settings(args)
     profile = _profile(settings)
     with _reader(settings) as store:
-        path = build_report(store, profile, args.output)
+        path = build_report(store, profile, args.output, filters=Filters(process=args.process))
     print(f"peacetrack report -> {path}")
     return EXIT_OK
 
@@ -350,8 +370,25 @@ def _print_rows(rows: list, fmt: str, header: tuple[str, ...],
         print("\t".join(" ".join(str(c).split())[:160] for c in columns(row)))
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .drafting import draft_profile, write_profile
+
+    draft = draft_profile(args.paths, settings=_settings(args), name=args.name, title=args.title)
+    path = Path(args.output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as out:
+        write_profile(draft, out)
+    print(f"peacetrack profile draft -> {path} ({len(draft['entities'])} entities, "
+          f"{len(draft['issues'])} issues, {len(draft['tracks'])} tracks, "
+          f"{len(draft['places'])} places): edit it, then use --profile {path}")
+    return EXIT_OK
+
+
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve,
-            "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain, "list": cmd_list}
+            "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain, "list": cmd_list,
+            "profile": cmd_profile}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

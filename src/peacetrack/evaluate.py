@@ -16,11 +16,13 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .dates import days_covered
+from .profile import NON_STATE_SECTORS
 
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
@@ -152,7 +154,10 @@ class Canon:
         if entity is not None and entity.kind != "person":
             if entity.part_of:
                 return self(entity.part_of)
-            if entity.kind not in ("country", "organisation") and entity.code in self.by_code:
+            # a group of a state that acts apart from it ('karabakh-authorities',
+            # AZE REB) is itself; the state's organs and forces are the state
+            if entity.kind not in ("country", "organisation") and entity.code in self.by_code \
+                    and entity.sector not in NON_STATE_SECTORS:
                 return self.by_code[entity.code]
         return actor_id
 
@@ -174,7 +179,13 @@ class Canon:
                 return self.party(entity.part_of)
             if entity.kind == "person" and entity.offices:
                 latest = max(entity.offices, key=lambda o: o.start or "")
+                # a rebel leader or de facto official acts for the group, not the state
+                if latest.sector in NON_STATE_SECTORS and latest.sector != "OPP":
+                    return entity.id
                 return latest.code or entity.code or entity.id
+            if entity.kind not in ("country", "organisation") and \
+                    entity.sector in NON_STATE_SECTORS:
+                return entity.id  # 'karabakh-authorities' is not Azerbaijan's side
             return entity.code or entity.id
         return code or actor_id or "?"
 
@@ -352,7 +363,11 @@ def score_quotes(text: str, gold: list[dict], predicted: list[dict], canon: Cano
         unmatched.remove(best)
         score.quotes.tp += 1
         score.speakers["total"] += 1
-        score.speakers["right"] += canon(item["speaker"]) == canon.actor(best.get("speaker"))
+        right = canon(item["speaker"]) == canon.actor(best.get("speaker"))
+        score.speakers["right"] += right
+        if not right:
+            score.misses.append(f"speaker: want {item['speaker']!r} got "
+                                f"{canon.actor(best.get('speaker'))!r} at {item['anchor']!r}")
         score.speaker_parties["total"] += 1
         score.speaker_parties["right"] += \
             canon.party(item["speaker"]) == canon.actor_party(best.get("speaker"))
@@ -406,8 +421,12 @@ def score_published(gold: dict | None, got: dict, score: Score) -> None:
 
 # -- running ---------------------------------------------------------------
 
-def gold_files(dirs: Iterable[Path]) -> list[Path]:
-    return sorted(p for d in dirs for p in sorted(d.glob("*.json")))
+def gold_files(dirs: Iterable[Path], only: Iterable[str] = ()) -> list[Path]:
+    """The gold files of ``dirs``; ``only``: those whose name (without .json)
+    matches one of these shell patterns ('1[3-9]_*')."""
+    patterns = list(only)
+    return sorted(p for d in dirs for p in sorted(d.glob("*.json"))
+                  if not patterns or any(fnmatch(p.stem, pattern) for pattern in patterns))
 
 
 def report_path(gold: dict, shared: Path, root: Path) -> Path:
@@ -417,8 +436,8 @@ def report_path(gold: dict, shared: Path, root: Path) -> Path:
 
 @cache
 def _index(folder: Path) -> dict[str, dict[str, Any]]:
-    """A corpus's index.jsonl (beside its reports), by file name: the address
-    and publication date a crawler would have given each report."""
+    """A corpus's index.jsonl (beside its reports), by file name: what a
+    crawler gave each report (to tell the reports that came with no date)."""
     index = folder / "index.jsonl"
     if not index.is_file():
         return {}
@@ -430,22 +449,20 @@ def _index(folder: Path) -> dict[str, dict[str, Any]]:
 def analyse_gold_doc(gold: dict, path: Path, analyzer, *, metadata: bool = False,
                      candidates: bool = False):
     """The document, its parse and the engine's analysis for one gold report.
-    ``metadata`` gives the report with its corpus index's address and
-    publication date, as a crawler would; without it the engine reads the
-    file alone."""
+    ``metadata`` gives the report what its corpus's index (``index.jsonl``
+    beside it) says of it, read as ``peacetrack ingest`` reads it (address,
+    outlet, title, publication date); without it the engine reads the file
+    alone."""
     from .ingest import RawReport, read_inputs
     from .nlp import remember_text
     from .pipeline import prepare
 
-    items = [i for i in read_inputs([str(path)], max_bytes=10_000_000) if isinstance(i, RawReport)]
+    items = [i for i in read_inputs([str(path)], max_bytes=10_000_000, with_metadata=metadata)
+             if isinstance(i, RawReport)]
     if "line" in gold:
         items = [i for i in items if i.source.endswith(f":{gold['line']}")]
     if "published" in gold.get("given", {}):
         items[0].published = gold["given"]["published"]
-    if metadata:
-        entry = _index(path.parent).get(path.name, {})
-        items[0].published = items[0].published or entry.get("published")
-        items[0].url = items[0].url or entry.get("url")
     document = prepare(items[0])
     doc = remember_text(analyzer.nlp(document.text), document.text)
     return document, doc, analyzer.analyse_doc(document, doc, candidates=candidates)
@@ -457,7 +474,7 @@ def analyse_gold(gold: dict, path: Path, analyzer, *, metadata: bool = False) ->
 
 
 def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
-             root: Path | None = None, metadata: bool = False) -> Score:
+             root: Path | None = None, metadata: bool = False, only: Iterable[str] = ()) -> Score:
     from .analysis import Analyzer
     from .settings import load_settings
 
@@ -468,7 +485,7 @@ def evaluate(dirs: Iterable[Path], *, analyzer=None, shared: Path | None = None,
     score = Score()
     outlets: dict[str, str | None] = {}
     published: dict[str, dict[str, Any]] = {}
-    for gold_path in gold_files(dirs):
+    for gold_path in gold_files(dirs, only):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         path = report_path(gold, shared, root)
         records = analyse_gold(gold, path, analyzer, metadata=metadata)
@@ -568,9 +585,6 @@ def score_plover(rows: list[dict[str, Any]], analyzer) -> dict[str, float]:
 
 GENERIC_ISSUES = ("ceasefire", "peace-talks", "peace-agreement", "prisoners",
                   "troop-withdrawal", "humanitarian-access", "disarmament")
-# South Caucasus propositions the profile gains with issue 19 (docs/annotation.md)
-NEW_PROFILE_ISSUES = ("lachin-checkpoint", "eu-mission-armenia", "csto-role", "icj-cases",
-                      "armenia-constitution", "enclaves")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _SECTORS = {"GOV", "LEG", "MIL", "REB", "OPP", "CVL", "MED", "IGO", "NGO", "BUS"}
@@ -660,9 +674,9 @@ def check_gold(dirs: Iterable[Path], *, shared: Path | None = None,
 
     root = root or Path.cwd()
     shared = shared or Path(os.environ.get("PEACETRACK_SHARED", root.parent / "shared"))
-    profile = load_profile("south-caucasus")
+    profile = load_profile("all")  # every shipped profile's entities and issues
     known = set(profile.entities)
-    issues = {i.id for i in profile.issues} | set(GENERIC_ISSUES) | set(NEW_PROFILE_ISSUES)
+    issues = {i.id for i in profile.issues} | set(GENERIC_ISSUES)
     errors: list[str] = []
     warnings: list[str] = []
     for gold_path in gold_files(dirs):
@@ -696,14 +710,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="gold folders (default: the training split, then the test split)")
     parser.add_argument("--split", choices=("train", "test", "both"), default="both",
                         help="which split to score when no folder is given")
+    parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                        help="score only the gold files whose name matches this shell pattern "
+                             "(repeatable), e.g. --only '1[3-9]_*' --only '2?_*' for the test "
+                             "split's reports on other processes")
     parser.add_argument("--misses", action="store_true", help="list missed and extra events")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--file-alone", action="store_true",
-                        help="read each report from its file alone, without the address and "
-                             "publication date its corpus's index.jsonl lists")
+                        help="read each report from its file alone, without what its corpus's "
+                             "index.jsonl says of it")
     parser.add_argument("--with-metadata", action="store_true",
-                        help="(the default) give each report its corpus index's address and "
-                             "publication date, as a crawler would")
+                        help="(the default) give each report what its corpus's index says of it "
+                             "(address, outlet, title, date), as `peacetrack ingest` reads it")
     parser.add_argument("--plover", type=Path, nargs="?", const=Path("../shared/plover/gsr-train.jsonl"),
                         help="score PLOVER gold-standard sentences (one JSON a line) instead")
     parser.add_argument("--check", action="store_true",
@@ -733,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = {}
     for name, dirs in runs.items():
-        score = evaluate(dirs, metadata=not args.file_alone)
+        score = evaluate(dirs, metadata=not args.file_alone, only=args.only)
         out[name] = score.figures()
         if not args.json:
             print(f"== {name} ({', '.join(str(d) for d in dirs)})")

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from . import metadata
 from .clean import as_text
+from .mime import MIME_SUFFIXES, read_message
 from .records import Problem
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | metadata.TABLE_SUFFIXES | MIME_SUFFIXES
 JSON_FIELDS = ("id", "url", "outlet", "title", "published", "language", "text", "html")
 _ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 CHUNK = 1 << 20  # bytes read at a time from a JSON list
@@ -47,30 +49,89 @@ class RawReport:
     language: str | None = None
 
 
-def read_inputs(paths: Iterable[str], *, max_bytes: int,
-                stdin: IO[bytes] | None = None) -> Iterator[RawReport | Problem]:
-    """Every report under the given paths, in a stable order; '-' is stdin."""
+def read_inputs(paths: Iterable[str], *, max_bytes: int, stdin: IO[bytes] | None = None,
+                with_metadata: bool = True) -> Iterator[RawReport | Problem]:
+    """Every report under the given paths, in a stable order; '-' is stdin.
+    A folder's metadata files (``metadata.METADATA_NAMES``) are applied to the
+    reports they name, also to a report given alone (``with_metadata=False``
+    reads each file alone)."""
     for path in paths:
         if path == "-":
             yield from read_stream("<stdin>", stdin or sys.stdin.buffer, max_bytes=max_bytes)
             continue
         p = Path(path)
-        if p.is_dir():
-            for file in sorted(f for f in p.rglob("*") if f.is_file()):
-                if file.suffix.lower() in SUPPORTED and not file.name.startswith("."):
-                    yield from read_file(file, max_bytes=max_bytes)
+        if p.is_dir() or (p.is_file() and with_metadata and metadata.is_metadata_file(p)):
+            files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else None
+            yield from read_folder(files, max_bytes=max_bytes, with_metadata=with_metadata,
+                                   index=None if files is not None else p)
         elif p.is_file():
-            yield from read_file(p, max_bytes=max_bytes)
+            beside = _metadata_beside(p, max_bytes) if with_metadata else None
+            for item in read_file(p, max_bytes=max_bytes):
+                row = beside.row_for(p) if beside is not None else None
+                if row is not None and isinstance(item, RawReport):
+                    metadata.apply(item, row.values)
+                yield item
         else:
             yield Problem(str(path), None, "missing", "no such file or folder")
 
 
-def read_file(path: Path, *, max_bytes: int) -> Iterator[RawReport | Problem]:
-    """One file: a stream of JSON documents, or one text or HTML document."""
+def read_folder(files: list[Path] | None, *, max_bytes: int, with_metadata: bool = True,
+                index: Path | None = None) -> Iterator[RawReport | Problem]:
+    """The reports among ``files`` with their folders' metadata applied, then a
+    Problem for each metadata row that named no report read. ``index``: one
+    metadata file given alone, whose rows name the files to read."""
+    found = metadata.FolderMetadata()
+    tables = [index] if index is not None else \
+        [f for f in files or [] if with_metadata and metadata.is_metadata_file(f)]
+    for table in tables:
+        yield from _load_metadata(found, table, max_bytes)
+    yield from found.problems
+    for table, line, values in found.documents:  # rows that carry their own text
+        yield _json_report_values(f"{table}:{line}", values)
+    if index is not None:
+        files = sorted(row.file for row in found.rows.values() if row.file.is_file())
+    read: set[Path] = set()
+    for file in files or []:
+        if file.suffix.lower() not in SUPPORTED or file.name.startswith(".") or file in tables:
+            continue
+        read.add(file.resolve())
+        row = found.row_for(file)
+        for item in read_file(file, max_bytes=max_bytes):
+            if row is not None and isinstance(item, RawReport):
+                metadata.apply(item, row.values)
+            yield item
+    yield from found.unused(read)
+
+
+def _load_metadata(found: metadata.FolderMetadata, table: Path,
+                   max_bytes: int) -> Iterator[Problem]:
+    for item in read_file(table, max_bytes=max_bytes, raw=True):
+        if isinstance(item, Problem):
+            yield item
+        else:
+            found.add_file(table, item)
+
+
+def _metadata_beside(path: Path, max_bytes: int) -> metadata.FolderMetadata | None:
+    """The metadata files in a report's own folder (problems in them are the
+    folder's business, not this report's)."""
+    tables = sorted(f for f in path.parent.iterdir() if f.is_file() and metadata.is_metadata_file(f))
+    if not tables:
+        return None
+    found = metadata.FolderMetadata()
+    for table in tables:
+        for _ in _load_metadata(found, table, max_bytes):
+            pass
+    return found
+
+
+def read_file(path: Path, *, max_bytes: int, raw: bool = False) -> Iterator[RawReport | Problem | str]:
+    """The reports in one file: a stream of JSON documents, or one text, HTML,
+    table or mail document; ``raw``: its decoded text instead (a metadata file)."""
     source = str(path)
     try:
         with open(path, "rb") as handle:
-            if path.suffix.lower() in JSON_SUFFIXES:
+            if path.suffix.lower() in JSON_SUFFIXES and not raw:
                 yield from read_json_stream(source, handle, max_bytes=max_bytes)
                 return
             size = path.stat().st_size
@@ -80,6 +141,10 @@ def read_file(path: Path, *, max_bytes: int) -> Iterator[RawReport | Problem]:
             data = handle.read()
     except OSError as exc:
         yield Problem(source, None, "unreadable", f"cannot read: {exc.strerror or exc}")
+        return
+    if raw:
+        text = decode(source, data)
+        yield text
         return
     yield from read_bytes(source, data, max_bytes=max_bytes, suffix=path.suffix.lower())
 
@@ -103,6 +168,9 @@ def read_bytes(source: str, data: bytes, *, max_bytes: int,
     if len(data) > max_bytes:
         yield _oversized(source, None, len(data), max_bytes)
         return
+    if suffix in MIME_SUFFIXES:
+        yield read_message(source, data, suffix=suffix)
+        return
     text_or_problem = decode(source, data)
     if isinstance(text_or_problem, Problem):
         yield text_or_problem
@@ -114,6 +182,8 @@ def read_bytes(source: str, data: bytes, *, max_bytes: int,
     kind = suffix or _sniff(text)
     if kind in JSON_SUFFIXES:
         yield from read_json_stream(source, io.BytesIO(data), max_bytes=max_bytes)
+    elif kind in metadata.TABLE_SUFFIXES:
+        yield from read_table(source, text, suffix=kind)
     elif kind in HTML_SUFFIXES:
         yield RawReport(source=source, html=text)
     else:
@@ -316,18 +386,36 @@ def _json_list(source: str, first: bytes, stream: BinaryIO,
         yield from _json_report(source, index, item, listed=True)
 
 
+def read_table(source: str, text: str, *, suffix: str) -> Iterator[RawReport | Problem]:
+    """A CSV (or TSV) of articles, one a row, the text in a column (``text``,
+    ``body``, ``content``…; ``metadata.COLUMNS``); its line is the row's."""
+    for number, row in metadata.table_rows(source, text, suffix=suffix):
+        if isinstance(row, Problem):
+            yield row
+            continue
+        values = metadata.normalise_row(row)
+        if not (values["text"] or values["html"]):
+            yield Problem(source, number, "empty", "skipped: the row has no text column "
+                                                   "(text, body, content, article) filled")
+            continue
+        yield _json_report_values(f"{source}:{number}", values)
+
+
 def _json_report(source: str, number: int, item: object,
                  listed: bool = False) -> Iterator[RawReport | Problem]:
     where = f"{source}[{number}]" if listed else f"{source}:{number}"
     if not isinstance(item, dict):
         yield Problem(source, number, "bad-json", "skipped: a JSON line must be an object")
         return
-    values = {k: item.get(k) for k in JSON_FIELDS}
-    if not any(isinstance(values[k], str) and values[k].strip() for k in ("text", "html")):
+    values = metadata.normalise_row(item)
+    if not (values["text"] or values["html"]):
         yield Problem(source, number, "empty", "skipped: no 'text' or 'html' field")
         return
-    strings = {k: (as_text(str(v)) if v is not None else None) for k, v in values.items()}
-    yield RawReport(source=where, text=strings["text"], html=strings["html"],
-                    ref=strings["id"], url=strings["url"], outlet=strings["outlet"],
-                    title=strings["title"], published=strings["published"],
-                    language=strings["language"])
+    yield _json_report_values(where, values)
+
+
+def _json_report_values(where: str, values: dict[str, str | None]) -> RawReport:
+    strings = {k: (as_text(v) if v is not None else None) for k, v in values.items()}
+    return RawReport(source=where, text=strings["text"], html=strings["html"], ref=strings["id"],
+                     url=strings["url"], outlet=strings["outlet"], title=strings["title"],
+                     published=strings["published"], language=strings["language"])

@@ -61,7 +61,10 @@ PARTICIPANT_ARCS = frozenset({"nsubj", "nsubjpass"})
 PARTICIPANT_PREPS = frozenset({"with", "between", "among", "by"})
 # More specific places win: a city over a border over a whole country.
 SPECIFICITY = MappingProxyType(
-    {"profile": 3, "landmark": 3, "city": 3, "border": 2, "country": 1})
+    {"profile": 3, "landmark": 3, "city": 3, "crossing": 3, "border": 2, "region": 2, "country": 1})
+# "northern Mali", "eastern Ukraine": a part of a known place, placed at it.
+COMPASS = re.compile(r"^(?:the\s+)?((?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|"
+                     r"central|north|south)\s+(.+)$", re.IGNORECASE)
 
 
 # --- names ---------------------------------------------------------------
@@ -134,7 +137,8 @@ class PlaceWords:
 
 @dataclass(frozen=True)
 class Place:
-    """A resolved place; ``kind`` is profile, landmark, country, city or border."""
+    """A resolved place; ``kind`` is profile, landmark, region, crossing,
+    country, city or border."""
 
     name: str
     country: str | None
@@ -156,10 +160,14 @@ class _Country:
     capital: str
 
 
-def _read_countries(aliases: dict[str, list[str]]) -> tuple[dict[str, _Country], dict[str, str]]:
-    """GeoNames' countries by alpha-2, and every name and alias key -> alpha-2."""
+def _read_countries(aliases: dict[str, list[str]],
+                    codes: dict[str, str] | None = None) -> tuple[dict[str, _Country], dict[str, str]]:
+    """GeoNames' countries by alpha-2, and every name and alias key -> alpha-2.
+    ``codes``: GeoNames' alpha-3 -> the code peacetrack writes (Kosovo: KOS)."""
     raw = json.loads((GEONAMES / "countries.json").read_text(encoding="utf-8"))
-    countries = {code: _Country(r["name"].strip(), code, r["iso3"], r["capital"].strip())
+    codes = codes or {}
+    countries = {code: _Country(r["name"].strip(), code, codes.get(r["iso3"], r["iso3"]),
+                                r["capital"].strip())
                  for code, r in raw.items()}
     by_iso3 = {c.iso3: c.iso2 for c in countries.values()}
     keys = {name_key(c.name): c.iso2 for c in countries.values()}
@@ -258,7 +266,8 @@ class Gazetteer:
                  focus_countries: tuple[str, ...] = ()):
         lexicon = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
         self.words = PlaceWords.from_lexicon(lexicon)
-        self._countries, self._country_keys = _read_countries(lexicon.get("country_aliases", {}))
+        self._countries, self._country_keys = _read_countries(lexicon.get("country_aliases", {}),
+                                                              lexicon.get("country_codes", {}))
         self._by_iso3 = {c.iso3: c.iso2 for c in self._countries.values()}
         self._focus = frozenset(self._by_iso3[c] for c in focus_countries if c in self._by_iso3)
         self._capitals = {(name_key(c.capital), c.iso2) for c in self._countries.values()}
@@ -266,20 +275,27 @@ class Gazetteer:
         self.heads: dict[str, set[str]] = {}  # last word of a named place -> its names
         for entry in lexicon.get("landmarks", ()):
             self._add_named(entry, "landmark")
+        for kind, section in (("region", "regions"), ("crossing", "crossings")):
+            for entry in lexicon.get(section, ()):
+                self._add_named(entry, kind, heads=False)  # "the region" is no name of Donbas
         for entry in profile_places:  # added last: a profile wins
             self._add_named(entry, "profile")
         self._files = {tier: _CityFile(GEONAMES / f"cities{tier}.json") for tier in CITY_TIERS}
         self._focus_index: dict[str, list[dict[str, Any]]] | None = None
         self._memo: dict[str, Place | None] = {}
 
-    def _add_named(self, entry: dict[str, Any], kind: str) -> None:
+    def _add_named(self, entry: dict[str, Any], kind: str, *, heads: bool = True) -> None:
         place = Place(entry["name"], entry.get("country"), entry.get("lat"), entry.get("lon"), kind,
                       entry.get("city"))
         for name in (entry["name"], *(entry.get("aliases") or ())):
             self._named[name_key(name)] = place
             words = name.split()
-            if len(words) > 1 and words[-1].isalpha():  # "Lachin road": "the road" may mean it
+            if heads and len(words) > 1 and words[-1].isalpha():  # "Lachin road": "the road" may mean it
                 self.heads.setdefault(words[-1].lower(), set()).add(place.name)
+
+    def named(self, name: str) -> Place | None:
+        """A place of the lexicon or the profile by exact name (no towns, no countries)."""
+        return self._named.get(name_key(name))
 
     def lookup(self, name: str) -> Location | None:
         """The place called exactly ``name``, as a Location whose text is ``name``."""
@@ -296,6 +312,9 @@ class Gazetteer:
             return self._named[key]
         if key in self._country_keys:
             return self._country_place(self._country_keys[key])
+        part = self._part_of(name)
+        if part is not None:
+            return part
         if not tiers:
             return None
         memo_key = f"{key}\0{tiers}"  # no name key holds a NUL
@@ -304,6 +323,21 @@ class Gazetteer:
                 self._memo.clear()
             self._memo[memo_key] = self._city(name, key, tiers=tiers) or self._qualified(name, tiers)
         return self._memo[memo_key]
+
+    def _part_of(self, name: str) -> Place | None:
+        """'northern Mali', 'eastern Ukraine', 'southern Lebanon': the part of a
+        country or region named by a compass word, placed at the whole (its
+        name keeps the words as written)."""
+        match = COMPASS.match(" ".join(name.split()))
+        if match is None:
+            return None
+        key = name_key(match[2])
+        whole = self._named.get(key) or (self._country_place(self._country_keys[key])
+                                         if key in self._country_keys else None) \
+            or self.place(match[2], tiers=CITY_TIERS[:1])
+        if whole is None or whole.kind not in ("country", "region", "profile", "city"):
+            return None
+        return Place(f"{match[1].lower()} {whole.name}", whole.country, whole.lat, whole.lon, "region")
 
     def country(self, word: str) -> Place | None:
         """The country a name or adjective stands for: 'Armenia', 'Armenian', 'Azerbaijani'.
@@ -533,6 +567,12 @@ def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
             continue
         if ent[0].lower_ == "the" and len(ent) > 1:
             ent = ent[1:]
+        before = sent.doc[ent.start - 1] if ent.start > sent.start else None
+        if before is not None and before.dep_ == "amod" and COMPASS.match(f"{before.text} _"):
+            part = gazetteer.place(sent.doc[ent.start - 1:ent.end].text, tiers=())
+            if part is not None:  # "in northern Mali", "eastern Ukraine"
+                yield _mention(sent.doc[ent.start - 1:ent.end], part, ent.root)
+                continue
         after = sent.doc[ent.end] if ent.end < sent.end else None
         if after is not None and after.pos_ in ("NOUN", "PROPN") and \
                 after.lower_ in gazetteer.heads:  # "the Lachin corridor": the model tags "Lachin"

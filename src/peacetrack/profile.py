@@ -1,8 +1,12 @@
 """Profiles: the entities, issues, tracks and places of one process (SPEC §3).
 
 A profile is layered over the generic lexicons (countries, organisations):
-an entity with the same id extends the generic entry. ``load_profile('none')``
-gives the generic lexicons alone.
+an entity with the same id extends the generic entry, and an issue with the
+id of a generic issue (``lexicons/issues.yaml``) takes its name, statement
+and aliases. ``load_profile('none')`` gives the generic lexicons and issues
+alone. Several profiles are active at once with ``'a,b'`` or ``'all'`` (every
+shipped one): ``load_profiles`` gives each, ``load_profile`` their union
+(what the report and the dashboard draw), whose ``members`` are the profiles.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from .lexicons import data_path, load_lexicon
 from .profile_schema import read_profile
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+# Sectors of groups inside a state that act apart from its government
+# (ANNOTATION.md): rebels and de facto authorities, opposition, civilians.
+NON_STATE_SECTORS = frozenset({"REB", "OPP", "CVL"})
 
 
 def slugify(text: str) -> str:
@@ -64,6 +71,7 @@ class Issue:
     id: str
     name: str
     aliases: tuple[str, ...]
+    statement: str = ""  # the proposition `support` means (an issue is not a topic)
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class Track:
     issue: str | None
     mediators: tuple[str, ...]
     places: tuple[str, ...]
+    process: str = ""  # the profile it belongs to
 
 
 @dataclass
@@ -88,6 +97,10 @@ class Profile:
     # what the check of the file found odd but not wrong: unknown keys, values
     # or ids, each naming its file and line (profile_schema.py)
     warnings: list[str] = field(default_factory=list)
+    # the sides of the process (entity ids: states, or armed groups inside one);
+    # by default the states of ``countries``
+    parties: tuple[str, ...] = ()
+    members: tuple[Profile, ...] = ()  # a union of several profiles: each of them
 
     def country_by_code(self, code: str | None) -> Entity | None:
         return self._countries_by_code().get(code or "")
@@ -97,11 +110,16 @@ class Profile:
         return {e.code: e for e in self.entities.values() if e.kind == "country" and e.code}
 
     def holders(self, code: str | None, roles: frozenset[str] | set[str], *, head: bool = False,
-                lo: str = "0000", hi: str = "9999") -> list[Entity]:
-        """People who held one of ``roles`` (or any head office) for ``code`` in [lo, hi]."""
+                lo: str = "0000", hi: str = "9999", sector: str | None = None) -> list[Entity]:
+        """People who held one of ``roles`` (or any head office) for ``code`` in
+        [lo, hi]: for the state (``sector`` None: not its rebels, opposition or
+        civilians, whose offices carry its code too), or for the group of that
+        ``sector`` ("the TPLF leader")."""
         found: list[Entity] = []
         for entity, office in self._offices_by_code().get(code or "", []):
             if entity in found or not office.covers(lo, hi):
+                continue
+            if (office.sector != sector) if sector else (office.sector in NON_STATE_SECTORS):
                 continue
             if (head and office.head) or office.role in roles:
                 found.append(entity)
@@ -186,6 +204,26 @@ def generic_entities() -> dict[str, Entity]:
     return entities
 
 
+def generic_issues() -> list[Issue]:
+    """The issues every process shares (lexicons/issues.yaml): ceasefire, talks…"""
+    return [_issue(item, {}) for item in load_lexicon("issues").get("issues", [])]
+
+
+def _issue(data: dict[str, Any], generic: dict[str, Issue]) -> Issue:
+    """A profile's issue; one with a generic issue's id takes what it does not say."""
+    if "id" not in data:
+        raise ProfileError(f"an issue has no id: {data!r}")
+    base = generic.get(data["id"])
+    aliases = tuple(dict.fromkeys([*(base.aliases if base else ()), *data.get("aliases", [])]))
+    return Issue(data["id"], data.get("name") or (base.name if base else data["id"]), aliases,
+                 data.get("statement") or (base.statement if base else ""))
+
+
+def shipped_profiles() -> list[str]:
+    """The names of the profiles that ship with peacetrack."""
+    return sorted(p.stem for p in data_path("profiles").glob("*.yaml"))
+
+
 def profile_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
@@ -193,26 +231,60 @@ def profile_path(name_or_path: str) -> Path:
     return data_path("profiles", f"{name_or_path}.yaml")
 
 
-def shipped_profiles() -> list[Path]:
-    """The profiles that come with peacetrack (``--profile NAME``)."""
-    return sorted(data_path("profiles").glob("*.yaml"))
+def profile_names(spec: str | None) -> list[str]:
+    """'a,b' -> [a, b]; 'all' -> every shipped profile; 'none' or nothing -> []."""
+    names = [n.strip() for n in (spec or "").split(",") if n.strip() and n.strip() != "none"]
+    if "all" in names:
+        names = [n for n in names if n != "all"] + shipped_profiles()
+    return list(dict.fromkeys(names))
+
+
+def load_profiles(spec: str | None) -> list[Profile]:
+    """Each profile ``spec`` names, on its own."""
+    return [load_profile(name) for name in profile_names(spec)]
 
 
 @cache
 def load_profile(name_or_path: str | None) -> Profile:
     """The named profile (or a YAML path) over the generic lexicons; 'none' for
-    none. The file is checked first (``profile_schema.read_profile``): a
-    wrong key is a ``ProfileError`` naming it and its line; odd ones are in
-    ``Profile.warnings``."""
+    none; several ('a,b', 'all'): their union, with ``members``. Each file is
+    checked first (``profile_schema.read_profile``): a wrong key is a
+    ``ProfileError`` naming it and its line; odd ones are in ``Profile.warnings``."""
+    names = profile_names(name_or_path)
+    if len(names) > 1 or (names and name_or_path and name_or_path.strip() == "all"):
+        return _union([load_profile(n) for n in names], names)
     entities = generic_entities()
-    if not name_or_path or name_or_path == "none":
-        return Profile(name="none", entities=entities)
-    path = profile_path(name_or_path)
+    if not names:
+        return Profile(name="none", entities=entities, issues=generic_issues())
+    path = profile_path(names[0])
+    data, warnings = _read(path)
+    _add_entities(data, entities)
+    name = data.get("name", path.stem)
+    generic = {i.id: i for i in generic_issues()}
+    countries = tuple(data.get("countries", []))
+    return Profile(
+        name=name, title=data.get("title", ""), countries=countries, entities=entities,
+        issues=[_issue(i, generic) for i in data.get("issues", [])],
+        tracks=[Track(t["id"], t.get("name", t["id"]), t.get("issue"),
+                      tuple(t.get("mediators", [])), tuple(t.get("places", [])), name)
+                for t in data.get("tracks", [])],
+        places=list(data.get("places", [])),
+        chronology=[Happening.from_data(h) for h in data.get("chronology", []) or []],
+        warnings=warnings + _unknown_ids(path, data, entities),
+        parties=tuple(data.get("parties") or _country_ids(countries, entities)),
+    )
+
+
+def _read(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """A profile file, checked (``profile_schema.read_profile``), and its warnings."""
     if not path.is_file():
-        names = ", ".join(p.stem for p in shipped_profiles())
-        raise ProfileError(f"no profile {name_or_path!r}: give a shipped name ({names}), "
+        names = ", ".join(shipped_profiles())
+        raise ProfileError(f"no profile {str(path)!r}: give a shipped name ({names}), "
                            "a YAML file, or 'none'")
-    data, warnings = read_profile(path)
+    return read_profile(path)
+
+
+def _add_entities(data: dict[str, Any], entities: dict[str, Entity]) -> None:
     for item in data.get("entities", []):
         entity = _entity(item, "body")
         if entity.id in entities:
@@ -220,18 +292,34 @@ def load_profile(name_or_path: str | None) -> Profile:
         else:
             entities[entity.id] = entity
         _bodies(entity.id, item.get("bodies", []), entities)
+
+
+def _country_ids(codes: tuple[str, ...], entities: dict[str, Entity]) -> list[str]:
+    by_code = {e.code: e.id for e in entities.values() if e.kind == "country" and e.code}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def _union(profiles: list[Profile], names: list[str]) -> Profile:
+    """Several profiles as one: every entity (each profile's additions applied
+    over the generic lexicons), issue, track and place; ``members`` keeps each."""
+    entities = generic_entities()
+    for name in names:
+        _add_entities(_read(profile_path(name))[0], entities)
+    issues: dict[str, Issue] = {}
+    for profile in profiles:
+        for issue in profile.issues:
+            issues.setdefault(issue.id, issue)
     return Profile(
-        name=data.get("name", path.stem), title=data.get("title", ""),
-        countries=tuple(data.get("countries", [])), entities=entities,
-        issues=[Issue(i["id"], i.get("name", i["id"]), tuple(i.get("aliases", [])))
-                for i in data.get("issues", [])],
-        tracks=[Track(t["id"], t.get("name", t["id"]), t.get("issue"),
-                      tuple(t.get("mediators", [])), tuple(t.get("places", [])))
-                for t in data.get("tracks", [])],
-        places=list(data.get("places", [])),
-        chronology=[Happening.from_data(h) for h in data.get("chronology", []) or []],
-        warnings=warnings + _unknown_ids(path, data, entities),
-    )
+        name=",".join(p.name for p in profiles),
+        title="; ".join(p.title for p in profiles if p.title),
+        countries=tuple(dict.fromkeys(c for p in profiles for c in p.countries)),
+        entities=entities, issues=list(issues.values()),
+        tracks=[t for p in profiles for t in p.tracks],
+        places=[place for p in profiles for place in p.places],
+        chronology=[h for p in profiles for h in p.chronology],
+        warnings=[w for p in profiles for w in p.warnings],
+        parties=tuple(dict.fromkeys(x for p in profiles for x in p.parties)),
+        members=tuple(profiles))
 
 
 def _unknown_ids(path: Path, data: dict[str, Any], entities: dict[str, Entity]) -> list[str]:
@@ -253,9 +341,10 @@ def _unknown_ids(path: Path, data: dict[str, Any], entities: dict[str, Entity]) 
 def describe_profiles(extra: str | None = None) -> list[dict[str, Any]]:
     """The shipped profiles (and ``extra``, a profile file in use), each with
     the process it describes: its parties and mediation tracks."""
-    paths = shipped_profiles()
-    if extra and extra != "none" and profile_path(extra) not in paths:
-        paths.append(profile_path(extra))
+    paths = [profile_path(name) for name in shipped_profiles()]
+    for name in profile_names(extra):
+        if profile_path(name) not in paths:
+            paths.append(profile_path(name))
     rows = []
     for path in paths:
         data, warnings = read_profile(path)

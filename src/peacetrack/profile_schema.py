@@ -87,7 +87,8 @@ ENTITY = Mapping("an entity", {
     "demonyms": TEXTS, "metonyms": TEXTS, "capital": Text(), "capital_metonym": Flag(),
     "capital_aliases": TEXTS, "seats": TEXTS, "offices": ListOf(OFFICE), "part_of": Text(),
     "called": TEXTS, "bodies": ListOf(BODY)}, frozenset({"id"}))
-ISSUE = Mapping("an issue", {"id": Text(), "name": Text(), "aliases": TEXTS}, frozenset({"id"}))
+ISSUE = Mapping("an issue", {"id": Text(), "name": Text(), "aliases": TEXTS, "statement": Text()},
+                frozenset({"id"}))
 TRACK = Mapping("a track", {
     "id": Text(), "name": Text(), "issue": Text(), "mediators": TEXTS, "places": TEXTS},
     frozenset({"id"}))
@@ -100,7 +101,8 @@ HAPPENING = Mapping("a happening", {
     "end": Day(), "place": Text(), "participants": TEXTS, "mediators": TEXTS,
     "aliases": TEXTS}, frozenset({"id", "type", "date"}))
 PROFILE = Mapping("a profile", {
-    "name": Text(), "title": Text(), "countries": TEXTS, "entities": ListOf(ENTITY),
+    "name": Text(), "title": Text(), "countries": TEXTS, "parties": TEXTS,
+    "entities": ListOf(ENTITY),
     "issues": ListOf(ISSUE), "tracks": ListOf(TRACK), "places": ListOf(PLACE),
     "chronology": ListOf(HAPPENING)})
 

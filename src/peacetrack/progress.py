@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .ingest import JSON_SUFFIXES, SUPPORTED
+from .metadata import TABLE_SUFFIXES, is_metadata_file
 
 BAR_WIDTH = 24
 
@@ -30,13 +31,14 @@ def count_reports(paths: Iterable[str]) -> int | None:
         p = Path(path)
         files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
         for file in files:
-            if file.suffix.lower() in SUPPORTED and not file.name.startswith("."):
+            if file.suffix.lower() in SUPPORTED and not file.name.startswith(".") and \
+                    not is_metadata_file(file):  # metadata describes reports, it is none
                 total += _reports_in(file)
     return total
 
 
 def _reports_in(file: Path) -> int:
-    if file.suffix.lower() not in JSON_SUFFIXES:
+    if file.suffix.lower() not in JSON_SUFFIXES | TABLE_SUFFIXES:
         return 1
     try:
         with open(file, "rb") as handle:

@@ -112,6 +112,10 @@ class Document:
     removed_chars: int = 0
     duplicate_of: str | None = None
     fingerprint: int | None = None  # simhash of the text, for near-duplicates
+    # the process the report is about (a profile's name, or "other"), and every
+    # process it is about, best first (processes.py)
+    process: str | None = None
+    processes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +125,7 @@ class Document:
             "language": self.language, "text": self.text,
             "removed_chars": self.removed_chars,
             "duplicate_of": self.duplicate_of,
+            "process": self.process, "processes": list(self.processes),
         }
 
 
@@ -156,6 +161,7 @@ class Event:
     # the other sentences telling this event: {"sentence", "span", "trigger"} (mentions.py)
     mentions: list[dict[str, Any]] = field(default_factory=list)
     incident: str | None = None  # the happening across reports it belongs to (incidents.py)
+    process: str | None = None  # the profile of the process it belongs to, or "other"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +177,7 @@ class Event:
             "mentions": list(self.mentions),
             "incident": self.incident,
             "decided_by": list(self.decided_by),
+            "process": self.process,
         }
 
 
@@ -206,6 +213,7 @@ class Stance:
     date: DateValue | None = None
     # the other sentences stating the same position: {"evidence", "span"}
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    process: str | None = None  # the profile of the process it belongs to, or "other"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -213,7 +221,7 @@ class Stance:
             "span": list(self.span), "actor": self.actor.to_dict(),
             "issue": self.issue, "position": self.position,
             "evidence": self.evidence, "date": _date(self.date),
-            "mentions": list(self.mentions),
+            "mentions": list(self.mentions), "process": self.process,
         }
 
 

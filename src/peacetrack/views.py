@@ -50,6 +50,7 @@ class Filters:
     issue: str | None = None   # an issue id from the profile
     source: str | None = None  # an outlet, or a file name when the report had none
     q: str | None = None       # words in the sentence
+    process: str | None = None  # a profile's name, or "other" (SPEC §2 `process`)
 
     @classmethod
     def from_query(cls, query: dict[str, Any]) -> Filters:
@@ -73,6 +74,11 @@ NO_FILTERS = Filters()
 _SOURCE_LABEL = "coalesce(d.outlet, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
 # An undated event is placed at its report's date, except background history.
 _WHEN = "coalesce(e.date, CASE WHEN e.status <> 'historical' THEN d.published END)"
+
+
+def _process_of(alias: str) -> str:
+    """The process a stored record belongs to (its ``process`` field)."""
+    return f"json_extract_string({alias}.record, '$.process')"
 
 
 def events(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
@@ -105,6 +111,9 @@ def _event_where(f: Filters) -> tuple[list[str], list[Any]]:
     if f.q:
         where.append("json_extract_string(e.record, '$.sentence') ILIKE ?")
         params.append(f"%{f.q}%")
+    if f.process:
+        where.append(f"{_process_of('e')} = ?")
+        params.append(f.process)
     # A coarse date is a period: it passes when the period meets [start, end].
     if f.start:
         where.append(f"left({_WHEN} || '-99-99', 10) >= ?")
@@ -137,6 +146,7 @@ def _event_view(record: dict[str, Any], doc: tuple[Any, ...], profile: Profile |
         "source": source, "path": path, "title": title, "published": published,
         "published_method": published_method,
     }
+    view["process"] = record.get("process")
     view["tracks"] = _tracks_of(record, view["place"], profile)
     view["issues"] = issues_in(view["sentence"], profile)
     return view
@@ -155,7 +165,10 @@ def _tracks_of(record: dict[str, Any], place: str | None, profile: Profile | Non
         return []
     mediators = {m.get("id") for m in record.get("mediator") or []}
     found = []
+    process = record.get("process")
     for track in profile.tracks:
+        if process and track.process and track.process != process:
+            continue  # another process's lane: the EU mediates in more than one
         by = next((m.get("name") or m.get("text") for m in record.get("mediator") or []
                    if m.get("id") in track.mediators), None) if mediators else None
         if by:
@@ -183,13 +196,26 @@ def issues_in(text: str, profile: Profile | None) -> list[str]:
 
 
 # -- charts ------------------------------------------------------------------
-def tracks(events_: list[dict[str, Any]], profile: Profile | None) -> dict[str, Any]:
-    """Mediation tracks as lanes: the profile's tracks and the events in each."""
-    lanes = [{"id": t.id, "name": t.name, "mediators": list(t.mediators), "places": list(t.places)}
-             for t in (profile.tracks if profile else [])]
+def tracks(events_: list[dict[str, Any]], profile: Profile | None,
+           process: str | None = None) -> dict[str, Any]:
+    """Mediation tracks as lanes: the profile's tracks (of ``process`` only,
+    when given) and the events in each. With several processes a lane is
+    named with its process."""
+    shown = [t for t in (profile.tracks if profile else [])
+             if not process or not t.process or t.process == process]
+    several = len({t.process for t in shown}) > 1
+    lanes = [{"id": t.id, "name": f"{_title_of(profile, t.process)}: {t.name}" if several else t.name,
+              "process": t.process, "mediators": list(t.mediators), "places": list(t.places)}
+             for t in shown]
+    kept = {t.id for t in shown}
     items = [{"event": e["id"], "track": t["id"], "reason": t["reason"]}
-             for e in events_ for t in e["tracks"] if e["date"]]
+             for e in events_ for t in e["tracks"] if e["date"] and t["id"] in kept]
     return {"lanes": lanes, "items": items}
+
+
+def _title_of(profile: Profile | None, process: str) -> str:
+    members = (profile.members or (profile,)) if profile else ()
+    return next((m.title or m.name for m in members if m.name == process), process)
 
 
 def network(events_: list[dict[str, Any]], *, size: int = NETWORK_SIZE) -> dict[str, Any]:
@@ -391,6 +417,9 @@ def _record_where(f: Filters, *, actor_column: str, text: str) -> tuple[list[str
     if f.q:
         where.append(f"json_extract_string({alias}.record, '$.{text}') ILIKE ?")
         params.append(f"%{f.q}%")
+    if f.process:  # a stance carries its process; a quote is its report's
+        where.append(f"{_process_of(alias if alias == 's' else 'd')} = ?")
+        params.append(f.process)
     when = f"coalesce({alias}.date, d.published)"
     if f.start:
         where.append(f"left({when} || '-99-99', 10) >= ?")
@@ -453,6 +482,9 @@ def overview(store: Store, filters: Filters, events_: list[dict[str, Any]],
     where, params = (["1=1"], [])
     if filters.source:
         where, params = [f"{_SOURCE_LABEL} = ?"], [filters.source]
+    if filters.process:
+        where.append(f"{_process_of('d')} = ?")
+        params.append(filters.process)
     docs = store.query(
         f"SELECT {_SOURCE_LABEL}, published, published_precision, published_method, duplicate_of"
         f" FROM documents d WHERE {' AND '.join(where)}", params)
@@ -492,7 +524,12 @@ def options(store: Store, profile: Profile | None) -> dict[str, Any]:
         "SELECT coalesce(actor_id, name) AS key, any_value(name), count(*) AS n FROM participants"
         " WHERE coalesce(actor_id, name) IS NOT NULL GROUP BY key ORDER BY n DESC, key")
     sources = store.query(f"SELECT DISTINCT {_SOURCE_LABEL} AS s FROM documents d ORDER BY s")
+    processes = store.query(f"SELECT {_process_of('e')} AS p, count(*) FROM events e"
+                            " GROUP BY p ORDER BY p")
     return {
+        "processes": [{"id": name, "count": n,
+                       "label": _title_of(profile, name) if name != "other" else "other (no profile)"}
+                      for name, n in processes if name],
         "actors": [{"id": a, "label": n or a, "count": c} for a, n, c in actors],
         "types": [{"id": q, "label": v["label"]} for q, v in QUADS.items()] +
                  [{"id": t, "label": t.title()} for t in PLOVER_TYPES],
@@ -583,11 +620,21 @@ def dashboard(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
     return {
         "overview": overview(store, filters, events_, n_quotes, len(stances_["cells"])),
         "quads": QUADS, "types": list(PLOVER_TYPES), "quad_of": QUAD,
-        "events": events_, "tracks": tracks(events_, profile), "network": network(events_),
+        "events": events_, "tracks": tracks(events_, profile, filters.process),
+        "network": network(events_),
         "stances": stances_, "places": places(events_), "quotes": quotes_,
-        "profile": {"name": profile.name, "title": profile.title,
-                    "countries": list(profile.countries)} if profile else None,
+        "profile": _profile_view(profile, filters.process),
     }
+
+
+def _profile_view(profile: Profile | None, process: str | None) -> dict[str, Any] | None:
+    """The profile the views are drawn for: the filtered process's own, when
+    several are active (its countries are the map's region)."""
+    if profile is None:
+        return None
+    shown = next((m for m in profile.members if m.name == process), profile) if process else profile
+    return {"name": shown.name, "title": shown.title, "countries": list(shown.countries),
+            "processes": [m.name for m in profile.members] or [profile.name]}
 
 
 __all__ = ["Filters", "QUADS", "dashboard", "document", "documents_index", "events",

@@ -70,10 +70,11 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def report_data(store: Store, profile: Profile | None) -> dict[str, Any]:
+def report_data(store: Store, profile: Profile | None,
+                filters: Filters | None = None) -> dict[str, Any]:
     """Everything the report shows: the view, the list of reports and their texts."""
     index = documents_index(store)
-    return {"view": dashboard(store, profile, Filters()), "index": index,
+    return {"view": dashboard(store, profile, filters or Filters()), "index": index,
             "docs": {d["id"]: document(store, d["id"]) for d in index}}
 
 
@@ -83,17 +84,21 @@ def geo_assets_script() -> str:
     return f"window.PlotlyGeoAssets = {{topojson: {{{TOPOJSON}: {topo}}}}};"
 
 
-def render_report(store: Store, profile: Profile | None) -> str:
-    title = f"peacetrack report — {profile.title}" if profile and profile.title else "peacetrack report"
-    return page(title=title, config={"mode": "report"}, data=report_data(store, profile),
+def render_report(store: Store, profile: Profile | None, filters: Filters | None = None) -> str:
+    data = report_data(store, profile, filters)
+    shown = data["view"]["profile"] or {}
+    title = f"peacetrack report — {shown['title']}" if shown.get("title") else "peacetrack report"
+    return page(title=title, config={"mode": "report"}, data=data,
                 scripts=[plotly_js(), geo_assets_script(), static_text("app.js")])
 
 
-def build_report(store: Store, profile: Profile | None, out: str | Path) -> Path:
-    """Write the self-contained report to ``out``; returns its path."""
+def build_report(store: Store, profile: Profile | None, out: str | Path, *,
+                 filters: Filters | None = None) -> Path:
+    """Write the self-contained report to ``out`` (of the records that pass
+    ``filters``, e.g. one process); returns its path."""
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(store, profile), encoding="utf-8")
+    path.write_text(render_report(store, profile, filters), encoding="utf-8")
     return path
 
 

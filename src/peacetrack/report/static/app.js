@@ -481,6 +481,7 @@
     $("#search").hidden = false;
     const o = await source.options();
     const fill = (name, items) => form.elements[name].append(...items.map((it) => el("option", { value: it.value }, it.label)));
+    fill("process", (o.processes || []).map((p) => ({ value: p.id, label: `${p.label} (${p.count})` })));
     fill("actor", o.actors.map((a) => ({ value: a.id, label: `${a.label} (${a.count})` })));
     fill("type", o.types.map((t) => ({ value: t.id, label: t.label })));
     fill("issue", o.issues.map((i) => ({ value: i.id, label: i.name })));
