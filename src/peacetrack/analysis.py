@@ -58,10 +58,15 @@ class Analyzer:
         self.soft_vetoes = False
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
-        texts = (d.text for d in documents)
-        for document, doc in zip(documents, self.nlp.pipe(texts, batch_size=self.settings.batch_size),
-                                 strict=True):
-            yield self.analyse_doc(document, doc)
+        """Each document's analysis, in order; a near-duplicate is not parsed."""
+        originals = [d for d in documents if d.duplicate_of is None]
+        parsed = zip(originals, self.nlp.pipe((d.text for d in originals),
+                                              batch_size=self.settings.batch_size), strict=True)
+        for document in documents:
+            if document.duplicate_of is not None:
+                yield Analysis(document)  # recorded, not counted twice
+            else:
+                yield self.analyse_doc(*next(parsed))
 
     def analyse_doc(self, document: Document, doc: Doc, *, candidates: bool = False) -> Analysis:
         """Everything found in one parsed document. ``candidates``: every event

@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(export)
     export.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
     export.add_argument("-o", "--output", help="output file (jsonl; default stdout) or folder")
+    export.add_argument("--partition", choices=("none", "month"), default="none",
+                        help="parquet: one folder of files per month (Hive-style), for big stores")
 
     report = commands.add_parser("report", help="write a self-contained HTML report (works offline)")
     _add_common(report)
@@ -114,7 +116,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     with open_store(settings.db, read_only=True) as store:
-        written = export(store, fmt=args.format, out=args.output)
+        written = export(store, fmt=args.format, out=args.output, partition=args.partition)
     if written != ["-"]:
         print("\n".join(written), file=sys.stderr)
     return 0

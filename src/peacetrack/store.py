@@ -55,6 +55,10 @@ CREATE TABLE IF NOT EXISTS problems (
 # texts): ~800 MB more per write at 16,000 reports. At 2,048 it stays flat.
 ROW_GROUP_SIZE = 2048
 
+# What an export's DuckDB may hold in memory, and the rows per Parquet row group it writes.
+EXPORT_MEMORY = "512MB"
+EXPORT_ROW_GROUP = 10_000  # a row group is buffered whole: 10,000 documents are ~30 MB
+
 # A fingerprint is cut into BANDS bands: texts within BANDS - 1 bits share one exactly.
 BANDS = 8
 # Arrow would guess int64 for fingerprints, and overflow on the top bit.
@@ -211,6 +215,45 @@ class Store:
             while batch := cursor.fetchmany(1000):
                 for (record,) in batch:
                     yield json.loads(record)
+
+    def record_texts(self, kinds: Sequence[str] = KINDS) -> Iterator[str]:
+        """Every record of the given kinds as its stored JSON text, documents first,
+        in the order they were stored (a batch's documents, then their events, ...,
+        in ingest order): streamed, where sorting would hold the whole table."""
+        for kind in kinds:
+            cursor = self.db.execute(f"SELECT record FROM {TABLE_OF[kind]}")
+            while batch := cursor.fetchmany(1000):
+                for (record,) in batch:
+                    yield record
+
+    def copy_to(self, select: str, path: str | Path, *, fmt: str) -> None:
+        """Write a query's rows to a Parquet or CSV file straight from DuckDB, a row
+        group at a time, so memory stays bounded whatever the store holds."""
+        target = str(path).replace("'", "''")
+        options = ["FORMAT parquet", f"ROW_GROUP_SIZE {EXPORT_ROW_GROUP}"] if fmt == "parquet" \
+            else ["FORMAT csv", "HEADER true"]
+        with self._export_settings():
+            self.db.execute(f"COPY ({select}) TO '{target}' ({', '.join(options)})")
+
+    def arrow_batches(self, select: str, *, rows: int = 4096) -> Iterator[pa.RecordBatch]:
+        """A query's rows as Arrow batches, streamed (what a partitioned export writes)."""
+        with self._export_settings():
+            reader = self.db.execute(select).fetch_record_batch(rows)
+            yield from reader
+
+    @contextmanager
+    def _export_settings(self) -> Iterator[None]:
+        # One thread: each would hold its own row groups of flattened records (with two,
+        # a 100,000-report store's documents overran the limit).
+        settings = {"memory_limit": f"'{EXPORT_MEMORY}'", "threads": "1",
+                    "enable_progress_bar": "false"}
+        for name, value in settings.items():
+            self.db.execute(f"SET {name} = {value}")
+        try:
+            yield
+        finally:
+            for name in settings:
+                self.db.execute(f"RESET {name}")
 
     def count(self, table: str) -> int:
         row = self.db.execute(f"SELECT count(*) FROM {TABLE_OF.get(table, table)}").fetchone()
