@@ -264,6 +264,9 @@
                          TUR: "#c0392b", IRN: "#27ae60", FRA: "#2980b9" };
   function network() {
     const net = VIEW.network;
+    // Sizes relative to the busiest node and edge: the same picture for 10 reports or a million.
+    const mostDegree = Math.max(1, ...net.nodes.map((n) => n.degree));
+    const mostEdge = Math.max(1, ...net.edges.map((e) => e.count));
     const at = Object.fromEntries(net.nodes.map((n) => [n.id, n]));
     const label = (id) => (at[id] ? at[id].label : id);
     const traces = [];
@@ -272,7 +275,7 @@
     for (const e of net.edges) {
       const a = at[e.source], b = at[e.target];
       const colour = e.polarity === "conflict" ? "rgba(192,57,43,0.75)" : "rgba(31,95,168,0.6)";
-      const width = Math.min(1 + Math.log2(e.count) * 1.6, 8);
+      const width = 1 + 7 * Math.sqrt(e.count / mostEdge);
       const bend = e.polarity === "conflict" ? 0.03 : -0.03;  // keep a pair's two edges apart
       const mx = (a.x + b.x) / 2 + bend * (b.y - a.y), my = (a.y + b.y) / 2 - bend * (b.x - a.x);
       traces.push({ type: "scatter", mode: "lines", x: [a.x, mx, b.x], y: [a.y, my, b.y], hoverinfo: "skip",
@@ -295,7 +298,7 @@
       hovertext: net.nodes.map((n) => `<b>${esc(n.label)}</b><br>${esc(n.code || "no code")} ${esc(n.sector || "")}<br>${n.degree} events`),
       hovertemplate: "%{hovertext}<extra></extra>",
       customdata: net.nodes.map((n) => [`Events of ${n.label}`, [], n.degree, { actor: n.id }]),
-      marker: { size: net.nodes.map((n) => 10 + Math.sqrt(n.degree) * 3), line: { width: 1, color: "#fff" },
+      marker: { size: net.nodes.map((n) => 10 + 26 * Math.sqrt(n.degree / mostDegree)), line: { width: 1, color: "#fff" },
                 color: net.nodes.map((n) => CODE_COLOURS[n.code] || "#7f8c8d") } });
     const shown = net.actors_total > net.nodes.length ? `${net.nodes.length} most active of ${net.actors_total} actors` : "";
     draw("network", traces, {
@@ -309,6 +312,7 @@
   // (the venues of the mediators). Without a profile, one world panel.
   function map() {
     const places = VIEW.places;
+    const most = Math.max(1, ...places.map((p) => p.count));
     const home = new Set((VIEW.profile && VIEW.profile.countries) || []);
     const inRegion = (p) => home.has(p.country);
     const panels = home.size && places.some(inRegion) && places.some((p) => !inRegion(p))
@@ -317,7 +321,7 @@
     for (const [geo, ps] of panels) {
       for (const [quad, q] of Object.entries(VIEW.quads)) {
         const qs = ps.filter((p) => p.quad === quad);
-        if (qs.length) traces.push(placeTrace(qs, q, geo, geo === "geo"));
+        if (qs.length) traces.push(placeTrace(qs, q, geo, geo === "geo", most));
       }
     }
     const layout = { legend: { orientation: "h", y: 0 }, margin: { l: 0, r: 0, t: 24, b: 0 },
@@ -330,7 +334,7 @@
       text, x, y: 1.04, xref: "paper", yref: "paper", showarrow: false, font: { size: 13 } }));
     draw("map", traces, layout, places.length);
   }
-  function placeTrace(ps, q, geo, legend) {
+  function placeTrace(ps, q, geo, legend, most) {
     return { type: "scattergeo", geo, mode: "markers+text", name: q.label, legendgroup: q.label, showlegend: legend,
       lon: ps.map((p) => p.lon), lat: ps.map((p) => p.lat),
       text: ps.map((p) => esc(p.name)), textposition: "top center", textfont: { size: 10 },
@@ -339,7 +343,7 @@
         examples(p.ids, p.count)),
       hovertemplate: "%{hovertext}<extra></extra>",
       customdata: ps.map((p) => [`Events at ${p.name}`, p.ids, p.count]),
-      marker: { size: ps.map((p) => 8 + Math.sqrt(p.count) * 6), color: q.colour, opacity: 0.8,
+      marker: { size: ps.map((p) => 8 + 34 * Math.sqrt(p.count / most)), color: q.colour, opacity: 0.8,
                 line: { width: 1, color: "#fff" } } };
   }
   function geoLayout(ps, x) {
@@ -684,8 +688,9 @@
     $("#evidence .close").addEventListener("click", () => { $("#evidence").hidden = true; });
     $("#reader .back").addEventListener("click", (ev) => { ev.preventDefault(); location.hash = ""; });
     $("#home-link").addEventListener("click", (ev) => { ev.preventDefault(); location.hash = ""; });
-    if (LIVE) await setUpFilters();
-    await load(LIVE ? new URLSearchParams(location.search).toString() : "");
+    const first = load(LIVE ? new URLSearchParams(location.search).toString() : "");
+    if (LIVE) await setUpFilters();  // the filters' lists and the first view are fetched at once
+    await first;
     await reportList();
     window.addEventListener("hashchange", route);
     route();
