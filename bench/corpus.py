@@ -181,13 +181,14 @@ def reports(n: int, *, seed: int = 6, kind: str = "generated") -> Iterator[dict]
 
 
 def near_duplicate(item: dict, n: int) -> dict:
-    """The same report filed again, as wire copy is: a new id, an update line."""
-    note = f"\n\nUpdated at {n % 12 + 1}:{n % 60:02d}."
-    copy = {**item, "id": item["id"] + "-again", "plain": item["plain"] + note}
+    """The same report filed again, as wire copy is: a new id, a word added at its
+    end ("(Updated)"): a few shingles of hundreds."""
+    mark = ("(Updated)", "(Corrected)", "(Refiled)")[n % 3]
+    copy = {**item, "id": item["id"] + "-again", "plain": f"{item['plain']} {mark}"}
     if "html" in copy:
-        copy["html"] = copy["html"].replace("</article>", f"<p>{note.strip()}</p></article>")
+        copy["html"] = copy["html"].replace("</p>\n</article>", f" {mark}</p>\n</article>", 1)
     else:
-        copy["text"] = copy["text"] + note
+        copy["text"] = f"{copy['text']} {mark}"
     return copy
 
 
