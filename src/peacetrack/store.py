@@ -8,6 +8,8 @@ transaction, as Arrow appends rather than row-by-row inserts.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -55,6 +57,8 @@ CREATE TABLE IF NOT EXISTS problems (
 # texts): ~800 MB more per write at 16,000 reports. At 2,048 it stays flat.
 ROW_GROUP_SIZE = 2048
 
+# What a reader's DuckDB may hold in memory (cache and work), beyond which it spills.
+READ_MEMORY = "512MB"
 # What an export's DuckDB may hold in memory, and the rows per Parquet row group it writes.
 EXPORT_MEMORY = "512MB"
 EXPORT_ROW_GROUP = 10_000  # a row group is buffered whole: 10,000 documents are ~30 MB
@@ -70,6 +74,8 @@ TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stan
 
 class Store:
     """A DuckDB file (or ':memory:'). Use as a context manager."""
+
+    row_key = "rowid"  # the column that finds one row fastest (views.event_views_at)
 
     def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0,
                  hold: bool = True) -> None:
@@ -293,16 +299,25 @@ def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConne
 def _attach(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """The file attached with our row-group size, as the connection's default
     database (``duckdb.connect`` cannot set a row-group size)."""
-    db = duckdb.connect(":memory:")
+    # A reader (report, dashboard, export) keeps DuckDB's cache of the file and its
+    # working memory to READ_MEMORY, spilling to the temporary folder beyond it:
+    # by default DuckDB would cache up to 80% of the machine's memory.
+    config = {"memory_limit": READ_MEMORY, "temp_directory": _spill_folder()} if read_only else {}
+    db = duckdb.connect(":memory:", config=config)
     try:
         options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
         quoted = str(path).replace("'", "''")
         db.execute(f"ATTACH '{quoted}' AS store ({options})")
         db.execute("USE store")
+        db.execute("SET enable_progress_bar = false")  # a library prints nothing
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _spill_folder() -> str:
+    return str(Path(tempfile.gettempdir()) / f"peacetrack-duckdb-{os.getpid()}")
 
 
 def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:

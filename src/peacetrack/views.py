@@ -127,14 +127,15 @@ def _event_where(f: Filters, profile: Profile | None) -> tuple[list[str], list[A
     return where, params
 
 
-def _selection(f: Filters, profile: Profile | None, *, extra: str = "") -> tuple[str, list[Any]]:
-    """A CTE ``sel``: one row per selected event with what the aggregates need."""
+def _selection(f: Filters, profile: Profile | None, store: Store) -> tuple[str, list[Any]]:
+    """A CTE ``sel``: one row per selected event with what the aggregates need;
+    ``rid`` finds its record again cheaply (``event_views_at``)."""
     where, params = _event_where(f, profile)
-    sql = (f"WITH sel AS (SELECT e.id, e.doc, e.type, e.status, e.place, e.country, e.lat, e.lon,"
+    sql = (f"WITH sel AS (SELECT e.{_row_key(store)} AS rid, e.id, e.doc, e.type, e.status, e.place, e.country, e.lat, e.lon,"
            f" {_WHEN} AS happened, CASE WHEN e.date IS NOT NULL THEN 'event'"
            f" WHEN {_WHEN} IS NOT NULL THEN 'report' END AS basis,"
            f" CASE WHEN e.date IS NOT NULL THEN e.date_precision ELSE d.published_precision END"
-           f" AS precision, d.ingested_at, e.span_start {extra}"
+           f" AS precision, d.ingested_at, e.span_start"
            f" FROM events e JOIN documents d ON d.id = e.doc WHERE {' AND '.join(where)}) ")
     return sql, params
 
@@ -183,14 +184,14 @@ _DOC_COLUMNS = (f"{_SOURCE_LABEL}, d.title, d.published, d.published_precision,"
 def events(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS, *,
            offset: int = 0, limit: int | None = PAGE) -> list[dict[str, Any]]:
     """A page of the events that pass the filters, newest first, as shown."""
-    sel, params = _selection(filters, profile)
+    sel, params = _selection(filters, profile, store)
     page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    ids = [i for (i,) in store.query(f"{sel} SELECT id FROM sel ORDER BY {_NEWEST}{page}", params)]
-    return event_views(store, profile, ids)
+    rids = [r for (r,) in store.query(f"{sel} SELECT rid FROM sel ORDER BY {_NEWEST}{page}", params)]
+    return event_views_at(store, profile, rids)
 
 
 def count_events(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> int:
-    sel, params = _selection(filters, profile)
+    sel, params = _selection(filters, profile, store)
     return int(store.query(f"{sel} SELECT count(*) FROM sel", params)[0][0])
 
 
@@ -205,12 +206,29 @@ def events_page(store: Store, profile: Profile | None, filters: Filters = NO_FIL
 
 def event_views(store: Store, profile: Profile | None, ids: list[str]) -> list[dict[str, Any]]:
     """The events with these ids as shown, in the order given."""
-    if not ids:
+    return _views_by(store, profile, "id", ids)
+
+
+def event_views_at(store: Store, profile: Profile | None, rids: list[Any]) -> list[dict[str, Any]]:
+    """The events at these row keys (``sel.rid``) as shown, in the order given: a
+    store finds a row by its row id without reading every event's id."""
+    return _views_by(store, profile, _row_key(store), rids)
+
+
+def _views_by(store: Store, profile: Profile | None, column: str, keys: list[Any]) -> list[dict[str, Any]]:
+    if not keys:
         return []
-    rows = store.query(f"SELECT e.id, e.record, {_DOC_COLUMNS} FROM events e"
-                       " JOIN documents d ON d.id = e.doc WHERE e.id IN (SELECT unnest(?))", [ids])
+    rows = store.query(f"SELECT e.{column}, e.record, {_DOC_COLUMNS} FROM events e"
+                       f" JOIN documents d ON d.id = e.doc WHERE e.{column} IN (SELECT unnest(?))",
+                       [list(keys)])
     found = {r[0]: _event_view(json.loads(r[1]), r[2:], profile) for r in rows}
-    return [found[i] for i in ids if i in found]
+    return [found[k] for k in keys if k in found]
+
+
+def _row_key(store: Store) -> str:
+    """The column that finds a stored event fastest: DuckDB's row id, or (a folder
+    of Parquet parts, read through views) the event's id."""
+    return getattr(store, "row_key", "rowid")
 
 
 def records(store: Store, profile: Profile | None, ids: list[str]) -> list[dict[str, Any]]:
@@ -284,12 +302,12 @@ def _tracks_of(record: dict[str, Any], place: str | None, profile: Profile | Non
 def timeline(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """Dated events by type: one mark per event up to POINTS of them, else one
     mark per month and type with its count."""
-    sel, params = _selection(filters, profile)
+    sel, params = _selection(filters, profile, store)
     dated = int(store.query(f"{sel} SELECT count(*) FROM sel WHERE happened IS NOT NULL", params)[0][0])
     if dated <= POINTS:
-        ids = [i for (i,) in store.query(
-            f"{sel} SELECT id FROM sel WHERE happened IS NOT NULL ORDER BY {_NEWEST}", params)]
-        return {"granularity": "event", "total": dated, "events": event_views(store, profile, ids)}
+        rids = [r for (r,) in store.query(
+            f"{sel} SELECT rid FROM sel WHERE happened IS NOT NULL ORDER BY {_NEWEST}", params)]
+        return {"granularity": "event", "total": dated, "events": event_views_at(store, profile, rids)}
     rows = store.query(
         f"{sel} SELECT left(happened, 7) AS period, type, count(*) AS n,"
         f" count_if(basis = 'event' AND precision = 'day') AS exact,"
@@ -320,16 +338,17 @@ def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
     union, track_params = _track_sql(profile)
     if not union:
         return {"lanes": lanes, "granularity": "event", "total": 0, "items": [], "events": []}
-    sel, params = _selection(filters, profile)
+    sel, params = _selection(filters, profile, store)
     params = params + track_params
     base = f"{sel}, tracked AS ({union}) "
     total = int(store.query(f"{base} SELECT count(*) FROM tracked WHERE happened IS NOT NULL", params)[0][0])
     if total <= POINTS:
-        rows = store.query(f"{base} SELECT id, track FROM tracked WHERE happened IS NOT NULL"
+        rows = store.query(f"{base} SELECT rid, id, track FROM tracked WHERE happened IS NOT NULL"
                            f" ORDER BY {_NEWEST}", params)
-        views = {e["id"]: e for e in event_views(store, profile, list(dict.fromkeys(i for i, _ in rows)))}
+        shown = event_views_at(store, profile, list(dict.fromkeys(r for r, _, _ in rows)))
+        views = {e["id"]: e for e in shown}
         items = []
-        for event_id, track in rows:
+        for _, event_id, track in rows:
             reason = next((t["reason"] for t in views[event_id]["tracks"] if t["id"] == track), "")
             items.append({"event": event_id, "track": track, "reason": reason})
         return {"lanes": lanes, "granularity": "event", "total": total, "items": items,
@@ -349,7 +368,7 @@ def network(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
     (PLOVER); compound actors with no recipient ("Aliyev and Pashinyan met")
     are joined to each other; a mediator is joined to the parties it convened.
     Unresolved mentions ("the leaders") are left out: no one could place them."""
-    sel, params = _selection(filters, profile)
+    sel, params = _selection(filters, profile, store)
     rows = store.query(sel + _PAIRS_SQL, params)
     labels = {a: (name, code, sector) for a, name, code, sector in store.query(
         sel + "SELECT p.actor_id, any_value(p.name), any_value(p.code), any_value(p.sector)"
@@ -499,7 +518,7 @@ def _spread(nodes: list[str], pos: np.ndarray, *, rounds: int = 200) -> dict[str
 
 def places(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """Located events grouped by place (the PLACES most eventful), a count per quad category."""
-    sel, params = _selection(filters, profile)
+    sel, params = _selection(filters, profile, store)
     quads = ", ".join(f"count_if({_QUAD_CASE} = '{q}') AS \"{q}\"" for q in QUADS)
     rows = store.query(
         f"{sel} SELECT place, any_value(country), lat, lon, count(*) AS n, {quads},"
@@ -520,8 +539,10 @@ def _record_where(f: Filters, profile: Profile | None, *, alias: str, actor: str
     """The filters that apply to quotes and stances (their table aliased ``alias``)."""
     where, params = ["d.duplicate_of IS NULL"], []
     if f.actor:
-        where.append(f"({alias}.{'speaker' if actor == 'speaker' else 'actor_id'} = ?"
-                     f" OR json_extract_string({alias}.record, '$.{actor}.name') = ?)")
+        column = f"{alias}.{'speaker' if actor == 'speaker' else 'actor_id'}"
+        # the record's name only for unresolved actors: reading JSON is the costly part
+        where.append(f"({column} = ? OR ({column} IS NULL AND"
+                     f" json_extract_string({alias}.record, '$.{actor}.name') = ?))")
         params += [f.actor] * 2
     if f.source:
         where.append(f"{_SOURCE_LABEL} = ?")
@@ -620,6 +641,20 @@ def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
 # -- header, options, documents, search ------------------------------------------
 def overview(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """What the record covers: reports, sources, dates and how sure they are, counts."""
+    return _overview(coverage(store, profile, narrowed(filters, "coverage")),
+                     event_summary(store, profile, filters),
+                     record_counts(store, profile, narrowed(filters, "record_counts")), filters)
+
+
+def _overview(docs: dict[str, Any], events_: dict[str, Any], records_: dict[str, int],
+              filters: Filters) -> dict[str, Any]:
+    counts = {"events": events_["events"], **records_, "actors": events_["actors"]}
+    return {**docs, **{k: v for k, v in events_.items() if k not in ("events", "actors")},
+            "counts": counts, "filters": filters.active()}
+
+
+def coverage(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """The reports (of one source, the only filter it reads): how many, from where, dated how."""
     doc_where, doc_params = ["1=1"], []
     if filters.source:
         doc_where, doc_params = [f"{_SOURCE_LABEL} = ?"], [filters.source]
@@ -634,38 +669,48 @@ def overview(store: Store, profile: Profile | None, filters: Filters = NO_FILTER
         f" count_if(published IS NULL) {docs_sql}", doc_params), keep=(2, 3))
     sources = store.query(f"SELECT {_SOURCE_LABEL} AS s, count(*) AS n {docs_sql}"
                           f" AND s IS NOT NULL GROUP BY s ORDER BY n DESC, s", doc_params)
-    sel, params = _selection(filters, profile)
-    (n_events, ev_first, ev_last, day, coarse_events, from_report, undated), = _zeros(store.query(
-        f"{sel} SELECT count(*), min(happened), max(happened),"
+    return {"reports": reports, "duplicates": duplicates, "sources_total": len(sources),
+            "sources": [s for s, _ in sources[:OPTIONS]], "published": {"first": first, "last": last},
+            "reports_dates": {"given": given, "from_text": from_text, "inferred": inferred,
+                              "coarse": coarse, "unknown": unknown}}
+
+
+def event_summary(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """The selected events: counts by type (one pass), dates and how sure they are,
+    the actors among them, the latest."""
+    sel, params = _selection(filters, profile, store)
+    rows = store.query(
+        f"{sel} SELECT type, count(*), min(happened), max(happened),"
         " count_if(basis = 'event' AND precision = 'day'),"
         f" count_if(basis = 'event' AND precision IN {COARSE}), count_if(basis = 'report'),"
-        " count_if(happened IS NULL OR (basis = 'event' AND precision NOT IN ('day', 'month', 'year')))"
-        " FROM sel", params), keep=(1, 2))
-    by_type = dict(store.query(f"{sel} SELECT type, count(*) FROM sel GROUP BY type", params))
+        " count_if(happened IS NULL OR (basis = 'event' AND precision NOT IN ('day', 'month', 'year'))),"
+        f" arg_max(rid, CASE WHEN basis IS NOT NULL AND status = 'occurred' THEN happened END, 5)"
+        " FROM sel GROUP BY GROUPING SETS ((type), ()) ORDER BY type NULLS LAST", params)
+    total = next((r for r in rows if r[0] is None), None)
+    n_events, ev_first, ev_last, day, coarse_events, from_report, undated = \
+        _zeros([total[1:8]], keep=(1, 2))[0] if total else (0, None, None, 0, 0, 0, 0)
+    by_type = {r[0]: r[1] for r in rows if r[0] is not None}
+    candidates = (total[8] if total else None) or []
+    latest_events = sorted(event_views_at(store, profile, candidates), key=lambda e: e["date"] or "",
+                           reverse=True)
     actors = store.query(
         f"{sel} SELECT count(DISTINCT coalesce(p.actor_id, p.name)) FROM participants p"
         " JOIN sel ON sel.id = p.event WHERE p.role IN ('actor', 'recipient')", params)[0][0]
-    latest = [i for (i,) in store.query(
-        f"{sel} SELECT id FROM sel WHERE basis IS NOT NULL AND status = 'occurred'"
-        f" ORDER BY {_NEWEST} LIMIT 5", params)]
     by_quad: Counter[str] = Counter()
     for type_, n in by_type.items():
         by_quad[QUAD.get(type_)] += n
-    return {
-        "reports": reports, "duplicates": duplicates, "sources_total": len(sources),
-        "sources": [s for s, _ in sources[:OPTIONS]],
-        "published": {"first": first, "last": last},
-        "events_dates": {"first": ev_first, "last": ev_last},
-        "reports_dates": {"given": given, "from_text": from_text, "inferred": inferred,
-                          "coarse": coarse, "unknown": unknown},
-        "events_dates_quality": {"day": day, "coarse": coarse_events, "from_report": from_report,
-                                 "undated": undated},
-        "counts": {"events": n_events, "quotes": _count_records(store, profile, filters, "q"),
-                   "stances": _count_records(store, profile, filters, "s"), "actors": actors},
-        "by_quad": dict(by_quad), "by_type": by_type,
-        "latest": latest, "latest_events": event_views(store, profile, latest),
-        "filters": filters.active(),
-    }
+    return {"events": n_events, "actors": actors,
+            "events_dates": {"first": ev_first, "last": ev_last},
+            "events_dates_quality": {"day": day, "coarse": coarse_events, "from_report": from_report,
+                                     "undated": undated},
+            "by_quad": dict(by_quad), "by_type": by_type,
+            "latest": [e["id"] for e in latest_events], "latest_events": latest_events}
+
+
+def record_counts(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, int]:
+    """How many quotes and stances pass the filters."""
+    return {"quotes": _count_records(store, profile, filters, "q"),
+            "stances": _count_records(store, profile, filters, "s")}
 
 
 def _zeros(rows: list[tuple[Any, ...]], *, keep: tuple[int, ...]) -> list[tuple[Any, ...]]:
@@ -786,22 +831,45 @@ def _matches(text: str, q: str, *, most: int = 5, around: int = 60) -> list[dict
     return out
 
 
+# The parts of the first view, and the filters each reads: quotes and stances
+# have no event type; the reports' coverage reads only the source. A part
+# computed for some filters serves every view that narrows it the same way.
+_ALL = tuple(f.name for f in fields(Filters))
+_RECORDS = tuple(n for n in _ALL if n != "type")
+PARTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "coverage": (coverage, ("source",)), "event_summary": (event_summary, _ALL),
+    "record_counts": (record_counts, _RECORDS), "timeline": (timeline, _ALL),
+    "tracks": (tracks, _ALL), "network": (network, _ALL), "places": (places, _ALL),
+    "stances": (stances, _RECORDS), "quotes": (quotes, _RECORDS), "events": (events_page, _ALL)}
+
+
+def narrowed(filters: Filters, part: str) -> Filters:
+    """The filters a part reads (the others left empty)."""
+    return Filters(**{name: getattr(filters, name) for name in PARTS[part][1]})
+
+
 def dashboard(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """The first view, in one answer: the overview, every chart's marks and the
     first page of events. Its size is bounded by what it draws, not by the store."""
+    return assemble({name: compute(store, profile, narrowed(filters, name))
+                     for name, (compute, _) in PARTS.items()}, profile, filters)
+
+
+def assemble(parts: dict[str, Any], profile: Profile | None, filters: Filters) -> dict[str, Any]:
+    """The first view from its parts (``PARTS``)."""
     return {
-        "overview": overview(store, profile, filters),
+        "overview": _overview(parts["coverage"], parts["event_summary"], parts["record_counts"],
+                              filters),
         "quads": QUADS, "types": list(PLOVER_TYPES), "quad_of": QUAD,
-        "timeline": timeline(store, profile, filters), "tracks": tracks(store, profile, filters),
-        "network": network(store, profile, filters), "places": places(store, profile, filters),
-        "stances": stances(store, profile, filters), "quotes": quotes(store, profile, filters),
-        "events": events_page(store, profile, filters),
+        **{name: parts[name] for name in ("timeline", "tracks", "network", "places", "stances",
+                                          "quotes", "events")},
         "profile": {"name": profile.name, "title": profile.title,
                     "countries": list(profile.countries)} if profile else None,
         "limits": {"points": POINTS, "mark_ids": MARK_IDS, "page": PAGE},
     }
 
 
-__all__ = ["Filters", "QUADS", "count_events", "dashboard", "document", "documents", "documents_index",
+__all__ = ["PARTS", "Filters", "QUADS", "assemble", "count_events", "coverage", "event_summary",
+           "narrowed", "record_counts", "dashboard", "document", "documents", "documents_index",
            "event_views", "events", "events_page", "issues_in", "network", "options", "overview",
            "places", "quotes", "records", "search", "spring_layout", "stances", "timeline", "tracks"]

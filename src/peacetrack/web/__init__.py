@@ -31,6 +31,7 @@ from .. import views
 from ..errors import MissingExtra, StoreError
 from ..profile import Profile
 from ..report import TOPOJSON, page, plotly_js, static_text
+from ..settings import available_cores
 from ..store import Store, StoreBusy, is_parquet_store, open_store
 
 WAIT = 1.5        # seconds a request waits for an ingest to let go of the store
@@ -50,6 +51,9 @@ class Dashboard:
         self._last: dict[str, tuple[float, Any]] = {}  # the last answer per key, any version
         self._lock = threading.Lock()
         self._computing: dict[tuple[Any, str], threading.Lock] = {}
+        # Answers computed at once: one per core (more only share the cores, and
+        # each holds its own DuckDB memory); cached answers never wait for these.
+        self._working = threading.BoundedSemaphore(available_cores())
 
     def version(self) -> tuple[Any, ...]:
         """What changes when the store does: size and time of its files (a Parquet
@@ -81,7 +85,7 @@ class Dashboard:
                 if cache_key in self._cache:
                     return self._cache[cache_key], {}
             try:
-                with open_store(self.db, read_only=True, wait=self.wait) as store:
+                with self._working, open_store(self.db, read_only=True, wait=self.wait) as store:
                     value = query(store)
             except StoreBusy:
                 with self._lock:
@@ -104,11 +108,46 @@ class Dashboard:
     def filtered(self, name: str, query: dict[str, str], compute: Callable[..., Any]
                  ) -> tuple[Any, dict[str, Any]]:
         filters = views.Filters.from_query(query)
+        if name in views.PARTS:
+            filters = views.narrowed(filters, name)
         return self.read(f"{name}:{sorted(filters.active().items())}",
                          lambda s: compute(s, self.profile, filters))
 
     def view(self, query: dict[str, str]) -> tuple[Any, dict[str, Any]]:
-        return self.filtered("view", query, views.dashboard)
+        """The first view, assembled from its parts, each cached for the filters it
+        reads (a new event type reuses the quotes and stances already computed);
+        the parts not cached are computed in one session of the store."""
+        filters = views.Filters.from_query(query)
+        keys = {name: f"{name}:{sorted(views.narrowed(filters, name).active().items())}"
+                for name in views.PARTS}
+
+        def missing(store: Store) -> dict[str, Any]:
+            found = {}
+            for name, key in keys.items():
+                cached = self._cached(key)
+                found[name] = cached if cached is not None else views.PARTS[name][0](
+                    store, self.profile, views.narrowed(filters, name))
+            return found
+
+        parts, meta = self._cached_all(keys) or self.read(f"view:{sorted(keys.values())}", missing)
+        if not meta:  # a stale answer is not kept for the store as it is now
+            for name, key in keys.items():
+                self._keep(key, parts[name])
+        return views.assemble(parts, self.profile, filters), meta
+
+    def _cached(self, key: str) -> Any:
+        with self._lock:
+            return self._cache.get((self.version(), key))
+
+    def _cached_all(self, keys: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        found = {name: self._cached(key) for name, key in keys.items()}
+        return (found, {}) if all(v is not None for v in found.values()) else None
+
+    def _keep(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._cache[(self.version(), key)] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
 
     def warm(self) -> threading.Thread:
         """Compute the first view (and the filter lists) in the background."""
