@@ -49,6 +49,7 @@ QUADS = {
 POSITION_SCORE = {"support": 1.0, "conditional": 0.5, "neutral": 0.0, "oppose": -1.0}
 COARSE = ("month", "year")
 NETWORK_SIZE = 40   # the most connected actors drawn; more is unreadable
+NETWORK_EDGES = 100  # and the busiest edges between them (each is drawn as a line of its own)
 POINTS = 500        # up to this many events a chart draws one mark each; above, one per month
 MARK_IDS = 12       # record ids a mark carries (its count says how many there are)
 PAGE = 50           # events, reports or quotes per page
@@ -382,7 +383,7 @@ def network(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
     edges = [{"source": s, "target": t, "polarity": p, "directed": d, "count": n,
               "types": dict(zip(types["key"], types["value"], strict=True))
               if isinstance(types, dict) and "key" in types else dict(types), "ids": ids}
-             for s, t, p, d, n, types, ids in rows if s in keep and t in keep]
+             for s, t, p, d, n, types, ids in rows if s in keep and t in keep][:NETWORK_EDGES]
     positions = spring_layout(sorted(keep, key=lambda n: (-degree[n], n)),
                               [(e["source"], e["target"], e["count"]) for e in edges])
     nodes = [{"id": n, "label": labels.get(n, (n,))[0] or n, "code": labels.get(n, (n, None))[1],

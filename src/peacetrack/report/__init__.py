@@ -135,8 +135,8 @@ def _scope(total: int, shown: int, in_period: int, since: str | None, reports: i
     if shown < total or texts < reports:
         left_out = (f"This report holds the charts of all {reports:,} reports and {total:,} events, "
                     f"but lists only the {shown:,} newest events {period} and the texts of "
-                    f"{texts:,} reports. `peacetrack serve` shows every event and report; "
-                    "`peacetrack export` writes every record.")
+                    f"{texts:,} reports. peacetrack serve shows every event and report; "
+                    "peacetrack export writes every record.")
     return {"events": shown, "events_total": total, "since": since, "reports": texts,
             "reports_total": reports, "events_note": events_note, "reports_note": reports_note,
             "left_out": left_out}

@@ -521,7 +521,7 @@
     const rest = total - items.length;
     const more = rest > 0 ? el("li", { class: "small more" }, LIVE
       ? `… and ${plural(rest, "more")}: narrow the filters to list them.`
-      : `… and ${plural(rest, "more")} not in this report (it holds a selection): \`peacetrack serve\` shows them all.`) : null;
+      : `… and ${plural(rest, "more")} not in this report (it holds a selection): peacetrack serve shows them all.`) : null;
     if (more) $("#evidence-list").append(more);
     $("#evidence").hidden = false;
   }
@@ -546,7 +546,7 @@
     if (!doc) {
       $("#reader-title").textContent = LIVE ? "Report not found" : "This report's text is not in this file";
       $("#reader-meta").textContent = LIVE ? "" : "The report file keeps a selection (see its notice); " +
-        "`peacetrack serve` over the store opens every report.";
+        "peacetrack serve over the store opens every report.";
       $("#reader-text").replaceChildren();
       return;
     }
