@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", required=True)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--skip", default="", help="comma-separated: serve, report, export")
+    parser.add_argument("--exports", default="parquet,parquet_by_month,csv",
+                        help="which exports to time (comma-separated)")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
     store = Path(args.store)
@@ -73,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
                                 "bytes": report.stat().st_size}
             save(result, out)
         if "export" not in skip:
-            for name, extra in (("export_parquet", []), ("export_parquet_by_month", ["--partition", "month"]),
-                                ("export_csv", ["--format", "csv"])):
+            chosen = [e for e in (("parquet", []), ("parquet_by_month", ["--partition", "month"]),
+                                  ("csv", ["--format", "csv"])) if e[0] in args.exports.split(",")]
+            for kind, extra in chosen:
+                name = f"export_{kind}"
                 folder = work / name
                 command = PEACETRACK + ["export", "--db", str(store), "--format", "parquet",
                                         "-o", str(folder), *extra]

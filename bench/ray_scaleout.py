@@ -101,7 +101,7 @@ out, address = sys.argv[1], sys.argv[2]
 by_month = duckdb.sql(f"SELECT month, count(*) FROM read_parquet('{out}/events/*/*.parquet', "
                       "hive_partitioning = true) GROUP BY month ORDER BY month").fetchall()
 ray.init(address=address, log_to_driver=False)
-events = ray.data.read_parquet(f"{out}/events", partitioning="hive")
+events = ray.data.read_parquet(f"{out}/events")  # Hive partitions are read by default
 print(json.dumps({"months": len(by_month), "events_duckdb": sum(n for _, n in by_month),
                   "events_ray": events.count(), "columns": events.schema().names[:8]}))
 """
