@@ -78,17 +78,19 @@ class Store:
     row_key = "rowid"  # the column that finds one row fastest (views.event_views_at)
 
     def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0,
-                 hold: bool = True) -> None:
+                 hold: bool = True, memory: str = "") -> None:
         """``wait``: seconds to keep retrying while another process holds the file.
         ``hold=False``: the file is open only inside ``session()`` blocks, so that
-        other processes (the dashboard) can read it between them."""
+        other processes (the dashboard) can read it between them. ``memory``: what
+        a reader's DuckDB may hold (default READ_MEMORY)."""
         self.path = str(path)
         self.read_only = read_only
         self.hold = hold
+        self.memory = memory or READ_MEMORY
         self._lock = threading.RLock()
         if not read_only and self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = _connect(self.path, read_only=read_only, wait=wait)
+        self.db = _connect(self.path, read_only=read_only, wait=wait, memory=self.memory)
         if not read_only:
             self.db.execute(SCHEMA)
         if not hold:
@@ -107,7 +109,7 @@ class Store:
         with self._lock:
             opened = self.db is None
             if opened:
-                self.db = _connect(self.path, read_only=self.read_only, wait=wait)
+                self.db = _connect(self.path, read_only=self.read_only, wait=wait, memory=self.memory)
             try:
                 yield self
             finally:
@@ -130,7 +132,7 @@ class Store:
         try:
             yield
         finally:
-            self.db = _connect(self.path, read_only=self.read_only, wait=wait)
+            self.db = _connect(self.path, read_only=self.read_only, wait=wait, memory=self.memory)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -277,13 +279,14 @@ class StoreBusy(StoreError):
     """Another process holds the store (an ingest writing, or readers while one would write)."""
 
 
-def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _connect(path: str, *, read_only: bool, wait: float,
+             memory: str = "") -> duckdb.DuckDBPyConnection:
     """Open the file, retrying for ``wait`` seconds while another process holds its lock."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            return _attach(path, read_only=read_only)
+            return _attach(path, read_only=read_only, memory=memory or READ_MEMORY)
         except duckdb.Error as exc:
             locked = "lock" in str(exc).lower()
             if locked and time.monotonic() < deadline:
@@ -296,13 +299,14 @@ def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConne
             raise StoreError(f"cannot open the store {path}: {exc}") from exc
 
 
-def _attach(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _attach(path: str, *, read_only: bool, memory: str = "") -> duckdb.DuckDBPyConnection:
     """The file attached with our row-group size, as the connection's default
     database (``duckdb.connect`` cannot set a row-group size)."""
     # A reader (report, dashboard, export) keeps DuckDB's cache of the file and its
     # working memory to READ_MEMORY, spilling to the temporary folder beyond it:
     # by default DuckDB would cache up to 80% of the machine's memory.
-    config = {"memory_limit": READ_MEMORY, "temp_directory": _spill_folder()} if read_only else {}
+    config = {"memory_limit": memory or READ_MEMORY, "temp_directory": _spill_folder()} \
+        if read_only else {}
     db = duckdb.connect(":memory:", config=config)
     try:
         options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
@@ -381,7 +385,7 @@ def is_parquet_store(path: str | Path) -> bool:
 
 
 def open_store(path: str | Path, *, read_only: bool = False, wait: float = 0.0,
-               hold: bool = True) -> Store:
+               hold: bool = True, memory: str = "") -> Store:
     """The store at ``path``: a DuckDB file, or a folder of Parquet parts
     (what ``ingest --engine ray --db FOLDER/`` writes), with the same read API.
     A Parquet folder ignores ``wait`` and ``hold``: its parts are separate files."""
@@ -389,4 +393,4 @@ def open_store(path: str | Path, *, read_only: bool = False, wait: float = 0.0,
         from .parquet_store import ParquetStore
 
         return ParquetStore(path, read_only=read_only)
-    return Store(path, read_only=read_only, wait=wait, hold=hold)
+    return Store(path, read_only=read_only, wait=wait, hold=hold, memory=memory)

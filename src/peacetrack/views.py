@@ -143,9 +143,15 @@ def _selection(f: Filters, profile: Profile | None, store: Store) -> tuple[str, 
 
 # Newest first: what a list of events shows at its top.
 _NEWEST = "happened DESC NULLS LAST, ingested_at DESC, span_start"
+# The newest first, as a key for top-n aggregates (``arg_max(x, key, n)`` keeps n
+# values in memory per group, where a sorted list would hold the whole group).
+_NEWEST_KEY = "{'at': coalesce(happened, ''), 'in': ingested_at, 'span': -span_start}"
 # The ids a mark carries: its newest events (a top-n aggregate, not a sorted list).
 _LATEST_IDS = f"arg_max(id, coalesce(happened, ''), {MARK_IDS})"
+
+
 def _quad_case(column: str = "type") -> str:
+    """SQL for an event type's quad category (PLOVER)."""
     return "CASE " + " ".join(f"WHEN {column} = '{t}' THEN '{q}'" for t, q in QUAD.items()) + " END"
 
 
@@ -579,7 +585,7 @@ def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
         f" d.ingested_at, q.span_start FROM quotes q JOIN documents d ON d.id = q.doc"
         f" WHERE {' AND '.join(where)})"
         f" SELECT speaker, count(*) AS n,"
-        f" list(id ORDER BY happened DESC NULLS LAST, ingested_at DESC, span_start)[1:{SPEAKER_QUOTES}]"
+        f" arg_max(id, {_NEWEST_KEY}, {SPEAKER_QUOTES})"
         f" FROM sq GROUP BY speaker ORDER BY n DESC, speaker LIMIT {SPEAKERS}", params)
     ids = [i for *_, latest in rows for i in latest]
     found = {}
@@ -614,8 +620,7 @@ def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
         f" top AS (SELECT actor FROM ss GROUP BY actor ORDER BY count(*) DESC, actor"
         f" LIMIT {STANCE_ACTORS})"
         f" SELECT actor, any_value(label), issue, count(*), count(DISTINCT position),"
-        f" list({{'id': id, 'position': position, 'date': happened}}"
-        f" ORDER BY happened DESC NULLS LAST, ingested_at DESC, span_start DESC)[1:{HISTORY}]"
+        f" arg_max({{'id': id, 'position': position, 'date': happened}}, {_NEWEST_KEY}, {HISTORY})"
         f" FROM ss WHERE actor IN (SELECT actor FROM top) GROUP BY actor, issue", params)
     latest = {r["id"]: r for r in records(store, profile, [r[5][0]["id"] for r in rows])}
     labels: dict[str, str] = {}

@@ -36,6 +36,9 @@ from ..store import Store, StoreBusy, is_parquet_store, open_store
 
 WAIT = 1.5        # seconds a request waits for an ingest to let go of the store
 CACHE_SIZE = 512  # answers kept for the current version of the store
+# What each computation's DuckDB may hold: the aggregates over a million reports
+# join millions of rows, and spilling them to disk made the network 3x slower.
+MEMORY = "1536MB"
 BUSY = {"busy": True, "message": "An ingest is writing to the store; "
         "the dashboard will show its records in a moment."}
 
@@ -85,7 +88,8 @@ class Dashboard:
                 if cache_key in self._cache:
                     return self._cache[cache_key], {}
             try:
-                with self._working, open_store(self.db, read_only=True, wait=self.wait) as store:
+                with self._working, open_store(self.db, read_only=True, wait=self.wait,
+                                               memory=MEMORY) as store:
                     value = query(store)
             except StoreBusy:
                 with self._lock:
