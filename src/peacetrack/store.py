@@ -244,10 +244,17 @@ class Store:
             self.db.execute(f"COPY ({select}) TO '{target}' ({', '.join(options)})")
 
     def arrow_batches(self, select: str, *, rows: int = 4096) -> Iterator[pa.RecordBatch]:
-        """A query's rows as Arrow batches, streamed (what a partitioned export writes)."""
+        """A query's rows as Arrow batches, streamed, in any order (what a partitioned
+        export writes: keeping the stored order would buffer rows a join reorders)."""
         with self._export_settings():
-            reader = self.db.execute(select).fetch_record_batch(rows)
-            yield from reader
+            self.db.execute("SET preserve_insertion_order = false")
+            try:
+                result = self.db.execute(select)
+                # DuckDB 1.5 renamed the method (ENVIRONMENT.md: 2.0 drops the old names)
+                reader = getattr(result, "to_arrow_reader", None) or result.fetch_record_batch
+                yield from reader(rows)
+            finally:
+                self.db.execute("RESET preserve_insertion_order")
 
     @contextmanager
     def _export_settings(self) -> Iterator[None]:
