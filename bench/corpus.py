@@ -187,8 +187,9 @@ def near_duplicate(item: dict, n: int) -> dict:
     copy = {**item, "id": item["id"] + "-again", "plain": f"{item['plain']} {mark}"}
     if "html" in copy:
         copy["html"] = copy["html"].replace("</p>\n</article>", f" {mark}</p>\n</article>", 1)
-    else:
-        copy["text"] = f"{copy['text']} {mark}"
+    else:  # the article's last line, not the clutter after it
+        text, clutter, tail = copy["text"].rpartition("\n\nShare this article")
+        copy["text"] = f"{text} {mark}{clutter}{tail}" if clutter else f"{copy['text']} {mark}"
     return copy
 
 
