@@ -29,13 +29,10 @@ SAMPLE = 10_000  # records of a kind read for its columns and their types
 # JSON types as DuckDB names them -> the column type and how the field is read.
 _TYPES = {"VARCHAR": "VARCHAR", "BIGINT": "BIGINT", "UBIGINT": "BIGINT", "DOUBLE": "DOUBLE",
           "BOOLEAN": "BOOLEAN"}
-# The month a record belongs to: its own date, else its report's (documents: published).
-_MONTH = {
-    "document": "coalesce(left(t.published, 7), 'undated')",
-    "event": "coalesce(left(coalesce(t.date, d.published), 7), 'undated')",
-    "quote": "coalesce(left(coalesce(t.date, d.published), 7), 'undated')",
-    "stance": "coalesce(left(coalesce(t.date, d.published), 7), 'undated')",
-}
+# The month a record belongs to: its own date (a document's: its publication),
+# read from the record's own table, so the export scans one table at a time.
+_MONTH = {kind: f"coalesce(left(t.{'published' if kind == 'document' else 'date'}, 7), 'undated')"
+          for kind in KINDS}
 
 
 def export(store: Store, *, fmt: str, out: str | None, partition: str = "none") -> list[str]:
@@ -166,7 +163,5 @@ def _select(store: Store, kind: str, *, partitioned: bool) -> str:
             fields.append(f"TRY_CAST(json_extract(t.record, {path}) AS {kind_of}) AS {name}")
     if not fields:
         fields = ["t.id"]
-    table = TABLE_OF[kind]
-    join = "" if kind == "document" or not partitioned else " JOIN documents d ON d.id = t.doc"
     month = f", {_MONTH[kind]} AS month" if partitioned else ""
-    return f"SELECT {', '.join(fields)}{month} FROM {table} t{join}"
+    return f"SELECT {', '.join(fields)}{month} FROM {TABLE_OF[kind]} t"

@@ -249,9 +249,10 @@ class Store:
         with self._export_settings():
             self.db.execute("SET preserve_insertion_order = false")
             try:
-                result = self.db.execute(select)
-                # DuckDB 1.5 renamed the method (ENVIRONMENT.md: 2.0 drops the old names)
-                reader = getattr(result, "to_arrow_reader", None) or result.fetch_record_batch
+                # A relation streams its result (``execute`` would materialise it whole);
+                # DuckDB 1.5 renamed the method (ENVIRONMENT.md: 2.0 drops the old names).
+                relation = self.db.sql(select)
+                reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
                 yield from reader(rows)
             finally:
                 self.db.execute("RESET preserve_insertion_order")

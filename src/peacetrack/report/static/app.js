@@ -657,9 +657,12 @@
       BY_ID[c.latest.id] = Object.assign({ kind: "stance" }, c.latest);
     }
   }
+  let LOADS = 0;  // filters changed quickly: only the answer to the last change is drawn
   async function load(query) {
     QUERY = query || "";
+    const mine = ++LOADS;
     const view = await source.view(QUERY);
+    if (mine !== LOADS) return;
     if (view.stale) notice(`The store is being updated by an ingest; showing the records as of ${view.as_of}. Refresh for new records.`);
     else if (LIVE) notice("");
     else if (view.scope && view.scope.left_out) notice(view.scope.left_out);
