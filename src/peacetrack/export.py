@@ -84,6 +84,7 @@ def write_partitioned(batches: Iterable, folder: Path, *, column: str) -> list[P
             part.parent.mkdir(parents=True, exist_ok=True)
             writers[value] = pq.ParquetWriter(part, table.schema)
         writers[value].write_table(table, row_group_size=PARTITION_ROW_GROUP)
+        pa.default_memory_pool().release_unused()  # what was buffered goes back to the system
 
     try:
         for batch in batches:

@@ -61,6 +61,8 @@ ROW_GROUP_SIZE = 2048
 READ_MEMORY = "512MB"
 # What an export's DuckDB may hold in memory, and the rows per Parquet row group it writes.
 EXPORT_MEMORY = "512MB"
+# A streamed scan of one table (the partitioned export) holds little of its own.
+STREAM_MEMORY = "256MB"
 EXPORT_ROW_GROUP = 10_000  # a row group is buffered whole: 10,000 documents are ~30 MB
 
 # A fingerprint is cut into BANDS bands: texts within BANDS - 1 bits share one exactly.
@@ -246,7 +248,7 @@ class Store:
     def arrow_batches(self, select: str, *, rows: int = 4096) -> Iterator[pa.RecordBatch]:
         """A query's rows as Arrow batches, streamed, in any order (what a partitioned
         export writes: keeping the stored order would buffer rows a join reorders)."""
-        with self._export_settings():
+        with self._export_settings(memory=STREAM_MEMORY):
             self.db.execute("SET preserve_insertion_order = false")
             try:
                 # A relation streams its result (``execute`` would materialise it whole);
@@ -258,10 +260,10 @@ class Store:
                 self.db.execute("RESET preserve_insertion_order")
 
     @contextmanager
-    def _export_settings(self) -> Iterator[None]:
+    def _export_settings(self, *, memory: str = "") -> Iterator[None]:
         # One thread: each would hold its own row groups of flattened records (with two,
         # a 100,000-report store's documents overran the limit).
-        settings = {"memory_limit": f"'{EXPORT_MEMORY}'", "threads": "1",
+        settings = {"memory_limit": f"'{memory or EXPORT_MEMORY}'", "threads": "1",
                     "enable_progress_bar": "false"}
         for name, value in settings.items():
             self.db.execute(f"SET {name} = {value}")
