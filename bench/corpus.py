@@ -1,4 +1,10 @@
-"""A corpus of N varied reports generated from the demo corpus (for bench.py).
+"""A corpus of N varied reports made from real or demo reports (for bench.py).
+
+``generated``: from the demo corpus (short reports written for the project).
+``real``: from the real reports of the seeds and the dev corpus
+(``../shared/seeds``, ``../shared/devcorpus``), kept at their own length:
+their sentences are the engine's real work (real reports cost more to place
+and date than the demo's).
 
 Every report is a new text, so nothing downstream can be cached or taken for
 a duplicate: a base report loses a paragraph or two and borrows paragraphs
@@ -24,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "demo" / "corpus"
+REAL = (ROOT.parent / "shared" / "seeds", ROOT.parent / "shared" / "devcorpus")
+KINDS = ("generated", "real")
 SHARD = 250  # reports per JSONL file (about 1.5 MB)
 
 # Swapped within a report, always for another of the same kind, so that the
@@ -65,6 +73,8 @@ def load_sources(folder: Path = DEMO) -> list[Source]:
 
     sources = []
     for path in sorted(folder.iterdir()):
+        if path.stem == "index":  # a folder's metadata, not a report
+            continue
         if path.suffix == ".jsonl":
             for line in path.read_text(encoding="utf-8").splitlines():
                 item = json.loads(line)
@@ -94,14 +104,15 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
 
 
-def vary(sources: list[Source], rng: random.Random) -> dict:
-    """One new report: a base report, reordered, renamed, redated, lengthened."""
+def vary(sources: list[Source], rng: random.Random, *, own_length: bool = False) -> dict:
+    """One new report: a base report, reordered, renamed, redated, lengthened
+    (to 600-1,000 words, or with ``own_length`` to about the base's own)."""
     base = rng.choice(sources)
     paras = paragraphs(base.text)
     head, body = paras[:1], paras[1:]
     for _ in range(min(2, len(body) // 4)):
         body.pop(rng.randrange(len(body)))  # drop a paragraph or two
-    target = rng.randint(600, 1000)
+    target = _words(paras) + rng.randint(60, 160) if own_length else rng.randint(600, 1000)
     while _words(head + body) < target:  # borrow paragraphs from other reports
         body.insert(rng.randrange(len(body) + 1), rng.choice(paragraphs(rng.choice(sources).text)))
     rng.shuffle(body)
@@ -144,19 +155,23 @@ class _Shift:
         return _DAY.sub(lambda m: DAYS[(DAYS.index(m.group(1)) + self.days) % 7], text)
 
     def date(self, iso: str) -> str:
-        year, month, *rest = (iso.split("-") + ["15"])[:3]
+        year, month, day = (iso.split("-") + ["06", "15"][len(iso.split("-")) - 1:])[:3]
         month_index = (int(month) - 1 + self.months) % 12
-        day = min(int(rest[0]), 28)
+        day = min(int(day), 28)
         return f"{int(year) + self.years:04d}-{month_index + 1:02d}-{day:02d}"
 
 
-def reports(n: int, *, seed: int = 6) -> Iterator[dict]:
-    """N generated reports as JSONL items (``text`` or ``html``, plus ``plain``)."""
+def reports(n: int, *, seed: int = 6, kind: str = "generated") -> Iterator[dict]:
+    """N reports as JSONL items (``text`` or ``html``, plus ``plain``). Generated
+    ones are a quarter web pages with clutter; real ones stay plain text, as filed."""
     rng = random.Random(seed)
-    sources = load_sources()
+    sources = load_sources() if kind == "generated" else \
+        [s for folder in REAL for s in load_sources(folder)]
     for i in range(n):
-        item = {"id": f"bench-{i:06d}", **vary(sources, rng)}
-        if i % 4 == 3:
+        item = {"id": f"bench-{kind}-{i:06d}", **vary(sources, rng, own_length=kind == "real")}
+        if kind == "real":
+            item["text"] = item["plain"]
+        elif i % 4 == 3:
             body = "\n".join(f"<p>{p}</p>" for p in paragraphs(item["plain"])[1:])
             item["html"] = _PAGE.format(title=item["title"], outlet=item["outlet"], paragraphs=body)
         else:
@@ -165,18 +180,33 @@ def reports(n: int, *, seed: int = 6) -> Iterator[dict]:
         yield item
 
 
-def write_corpus(folder: Path, n: int, *, seed: int = 6) -> Path:
-    """Write N reports as JSONL shards into ``folder`` (emptied first)."""
+def near_duplicate(item: dict, n: int) -> dict:
+    """The same report filed again, as wire copy is: a new id, a word added at its
+    end ("(Updated)"): a few shingles of hundreds."""
+    mark = ("(Updated)", "(Corrected)", "(Refiled)")[n % 3]
+    copy = {**item, "id": item["id"] + "-again", "plain": f"{item['plain']} {mark}"}
+    if "html" in copy:
+        copy["html"] = copy["html"].replace("</p>\n</article>", f" {mark}</p>\n</article>", 1)
+    else:  # the article's last line, not the clutter after it
+        text, clutter, tail = copy["text"].rpartition("\n\nShare this article")
+        copy["text"] = f"{text} {mark}{clutter}{tail}" if clutter else f"{copy['text']} {mark}"
+    return copy
+
+
+def write_corpus(folder: Path, n: int, *, seed: int = 6, kind: str = "generated",
+                 again: bool = False) -> Path:
+    """Write N reports as JSONL shards into ``folder`` (emptied first); ``again``:
+    a near-duplicate of each instead."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("reports-*.jsonl"):
         old.unlink()
     handle = None
-    for i, item in enumerate(reports(n, seed=seed)):
+    for i, item in enumerate(reports(n, seed=seed, kind=kind)):
         if i % SHARD == 0:
             if handle:
                 handle.close()
             handle = open(folder / f"reports-{i // SHARD:04d}.jsonl", "w", encoding="utf-8")
-        handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+        handle.write(json.dumps(near_duplicate(item, i) if again else item, ensure_ascii=False) + "\n")
     if handle:
         handle.close()
     return folder

@@ -21,7 +21,9 @@ import argparse
 import cProfile
 import json
 import pstats
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -37,9 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=60)
     parser.add_argument("--top", type=int, default=20, help="functions listed by own time")
+    parser.add_argument("--corpus", default="real", choices=corpus.KINDS,
+                        help="real (the seeds and dev corpus, varied) or generated (the demo corpus)")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
-    result = profile(args.n, top=args.top)
+    result = profile(args.n, top=args.top, kind=args.corpus)
     out = Path(args.out or HERE / "results" / f"profile-{args.n}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -48,18 +52,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def profile(n: int, *, top: int) -> dict:
+def profile(n: int, *, top: int, kind: str = "real") -> dict:
+    scratch = Path(tempfile.mkdtemp(prefix="peacetrack-profile-"))
+    try:
+        return _profile(corpus.write_corpus(scratch / "corpus", n, kind=kind), n, top=top)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # leaves nothing behind
+
+
+def _profile(folder: Path, n: int, *, top: int) -> dict:
     from peacetrack.analysis import Analyzer
     from peacetrack.ingest import read_inputs
     from peacetrack.pipeline import prepare
     from peacetrack.settings import Settings
     from peacetrack.store import _rows
 
-    folder = corpus.write_corpus(Path(f"/tmp/peacetrack-profile-{n}"), n)
     ms: dict[str, float] = {}
     with _timer(ms, "prepare (clean, date, id, simhash)", n):
         documents = [prepare(raw) for raw in read_inputs([str(folder)], max_bytes=5_000_000)]
-    analyzer = Analyzer(Settings())
+    analyzer = Analyzer(Settings(n_process=1))
     # The first reports load what the stages read lazily (gazetteer files, date
     # rules): a cost per worker process, not per report, so it is not timed.
     warm = documents[:WARM_UP]

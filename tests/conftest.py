@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# One analysis process in tests (the default is every core): the tests check what
+# an ingest finds, and a pool of workers per small ingest would only add start-up.
+# test_pipeline checks the default and runs n_process 1 and 2 explicitly.
+os.environ.setdefault("PEACETRACK_N_PROCESS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -22,7 +28,7 @@ def seed(prefix: str) -> Path:
 def settings():
     from peacetrack.settings import Settings
 
-    return Settings()
+    return Settings(n_process=1)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 
@@ -42,23 +43,34 @@ def test_the_same_seed_gives_the_same_corpus(corpus):
     assert list(corpus.reports(5)) != list(corpus.reports(5, seed=7))
 
 
-def test_bench_runs_and_writes_its_json(tmp_path):
+def test_real_reports_are_varied_so_none_is_a_near_duplicate(corpus):
+    items = list(corpus.reports(40, kind="real"))
+    fingerprints = [simhash(i["plain"]) for i in items]
+    assert min(hamming(a, b) for a, b in itertools.combinations(fingerprints, 2)) > 6
+    again = [simhash(corpus.near_duplicate(item, n)["plain"]) for n, item in enumerate(items)]
+    assert max(hamming(a, b) for a, b in zip(fingerprints, again, strict=True)) <= 6
+
+
+def test_bench_repeats_and_leaves_nothing_behind(tmp_path):
     out = tmp_path / "bench.json"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     subprocess.run([sys.executable, str(BENCH / "bench.py"), "--n", "5", "--n-process", "1",
-                    "--phases", "spacy,spacy_lookup,ingest", "--repeat", "2", "--out", str(out)],
-                   check=True, cwd=tmp_path,
-                   capture_output=True, text=True, timeout=600)
+                    "--corpus", "real", "--phases", "spacy,ingest,near_duplicates,incremental",
+                    "--store-size", "200", "--repeat", "2", "--out", str(out)],
+                   check=True, cwd=tmp_path, env={**os.environ, "TMPDIR": str(scratch)},
+                   capture_output=True, text=True, timeout=900)
     result = json.loads(out.read_text())
-    assert result["corpus"]["reports"] == 5
-    for phase in ("spacy", "spacy_lookup", "ingest"):
-        assert result["phases"][phase]["reports"] == 5
-        assert len(result["phases"][phase]["runs"]) == 2
-        assert result["phases"][phase]["seconds"] == min(result["phases"][phase]["runs"])
-        assert result["phases"][phase]["peak_rss_mb"] > 50
-        assert result["phases"][phase]["reports_per_s"] > 0
-    assert result["phases"]["ingest"]["summary"]["near_duplicates"] == 0
-    assert "ratio_b_over_a" in result["verdict"]
-    assert "ratio_b_over_lookup_parse" in result["verdict"]
+    run = result["runs"]["real/n_process=1"]
+    assert result["corpora"]["real"]["reports"] == 5 and len(run["rounds"]) == 2
+    for phase in ("spacy", "ingest", "near_duplicates"):
+        assert len(run["phases"][phase]["runs"]) == 2
+        assert run["phases"][phase]["peak_rss_mb"] > 50
+    assert run["phases"]["ingest"]["summary"]["near_duplicates"] == 0
+    assert run["phases"]["near_duplicates"]["summary"]["near_duplicates"] == 5
+    assert all({"b_over_a", "near_duplicates_over_fresh"} <= set(r) for r in run["rounds"])
+    assert "ratio_ok" in result["verdict"]["real/n_process=1"]
+    assert list(scratch.iterdir()) == []  # every round's stores and corpora removed
 
 
 def test_the_length_bench_runs_and_fits_its_exponents(tmp_path):

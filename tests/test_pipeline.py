@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 
+from peacetrack.executors.local import LocalExecutor
 from peacetrack.pipeline import ingest
+from peacetrack.settings import Settings, available_cores
 from peacetrack.store import Store
 
 from .conftest import SEEDS, seed
@@ -33,6 +35,43 @@ def test_a_near_duplicate_is_recorded_but_not_analysed_twice(tmp_path, db_settin
         assert docs[1]["duplicate_of"] == docs[0]["id"]
         events_per_doc = dict(store.query("SELECT doc, count(*) FROM events GROUP BY doc"))
         assert docs[1]["id"] not in events_per_doc
+
+
+class Noting:
+    """The real local executor, noting which documents it is handed to parse."""
+
+    def __init__(self, settings) -> None:
+        self.inner, self.seen = LocalExecutor(settings), []
+
+    def map(self, batches):
+        def noted():
+            for batch in batches:
+                self.seen += [d.source for d in batch]
+                yield batch
+        return self.inner.map(noted())
+
+
+def test_near_duplicates_are_found_before_parsing_and_never_parsed(tmp_path, db_settings):
+    original = seed("004").read_text(encoding="utf-8")
+    copy = original.replace("Saturday", "on Saturday", 1) + "\nThis story was updated."
+    for name, text in (("a.txt", original), ("b.txt", copy), ("c.txt", seed("003").read_text())):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    executor = Noting(db_settings)
+    summary = ingest([str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")],
+                     settings=db_settings, executor=executor)
+    assert summary.near_duplicates == 1 and summary.stored == 3
+    assert [p.rsplit("/", 1)[-1] for p in executor.seen] == ["a.txt", "c.txt"]
+    with Store(db_settings.db, read_only=True) as store:  # stored in input order all the same
+        assert [r["source"].rsplit("/", 1)[-1] for r in store.records(["document"])] == \
+            ["a.txt", "b.txt", "c.txt"]
+    (tmp_path / "d.txt").write_text(copy + "\nMore updates.", encoding="utf-8")
+    again = Noting(db_settings)
+    summary = ingest([str(tmp_path / "d.txt")], settings=db_settings, executor=again)
+    assert summary.near_duplicates == 1 and again.seen == []  # nothing to parse: no worker started
+
+
+def test_worker_processes_default_to_the_cores_available():
+    assert Settings().n_process == available_cores() >= 1
 
 
 def test_bad_input_is_counted_and_the_rest_is_stored(tmp_path, db_settings):

@@ -38,11 +38,11 @@ def test_reports_done_counts_stored_known_and_skipped(summary, done):
 
 
 @pytest.mark.parametrize("total, elapsed, summary, expected", [
-    (100, 10.0, _summary(20, events=7), "20/100 reports, 2.0 reports/s, ETA 0:40, 7 events"),
-    (None, 10.0, _summary(20), "20 reports, 2.0 reports/s, 0 events"),
+    (100, 10.0, _summary(20, events=7), "20/100 reports,  2.00 reports/s, ETA 00:40, 7 events"),
+    (None, 10.0, _summary(20), "20 reports,  2.00 reports/s, 0 events"),
     (20_000, 100.0, _summary(1_300, events=9_000),
-     "1,300/20,000 reports, 13.0 reports/s, ETA 23:58, 9,000 events"),
-    (100_000, 100.0, _summary(1_300), "1,300/100,000 reports, 13.0 reports/s, ETA 2:06:32, 0 events"),
+     "1300/20000 reports, 13.00 reports/s, ETA 23:58, 9,000 events"),
+    (100_000, 100.0, _summary(1_300), "1300/100000 reports, 13.00 reports/s, ETA 2:06:32, 0 events"),
 ])
 def test_a_plain_line_says_done_rate_and_eta(total, elapsed, summary, expected):
     clock = Clock()
@@ -50,16 +50,16 @@ def test_a_plain_line_says_done_rate_and_eta(total, elapsed, summary, expected):
     assert progress.line(summary, clock.now + elapsed) == expected
 
 
-def test_on_a_terminal_one_line_is_redrawn_with_a_bar():
-    clock, out = Clock(), io.StringIO()
-    progress = Progress(40, stream=out, tty=True, clock=clock)
+def test_on_a_terminal_tqdm_draws_one_bar_in_place():
+    out = io.StringIO()
+    progress = Progress(40, stream=out, tty=True)
+    assert progress.bar is not None  # the library's bar, not one of ours
     for stored in (10, 20, 40):
-        clock.now += 5
-        progress(_summary(stored))
+        progress(_summary(stored, events=stored))
     progress.close()
     text = out.getvalue()
-    assert text.count("\r") == 3 and text.endswith("\n") and text.count("\n") == 1
-    assert "[######.................." in text and "[########################] 40/40" in text
+    assert "\r" in text and text.endswith("\n") and text.count("\n") == 1
+    assert "40/40" in text and "40 events" in text and "100%" in text
 
 
 def test_in_a_log_lines_come_at_most_every_few_seconds():
@@ -77,7 +77,9 @@ def test_a_note_clears_the_bar_and_stands_on_its_own_line():
     progress = Progress(10, stream=out, tty=True, clock=Clock())
     progress(_summary(1))
     progress.note("skipped a.txt: empty")
-    assert out.getvalue().endswith("\r\x1b[Kskipped a.txt: empty\n")
+    assert "skipped a.txt: empty\n" in out.getvalue()
+    before = out.getvalue().split("skipped a.txt")[0]
+    assert before.endswith("\r")  # the bar's line was cleared first
 
 
 def test_count_reports_counts_files_and_jsonl_lines(tmp_path):

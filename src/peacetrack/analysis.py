@@ -100,8 +100,15 @@ class Analyzer:
         return self.by_process[names[0] if names else OTHER], names or [OTHER]
 
     def analyse(self, documents: Sequence[Document]) -> Iterator[Analysis]:
-        # a report over section_chars is parsed and analysed in sections (sections.py)
-        yield from analyse_in_sections(self, documents, limit=self.settings.section_chars)
+        """Each document's analysis, in order; a near-duplicate is not parsed. A
+        report over section_chars is parsed and analysed in sections (sections.py)."""
+        originals = analyse_in_sections(self, [d for d in documents if d.duplicate_of is None],
+                                        limit=self.settings.section_chars)
+        for document in documents:
+            if document.duplicate_of is not None:
+                yield Analysis(document)  # recorded, not counted twice
+            else:
+                yield next(originals)
 
     def analyse_doc(self, document: Document, doc: Doc, *, candidates: bool = False) -> Analysis:
         """Everything found in one parsed document. ``candidates``: every event

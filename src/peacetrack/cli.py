@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--level", choices=("events", "incidents"), default="events",
                         help="events: every record of each report (default); incidents: one "
                              "record per happening across reports, with its sources")
+    export.add_argument("--partition", choices=("none", "month"), default="none",
+                        help="parquet: one folder of files per month (Hive-style), for big stores")
 
     report = commands.add_parser("report", help="write a self-contained HTML report (works offline)")
     _add_common(report)
@@ -206,9 +208,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format != "jsonl" and args.output in (None, "-"):
         raise UsageError(f"--format {args.format} writes one file per kind of record: "
                          "give -o FOLDER (or -o PREFIX.{args.format})")
+    if args.partition != "none" and args.format != "parquet":
+        raise UsageError("--partition month writes Parquet folders: use it with --format parquet")
     settings = _settings(args)
     with _reader(settings) as store:
-        written = export(store, fmt=args.format, out=args.output, level=args.level)
+        written = export(store, fmt=args.format, out=args.output, level=args.level,
+                         partition=args.partition)
     if written != ["-"]:
         print("\n".join(written), file=sys.stderr)
     return EXIT_OK

@@ -36,6 +36,8 @@ INDEX_COLUMNS = ("id", "fingerprint", "duplicate_of", "ingested_at")
 class ParquetStore(Store):
     """A folder of Parquet parts, read (views) or extended (new parts)."""
 
+    row_key = "id"  # a view over Parquet files has no row ids
+
     def __init__(self, folder: str | Path, *, read_only: bool = False) -> None:
         super().__init__(":memory:")  # the schema's empty tables: the shape of every part
         self.path = str(folder)

@@ -9,7 +9,7 @@ Nothing is held per corpus: memory stays flat however many reports come.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -242,7 +242,7 @@ def _run(paths: Iterable[str], store: Store, executor, settings: Settings, summa
         dedupe = Deduplicator(store, settings.near_duplicate_bits)
         documents = prepared(read_inputs(paths, max_bytes=settings.max_bytes), summary, problem)
         batches = new_batches(documents, store, dedupe, summary, settings.write_batch)
-        for analyses in batched(_flat(executor.map(batches)), settings.write_batch):
+        for analyses in batched(analysed(batches, executor), settings.write_batch):
             _count(summary, analyses)
             summary.seconds = time.perf_counter() - started
             with store.session():
@@ -269,6 +269,28 @@ def _finish(store: Store, run: int, summary: Summary, log: ProblemLog, status: s
     except Exception:
         if status == "finished":
             raise  # a failing store on a failed run must not hide the first error
+
+
+def analysed(batches: Iterable[list[Document]], executor) -> Iterator[Analysis]:
+    """Each document's analysis, in input order. Near-duplicates (found before
+    any parsing) go around the executor: they are stored with ``duplicate_of``
+    and never parsed, and an input of nothing but duplicates starts no worker."""
+    waiting: deque[Document] = deque()
+
+    def originals() -> Iterator[list[Document]]:
+        for batch in batches:
+            waiting.extend(batch)
+            fresh = [d for d in batch if d.duplicate_of is None]
+            if fresh:
+                yield fresh
+
+    for analysis in _flat(executor.map(originals())):
+        while waiting and waiting[0].duplicate_of is not None:
+            yield Analysis(waiting.popleft())
+        waiting.popleft()  # the document this analysis is of
+        yield analysis
+    while waiting:
+        yield Analysis(waiting.popleft())
 
 
 def _flat(batches: Iterable[list[Analysis]]) -> Iterator[Analysis]:

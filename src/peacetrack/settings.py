@@ -23,6 +23,14 @@ class Setting:
     help: str
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "peacetrack.duckdb", "The DuckDB store (a file path)."),
     Setting("profile", "all",
@@ -42,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("merge_mentions", True,
             "One event record per happening in a report, with its other mentions listed "
             "(ANNOTATION.md); false keeps one record per mention, as the rules find them."),
-    Setting("n_process", 1, "Worker processes for language analysis."),
+    Setting("n_process", available_cores(),
+            "Worker processes for language analysis (default: the cores this process may use)."),
     Setting("batch_size", 16, "Reports per nlp.pipe batch (more costs memory, not speed)."),
     Setting("write_batch", 64, "Reports per store transaction."),
     Setting("max_bytes", 5_000_000, "Larger input files are skipped as oversized."),

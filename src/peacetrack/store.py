@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,9 @@ CREATE TABLE IF NOT EXISTS events (
     place VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE,
     record VARCHAR);
 ALTER TABLE events ADD COLUMN IF NOT EXISTS incident VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS process VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS process VARCHAR;
+ALTER TABLE stances ADD COLUMN IF NOT EXISTS process VARCHAR;
 CREATE TABLE IF NOT EXISTS incidents (
     id VARCHAR, type VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR,
     date_lo DATE, date_hi DATE, place VARCHAR, country VARCHAR, sources INTEGER,
@@ -69,6 +73,14 @@ RUN_STATUSES = ("running", "finished", "interrupted", "failed")
 # texts): ~800 MB more per write at 16,000 reports. At 2,048 it stays flat.
 ROW_GROUP_SIZE = 2048
 
+# What a reader's DuckDB may hold in memory (cache and work), beyond which it spills.
+READ_MEMORY = "512MB"
+# What an export's DuckDB may hold in memory, and the rows per Parquet row group it writes.
+EXPORT_MEMORY = "512MB"
+# A streamed scan of one table (the partitioned export) holds little of its own.
+STREAM_MEMORY = "256MB"
+EXPORT_ROW_GROUP = 10_000  # a row group is buffered whole: 10,000 documents are ~30 MB
+
 # A fingerprint is cut into BANDS bands: texts within BANDS - 1 bits share one exactly.
 BANDS = 8
 # Arrow would guess int64 for fingerprints, and overflow on the top bit.
@@ -82,21 +94,25 @@ TABLE_OF = {"document": "documents", "event": "events", "quote": "quotes", "stan
 class Store:
     """A DuckDB file (or ':memory:'). Use as a context manager."""
 
+    row_key = "rowid"  # the column that finds one row fastest (views.event_views_at)
+
     def __init__(self, path: str | Path, *, read_only: bool = False, wait: float = 0.0,
-                 hold: bool = True) -> None:
+                 hold: bool = True, memory: str = "") -> None:
         """``wait``: seconds to keep retrying while another process holds the file.
         ``hold=False``: the file is open only inside ``session()`` blocks, so that
-        other processes (the dashboard) can read it between them."""
+        other processes (the dashboard) can read it between them. ``memory``: what
+        a reader's DuckDB may hold (default READ_MEMORY)."""
         self.path = str(path)
         self.read_only = read_only
         self.hold = hold
+        self.memory = memory or READ_MEMORY
         self._lock = threading.RLock()
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: `peacetrack ingest PATH --db {self.path}` "
                              "makes one (or give --db)")
         if not read_only and self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = _connect(self.path, read_only=read_only, wait=wait)
+        self.db = _connect(self.path, read_only=read_only, wait=wait, memory=self.memory)
         if not read_only:
             self.db.execute(SCHEMA)
         if not hold:
@@ -115,7 +131,7 @@ class Store:
         with self._lock:
             opened = self.db is None
             if opened:
-                self.db = _connect(self.path, read_only=self.read_only, wait=wait)
+                self.db = _connect(self.path, read_only=self.read_only, wait=wait, memory=self.memory)
             try:
                 yield self
             finally:
@@ -138,7 +154,7 @@ class Store:
         try:
             yield
         finally:
-            self.db = _connect(self.path, read_only=self.read_only, wait=wait)
+            self.db = _connect(self.path, read_only=self.read_only, wait=wait, memory=self.memory)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -309,6 +325,53 @@ class Store:
                 for (record,) in batch:
                     yield json.loads(record)
 
+    def record_texts(self, kinds: Sequence[str] = KINDS) -> Iterator[str]:
+        """Every record of the given kinds as its stored JSON text, documents first,
+        in the order they were stored (a batch's documents, then their events, ...,
+        in ingest order): streamed, where sorting would hold the whole table."""
+        for kind in kinds:
+            cursor = self.db.execute(f"SELECT record FROM {TABLE_OF[kind]}")
+            while batch := cursor.fetchmany(1000):
+                for (record,) in batch:
+                    yield record
+
+    def copy_to(self, select: str, path: str | Path, *, fmt: str) -> None:
+        """Write a query's rows to a Parquet or CSV file straight from DuckDB, a row
+        group at a time, so memory stays bounded whatever the store holds."""
+        target = str(path).replace("'", "''")
+        options = ["FORMAT parquet", f"ROW_GROUP_SIZE {EXPORT_ROW_GROUP}"] if fmt == "parquet" \
+            else ["FORMAT csv", "HEADER true"]
+        with self._export_settings():
+            self.db.execute(f"COPY ({select}) TO '{target}' ({', '.join(options)})")
+
+    def arrow_batches(self, select: str, *, rows: int = 4096) -> Iterator[pa.RecordBatch]:
+        """A query's rows as Arrow batches, streamed, in any order (what a partitioned
+        export writes: keeping the stored order would buffer rows a join reorders)."""
+        with self._export_settings(memory=STREAM_MEMORY):
+            self.db.execute("SET preserve_insertion_order = false")
+            try:
+                # A relation streams its result (``execute`` would materialise it whole);
+                # DuckDB 1.5 renamed the method (ENVIRONMENT.md: 2.0 drops the old names).
+                relation = self.db.sql(select)
+                reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+                yield from reader(rows)
+            finally:
+                self.db.execute("RESET preserve_insertion_order")
+
+    @contextmanager
+    def _export_settings(self, *, memory: str = "") -> Iterator[None]:
+        # One thread: each would hold its own row groups of flattened records (with two,
+        # a 100,000-report store's documents overran the limit).
+        settings = {"memory_limit": f"'{memory or EXPORT_MEMORY}'", "threads": "1",
+                    "enable_progress_bar": "false"}
+        for name, value in settings.items():
+            self.db.execute(f"SET {name} = {value}")
+        try:
+            yield
+        finally:
+            for name in settings:
+                self.db.execute(f"RESET {name}")
+
     def count(self, table: str) -> int:
         row = self.db.execute(f"SELECT count(*) FROM {TABLE_OF.get(table, table)}").fetchone()
         return int(row[0]) if row else 0
@@ -335,13 +398,14 @@ class StoreBusy(StoreError):
     """Another process holds the store (an ingest writing, or readers while one would write)."""
 
 
-def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _connect(path: str, *, read_only: bool, wait: float,
+             memory: str = "") -> duckdb.DuckDBPyConnection:
     """Open the file, retrying for ``wait`` seconds while another process holds its lock."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            return _attach(path, read_only=read_only)
+            return _attach(path, read_only=read_only, memory=memory or READ_MEMORY)
         except duckdb.Error as exc:
             locked = "lock" in str(exc).lower()
             if locked and time.monotonic() < deadline:
@@ -355,19 +419,29 @@ def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConne
             raise StoreError(f"cannot open the store {path}: {exc}") from exc
 
 
-def _attach(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _attach(path: str, *, read_only: bool, memory: str = "") -> duckdb.DuckDBPyConnection:
     """The file attached with our row-group size, as the connection's default
     database (``duckdb.connect`` cannot set a row-group size)."""
-    db = duckdb.connect(":memory:")
+    # A reader (report, dashboard, export) keeps DuckDB's cache of the file and its
+    # working memory to READ_MEMORY, spilling to the temporary folder beyond it:
+    # by default DuckDB would cache up to 80% of the machine's memory.
+    config = {"memory_limit": memory or READ_MEMORY, "temp_directory": _spill_folder()} \
+        if read_only else {}
+    db = duckdb.connect(":memory:", config=config)
     try:
         options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
         quoted = str(path).replace("'", "''")
         db.execute(f"ATTACH '{quoted}' AS store ({options})")
         db.execute("USE store")
+        db.execute("SET enable_progress_bar = false")  # a library prints nothing
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _spill_folder() -> str:
+    return str(Path(tempfile.gettempdir()) / f"peacetrack-duckdb-{os.getpid()}")
 
 
 def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
@@ -387,7 +461,7 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
             "removed_chars": document.removed_chars, "duplicate_of": document.duplicate_of,
             "fingerprint": fingerprint, **{f"band{i}": b for i, b in enumerate(bands(fingerprint))},
             "n_words": len(document.text.split()), "ingested_at": now + n * 1e-6,  # keeps input order
-            "record": json.dumps(record, ensure_ascii=False)})
+            "process": document.process, "record": json.dumps(record, ensure_ascii=False)})
         for event in analysis.events:
             rows["events"].append(_event_row(event.to_dict()))
             for role in ("actor", "recipient", "mediator"):
@@ -408,7 +482,7 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
                 "id": stance.id, "doc": stance.doc, "span_start": stance.span[0],
                 "span_end": stance.span[1], "actor_id": stance.actor.id, "issue": stance.issue,
                 "position": stance.position, "date": (s["date"] or {}).get("value"),
-                "record": json.dumps(s, ensure_ascii=False)})
+                "process": stance.process, "record": json.dumps(s, ensure_ascii=False)})
     return rows
 
 
@@ -446,7 +520,8 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
         "date_precision": date.get("precision"), "place": location.get("name"),
         "country": location.get("country"), "lat": location.get("lat"),
         "lon": location.get("lon"), "confidence": event["confidence"],
-        "incident": event.get("incident"), "record": json.dumps(event, ensure_ascii=False)}
+        "incident": event.get("incident"), "process": event.get("process"),
+        "record": json.dumps(event, ensure_ascii=False)}
 
 
 def is_parquet_store(path: str | Path) -> bool:
@@ -455,7 +530,7 @@ def is_parquet_store(path: str | Path) -> bool:
 
 
 def open_store(path: str | Path, *, read_only: bool = False, wait: float = 0.0,
-               hold: bool = True) -> Store:
+               hold: bool = True, memory: str = "") -> Store:
     """The store at ``path``: a DuckDB file, or a folder of Parquet parts
     (what ``ingest --engine ray --db FOLDER/`` writes), with the same read API.
     A Parquet folder ignores ``wait`` and ``hold``: its parts are separate files."""
@@ -463,4 +538,4 @@ def open_store(path: str | Path, *, read_only: bool = False, wait: float = 0.0,
         from .parquet_store import ParquetStore
 
         return ParquetStore(path, read_only=read_only)
-    return Store(path, read_only=read_only, wait=wait, hold=hold)
+    return Store(path, read_only=read_only, wait=wait, hold=hold, memory=memory)

@@ -1,16 +1,28 @@
 """What the report and the dashboard show: one set of queries over a Store.
 
-Every function takes a Store (and Filters) and returns plain dicts and lists,
-ready for JSON. The HTML report embeds them; the dashboard serves them. Each
-mark a chart draws carries the ids of the records behind it, so that every
-mark leads back to its sentence (SPEC: every fact points to its characters).
+Every chart is an aggregate that DuckDB computes in the store (counts per
+period and type, the most connected actors, places, the stance matrix), so
+what a view costs and weighs depends on what it draws, not on how many
+reports the store holds. Records are read whole only for what is on screen:
+a page of events, the examples behind a mark, an opened report.
+
+Each mark carries its count, the ids of (at most ``MARK_IDS`` of) the records
+behind it, and up to three example sentences for its hover, so that every
+mark still leads back to its sentences (SPEC: every fact points to its
+characters). Every function takes a Store and a ``Filters`` and returns plain
+dicts and lists, ready for JSON; the HTML report embeds them, the dashboard
+serves them (``peacetrack.web``).
+
+Filters are one object turned into SQL in one place (``_event_where``,
+``_record_where``): a new filter (a process, an incident) is a field there
+and one clause each.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from functools import cache
 from typing import Any
@@ -36,7 +48,18 @@ QUADS = {
 }
 POSITION_SCORE = {"support": 1.0, "conditional": 0.5, "neutral": 0.0, "oppose": -1.0}
 COARSE = ("month", "year")
-NETWORK_SIZE = 40  # the most connected actors drawn; more is unreadable
+NETWORK_SIZE = 40   # the most connected actors drawn; more is unreadable
+NETWORK_EDGES = 100  # and the busiest edges between them (each is drawn as a line of its own)
+POINTS = 500        # up to this many events a chart draws one mark each; above, one per month
+MARK_IDS = 12       # record ids a mark carries (its count says how many there are)
+PAGE = 50           # events, reports or quotes per page
+PAGE_MAX = 500
+PLACES = 300        # places on the map, the most eventful first
+STANCE_ACTORS = 40  # rows of the stance matrix, the actors with the most stances first
+HISTORY = 8         # positions kept per stance cell (the latest last)
+SPEAKERS = 15       # speakers in the quotes chart, each with its latest quotes
+SPEAKER_QUOTES = 3
+OPTIONS = 300       # values a filter's list offers, the most frequent first
 
 
 @dataclass(frozen=True)
@@ -70,32 +93,14 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-# -- events ----------------------------------------------------------------
+# -- the selection: events that pass the filters, as SQL ---------------------------
 _SOURCE_LABEL = "coalesce(d.outlet, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
 # An undated event is placed at its report's date, except background history.
 _WHEN = "coalesce(e.date, CASE WHEN e.status <> 'historical' THEN d.published END)"
+_SENTENCE = "json_extract_string(e.record, '$.sentence')"
 
 
-def _process_of(alias: str) -> str:
-    """The process a stored record belongs to (its ``process`` field)."""
-    return f"json_extract_string({alias}.record, '$.process')"
-
-
-def events(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
-    """The events that pass the filters, flattened for display, oldest first."""
-    where, params = _event_where(filters)
-    rows = store.query(
-        f"SELECT e.record, {_SOURCE_LABEL}, d.title, d.published, d.published_precision,"
-        f" d.published_method, d.source FROM events e JOIN documents d ON d.id = e.doc"
-        f" WHERE {' AND '.join(where)} ORDER BY {_WHEN} NULLS LAST, d.ingested_at, e.span_start",
-        params)
-    out = [_event_view(json.loads(r[0]), r[1:], profile) for r in rows]
-    if filters.issue and profile is not None:
-        out = [e for e in out if filters.issue in e["issues"]]
-    return out
-
-
-def _event_where(f: Filters) -> tuple[list[str], list[Any]]:
+def _event_where(f: Filters, profile: Profile | None) -> tuple[list[str], list[Any]]:
     where: list[str] = ["d.duplicate_of IS NULL"]
     params: list[Any] = []
     if f.type:
@@ -109,10 +114,13 @@ def _event_where(f: Filters) -> tuple[list[str], list[Any]]:
         where.append(f"{_SOURCE_LABEL} = ?")
         params.append(f.source)
     if f.q:
-        where.append("json_extract_string(e.record, '$.sentence') ILIKE ?")
+        where.append(f"{_SENTENCE} ILIKE ?")
         params.append(f"%{f.q}%")
+    if f.issue:
+        where.append(f"regexp_matches({_SENTENCE}, ?)")
+        params.append(issue_regex(profile, f.issue))
     if f.process:
-        where.append(f"{_process_of('e')} = ?")
+        where.append("e.process = ?")
         params.append(f.process)
     # A coarse date is a period: it passes when the period meets [start, end].
     if f.start:
@@ -122,6 +130,133 @@ def _event_where(f: Filters) -> tuple[list[str], list[Any]]:
         where.append(f"left({_WHEN} || '-01-01', 10) <= ?")
         params.append(f.end)
     return where, params
+
+
+def _selection(f: Filters, profile: Profile | None, store: Store) -> tuple[str, list[Any]]:
+    """A CTE ``sel``: one row per selected event with what the aggregates need;
+    ``rid`` finds its record again cheaply (``event_views_at``)."""
+    where, params = _event_where(f, profile)
+    sql = (f"WITH sel AS (SELECT e.{_row_key(store)} AS rid, e.id, e.doc, e.type, e.status, e.place, e.country, e.lat, e.lon, e.process,"
+           f" {_WHEN} AS happened, CASE WHEN e.date IS NOT NULL THEN 'event'"
+           f" WHEN {_WHEN} IS NOT NULL THEN 'report' END AS basis,"
+           f" CASE WHEN e.date IS NOT NULL THEN e.date_precision ELSE d.published_precision END"
+           f" AS precision, d.ingested_at, e.span_start"
+           f" FROM events e JOIN documents d ON d.id = e.doc WHERE {' AND '.join(where)}) ")
+    return sql, params
+
+
+# Newest first: what a list of events shows at its top.
+_NEWEST = "happened DESC NULLS LAST, ingested_at DESC, span_start"
+# The newest first, as a key for top-n aggregates (``arg_max(x, key, n)`` keeps n
+# values in memory per group, where a sorted list would hold the whole group).
+_NEWEST_KEY = "{'at': coalesce(happened, ''), 'in': ingested_at, 'span': -span_start}"
+# The ids a mark carries: its newest events (a top-n aggregate, not a sorted list).
+_LATEST_IDS = f"arg_max(id, coalesce(happened, ''), {MARK_IDS})"
+
+
+def _quad_case(column: str = "type") -> str:
+    """SQL for an event type's quad category (PLOVER)."""
+    return "CASE " + " ".join(f"WHEN {column} = '{t}' THEN '{q}'" for t, q in QUAD.items()) + " END"
+
+
+_QUAD_CASE = _quad_case()
+
+
+@cache
+def _issue_patterns(profile: Profile) -> dict[str, tuple[re.Pattern[str], str]]:
+    """Each issue's names as a Python pattern and as the same pattern for DuckDB (RE2)."""
+    out = {}
+    for issue in profile.issues:
+        names = sorted({issue.name, *issue.aliases}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(n) for n in names if n)
+        out[issue.id] = (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE),
+                         rf"(?i)(?:^|[^\pL\pN_])(?:{alternatives})(?:[^\pL\pN_]|$)")
+    return out
+
+
+def issue_regex(profile: Profile | None, issue: str) -> str:
+    """The SQL pattern of an issue's names; one that matches nothing for an unknown issue."""
+    found = _issue_patterns(profile).get(issue) if profile is not None else None
+    return found[1] if found else r"[^\s\S]"
+
+
+def issues_in(text: str, profile: Profile | None) -> list[str]:
+    """The profile's issues a sentence names (by the issue's name or aliases)."""
+    if profile is None or not text:
+        return []
+    return [issue for issue, (pattern, _) in _issue_patterns(profile).items() if pattern.search(text)]
+
+
+# -- events as shown ----------------------------------------------------------------
+_DOC_COLUMNS = (f"{_SOURCE_LABEL}, d.title, d.published, d.published_precision,"
+                " d.published_method, d.source")
+
+
+def events(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS, *,
+           offset: int = 0, limit: int | None = PAGE) -> list[dict[str, Any]]:
+    """A page of the events that pass the filters, newest first, as shown."""
+    sel, params = _selection(filters, profile, store)
+    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    rids = [r for (r,) in store.query(f"{sel} SELECT rid FROM sel ORDER BY {_NEWEST}{page}", params)]
+    return event_views_at(store, profile, rids)
+
+
+def count_events(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> int:
+    sel, params = _selection(filters, profile, store)
+    return int(store.query(f"{sel} SELECT count(*) FROM sel", params)[0][0])
+
+
+def events_page(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS, *,
+                offset: int = 0, limit: int = PAGE) -> dict[str, Any]:
+    """A page of events with the total, for the events table."""
+    limit = max(1, min(int(limit), PAGE_MAX))
+    offset = max(0, int(offset))
+    return {"total": count_events(store, profile, filters), "offset": offset, "limit": limit,
+            "items": events(store, profile, filters, offset=offset, limit=limit)}
+
+
+def event_views(store: Store, profile: Profile | None, ids: list[str]) -> list[dict[str, Any]]:
+    """The events with these ids as shown, in the order given."""
+    return _views_by(store, profile, "id", ids)
+
+
+def event_views_at(store: Store, profile: Profile | None, rids: list[Any]) -> list[dict[str, Any]]:
+    """The events at these row keys (``sel.rid``) as shown, in the order given: a
+    store finds a row by its row id without reading every event's id."""
+    return _views_by(store, profile, _row_key(store), rids)
+
+
+def _views_by(store: Store, profile: Profile | None, column: str, keys: list[Any]) -> list[dict[str, Any]]:
+    if not keys:
+        return []
+    rows = store.query(f"SELECT e.{column}, e.record, {_DOC_COLUMNS} FROM events e"
+                       f" JOIN documents d ON d.id = e.doc WHERE e.{column} IN (SELECT unnest(?))",
+                       [list(keys)])
+    found = {r[0]: _event_view(json.loads(r[1]), r[2:], profile) for r in rows}
+    return [found[k] for k in keys if k in found]
+
+
+def _row_key(store: Store) -> str:
+    """The column that finds a stored event fastest: DuckDB's row id, or (a folder
+    of Parquet parts, read through views) the event's id."""
+    return getattr(store, "row_key", "rowid")
+
+
+def records(store: Store, profile: Profile | None, ids: list[str]) -> list[dict[str, Any]]:
+    """Events, quotes and stances by id (the evidence behind a mark), each with its kind."""
+    ids = list(dict.fromkeys(ids))[:PAGE_MAX]
+    out = {e["id"]: {"kind": "event", **e} for e in event_views(store, profile, ids)}
+    for kind, table, text in (("quote", "quotes", "text"), ("stance", "stances", "evidence")):
+        rows = store.query(
+            f"SELECT t.record, {_SOURCE_LABEL}, d.published FROM {table} t"
+            f" JOIN documents d ON d.id = t.doc WHERE t.id IN (SELECT unnest(?))", [ids])
+        for record, source, published in rows:
+            r = json.loads(record)
+            out[r["id"]] = {"kind": kind, "id": r["id"], "doc": r["doc"], "span": r["span"],
+                            text: r.get(text), "position": r.get("position"),
+                            "date": (r.get("date") or {}).get("value") or published,
+                            "source": source}
+    return [out[i] for i in ids if i in out]
 
 
 def _event_view(record: dict[str, Any], doc: tuple[Any, ...], profile: Profile | None) -> dict[str, Any]:
@@ -178,90 +313,138 @@ def _tracks_of(record: dict[str, Any], place: str | None, profile: Profile | Non
     return found
 
 
-@cache
-def _issue_patterns(profile: Profile) -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for issue in profile.issues:
-        names = sorted({issue.name, *issue.aliases}, key=len, reverse=True)
-        alternatives = "|".join(re.escape(n) for n in names if n)
-        out.append((issue.id, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)))
-    return out
-
-
-def issues_in(text: str, profile: Profile | None) -> list[str]:
-    """The profile's issues a sentence names (by the issue's name or aliases)."""
-    if profile is None or not text:
-        return []
-    return [issue for issue, pattern in _issue_patterns(profile) if pattern.search(text)]
-
-
-# -- charts ------------------------------------------------------------------
-def tracks(events_: list[dict[str, Any]], profile: Profile | None,
-           process: str | None = None) -> dict[str, Any]:
-    """Mediation tracks as lanes: the profile's tracks (of ``process`` only,
-    when given) and the events in each. With several processes a lane is
-    named with its process."""
-    shown = [t for t in (profile.tracks if profile else [])
-             if not process or not t.process or t.process == process]
-    several = len({t.process for t in shown}) > 1
-    lanes = [{"id": t.id, "name": f"{_title_of(profile, t.process)}: {t.name}" if several else t.name,
-              "process": t.process, "mediators": list(t.mediators), "places": list(t.places)}
-             for t in shown]
-    kept = {t.id for t in shown}
-    items = [{"event": e["id"], "track": t["id"], "reason": t["reason"]}
-             for e in events_ for t in e["tracks"] if e["date"] and t["id"] in kept]
-    return {"lanes": lanes, "items": items}
-
-
 def _title_of(profile: Profile | None, process: str) -> str:
     members = (profile.members or (profile,)) if profile else ()
     return next((m.title or m.name for m in members if m.name == process), process)
 
 
-def network(events_: list[dict[str, Any]], *, size: int = NETWORK_SIZE) -> dict[str, Any]:
+# -- charts ------------------------------------------------------------------------
+def timeline(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Dated events by type: one mark per event up to POINTS of them, else one
+    mark per month and type with its count."""
+    sel, params = _selection(filters, profile, store)
+    dated = int(store.query(f"{sel} SELECT count(*) FROM sel WHERE happened IS NOT NULL", params)[0][0])
+    if dated <= POINTS:
+        rids = [r for (r,) in store.query(
+            f"{sel} SELECT rid FROM sel WHERE happened IS NOT NULL ORDER BY {_NEWEST}", params)]
+        return {"granularity": "event", "total": dated, "events": event_views_at(store, profile, rids)}
+    rows = store.query(
+        f"{sel} SELECT left(happened, 7) AS period, type, count(*) AS n,"
+        f" count_if(basis = 'event' AND precision = 'day') AS exact,"
+        f" count_if(status <> 'historical') AS current"
+        f" FROM sel WHERE happened IS NOT NULL GROUP BY period, type ORDER BY period, type", params)
+    # A bin's events are the events of its type in its period: the page asks for
+    # them (or filters the report's own) when the bin is clicked.
+    bins = [{"period": p, "type": t, "quad": QUAD.get(t), "count": n, "exact": x, "current": c}
+            for p, t, n, x, c in rows]
+    return {"granularity": "month", "total": dated, "bins": bins}
+
+
+def _track_sql(shown: list[Any]) -> tuple[str, list[Any]]:
+    """One row per (event, track) for the tracks shown: by mediator, or by venue;
+    a track of a process holds only that process's events."""
+    parts, params = [], []
+    for track in shown:
+        parts.append("SELECT ? AS track, sel.* FROM sel WHERE (sel.id IN (SELECT event FROM"
+                     " participants WHERE role = 'mediator' AND actor_id IN (SELECT unnest(?)))"
+                     " OR lower(sel.place) IN (SELECT unnest(?)))"
+                     " AND (?::VARCHAR IS NULL OR sel.process IS NULL OR sel.process = ?)")
+        params += [track.id, list(track.mediators), [p.lower() for p in track.places],
+                   track.process, track.process]
+    return " UNION ALL ".join(parts), params
+
+
+def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Mediation tracks as lanes: the profile's tracks (of the filtered process
+    only, when one is) and the events in each (per month above POINTS). With
+    several processes a lane is named with its process."""
+    shown = [t for t in (profile.tracks if profile else [])
+             if not filters.process or not t.process or t.process == filters.process]
+    several = len({t.process for t in shown}) > 1
+    lanes = [{"id": t.id, "name": f"{_title_of(profile, t.process)}: {t.name}" if several else t.name,
+              "process": t.process, "mediators": list(t.mediators), "places": list(t.places)}
+             for t in shown]
+    union, track_params = _track_sql(shown)
+    if not union:
+        return {"lanes": lanes, "granularity": "event", "total": 0, "items": [], "events": []}
+    sel, params = _selection(filters, profile, store)
+    params = params + track_params
+    base = f"{sel}, tracked AS ({union}) "
+    total = int(store.query(f"{base} SELECT count(*) FROM tracked WHERE happened IS NOT NULL", params)[0][0])
+    if total <= POINTS:
+        rows = store.query(f"{base} SELECT rid, id, track FROM tracked WHERE happened IS NOT NULL"
+                           f" ORDER BY {_NEWEST}", params)
+        shown = event_views_at(store, profile, list(dict.fromkeys(r for r, _, _ in rows)))
+        views = {e["id"]: e for e in shown}
+        items = []
+        for _, event_id, track in rows:
+            reason = next((t["reason"] for t in views[event_id]["tracks"] if t["id"] == track), "")
+            items.append({"event": event_id, "track": track, "reason": reason})
+        return {"lanes": lanes, "granularity": "event", "total": total, "items": items,
+                "events": list(views.values())}
+    rows = store.query(
+        f"{base} SELECT left(happened, 7) AS period, track, {_QUAD_CASE} AS quad, count(*)"
+        f" FROM tracked WHERE happened IS NOT NULL GROUP BY period, track, quad ORDER BY period", params)
+    bins = [{"period": p, "track": t, "quad": q, "count": n} for p, t, q, n in rows]
+    return {"lanes": lanes, "granularity": "month", "total": total, "bins": bins}
+
+
+def network(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS, *,
+            size: int = NETWORK_SIZE) -> dict[str, Any]:
     """Who acts on whom: one edge per (from, to, cooperation|conflict), weighted by count.
 
     A visitor or speaker is the source and the host or target the recipient
     (PLOVER); compound actors with no recipient ("Aliyev and Pashinyan met")
-    are joined to each other; a mediator is joined to the parties it convened."""
-    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-    labels: dict[str, dict[str, Any]] = {}
-    for event in events_:
-        polarity = "conflict" if "conflict" in (event["quad"] or "") else "cooperation"
-        for a, b, directed in _pairs(event):
-            labels.setdefault(a["id"], a)
-            labels.setdefault(b["id"], b)
-            edge = edges.setdefault((a["id"], b["id"], polarity), {
-                "source": a["id"], "target": b["id"], "polarity": polarity,
-                "directed": directed, "count": 0, "types": Counter(), "events": []})
-            edge["count"] += 1
-            edge["types"][event["type"]] += 1
-            edge["events"].append(event["id"])
+    are joined to each other; a mediator is joined to the parties it convened.
+    Unresolved mentions ("the leaders") are left out: no one could place them."""
+    sel, params = _selection(filters, profile, store)
+    rows = store.query(sel + _PAIRS_SQL, params)
+    labels = {a: (name, code, sector) for a, name, code, sector in store.query(
+        sel + "SELECT p.actor_id, any_value(p.name), any_value(p.code), any_value(p.sector)"
+        " FROM participants p JOIN sel ON sel.id = p.event WHERE p.actor_id IS NOT NULL"
+        " GROUP BY p.actor_id", params)}
     degree: Counter[str] = Counter()
-    for edge in edges.values():
-        degree[edge["source"]] += edge["count"]
-        degree[edge["target"]] += edge["count"]
+    for source, target, _, _, count, _, _ in rows:
+        degree[source] += count
+        degree[target] += count
     keep = {n for n, _ in degree.most_common(size)}
-    kept = [dict(e, types=dict(e["types"])) for e in edges.values()
-            if e["source"] in keep and e["target"] in keep]
+    edges = [{"source": s, "target": t, "polarity": p, "directed": d, "count": n,
+              "types": dict(zip(types["key"], types["value"], strict=True))
+              if isinstance(types, dict) and "key" in types else dict(types), "ids": ids}
+             for s, t, p, d, n, types, ids in rows if s in keep and t in keep][:NETWORK_EDGES]
     positions = spring_layout(sorted(keep, key=lambda n: (-degree[n], n)),
-                              [(e["source"], e["target"], e["count"]) for e in kept])
-    nodes = [{"id": n, "label": labels[n]["label"], "code": labels[n]["code"],
-              "sector": labels[n]["sector"], "degree": degree[n], "x": x, "y": y}
+                              [(e["source"], e["target"], e["count"]) for e in edges])
+    nodes = [{"id": n, "label": labels.get(n, (n,))[0] or n, "code": labels.get(n, (n, None))[1],
+              "sector": labels.get(n, (n, None, None))[2], "degree": degree[n], "x": x, "y": y}
              for n, (x, y) in positions.items()]
-    return {"nodes": nodes, "edges": kept, "actors_total": len(degree)}
+    return {"nodes": nodes, "edges": edges, "actors_total": len(degree)}
 
 
-def _pairs(event: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any], bool]]:
-    # Unresolved mentions ("the leaders") would be nodes no one can place.
-    actors, recipients, mediators = ([a for a in event[role] if a["resolved"]]
-                                     for role in ("actors", "recipients", "mediators"))
-    pairs = [(a, r, True) for a in actors for r in recipients if a["id"] != r["id"]]
-    if not recipients:
-        pairs += [(a, b, False) for i, a in enumerate(actors) for b in actors[i + 1:]
-                  if a["id"] != b["id"]]
-    pairs += [(m, p, True) for m in mediators for p in actors + recipients if m["id"] != p["id"]]
-    return pairs
+# The pairs of one event, then counted: actor -> recipient; actors together when
+# the event has no (resolved) recipient; mediator -> each party.
+_PAIRS_SQL = f"""
+, p AS (SELECT DISTINCT p.event, p.role, p.actor_id AS id, sel.type, sel.happened
+        FROM participants p JOIN sel ON sel.id = p.event WHERE p.actor_id IS NOT NULL)
+, a AS (SELECT * FROM p WHERE role = 'actor')
+, r AS (SELECT * FROM p WHERE role = 'recipient')
+, m AS (SELECT * FROM p WHERE role = 'mediator')
+, pairs AS (
+    SELECT a.event, a.type, a.happened, a.id AS source, r.id AS target, true AS directed
+      FROM a JOIN r ON r.event = a.event AND a.id <> r.id
+    UNION ALL
+    SELECT a.event, a.type, a.happened, a.id, b.id, false
+      FROM a JOIN a b ON b.event = a.event AND a.id < b.id
+      WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.event = a.event)
+    UNION ALL
+    SELECT m.event, m.type, m.happened, m.id, x.id, true
+      FROM m JOIN (SELECT event, id FROM a UNION ALL SELECT event, id FROM r) x
+      ON x.event = m.event AND m.id <> x.id)
+SELECT source, target,
+       CASE WHEN {_QUAD_CASE} LIKE '%conflict' THEN 'conflict' ELSE 'cooperation' END AS polarity,
+       bool_or(directed), count(*) AS n, histogram(type),
+       arg_max(event, coalesce(happened, ''), {MARK_IDS})
+FROM pairs GROUP BY source, target, polarity ORDER BY n DESC, source, target
+"""
 
 
 def spring_layout(nodes: list[str], edges: list[tuple[str, str, int]]) -> dict[str, tuple[float, float]]:
@@ -362,63 +545,48 @@ def _spread(nodes: list[str], pos: np.ndarray, *, rounds: int = 200) -> dict[str
     return {node: (round(float(x), 4), round(float(y), 4)) for node, (x, y) in zip(nodes, pos, strict=True)}
 
 
-def places(events_: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Located events grouped by place, with a count per quad category."""
-    grouped: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for event in events_:
-        if event["lat"] is None or event["lon"] is None:
-            continue
-        key = (event["place"], event["lat"], event["lon"])
-        place = grouped.setdefault(key, {
-            "name": event["place"], "country": event["country"], "lat": event["lat"],
-            "lon": event["lon"], "count": 0, "quads": Counter(), "events": []})
-        place["count"] += 1
-        place["quads"][event["quad"]] += 1
-        place["events"].append(event["id"])
-    out = [dict(p, quads=dict(p["quads"]), quad=p["quads"].most_common(1)[0][0])
-           for p in grouped.values()]
-    return sorted(out, key=lambda p: -p["count"])
+def places(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
+    """Located events grouped by place (the PLACES most eventful), a count per quad category."""
+    sel, params = _selection(filters, profile, store)
+    quads = ", ".join(f"count_if({_QUAD_CASE} = '{q}') AS \"{q}\"" for q in QUADS)
+    rows = store.query(
+        f"{sel} SELECT place, any_value(country), lat, lon, count(*) AS n, {quads},"
+        f" {_LATEST_IDS} FROM sel"
+        f" WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY place, lat, lon"
+        f" ORDER BY n DESC, place LIMIT {PLACES}", params)
+    out = []
+    for name, country, lat, lon, n, *counts, ids in rows:
+        by_quad = {q: c for q, c in zip(QUADS, counts, strict=True) if c}
+        out.append({"name": name, "country": country, "lat": lat, "lon": lon, "count": n,
+                    "quads": by_quad, "quad": max(by_quad, key=lambda q: by_quad[q]), "ids": ids})
+    return out
 
 
 # -- quotes and stances --------------------------------------------------------
-def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
-    """Quotes grouped by speaker, the most quoted first."""
-    where, params = _record_where(filters, actor_column="q.speaker", text="text")
-    rows = store.query(
-        f"SELECT q.record, {_SOURCE_LABEL}, d.title, d.published FROM quotes q"
-        f" JOIN documents d ON d.id = q.doc WHERE {' AND '.join(where)}"
-        " ORDER BY coalesce(q.date, d.published) NULLS LAST, d.ingested_at, q.span_start", params)
-    speakers: dict[str, dict[str, Any]] = {}
-    for record, source, title, published in rows:
-        quote = json.loads(record)
-        if filters.issue and filters.issue not in issues_in(quote.get("text", ""), profile):
-            continue
-        speaker = _actor_key(quote.get("speaker") or {"name": "unattributed"})
-        entry = speakers.setdefault(speaker["id"], {"speaker": speaker, "quotes": []})
-        entry["quotes"].append({
-            "id": quote["id"], "doc": quote["doc"], "span": quote["span"], "text": quote.get("text"),
-            "direct": quote.get("direct"), "cue": quote.get("cue"),
-            "date": (quote.get("date") or {}).get("value") or published,
-            "source": source, "title": title})
-    return sorted(speakers.values(), key=lambda s: (-len(s["quotes"]), s["speaker"]["label"]))
-
-
-def _record_where(f: Filters, *, actor_column: str, text: str) -> tuple[list[str], list[Any]]:
-    """The filters that apply to quotes and stances (their table aliased q or s)."""
-    alias = actor_column.split(".")[0]
+def _record_where(f: Filters, profile: Profile | None, *, alias: str, actor: str,
+                  text: str) -> tuple[list[str], list[Any]]:
+    """The filters that apply to quotes and stances (their table aliased ``alias``)."""
     where, params = ["d.duplicate_of IS NULL"], []
     if f.actor:
-        where.append(f"({actor_column} = ? OR json_extract_string({alias}.record, '$.speaker.name') = ?"
-                     f" OR json_extract_string({alias}.record, '$.actor.name') = ?)")
-        params += [f.actor] * 3
+        column = f"{alias}.{'speaker' if actor == 'speaker' else 'actor_id'}"
+        # the record's name only for unresolved actors: reading JSON is the costly part
+        where.append(f"({column} = ? OR ({column} IS NULL AND"
+                     f" json_extract_string({alias}.record, '$.{actor}.name') = ?))")
+        params += [f.actor] * 2
     if f.source:
         where.append(f"{_SOURCE_LABEL} = ?")
         params.append(f.source)
     if f.q:
         where.append(f"json_extract_string({alias}.record, '$.{text}') ILIKE ?")
         params.append(f"%{f.q}%")
+    if f.issue and alias == "q":
+        where.append("regexp_matches(json_extract_string(q.record, '$.text'), ?)")
+        params.append(issue_regex(profile, f.issue))
+    if f.issue and alias == "s":
+        where.append("s.issue = ?")
+        params.append(f.issue)
     if f.process:  # a stance carries its process; a quote is its report's
-        where.append(f"{_process_of(alias if alias == 's' else 'd')} = ?")
+        where.append(f"{'s' if alias == 's' else 'd'}.process = ?")
         params.append(f.process)
     when = f"coalesce({alias}.date, d.published)"
     if f.start:
@@ -430,129 +598,226 @@ def _record_where(f: Filters, *, actor_column: str, text: str) -> tuple[list[str
     return where, params
 
 
-def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
-    """Actors × issues: each cell the latest position, its evidence, and its history."""
-    where, params = _record_where(filters, actor_column="s.actor_id", text="evidence")
-    if filters.issue:
-        where.append("s.issue = ?")
-        params.append(filters.issue)
+_SPEAKER = ("coalesce(q.speaker, json_extract_string(q.record, '$.speaker.name'),"
+            " json_extract_string(q.record, '$.speaker.text'), 'unattributed')")
+
+
+def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
+    """The most quoted speakers (SPEAKERS), each with its count and latest quotes."""
+    where, params = _record_where(filters, profile, alias="q", actor="speaker", text="text")
     rows = store.query(
-        f"SELECT s.record, {_SOURCE_LABEL}, d.published FROM stances s"
-        f" JOIN documents d ON d.id = s.doc WHERE {' AND '.join(where)}"
-        " ORDER BY coalesce(s.date, d.published) NULLS FIRST, d.ingested_at, s.span_start", params)
-    cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    actors: dict[str, str] = {}
-    for record, source, published in rows:
-        stance = json.loads(record)
-        actor = _actor_key(stance.get("actor") or {})
-        actors[actor["id"]] = actor["label"]
-        cells[(actor["id"], stance["issue"])].append({
-            "id": stance["id"], "doc": stance["doc"], "span": stance["span"],
-            "position": stance.get("position"), "evidence": stance.get("evidence"),
-            "date": (stance.get("date") or {}).get("value") or published, "source": source})
-    return _matrix(cells, actors, profile)
+        f"WITH sq AS (SELECT q.id, {_SPEAKER} AS speaker, coalesce(q.date, d.published) AS happened,"
+        f" d.ingested_at, q.span_start FROM quotes q JOIN documents d ON d.id = q.doc"
+        f" WHERE {' AND '.join(where)})"
+        f" SELECT speaker, count(*) AS n,"
+        f" arg_max(id, {_NEWEST_KEY}, {SPEAKER_QUOTES})"
+        f" FROM sq GROUP BY speaker ORDER BY n DESC, speaker LIMIT {SPEAKERS}", params)
+    ids = [i for *_, latest in rows for i in latest]
+    found = {}
+    for record, source, title, published in store.query(
+            f"SELECT q.record, {_SOURCE_LABEL}, d.title, d.published FROM quotes q"
+            f" JOIN documents d ON d.id = q.doc WHERE q.id IN (SELECT unnest(?))", [ids]):
+        quote = json.loads(record)
+        found[quote["id"]] = (quote, {
+            "id": quote["id"], "doc": quote["doc"], "span": quote["span"], "text": quote.get("text"),
+            "direct": quote.get("direct"), "cue": quote.get("cue"),
+            "date": (quote.get("date") or {}).get("value") or published,
+            "source": source, "title": title})
+    out = []
+    for _, n, latest in rows:
+        shown = [found[i] for i in latest if i in found]
+        speaker = _actor_key((shown[0][0].get("speaker") if shown else None) or {"name": "unattributed"})
+        out.append({"speaker": speaker, "count": n, "quotes": [q for _, q in shown]})
+    return out
 
 
-def _matrix(cells: dict[tuple[str, str], list[dict[str, Any]]], actors: dict[str, str],
-            profile: Profile | None) -> dict[str, Any]:
+def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Actors × issues: each cell the latest position, its evidence, and its recent history."""
+    where, params = _record_where(filters, profile, alias="s", actor="actor", text="evidence")
+    actor = ("coalesce(s.actor_id, json_extract_string(s.record, '$.actor.name'),"
+             " json_extract_string(s.record, '$.actor.text'), '?')")
+    label = ("coalesce(json_extract_string(s.record, '$.actor.name'),"
+             " json_extract_string(s.record, '$.actor.text'))")
+    rows = store.query(
+        f"WITH ss AS (SELECT s.id, {actor} AS actor, {label} AS label, s.issue, s.position,"
+        f" coalesce(s.date, d.published) AS happened, d.ingested_at, s.span_start"
+        f" FROM stances s JOIN documents d ON d.id = s.doc WHERE {' AND '.join(where)}),"
+        f" top AS (SELECT actor FROM ss GROUP BY actor ORDER BY count(*) DESC, actor"
+        f" LIMIT {STANCE_ACTORS})"
+        f" SELECT actor, any_value(label), issue, count(*), count(DISTINCT position),"
+        f" arg_max({{'id': id, 'position': position, 'date': happened}}, {_NEWEST_KEY}, {HISTORY})"
+        f" FROM ss WHERE actor IN (SELECT actor FROM top) GROUP BY actor, issue", params)
+    latest = {r["id"]: r for r in records(store, profile, [r[5][0]["id"] for r in rows])}
+    labels: dict[str, str] = {}
+    cells, weight = [], Counter()
+    for actor_id, label, issue, n, positions, history in rows:
+        labels[actor_id] = labels.get(actor_id) or label
+        history = history[::-1]  # oldest first, the latest last
+        top = latest.get(history[-1]["id"], {})
+        weight[actor_id] += n
+        cells.append({"actor": actor_id, "issue": issue, "position": history[-1]["position"],
+                      "score": POSITION_SCORE.get(history[-1]["position"], 0.0), "count": n,
+                      "latest": {**history[-1], "evidence": top.get("evidence"), "doc": top.get("doc"),
+                                 "span": top.get("span"), "source": top.get("source")},
+                      "history": history, "changed": positions > 1})
     names = {i.id: i.name for i in (profile.issues if profile else [])}
-    used_issues = {issue for _, issue in cells}
-    issues = [i for i in names if i in used_issues] + sorted(used_issues - set(names))
-    weight: Counter[str] = Counter()
-    for (actor, _), history in cells.items():
-        weight[actor] += len(history)
-    order = sorted(actors, key=lambda a: (-weight[a], actors[a]))
-    out = [{"actor": a, "issue": i, "position": history[-1]["position"],
-            "score": POSITION_SCORE.get(history[-1]["position"], 0.0),
-            "latest": history[-1], "history": history, "changed": _changed(history)}
-           for (a, i), history in cells.items()]
-    return {"actors": [{"id": a, "label": actors[a]} for a in order],
+    used = {c["issue"] for c in cells}
+    issues = [i for i in names if i in used] + sorted(used - set(names))
+    order = sorted(weight, key=lambda a: (-weight[a], a))
+    return {"actors": [{"id": a, "label": labels.get(a) or a} for a in order],
             "issues": [{"id": i, "name": names.get(i, i)} for i in issues],
-            "cells": out, "positions": list(POSITIONS)}
-
-
-def _changed(history: list[dict[str, Any]]) -> bool:
-    return len({h["position"] for h in history}) > 1
+            "cells": cells, "positions": list(POSITIONS)}
 
 
 # -- header, options, documents, search ------------------------------------------
-def overview(store: Store, filters: Filters, events_: list[dict[str, Any]],
-             n_quotes: int, n_stances: int) -> dict[str, Any]:
-    """What the record covers: reports, sources, dates and how sure they are."""
-    where, params = (["1=1"], [])
+def overview(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """What the record covers: reports, sources, dates and how sure they are, counts."""
+    return _overview(coverage(store, profile, narrowed(filters, "coverage")),
+                     event_summary(store, profile, filters),
+                     record_counts(store, profile, narrowed(filters, "record_counts")), filters)
+
+
+def _overview(docs: dict[str, Any], events_: dict[str, Any], records_: dict[str, int],
+              filters: Filters) -> dict[str, Any]:
+    counts = {"events": events_["events"], **records_, "actors": events_["actors"]}
+    return {**docs, **{k: v for k, v in events_.items() if k not in ("events", "actors")},
+            "counts": counts, "filters": filters.active()}
+
+
+def coverage(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """The reports (of one source and process, the only filters it reads): how many, from where, dated how."""
+    doc_where, doc_params = ["1=1"], []
     if filters.source:
-        where, params = [f"{_SOURCE_LABEL} = ?"], [filters.source]
+        doc_where, doc_params = [f"{_SOURCE_LABEL} = ?"], [filters.source]
     if filters.process:
-        where.append(f"{_process_of('d')} = ?")
-        params.append(filters.process)
-    docs = store.query(
-        f"SELECT {_SOURCE_LABEL}, published, published_precision, published_method, duplicate_of"
-        f" FROM documents d WHERE {' AND '.join(where)}", params)
-    dated = sorted(d[1] for d in docs if d[1])
-    event_dates = sorted(e["date"] for e in events_ if e["date"])
-    precision = Counter(e["date_precision"] if e["date_basis"] == "event" else e["date_basis"] or "undated"
-                        for e in events_)
-    return {
-        "reports": sum(1 for d in docs if not d[4]), "duplicates": sum(1 for d in docs if d[4]),
-        "sources": sorted({d[0] for d in docs if d[0]}),
-        "published": {"first": dated[0] if dated else None, "last": dated[-1] if dated else None},
-        "events_dates": {"first": event_dates[0] if event_dates else None,
-                         "last": event_dates[-1] if event_dates else None},
-        "reports_dates": {
-            "given": sum(1 for d in docs if d[1] and d[3] == "metadata"),
-            "from_text": sum(1 for d in docs if d[1] and d[3] == "text"),
-            "inferred": sum(1 for d in docs if d[1] and d[3] == "inferred"),
-            "coarse": sum(1 for d in docs if d[1] and d[2] in COARSE),
-            "unknown": sum(1 for d in docs if not d[1])},
-        "events_dates_quality": {
-            "day": precision["day"], "coarse": sum(precision[p] for p in COARSE),
-            "from_report": precision["report"], "undated": precision["undated"] + precision["unknown"]},
-        "counts": {"events": len(events_), "quotes": n_quotes, "stances": n_stances,
-                   "actors": len({a["id"] for e in events_ for a in e["actors"] + e["recipients"]})},
-        "by_quad": dict(Counter(e["quad"] for e in events_)),
-        "by_type": dict(Counter(e["type"] for e in events_)),
-        "latest": [e["id"] for e in sorted((e for e in events_ if e["date"]
-                                            and e["status"] == "occurred"),
-                                           key=lambda e: e["date"])[-5:][::-1]],
-        "filters": filters.active(),
-    }
+        doc_where.append("d.process = ?")
+        doc_params.append(filters.process)
+    docs_sql = f"FROM documents d WHERE {' AND '.join(doc_where)}"
+    (reports, duplicates, first, last, given, from_text, inferred, coarse, unknown), = _zeros(store.query(
+        "SELECT count_if(duplicate_of IS NULL), count_if(duplicate_of IS NOT NULL),"
+        " min(published), max(published),"
+        " count_if(published IS NOT NULL AND published_method = 'metadata'),"
+        " count_if(published IS NOT NULL AND published_method = 'text'),"
+        " count_if(published IS NOT NULL AND published_method = 'inferred'),"
+        f" count_if(published IS NOT NULL AND published_precision IN {COARSE}),"
+        f" count_if(published IS NULL) {docs_sql}", doc_params), keep=(2, 3))
+    sources = store.query(f"SELECT {_SOURCE_LABEL} AS s, count(*) AS n {docs_sql}"
+                          f" AND s IS NOT NULL GROUP BY s ORDER BY n DESC, s", doc_params)
+    return {"reports": reports, "duplicates": duplicates, "sources_total": len(sources),
+            "sources": [s for s, _ in sources[:OPTIONS]], "published": {"first": first, "last": last},
+            "reports_dates": {"given": given, "from_text": from_text, "inferred": inferred,
+                              "coarse": coarse, "unknown": unknown}}
+
+
+def event_summary(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """The selected events: counts by type (one pass), dates and how sure they are,
+    the actors among them, the latest."""
+    sel, params = _selection(filters, profile, store)
+    rows = store.query(
+        f"{sel} SELECT type, count(*), min(happened), max(happened),"
+        " count_if(basis = 'event' AND precision = 'day'),"
+        f" count_if(basis = 'event' AND precision IN {COARSE}), count_if(basis = 'report'),"
+        " count_if(happened IS NULL OR (basis = 'event' AND precision NOT IN ('day', 'month', 'year'))),"
+        f" arg_max(rid, CASE WHEN basis IS NOT NULL AND status = 'occurred' THEN happened END, 5)"
+        " FROM sel GROUP BY GROUPING SETS ((type), ()) ORDER BY type NULLS LAST", params)
+    total = next((r for r in rows if r[0] is None), None)
+    n_events, ev_first, ev_last, day, coarse_events, from_report, undated = \
+        _zeros([total[1:8]], keep=(1, 2))[0] if total else (0, None, None, 0, 0, 0, 0)
+    by_type = {r[0]: r[1] for r in rows if r[0] is not None}
+    candidates = (total[8] if total else None) or []
+    latest_events = sorted(event_views_at(store, profile, candidates), key=lambda e: e["date"] or "",
+                           reverse=True)
+    actors = store.query(
+        f"{sel} SELECT count(DISTINCT coalesce(p.actor_id, p.name)) FROM participants p"
+        " JOIN sel ON sel.id = p.event WHERE p.role IN ('actor', 'recipient')", params)[0][0]
+    by_quad: Counter[str] = Counter()
+    for type_, n in by_type.items():
+        by_quad[QUAD.get(type_)] += n
+    return {"events": n_events, "actors": actors,
+            "events_dates": {"first": ev_first, "last": ev_last},
+            "events_dates_quality": {"day": day, "coarse": coarse_events, "from_report": from_report,
+                                     "undated": undated},
+            "by_quad": dict(by_quad), "by_type": by_type,
+            "latest": [e["id"] for e in latest_events], "latest_events": latest_events}
+
+
+def record_counts(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, int]:
+    """How many quotes and stances pass the filters."""
+    return {"quotes": _count_records(store, profile, filters, "q"),
+            "stances": _count_records(store, profile, filters, "s")}
+
+
+def _zeros(rows: list[tuple[Any, ...]], *, keep: tuple[int, ...]) -> list[tuple[Any, ...]]:
+    """Counts over no rows come back as NULL: 0, except the columns in ``keep``."""
+    return [tuple(v if v is not None or i in keep else 0 for i, v in enumerate(row)) for row in rows]
+
+
+def _count_records(store: Store, profile: Profile | None, filters: Filters, alias: str) -> int:
+    table, actor, text = {"q": ("quotes", "speaker", "text"), "s": ("stances", "actor", "evidence")}[alias]
+    where, params = _record_where(filters, profile, alias=alias, actor=actor, text=text)
+    return int(store.query(f"SELECT count(*) FROM {table} {alias} JOIN documents d ON d.id = {alias}.doc"
+                           f" WHERE {' AND '.join(where)}", params)[0][0])
 
 
 def options(store: Store, profile: Profile | None) -> dict[str, Any]:
-    """The values each dashboard filter offers."""
+    """The values each dashboard filter offers (the OPTIONS most frequent actors and sources)."""
     actors = store.query(
         "SELECT coalesce(actor_id, name) AS key, any_value(name), count(*) AS n FROM participants"
-        " WHERE coalesce(actor_id, name) IS NOT NULL GROUP BY key ORDER BY n DESC, key")
-    sources = store.query(f"SELECT DISTINCT {_SOURCE_LABEL} AS s FROM documents d ORDER BY s")
-    processes = store.query(f"SELECT {_process_of('e')} AS p, count(*) FROM events e"
-                            " GROUP BY p ORDER BY p")
+        f" WHERE key IS NOT NULL GROUP BY key ORDER BY n DESC, key LIMIT {OPTIONS}")
+    sources = store.query(f"SELECT {_SOURCE_LABEL} AS s, count(*) AS n FROM documents d"
+                          f" WHERE s IS NOT NULL GROUP BY s ORDER BY n DESC, s LIMIT {OPTIONS}")
+    processes = store.query("SELECT process, count(*) FROM events WHERE process IS NOT NULL"
+                            " GROUP BY process ORDER BY process")
     return {
         "processes": [{"id": name, "count": n,
                        "label": _title_of(profile, name) if name != "other" else "other (no profile)"}
-                      for name, n in processes if name],
+                      for name, n in processes],
         "actors": [{"id": a, "label": n or a, "count": c} for a, n, c in actors],
         "types": [{"id": q, "label": v["label"]} for q, v in QUADS.items()] +
                  [{"id": t, "label": t.title()} for t in PLOVER_TYPES],
         "issues": [{"id": i.id, "name": i.name} for i in (profile.issues if profile else [])],
-        "sources": [s for (s,) in sources if s],
+        "sources": sorted(s for s, _ in sources),
     }
+
+
+def documents_index(store: Store, *, offset: int = 0, limit: int = PAGE) -> dict[str, Any]:
+    """A page of the stored reports, newest first, with the total."""
+    limit = max(1, min(int(limit), PAGE_MAX))
+    offset = max(0, int(offset))
+    total = store.count("documents")
+    rows = store.query(f"SELECT id, title, {_SOURCE_LABEL}, published FROM documents d"
+                       f" ORDER BY published DESC NULLS LAST, ingested_at DESC"
+                       f" LIMIT {limit} OFFSET {offset}")
+    return {"total": total, "offset": offset, "limit": limit,
+            "items": [{"id": i, "title": t, "source": s, "published": p} for i, t, s, p in rows]}
 
 
 def document(store: Store, doc_id: str) -> dict[str, Any] | None:
     """A report's text and every event, quote and stance span in it."""
-    rows = store.query(f"SELECT record, {_SOURCE_LABEL} FROM documents d WHERE id = ?", [doc_id])
-    if not rows:
-        return None
-    record, source = rows[0]
-    doc = json.loads(record)
-    spans = []
+    found = documents(store, [doc_id])
+    return found[0] if found else None
+
+
+def documents(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    """Reports with their texts and spans, in the order given: one query per
+    table for all of them (a query finds a report's records by scanning)."""
+    if not ids:
+        return []
+    rows = store.query(f"SELECT id, record, {_SOURCE_LABEL} FROM documents d"
+                       " WHERE id IN (SELECT unnest(?))", [ids])
+    spans: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     for kind, table in (("event", "events"), ("quote", "quotes"), ("stance", "stances")):
-        for (item,) in store.query(f"SELECT record FROM {table} WHERE doc = ? ORDER BY span_start",
-                                   [doc_id]):
-            spans.append(_span(kind, json.loads(item)))
-    return {"id": doc["id"], "title": doc.get("title"), "source": source, "path": doc.get("source"),
-            "url": doc.get("url"), "outlet": doc.get("outlet"), "published": doc.get("published"),
-            "text": doc.get("text") or "", "spans": spans}
+        for doc_id, item in store.query(f"SELECT doc, record FROM {table} WHERE doc IN"
+                                        " (SELECT unnest(?)) ORDER BY doc, span_start", [ids]):
+            spans[doc_id].append(_span(kind, json.loads(item)))
+    out = {}
+    for doc_id, record, source in rows:
+        doc = json.loads(record)
+        out[doc_id] = {"id": doc["id"], "title": doc.get("title"), "source": source,
+                       "path": doc.get("source"), "url": doc.get("url"), "outlet": doc.get("outlet"),
+                       "published": doc.get("published"), "text": doc.get("text") or "",
+                       "spans": spans[doc_id]}
+    return [out[i] for i in ids if i in out]
 
 
 def _span(kind: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -569,12 +834,6 @@ def _span(kind: str, record: dict[str, Any]) -> dict[str, Any]:
                  f"{record.get('position')} {record.get('issue')}")
         extra = {"position": record.get("position"), "issue": record.get("issue")}
     return {"kind": kind, "id": record["id"], "span": record["span"], "label": label, **extra}
-
-
-def documents_index(store: Store) -> list[dict[str, Any]]:
-    rows = store.query(f"SELECT id, title, {_SOURCE_LABEL}, published FROM documents d"
-                       " ORDER BY published NULLS LAST, ingested_at")
-    return [{"id": i, "title": t, "source": s, "published": p} for i, t, s, p in rows]
 
 
 def search(store: Store, q: str, *, limit: int = 50) -> dict[str, Any]:
@@ -611,19 +870,40 @@ def _matches(text: str, q: str, *, most: int = 5, around: int = 60) -> list[dict
     return out
 
 
+# The parts of the first view, and the filters each reads: quotes and stances
+# have no event type; the reports' coverage reads only the source. A part
+# computed for some filters serves every view that narrows it the same way.
+_ALL = tuple(f.name for f in fields(Filters))
+_RECORDS = tuple(n for n in _ALL if n != "type")
+PARTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "coverage": (coverage, ("source", "process")), "event_summary": (event_summary, _ALL),
+    "record_counts": (record_counts, _RECORDS), "timeline": (timeline, _ALL),
+    "tracks": (tracks, _ALL), "network": (network, _ALL), "places": (places, _ALL),
+    "stances": (stances, _RECORDS), "quotes": (quotes, _RECORDS), "events": (events_page, _ALL)}
+
+
+def narrowed(filters: Filters, part: str) -> Filters:
+    """The filters a part reads (the others left empty)."""
+    return Filters(**{name: getattr(filters, name) for name in PARTS[part][1]})
+
+
 def dashboard(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
-    """Everything both views draw, for one set of filters."""
-    events_ = events(store, profile, filters)
-    quotes_ = quotes(store, profile, filters)
-    stances_ = stances(store, profile, filters)
-    n_quotes = sum(len(s["quotes"]) for s in quotes_)
+    """The first view, in one answer: the overview, every chart's marks and the
+    first page of events. Its size is bounded by what it draws, not by the store."""
+    return assemble({name: compute(store, profile, narrowed(filters, name))
+                     for name, (compute, _) in PARTS.items()}, profile, filters)
+
+
+def assemble(parts: dict[str, Any], profile: Profile | None, filters: Filters) -> dict[str, Any]:
+    """The first view from its parts (``PARTS``)."""
     return {
-        "overview": overview(store, filters, events_, n_quotes, len(stances_["cells"])),
+        "overview": _overview(parts["coverage"], parts["event_summary"], parts["record_counts"],
+                              filters),
         "quads": QUADS, "types": list(PLOVER_TYPES), "quad_of": QUAD,
-        "events": events_, "tracks": tracks(events_, profile, filters.process),
-        "network": network(events_),
-        "stances": stances_, "places": places(events_), "quotes": quotes_,
+        **{name: parts[name] for name in ("timeline", "tracks", "network", "places", "stances",
+                                          "quotes", "events")},
         "profile": _profile_view(profile, filters.process),
+        "limits": {"points": POINTS, "mark_ids": MARK_IDS, "page": PAGE},
     }
 
 
@@ -637,6 +917,7 @@ def _profile_view(profile: Profile | None, process: str | None) -> dict[str, Any
             "processes": [m.name for m in profile.members] or [profile.name]}
 
 
-__all__ = ["Filters", "QUADS", "dashboard", "document", "documents_index", "events",
-           "issues_in", "network", "options", "overview", "places", "quotes", "search",
-           "spring_layout", "stances", "tracks"]
+__all__ = ["PARTS", "Filters", "QUADS", "assemble", "count_events", "coverage", "event_summary",
+           "narrowed", "record_counts", "dashboard", "document", "documents", "documents_index",
+           "event_views", "events", "events_page", "issues_in", "network", "options", "overview",
+           "places", "quotes", "records", "search", "spring_layout", "stances", "timeline", "tracks"]

@@ -7,6 +7,7 @@ stays light while it reads, cleans and stores.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import pickle
 from collections import deque
@@ -63,6 +64,11 @@ class LocalExecutor:
         self.settings = settings
 
     def map(self, batches: Iterable[list[Document]]) -> Iterator[list[Analysis]]:
+        batches = iter(batches)
+        first = next(batches, None)
+        if first is None:  # nothing to analyse (e.g. only near-duplicates): no model, no pool
+            return
+        batches = itertools.chain([first], batches)
         if self.settings.n_process <= 1:
             from ..analysis import Analyzer
 

