@@ -15,8 +15,8 @@ every candidate the rules keep, before a model decides, the finer test.
 vetoed ones too (``soft_vetoes``), each naming the vetoes that fired: the
 finest test of the sense checks.
 ``diff`` leaves out of ``decided_by`` the entries that only name a rule
-that fired (``rule:…``, new in issue 16) unless ``--keep-rules``; vetoes,
-rewrites and scores are compared.
+that fired (``anchor:``, ``governor:``, ``status:``, ``arg:``…, new in issue
+16) unless ``--keep-rules``; vetoes, rewrites and scores are compared.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ CORPORA = {"seeds": SHARED / "seeds", "demo": ROOT / "demo" / "corpus",
            "devcorpus": SHARED / "devcorpus", "traincorpus": SHARED / "traincorpus",
            "testcorpus": SHARED / "testcorpus"}
 READ = {".txt", ".html", ".htm"}
+# the decided_by entries that only name a rule that fired (issue 16)
+NAMING = ("rule:", "anchor:", "governor:", "status:", "role:", "arg:")
 
 
 def _jsonl_input(folder: Path, out: Path) -> None:
@@ -115,13 +117,14 @@ def _load(path: Path, keep_rules: bool) -> dict[tuple, list[dict]]:
         record = json.loads(line)
         if not keep_rules and isinstance(record.get("decided_by"), list):
             record["decided_by"] = [d for d in record["decided_by"]
-                                    if not str(d.get("by", "")).startswith("rule:")]
+                                    if not str(d.get("by", "")).startswith(NAMING)]
         out.setdefault(_key(record), []).append(record)
     return out
 
 
 def _fields(a: dict, b: dict) -> list[str]:
-    return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    # "source" is where the snapshot's input file was: a new folder each run
+    return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k) and k != "source")
 
 
 def diff(before: Path, after: Path, show: int, keep_rules: bool) -> int:
@@ -133,8 +136,8 @@ def diff(before: Path, after: Path, show: int, keep_rules: bool) -> int:
         a, b = _load(a_path, keep_rules), _load(b_path, keep_rules)
         gone = [k for k in a if k not in b]
         new = [k for k in b if k not in a]
-        changed = [(k, _fields(x, y)) for k in a if k in b
-                   for x, y in zip(a[k], b[k], strict=False) if x != y]
+        changed = [(k, fields) for k in a if k in b
+                   for x, y in zip(a[k], b[k], strict=False) if (fields := _fields(x, y))]
         fields = Counter(f for _, fs in changed for f in fs)
         kinds = Counter(k[0] for k in gone + new)
         print(f"{name}: {sum(len(v) for v in a.values())} -> {sum(len(v) for v in b.values())} "

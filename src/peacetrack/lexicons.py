@@ -26,6 +26,24 @@ def load_lexicon(name: str) -> Any:
     return load_yaml(data_path("lexicons", f"{name}.yaml"))
 
 
+DEFAULT_LANGUAGE = "en"
+
+
+def language_path(language: str, *parts: str) -> Path:
+    """A language's data (``data/languages/LANG/...``); a language with no
+    folder of its own reads English's (docs/rules.md: adding a language)."""
+    folder = data_path("languages", language)
+    if not folder.is_dir():
+        folder = data_path("languages", DEFAULT_LANGUAGE)
+    return folder.joinpath(*parts)
+
+
+@cache
+def load_language_data(language: str, name: str) -> Any:
+    """A language's data file by name (``data/languages/LANG/NAME.yaml``), parsed once."""
+    return load_yaml(language_path(language, f"{name}.yaml"))
+
+
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
