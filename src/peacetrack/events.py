@@ -30,8 +30,6 @@ from .walks import Grammar, grammar
 # ("offered to host", "urged X to reopen", "threatened to cut").
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
-SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-OBJECTS = ("dobj", "obj", "attr", "oprd")
 
 
 @dataclass(frozen=True)
@@ -124,13 +122,17 @@ class Lexicon:
         for status, groups in self.status.items():
             out.update({f"{status}.{group}": words for group, words in groups.items()})
         out.update(event_nouns=self.event_nouns, mediation_verbs=self.mediation_verbs,
+                   noun_trigger_lemmas=frozenset(
+                       lemma for lemma, entries in self.by_lemma.items()
+                       if any(t.pos == "NOUN" for t in entries)),
+                   border_nouns=frozenset(load_lexicon("places")["border_nouns"]),
                    mediation_nouns=self.mediation_nouns,
                    mediation_hyphenated=self.mediation_hyphenated,
                    mediation_cues=self.mediation_cues)
         return out
 
 
-EVENT_RULES = ("anchors", "vetoes", "governors", "status", "rewrites")
+EVENT_RULES = ("anchors", "vetoes", "governors", "status", "rewrites", "roles")
 
 
 @dataclass
@@ -142,6 +144,7 @@ class EventRules:
     governors: RuleBook
     status: RuleBook
     rewrites: RuleBook
+    roles: RuleBook
     grammar: Grammar
 
     def books(self) -> dict[str, RuleBook]:
@@ -191,6 +194,7 @@ def facts_of(found: Found, **more) -> dict:
             "unnamed": trigger.unnamed, "not_objects": trigger.not_objects,
             "any_object_banned": "*" in trigger.not_objects,
             "has_passive_type": bool(trigger.passive_type), "passive_type": trigger.passive_type,
+            "recipient": frozenset(trigger.recipient), "recipient_object": "dobj" in trigger.recipient,
             **more}
 
 
@@ -295,6 +299,7 @@ class EventCoder:
         self.mood = [r for r in self.rules.status if r.sets.get("pass") == "mood"]
         self.container = self.rules.governors.by_id["container"]
         self.governing = [r for r in self.rules.governors if r.id != "container"]
+        self.answered = load_lexicon("event_frames")["answered"]
 
     # -- finding ----------------------------------------------------------
     def triggers(self, sent: Span, *, keep_vetoed: bool = False) -> list[Found]:
@@ -332,7 +337,7 @@ class EventCoder:
             if trigger.pos != pos:
                 continue
             if near is None and len(trigger.lemmas) > 1:
-                near = _near(token, self.grammar)
+                near = [t for t in _near(token, self.grammar) if not self._proviso(t)]
             parts = _other_lemmas(token, trigger.lemmas, near, self.grammar)
             if parts is None:
                 continue
@@ -370,22 +375,23 @@ class EventCoder:
         negating verb ('refused to support') the inner act stays, negated."""
         owner = {t.i: f for f in found for t in f.tokens}
         negators = self.lexicon.status["negated"]["verbs"]
+        labels = self.grammar.labels
         dropped: set[int] = set()
         for item in found:
-            first = owner.get(item.head.head.i) if item.head.dep_ == "conj" else None
+            first = owner.get(item.head.head.i) if item.head.dep_ in labels.conjunct else None
             if first is not None and first is not item and first.trigger.type == item.trigger.type \
                     and item.trigger.pos == "NOUN" and first.trigger.pos == "NOUN":
                 dropped.add(id(item))  # "bloodshed and artillery duels": one act named twice
                 continue
             governor = item.governor
             if governor is not None and governor.i in owner:
-                if governor.dep_ == "acl" and governor.head.i == item.head.i:
+                if governor.dep_ in labels.clause_modifier and governor.head.i == item.head.i:
                     dropped.add(id(owner[governor.i]))  # "talks hosted by Putin": the talks
                 else:
                     dropped.add(id(item))  # "signed an agreement": the verb is the event
                     continue
-            outer = _embedding(item.head, owner, self.lexicon)
-            if outer is None and item.head.dep_ in ("advcl", "xcomp"):
+            outer = _embedding(item.head, owner, self.lexicon, self.grammar)
+            if outer is None and item.head.dep_ in labels.participle_or_infinitive:
                 outer = owner.get(item.head.head.i)
                 if outer is not None and outer.trigger.type != item.trigger.type:
                     continue
@@ -393,8 +399,9 @@ class EventCoder:
                 continue
             if outer.head.lemma_.lower() in negators or outer.trigger.defers:
                 dropped.add(id(outer))
-            elif outer.trigger.type == item.trigger.type and item.head.dep_ in ("advcl", "xcomp"):
-                if not any(c.dep_ in ("nsubj", "nsubjpass") for c in item.head.children):
+            elif outer.trigger.type == item.trigger.type and \
+                    item.head.dep_ in labels.participle_or_infinitive:
+                if not any(c.dep_ in labels.active_or_passive_subject for c in item.head.children):
                     dropped.add(id(outer))  # "reacted angrily, accusing Russia of…": the specific act
                 # "X accused Y, while Z blamed W": two acts by two actors
             elif outer.trigger.embeds or outer.trigger.type in EMBEDDING_TYPES:
@@ -431,8 +438,8 @@ class EventCoder:
                 if event is not None and found.vetoes and not keep_vetoed:
                     continue
                 if event is not None:
-                    _answer_earlier(event, found, events)
-                    events += _separately(event, found)
+                    _answer_earlier(event, found, events, self.answered)
+                    events += _separately(event, found, self.lexicon.frames["separately_words"])
             self._attach_later_mediators(sent, actors, events)
         return events
 
@@ -455,14 +462,15 @@ class EventCoder:
             actor_heads, recipient_heads = recipient_heads, actor_heads
         actor_list = self._first_actors(actor_heads, actors)
         if not actor_list and trigger.pos == "VERB" and not self._passive(head):
-            actor_list = _adjacent_actor(head, actors)  # a misparsed subject right before the verb
+            actor_list = _adjacent_actor(head, actors, self.grammar)  # a misparsed subject right before the verb
         recipients = [a for a in unique_actors(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
         if not recipients and type_name == "AGREE" and trigger.pos == "VERB":
             # "agreed to host an EU mission", "agreed to hand villages back to Azerbaijan":
             # whom the promised act is for
             own = {a.id for a in actor_list}
-            for heads in _promised_to(head):  # its object first, then its with/to
+            for group in ("promised-object", "promised-partner"):  # its object, then its with/to
+                heads = self._role(group, head, found)
                 recipients = [a for a in unique_actors(self._actors(heads, actors)) if a.id not in own]
                 if recipients:
                     break
@@ -483,13 +491,13 @@ class EventCoder:
         mediators = unique_actors(mediators)
         mediator_ids = {m.id for m in mediators if m.id}
         recipients = [r for r in recipients if r.id not in mediator_ids]  # "with the help of X"
-        signing = self._signing(head) if len(actor_list) >= 2 and \
+        signing = self._signing(found) if len(actor_list) >= 2 and \
             type_name in ("SUPPORT", "AGREE") else None
         if signing is not None:
             # "A and B signed a statement with Putin": a third signer, not whom
             # it was signed with ("A signed a deal with B")
-            cosigners = [a for a in self._actors(_with_objects(signing, self.lexicon.mediation_cues),
-                                                 actors) if a.id not in mediator_ids]
+            cosigners = [a for a in self._actors(self._role("cosigner", signing, found), actors)
+                         if a.id not in mediator_ids]
             actor_list = unique_actors(actor_list + cosigners)
             recipients = [r for r in recipients if r.id not in {a.id for a in cosigners}]
         skip = {a.id for a in actor_list + recipients if a.id}
@@ -523,18 +531,20 @@ class EventCoder:
             + [{"by": f"veto:{v}"} for v in found.vetoes],
         )
 
-    def _signing(self, head: Token) -> Token | None:
+    def _signing(self, found: Found) -> Token | None:
         """The signing verb the act is told by: the trigger itself, or the verb
         whose document states it ('signed a statement with Putin to restore
         ties')."""
-        node = head
-        for _ in range(3):
-            if node.pos_ == "VERB" and node.lemma_.lower() in self.lexicon.signing_verbs:
-                return node
-            if node.dep_ not in ("acl", "advcl", "relcl", "dobj") or node.head.i == node.i:
-                return None
-            node = node.head
-        return None
+        found_words = self._role("signing-verb", found.head, found)
+        return found_words[0] if found_words else None
+
+    def _role(self, group: str, token: Token, found: Found, **facts) -> list[Token]:
+        """The words a group of role rules finds at the token (event_roles.yaml),
+        each rule that found one recorded on the candidate."""
+        tree = tree_of(token.doc)
+        words, fired = self.rules.roles.collect(group, tree, token.i, facts_of(found, **facts))
+        found.fired += [f"role:{r}" for r in fired if f"role:{r}" not in found.fired]
+        return [token.doc[i] for i in words]
 
     def _arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
         head, trigger = found.head, found.trigger
@@ -544,65 +554,48 @@ class EventCoder:
         recipients: list[Token] = []
         for where in trigger.recipient:
             for token in found.tokens:  # "held talks with X": the noun of the entry has it
-                recipients += _positions(token, where)
+                recipients += self._role("recipient", token, found, where=where)
         if self._passive_turn(found):  # "the US is encouraged by the efforts of Armenia and Azerbaijan"
-            by = [g for a in head.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
-            return [c for c in head.children if c.dep_ == "nsubjpass"], by + [
-                g for b in by for p in b.children if p.dep_ == "prep" and p.lower_ == "of"
-                for g in p.children if g.dep_ == "pobj"]
+            return self._role("view-holder", head, found), self._role("view-object", head, found)
         if self._passive(head):
-            actor_heads = [c for agent in head.children if agent.dep_ == "agent"
-                           for c in agent.children if c.dep_ == "pobj"]
-            recipients += [c for c in head.children if c.dep_ == "nsubjpass"] \
-                if "dobj" in trigger.recipient else []
+            actor_heads = self._role("passive-actor", head, found)
+            recipients += self._role("passive-recipient", head, found)
         return actor_heads, recipients
 
     def _convened(self, found: Found) -> tuple[list[Token], list[Token]] | None:
         """For a mediation verb whose object is an event noun ('mediated the
         discussions', 'organise a meeting between A and B'): the meeting's
         own participants; None when the trigger is not such a verb."""
-        head = found.head
-        if found.trigger.pos != "VERB" or head.lemma_.lower() not in self.lexicon.mediation_verbs:
+        if found.trigger.pos != "VERB" or not self.rules.roles.condition(
+                "convenes", tree_of(found.head.doc), found.head.i, facts_of(found)):
             return None
-        objects = [c for c in head.children if c.dep_ in OBJECTS and
-                   any(t.pos == "NOUN" for t in self.lexicon.by_lemma.get(c.lemma_.lower(), []))]
-        if not objects:
-            return None
-        participants = [c for prep in objects[0].children if prep.dep_ == "prep"
-                        and prep.lower_ in ("between", "of", "among", "with")
-                        for c in prep.children if c.dep_ == "pobj"]
-        return participants, []
+        return self._role("convened", found.head, found), []
 
     def _noun_arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
         noun, governor = found.head, found.governor
-        actor_heads: list[Token] = []
-        for child in noun.children:
-            if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and
-                                        child.pos_ == "PROPN"):
-                actor_heads.append(child)
-            elif child.dep_ == "prep" and child.lower_ in ("of", "by", "between", "among"):
-                actor_heads += [c for c in child.children if c.dep_ == "pobj"]
-        recipients = [c for prep in noun.children if prep.dep_ == "prep"
-                      and prep.lower_ in found.trigger.recipient
-                      for c in prep.children if c.dep_ == "pobj"]
+        actor_heads = self._role("noun-actor", noun, found)
+        recipients = self._role("noun-recipient", noun, found)
         if governor is not None and governor.i != noun.i and not actor_heads:
-            if any(c.dep_ == "nsubjpass" for c in governor.children):
-                actor_heads = [c for a in governor.children if a.dep_ == "agent"
-                               for c in a.children if c.dep_ == "pobj"]
-            elif noun.dep_ not in ("nsubj", "nsubjpass"):
+            if self._passive_subject(governor):
+                actor_heads = self._role("reporter-actor", governor, found)
+            elif noun.dep_ not in self.grammar.labels.active_or_passive_subject:
                 actor_heads = self.grammar.subject_chain(governor)[:1]
-            recipients += [c for prep in governor.children if prep.dep_ == "prep"
-                           and prep.lower_ == "with" for c in prep.children if c.dep_ == "pobj"]
+            recipients += self._role("reporter-recipient", governor, found)
         if not actor_heads and found.trigger.type in FORCE_TYPES:
-            actor_heads = _border_sides(noun)  # "fighting on the border of Armenia and Azerbaijan"
-        if not actor_heads and not (governor is not None and governor.dep_ == "acl" and
-                                    _in_object(noun)):
+            # "fighting on the border of Armenia and Azerbaijan"
+            actor_heads = self._role("border-sides", noun, found)
+        if not actor_heads and not (governor is not None and governor.dep_ in
+                                    self.grammar.labels.clause_modifier and
+                                    self.grammar.in_object(noun)):
             # "after talks hosted by Putin, the leaders pledged…": they talked; but "initialled
             # the text of the agreement finalised in March" names no one who finalised it
-            clause = _clause_verb(noun)
+            clause = self.grammar.clause_verb(noun)
             if clause is not None and clause is not governor:
                 actor_heads = self.grammar.subject_chain(clause)
         return actor_heads, recipients
+
+    def _passive_subject(self, verb: Token) -> bool:
+        return self.rules.roles.condition("has_passive_subject", tree_of(verb.doc), verb.i, {})
 
     def _first_actors(self, heads: list[Token], actors: DocActors) -> list[Actor]:
         """The actors of the first candidate (subject chain) that names any."""
@@ -614,57 +607,99 @@ class EventCoder:
 
     def _actors(self, heads: Iterable[Token], actors: DocActors) -> list[Actor]:
         out: list[Actor] = []
+        walks = self.grammar
         for head in heads:
-            for token in _conjuncts(_named_by(head, actors)):  # "their ministers, A and B"
-                mention = _mention_for(token, actors)
+            named = _named_by(head, actors, walks)
+            for token in [named, *walks.later_conjuncts(named)]:  # "their ministers, A and B"
+                mention = _mention_for(token, actors, walks)
                 if mention is None:
                     continue
                 out += mention.actors
                 # "a delegation of the government and the ELN": the of-phrase's conjuncts too
-                out += [a for g in _of_objects(token) if actors.at(g) is mention
-                        for c in g.conjuncts if c.i > g.i and actors.at(c) is not None
+                out += [a for g in walks.of_objects(token) if actors.at(g) is mention
+                        for c in walks.later_conjuncts(g) if actors.at(c) is not None
                         for a in actors.at(c).actors]
                 # "Russia, Ukraine exchanged prisoners": another actor of its kind set beside it
-                out += [a for c in token.children if c.dep_ == "appos" and c.i > token.i
+                out += [a for c in walks.children(token, walks.labels.apposition) if c.i > token.i
                         and (other := actors.at(c)) is not None and other is not mention
                         and other.kind == mention.kind and other.actor.id != mention.actor.id
                         for a in other.actors]
         return out
 
     def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
-        """Third parties the sentence names as mediating the trigger's act."""
+        """Third parties the sentence names as mediating the trigger's act: the
+        mediation cues of its clause (triggers.yaml MEDIATION) not hanging on
+        another act or on a condition, their mediators found by the role rules
+        (event_roles.yaml: groups mediator, mediator-noun)."""
         out: list[Actor] = []
         lexicon = self.lexicon
-        cues = lexicon.mediation_cues
+        cues, forms = lexicon.mediation_cues, lexicon.frames["mediation_cue_forms"]
         lower, lemmas = words_of(sent.doc)
-        if not any((lemmas[i] in cues or lower[i] == "auspices" or i in actors.prefixed)
+        if not any((lemmas[i] in cues or lower[i] in forms or i in actors.prefixed)
                    and i != found.head.i for i in range(sent.start, sent.end)):
             return out  # no cue in the sentence: its clause need not be walked
-        for token in _clause_tokens(found.head, sent):
-            lemma = token.lemma_.lower()
-            if any(_proviso(a) or any(_proviso(c) for c in a.children if c.i < a.i)
+        for token in _clause_tokens(found.head, sent, self.grammar):
+            i = token.i
+            if any(self._proviso(a) or any(self._proviso(c) for c in a.children if c.i < a.i)
                    for a in token.ancestors):
                 continue  # "provided that solutions are found with the help of X": a condition
-            if token.i in actors.prefixed and token.i != found.head.i and \
-                    _participle_of(token.lower_.rsplit("-", 1)[1], lexicon.mediation_hyphenated) and \
-                    not _under_other_noun(token, found, lexicon.event_nouns):
-                out += actors.prefixed[token.i].actors  # "U.S.-hosted talks" as one word
+            if i in actors.prefixed and i != found.head.i and \
+                    _participle_of(lower[i].rsplit("-", 1)[1], lexicon.mediation_hyphenated) and \
+                    not self._under_other_noun(token, found):
+                out += actors.prefixed[i].actors  # "U.S.-hosted talks" as one word
                 continue
-            if (lemma not in cues and token.lower_ != "auspices") or token.i == found.head.i or \
-                    _under_other_noun(token, found, lexicon.event_nouns):
+            if (lemmas[i] not in cues and lower[i] not in forms) or i == found.head.i or \
+                    self._under_other_noun(token, found):
                 continue
-            if lemma in lexicon.mediation_hyphenated and token.i >= 2 and \
-                    token.doc[token.i - 1].text == "-":
-                out += self._actors([token.doc[token.i - 2]], actors)  # "EU-mediated"
-            elif lemma in lexicon.mediation_verbs:
-                out += self._actors([c for a in token.children if a.dep_ == "agent"
-                                     for c in a.children if c.dep_ == "pobj"], actors)
-            elif lemma in lexicon.mediation_nouns or token.lower_ == "auspices":
-                out += self._actors([c for p in token.children if p.dep_ == "prep"
-                                     and p.lower_ in ("of", "by")
-                                     for c in p.children if c.dep_ == "pobj"], actors)
-                out += self._actors([c for c in token.children if c.dep_ == "poss"], actors)
+            group = "mediator" if lemmas[i] in lexicon.mediation_hyphenated | lexicon.mediation_verbs \
+                else "mediator-noun"
+            out += self._actors(self._role(group, token, found), actors)
         return out
+
+    def _proviso(self, token: Token) -> bool:
+        """'provided (that) they ...': a condition, not an act of providing."""
+        return self.rules.vetoes.condition("proviso", tree_of(token.doc), token.i, {})
+
+    def _under_other_noun(self, token: Token, found: Found) -> bool:
+        """Whether a cue hangs on another act than the trigger ('accused Russia of
+        failing the Moscow-brokered ceasefire': Moscow mediated the ceasefire)."""
+        own = {t.i for t in found.tokens} | ({found.governor.i} if found.governor is not None else set())
+        path: list[Token] = []
+        node = token.head
+        for _ in range(10):
+            if node.i in own:
+                break
+            if node.head.i == node.i:
+                return False
+            path.append(node)
+            node = node.head
+        else:
+            return False
+        # an event noun on the way, other than the trigger's own complement ("met for
+        # talks mediated by X"), owns the cue
+        # -- except a frame the act is done under ("agreed to stop fighting under a
+        # deal brokered by Moscow": Moscow brokered the agreement)
+        nouns = [n for n in path if n.pos_ in self.grammar.labels.noun
+                 and (n.i in found.rivals or n.lemma_.lower() in self.lexicon.event_nouns)
+                 and not self._frame_of_act(n, own)]
+        return any(path.index(n) < len(path) - 2 for n in nouns)
+
+    def _frame_of_act(self, noun: Token, own: set[int]) -> bool:
+        """'under a deal' hanging on the act itself or on the verbs it governs
+        ('agreed to stop fighting under a deal'), not on another noun ('its
+        obligations under a ceasefire')."""
+        labels = self.grammar.labels
+        if noun.dep_ not in labels.preposition_object or \
+                noun.head.lower_ not in self.lexicon.frames["frame_preps"]:
+            return False
+        node = noun.head.head
+        for _ in range(6):
+            if node.i in own:
+                return True
+            if node.pos_ not in labels.verb or node.dep_ not in labels.act_continued_by:
+                return False
+            node = node.head
+        return False
 
     def _attach_later_mediators(self, sent: Span, actors: DocActors, events: list[Event]) -> None:
         """'Michel, who mediated the discussions, said…': the mediator of the last
@@ -674,8 +709,10 @@ class EventCoder:
             if lemmas[i] not in self.lexicon.mediation_verbs:
                 continue
             token = doc[i]
-            own_subject = any(c.dep_ in SUBJECTS for c in token.children)
-            who = [token.head] if token.dep_ == "relcl" else self.grammar.subject_chain(token)[:1] if own_subject else []
+            labels = self.grammar.labels
+            own_subject = any(c.dep_ in labels.subject for c in token.children)
+            who = [token.head] if token.dep_ in labels.relative_clause else \
+                self.grammar.subject_chain(token)[:1] if own_subject else []
             if who:  # "Michel, who mediated …" or the mediating verb's own subject
                 mediators = self._actors(who, actors)
                 recent = [e for e in events if e.type == "CONSULT" and not e.mediator
@@ -751,15 +788,7 @@ def _near(token: Token, walks: Grammar) -> list[Token]:
             out += list(child.children)
     if token.head.i != token.i:
         out.append(token.head)
-    return [t for t in out if not _proviso(t)]
-
-
-def _proviso(token: Token) -> bool:
-    """'provided (that) they ...': a condition, not an act of providing."""
-    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-    return token.lower_ in ("provided", "providing") and (
-        token.dep_ in ("mark", "prep") or (following is not None and following.lower_ == "that")
-        or any(c.dep_ in ("ccomp", "nsubj", "advcl", "mark", "pcomp") for c in token.children))
+    return out
 
 
 def _other_clause(token: Token, anchor: Token, walks: Grammar) -> bool:
@@ -795,24 +824,22 @@ def _other_lemmas(anchor: Token, lemmas: tuple[str, ...], near: list[Token] | No
     return parts
 
 
-ADJUNCT_PREPS = {"after", "before", "during", "since", "following", "amid", "in", "at", "despite",
-                 "until", "by", "near", "inside", "outside", "across", "from"}
-
-
-def _embedding(token: Token, owner: dict[int, Found], lexicon: Lexicon) -> Found | None:
+def _embedding(token: Token, owner: dict[int, Found], lexicon: Lexicon,
+               walks: Grammar) -> Found | None:
     """The trigger whose content this act is ('offered to host', 'expressed its
     readiness to conduct talks', 'pledged to work towards setting up a
     commission to delimit'): the nearest owner up the chain that embeds, or the
     nearest owner when none does. Adjuncts of time and place are not content."""
+    labels = walks.labels
     node = token
     nearest: Found | None = None
     for _ in range(6):
-        purpose = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
-                                               for c in node.children)
-        if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl") and \
-                not purpose or node.head.i == node.i:
+        purpose = node.dep_ in labels.adverbial_clause and any(
+            c.dep_ in labels.auxiliary and c.lower_ in walks.words.infinitive_marks
+            for c in node.children)
+        if node.dep_ not in labels.content_links and not purpose or node.head.i == node.i:
             break
-        if node.dep_ == "prep" and node.lower_ in ADJUNCT_PREPS:
+        if node.dep_ in labels.preposition and node.lower_ in lexicon.frames["adjunct_preps"]:
             break
         node = node.head
         found = owner.get(node.i)
@@ -835,137 +862,47 @@ def imperative(verb: Token) -> bool:
     return _default_rules().vetoes.condition("imperative", tree_of(verb.doc), verb.i, {})
 
 
-def _border_sides(noun: Token) -> list[Token]:
-    """The states named by the border an act of force took place on."""
-    for prep in noun.children:
-        if prep.dep_ != "prep" or prep.lower_ not in ("on", "along", "at", "across"):
-            continue
-        for place in prep.children:
-            if place.dep_ == "pobj" and place.lemma_.lower() in ("border", "frontier", "boundary"):
-                return [c for p in place.children if p.dep_ == "prep" and p.lower_ in ("of", "between")
-                        for c in p.children if c.dep_ == "pobj"]
-    return []
-
-
-def _clause_verb(token: Token) -> Token | None:
-    node = token
-    for _ in range(6):
-        if node.head.i == node.i:
-            return node if node.pos_ in ("VERB", "AUX") else None
-        node = node.head
-        if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "amod"):
-            return node
-    return None
-
-
-def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:
+def _adjacent_actor(verb: Token, actors: DocActors, walks: Grammar) -> list[Actor]:
     """An actor mention ending just before the verb in its sentence, or making
     up the whole of a fragment the parser split off just before it."""
     i = verb.i - 1
     start = sentence_of(verb).start
-    while i >= start and (verb.doc[i].pos_ in ("ADV", "AUX", "PART") or verb.doc[i].text in ("’", "'")):
+    while i >= start and (verb.doc[i].pos_ in walks.labels.adverbial or
+                          verb.doc[i].lower_ in walks.words.apostrophes):
         i -= 1
-    if i < start and start > 0 and verb.doc[start - 1].dep_ == "ROOT" and \
+    if i < start and start > 0 and verb.doc[start - 1].dep_ in walks.labels.root and \
             not verb.doc[start - 1].is_punct and not list(verb.doc[start - 1].children):
         i = start - 1  # a subject the parser cut off as a sentence of its own ("– Azerbaijan | handed")
     mention = actors.by_token.get(i) if i >= 0 and (i >= start or i == start - 1) else None
     return mention.actors if mention is not None else []
 
 
-def _positions(head: Token, where: str) -> list[Token]:
-    if where in ("dobj", "obj"):
-        objects = [c for c in head.children if c.dep_ in ("dobj", "obj")]
-        # "allowed the Red Cross to resume": the object parsed as the subject of the infinitive
-        return objects or [s for clause in head.children if clause.dep_ in ("ccomp", "xcomp")
-                           and any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children)
-                           for s in clause.children if s.dep_ == "nsubj" and s.i < clause.i]
-    if where in ("dative", "iobj"):
-        return [c for c in head.children if c.dep_ in ("dative", "iobj")]
-    objects = [c for prep in head.children if prep.dep_ in ("prep", "agent", "dative")
-               and prep.lower_ == where for c in prep.children if c.dep_ == "pobj"]
-    # "calls for Moscow to ensure…": the subject of a for-to clause
-    objects += [s for clause in head.children if clause.dep_ in ("advcl", "ccomp", "xcomp")
-                and any(m.dep_ == "mark" and m.lower_ == where for m in clause.children)
-                for s in clause.children if s.dep_ == "nsubj"]
-    return objects
-
-
-def _in_object(noun: Token) -> bool:
-    """Whether a noun is its clause verb's object, or inside it through of-phrases
-    ('initialled the text of the agreement')."""
-    node = noun
-    for _ in range(4):
-        if node.dep_ in ("dobj", "obj"):
-            return True
-        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ in ("NOUN", "PROPN"):
-            node = node.head.head
-            continue
-        return False
-    return False
-
-
-def _of_objects(noun: Token) -> list[Token]:
-    return [g for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
-            for g in p.children if g.dep_ == "pobj"]
-
-
-def _promised_to(verb: Token) -> tuple[list[Token], list[Token]]:
-    """Who the act a verb promises is for: its to-infinitive's objects, and
-    what the infinitive's 'with' or 'to' governs."""
-    clauses = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] + [
-        c for o in verb.children if o.dep_ == "dobj" for c in o.children  # "its readiness to conduct"
-        if c.dep_ == "acl" and c.pos_ == "VERB" and any(a.lower_ == "to" for a in c.children)]
-    objects = [c for clause in clauses for c in clause.children if c.dep_ in ("dobj", "dative")]
-    return (objects, [g for holder in clauses + objects for p in holder.children  # "talks with X"
-                      if p.dep_ == "prep" and p.lower_ in ("with", "to")
-                      for g in p.children if g.dep_ == "pobj"])
-
-
-def _with_objects(verb: Token, cues: frozenset[str]) -> list[Token]:
-    """What 'with' governs on a verb or on its object ('signed a statement with
-    him'), but for a mediation cue ('with the mediation of Russia')."""
-    holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
-    return [g for holder in holders for p in holder.children
-            if p.dep_ == "prep" and p.lower_ == "with" for g in p.children
-            if g.dep_ == "pobj" and g.lemma_.lower() not in cues and g.lower_ != "auspices"]
-
-
-def _conjuncts(token: Token) -> list[Token]:
-    out = [token]
-    for conj in token.conjuncts:
-        if conj.i > token.i:
-            out.append(conj)
-    return out
-
-
-def _named_by(token: Token, actors: DocActors) -> Token:
+def _named_by(token: Token, actors: DocActors, walks: Grammar) -> Token:
     """The token, or, when it names no one, the name set beside it ('his
     Azerbaijani counterpart, Jeyhun Bayramov')."""
     if actors.at(token) is not None:
         return token
-    return next((c for c in token.children if c.dep_ == "appos" and actors.at(c) is not None), token)
+    return next((c for c in walks.children(token, walks.labels.apposition)
+                 if actors.at(c) is not None), token)
 
 
-def _mention_for(token: Token, actors: DocActors) -> Mention | None:
-    """The actor mention at a token, or inside its noun phrase."""
-    mention = actors.at(_named_by(token, actors))
+def _mention_for(token: Token, actors: DocActors, walks: Grammar) -> Mention | None:
+    """The actor mention at a token, or inside its noun phrase: a name before it
+    ('the Azerbaijani ministry'), an of/by/from-phrase ('representatives of
+    Baku', 'a request by Azerbaijan'; but by or from only a known actor)."""
+    mention = actors.at(_named_by(token, actors, walks))
     if mention is not None:
         return mention
-    for child in token.children:
-        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < token.i:
-            found = actors.at(child)
-            if found is not None:
-                return found
-    for child in token.children:  # "representatives of Baku", "a request by Azerbaijan"
-        if child.dep_ == "prep" and child.lower_ in ("of", "by", "from"):
-            for pobj in child.children:
-                found = actors.at(pobj) if pobj.dep_ == "pobj" else None
-                if found is not None and (child.lower_ == "of" or found.actor.id or found.actor.code):
-                    return found
+    for child in walks.children(token, walks.labels.owner_modifiers):
+        found = actors.at(child) if child.i < token.i else None
+        if found is not None:
+            return found
+    for pobj in walks.prep_objects(token, walks.words.owner_preps):
+        found = actors.at(pobj)
+        if found is not None and (pobj.head.lower_ in walks.words.genitive_preps or
+                                  found.actor.id or found.actor.code):
+            return found
     return None
-
-
-FRAME_PREPOSITIONS = frozenset({"under", "within"})
 
 
 def _participle_of(word: str, lemmas: frozenset[str]) -> bool:
@@ -974,73 +911,27 @@ def _participle_of(word: str, lemmas: frozenset[str]) -> bool:
                for lemma in lemmas)
 
 
-def _frame_of_act(noun: Token, own: set[int]) -> bool:
-    """'under a deal' hanging on the act itself or on the verbs it governs
-    ('agreed to stop fighting under a deal'), not on another noun ('its
-    obligations under a ceasefire')."""
-    if noun.dep_ != "pobj" or noun.head.lower_ not in FRAME_PREPOSITIONS:
-        return False
-    node = noun.head.head
-    for _ in range(6):
-        if node.i in own:
-            return True
-        if node.pos_ not in ("VERB", "AUX") or node.dep_ not in ("xcomp", "ccomp", "conj"):
-            return False
-        node = node.head
-    return False
-
-
-def _under_other_noun(token: Token, found: Found, lexicon_nouns: frozenset[str]) -> bool:
-    """Whether a cue hangs on another act than the trigger ('accused Russia of
-    failing the Moscow-brokered ceasefire': Moscow mediated the ceasefire)."""
-    own = {t.i for t in found.tokens} | ({found.governor.i} if found.governor is not None else set())
-    path: list[Token] = []
-    node = token.head
-    for _ in range(10):
-        if node.i in own:
-            break
-        if node.head.i == node.i:
-            return False
-        path.append(node)
-        node = node.head
-    else:
-        return False
-    # an event noun on the way, other than the trigger's own complement ("met for
-    # talks mediated by X"), owns the cue
-    # -- except a frame the act is done under ("agreed to stop fighting under a
-    # deal brokered by Moscow": Moscow brokered the agreement)
-    nouns = [n for n in path if n.pos_ in ("NOUN", "PROPN")
-             and (n.i in found.rivals or n.lemma_.lower() in lexicon_nouns)
-             and not _frame_of_act(n, own)]
-    return any(path.index(n) < len(path) - 2 for n in nouns)
-
-
-def _clause_tokens(head: Token, sent: Span) -> list[Token]:
+def _clause_tokens(head: Token, sent: Span, walks: Grammar) -> list[Token]:
     """The tokens of the trigger's clause (mediation cues are looked for here)."""
     root = head
-    while root.dep_ not in ("ROOT",) and root.head.i != root.i and root.dep_ in (
-            "xcomp", "dobj", "pobj", "prep", "amod", "compound", "nsubj", "nsubjpass"):
+    while root.dep_ not in walks.labels.root and root.head.i != root.i and \
+            root.dep_ in walks.labels.within_clause:
         root = root.head
     return [t for t in root.subtree if sent.start <= t.i < sent.end]
 
 
-# "dismissed the accusation": the accusation's author is whom the answer addresses
-ANSWERED = {"accusation": "ACCUSE", "claim": "ACCUSE", "charge": "ACCUSE", "allegation": "ACCUSE",
-            "criticism": "ACCUSE", "demand": "REQUEST", "request": "REQUEST", "call": "REQUEST",
-            "appeal": "REQUEST", "proposal": "AGREE", "offer": "AGREE", "invitation": "AGREE",
-            "plan": "AGREE"}
-
-
-def _answer_earlier(event: Event, found: Found, earlier: list[Event]) -> None:
+def _answer_earlier(event: Event, found: Found, earlier: list[Event], answered: dict) -> None:
     """An answer to an earlier act ('Baku dismissed the claims', 'accepted the
-    offer') is addressed to that act's author, when it names none itself."""
-    if event.recipient or event.type not in ("REJECT", "AGREE", "ACCUSE", "CONCEDE"):
+    offer') is addressed to that act's author, when it names none itself
+    (event_frames.yaml ``answered``: the noun answered -> the type of its act)."""
+    if event.recipient or event.type not in answered["answer_types"]:
         return
+    acts = answered["acts"]
     objects = [c for t in found.tokens for c in [t, *t.children]
-               if c.lemma_.lower() in ANSWERED and c.pos_ == "NOUN"]
+               if c.lemma_.lower() in acts and c.pos_ == "NOUN"]
     if not objects:
         return
-    wanted = ANSWERED[objects[0].lemma_.lower()]
+    wanted = acts[objects[0].lemma_.lower()]
     for previous in reversed(earlier[-8:]):
         if previous.type == wanted and previous.actor and event.span[0] - previous.span[1] < 800:
             ids = {a.id for a in event.actor}
@@ -1048,11 +939,10 @@ def _answer_earlier(event: Event, found: Found, earlier: list[Event]) -> None:
             return
 
 
-def _separately(event: Event, found: Found) -> list[Event]:
+def _separately(event: Event, found: Found, separately: frozenset[str]) -> list[Event]:
     """'Putin held separate talks with Aliyev and Pashinyan': one act per partner."""
     words = {c.lower_ for t in [*found.tokens, found.head.head] for c in t.children}
-    if not words & {"separate", "separately", "respectively", "individually"} or \
-            len(event.recipient) < 2:
+    if not words & separately or len(event.recipient) < 2:
         return [event]
     out = []
     for n, recipient in enumerate(event.recipient):

@@ -260,6 +260,10 @@ class RuleBook:
                  walks: Mapping[str, Walk] | None = None) -> None:
         self.rules = rules
         self.by_id = {r.id: r for r in rules}
+        self.groups: dict[str, list[Rule]] = {}
+        for rule in rules:
+            if rule.sets.get("group"):
+                self.groups.setdefault(rule.sets["group"], []).append(rule)
         self.conditions = dict(conditions or {})
         self.checks = dict(checks or {})
         self.walks = dict(walks or {})
@@ -346,6 +350,22 @@ class RuleBook:
                 if binding[at] not in out:
                     out.append(binding[at])
         return out
+
+    def collect(self, group: str, tree: Tree, i: int,
+                facts: Mapping[str, Any]) -> tuple[list[int], list[str]]:
+        """The words a group of ``role`` rules finds at ``i``, rule after rule
+        in the order written, and the ids of the rules that found any. A rule
+        with ``else_of: ID`` is asked only when rule ID found nothing."""
+        out: list[int] = []
+        fired: list[str] = []
+        for rule in self.groups.get(group, ()):
+            if rule.sets.get("else_of") in fired:
+                continue
+            found = self.every(rule, tree, i, facts)
+            if found:
+                fired.append(rule.id)
+                out += found
+        return out, fired
 
     def first(self, tree: Tree, i: int, facts: Mapping[str, Any],
               rules: Iterable[Rule] | None = None) -> tuple[Rule, dict[str, int]] | None:

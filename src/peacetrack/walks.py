@@ -75,7 +75,27 @@ class Grammar:
             return verb.head
         return subject
 
-    # -- objects and phrases ---------------------------------------------------------
+    # -- children and phrases --------------------------------------------------------
+    def children(self, token: Token, group: frozenset[str]) -> list[Token]:
+        """The token's children with one of the group's labels."""
+        return [c for c in token.children if c.dep_ in group]
+
+    def prep_objects(self, token: Token, words: frozenset[str] | None = None) -> list[Token]:
+        """What the token's prepositions govern ('the mediation of Russia'); only
+        those of the prepositions in ``words`` when given."""
+        labels = self.labels
+        return [g for p in token.children if p.dep_ in labels.preposition and
+                (words is None or p.lower_ in words)
+                for g in p.children if g.dep_ in labels.preposition_object]
+
+    def of_objects(self, token: Token) -> list[Token]:
+        """What the token's of-phrases govern ('representatives of Baku')."""
+        return self.prep_objects(token, self.words.genitive_preps)
+
+    def later_conjuncts(self, token: Token) -> list[Token]:
+        """The words coordinated with the token after it ('A and B': B of A)."""
+        return [t for t in token.conjuncts if t.i > token.i]
+
     def objects(self, verb: Token) -> list[Token]:
         """What a verb acts on: its objects, then what its prepositions govern."""
         labels = self.labels
@@ -109,11 +129,8 @@ class Grammar:
         leaders of the three countries held on…": the parser often hangs 'held'
         on the last noun)."""
         out = list(noun.children)
-        for prep in noun.children:
-            if prep.dep_ in self.labels.preposition and prep.lower_ in self.words.genitive_preps:
-                for obj in prep.children:
-                    if obj.dep_ in self.labels.preposition_object:
-                        out += self.noun_phrase(obj)
+        for obj in self.of_objects(noun):
+            out += self.noun_phrase(obj)
         return out
 
     def coordinated_head(self, verb: Token) -> Token:
@@ -123,6 +140,35 @@ class Grammar:
                 verb.head.pos_ in labels.full_verb:
             verb = verb.head
         return verb
+
+    def clause_verb(self, token: Token) -> Token | None:
+        """The verb of the clause a word is in ("held … talks"), not a participle
+        modifying a noun on the way."""
+        labels = self.labels
+        node = token
+        for _ in range(6):
+            if node.head.i == node.i:
+                return node if node.pos_ in labels.verb else None
+            node = node.head
+            if node.pos_ in labels.verb and node.dep_ not in labels.noun_modifier_clause:
+                return node
+        return None
+
+    def in_object(self, noun: Token) -> bool:
+        """Whether a noun is its clause verb's object, or inside it through
+        of-phrases ('initialled the text of the agreement')."""
+        labels = self.labels
+        node = noun
+        for _ in range(4):
+            if node.dep_ in labels.object:
+                return True
+            if node.dep_ in labels.preposition_object and \
+                    node.head.lower_ in self.words.genitive_preps and \
+                    node.head.head.pos_ in labels.noun:
+                node = node.head.head
+                continue
+            return False
+        return False
 
     def control_chain(self, token: Token) -> list[Token]:
         """The verbs an infinitive act hangs from ('will continue to provide',
