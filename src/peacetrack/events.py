@@ -363,6 +363,8 @@ class EventCoder:
         decided = book.first(tree, node, {}, self.governing)
         if decided is not None:
             rule, nodes = decided
+            if hop is not None:
+                found.fired.append(f"governor:{self.container.id}")
             found.fired.append(f"governor:{rule.id}")
             return noun.doc[nodes[rule.takes]]
         if tree.dep[node] in self.grammar.labels.conjunct:

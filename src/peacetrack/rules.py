@@ -70,7 +70,7 @@ ATTRIBUTES = {"LOWER": "lower", "LEMMA": "lemma", "POS": "pos", "TAG": "tag", "D
 DOES = {"veto", "skip", "propose", "status", "rewrite", "governor", "role", "condition"}
 # the keys of a rule that say when it fires; any other key is what it sets
 STRUCTURE = {"id", "does", "why", "example", "examples", "when", "pattern", "unless", "any",
-             "takes", "off", "code", "__line__"}
+             "takes", "disabled", "code", "__line__"}
 COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
@@ -440,6 +440,10 @@ class Compiler:
         return out
 
     def rule(self, raw: Mapping[str, Any], where: str) -> Rule:
+        odd = [k for k in raw if not isinstance(k, str)]
+        if odd:
+            raise RuleError(f"{where}: a key reads as {odd[0]!r}: YAML reads on, off, yes and no "
+                            f"as true or false, write them in quotes")
         does = raw.get("does")
         if does not in DOES:
             raise RuleError(f"{where}: 'does' must be one of {', '.join(sorted(DOES))}")
@@ -462,7 +466,7 @@ class Compiler:
                     examples=tuple({k: v for k, v in e.items() if k != "__line__"}
                                    for e in examples),
                     alternatives=compiled, sets=sets, takes=takes, source=where,
-                    off=bool(raw.get("off", False)), code=bool(raw.get("code", False)))
+                    off=bool(raw.get("disabled", False)), code=bool(raw.get("code", False)))
 
     def alternative(self, raw: Mapping[str, Any], where: str) -> Alternative:
         when = tuple((str(k), self.fact_test(v, where)) for k, v in (raw.get("when") or {}).items()
@@ -571,6 +575,9 @@ class Compiler:
     def word_set(self, values: list[Any], where: str) -> frozenset[str]:
         out: set[str] = set()
         for value in values:
+            if isinstance(value, bool) or value is None:
+                raise RuleError(f"{where}: a word list holds {value!r}: YAML reads on, off, yes, "
+                                f"no and null as values, write them in quotes ('on')")
             value = str(value)
             if value.startswith("@"):
                 if value[1:] not in self.words:
