@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= out/demo.duckdb
 
-.PHONY: all demo test soak lint eval train bench bench-store bench-read report clean browser
+.PHONY: all demo test soak lint eval train bench bench-store bench-read report clean browser rules rules-report
 
 all: lint test
 
@@ -76,6 +76,15 @@ bench-read: bench-store
 # Figures on the training split and on the test split (docs/annotation.md).
 eval: $(BIN)/.runtime
 	$(BIN)/python -m peacetrack.evaluate
+
+# The event coder's rules (src/peacetrack/data/languages/en/rules/, docs/rules.md):
+# `make rules` runs every rule's example sentences (after editing a rule file);
+# `make rules-report` scores each rule on the annotated training reports.
+rules: $(BIN)/.runtime
+	$(BIN)/peacetrack rules check
+
+rules-report: $(BIN)/.runtime
+	$(BIN)/peacetrack rules report
 
 # The learned models (src/peacetrack/data/models/), rebuilt on CPU from the
 # training split's gold and PLOVER's sentences, with cross-validation.

@@ -104,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(explain)
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_record_queries(commands)
+    rules = commands.add_parser("rules", help="the event coder's rules: list them, run their "
+                                              "examples, score them on the training split")
+    rules.add_argument("action", choices=("list", "check", "report"), metavar="ACTION",
+                       help="list | check (run every rule's example sentences) | report "
+                            "(per-rule precision on the annotated training reports)")
+    rules.add_argument("ids", nargs="*", metavar="ID", help="only these rules (check)")
+    rules.add_argument("--triggers", action="store_true",
+                       help="report: the trigger lexicon's entries too")
     listing = commands.add_parser("list", help="what one may filter by: issues, actors, "
                                                "profiles, processes")
     listing.add_argument("what", choices=LISTS, metavar="WHAT",
@@ -321,6 +329,40 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import rule_report
+    from .analysis import Analyzer
+
+    settings = _settings(args).updated(models="none", merge_mentions=False)
+    if args.action == "list":
+        from .events import EventCoder
+
+        for rule in rule_report.list_rules(EventCoder()):
+            state = " (off)" if rule["off"] else " (in code)" if rule["code"] else ""
+            print(f"{rule['family']}\t{rule['id']}\t{rule['does']}{state}\t{rule['why']}")
+        return EXIT_OK
+    analyzer = Analyzer(settings)
+    if args.action == "check":
+        checks = rule_report.check_examples(analyzer, args.ids)
+        failed = [c for c in checks if not c.ok]
+        for check in failed:
+            print(f"FAIL {check.family}/{check.rule}: {check.text!r} at {check.at!r}: "
+                  f"{check.found or 'the rule did not fire'}")
+        print(f"{len(checks) - len(failed)} of {len(checks)} examples: the rule fired")
+        return EXIT_OK if not failed else EXIT_BUG
+    from .evaluate import TRAIN_SPLIT
+
+    root = Path.cwd()
+    scores = rule_report.score_rules(analyzer, [Path(d) for d in TRAIN_SPLIT],
+                                     shared=Path(os.environ.get("PEACETRACK_SHARED",
+                                                                root.parent / "shared")),
+                                     root=root)
+    print("\n".join(rule_report.rule_lines(scores, triggers=args.triggers)))
+    return EXIT_OK
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from . import queries
     from .profile import describe_profiles
@@ -393,7 +435,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "export": cmd_export, "report": cmd_report, "serve": cmd_serve,
             "quotes": cmd_quotes, "stances": cmd_stances, "explain": cmd_explain, "list": cmd_list,
-            "profile": cmd_profile}
+            "profile": cmd_profile, "rules": cmd_rules}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,34 +15,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention, unique_actors
-from .lexicons import load_lexicon
+from .lexicons import language_path, load_lexicon
 from .nlp import sentence_of, text_of, words_of
 from .records import Actor, DateValue, Event
+from .rules import Compiler, Rule, RuleBook, read_rules, tree_of
+from .walks import Grammar, grammar
 
-NOT_EVENT_ENTITIES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 # Types whose clausal complement is their content, not a second act
 # ("offered to host", "urged X to reopen", "threatened to cut").
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
-# PLOVER: a cooperative act reported as planned is an AGREE (SPEC §2 status).
-FUTURE_AS_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
-# what a host receives on a visit when not named
-GUEST_NOUNS = {"leader", "delegation", "minister", "president", "envoy", "counterpart", "official",
-               "representative", "ambassador", "head", "chief", "foreign", "prime", "party", "side"}
 FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
-# Acts a document may be said to do ("the resolution demands", "the statement
-# urges"); of other acts a document, a war or a meeting is not the agent.
-SPEECH_TYPES = {"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST"}
-MOTION_VERBS = {"come", "arrive", "travel", "fly", "go", "head", "return", "land"}
-MATERIAL_TYPES = {"RETREAT", "AID", "COERCE", "ASSAULT", "COOPERATE", "SANCTION", "MOBILIZE"}
-SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-OBJECTS = ("dobj", "obj", "attr", "oprd")
-RELATIVE = {"who", "which", "that", "whom"}
-POINTING = {"this", "these", "that", "those"}
 
 
 @dataclass(frozen=True)
@@ -77,10 +64,6 @@ class Trigger:
         return f"trigger:{self.type}/{' '.join(self.lemmas)}/{self.pos}"
 
 
-READINESS = Trigger(type="AGREE", lemmas=("ready",), pos="ADJ", recipient=(), embeds=True,
-                    confidence=0.7)
-
-
 @dataclass
 class Found:
     """A trigger found in a sentence, before its record is built."""
@@ -93,6 +76,7 @@ class Found:
     # the rules that would drop it ("aim", "names-document", …): with a learned model
     # they are features it weighs (decide.py), without one they drop the candidate
     vetoes: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)  # the other rules that decided it
 
 
 @dataclass
@@ -123,11 +107,95 @@ class Lexicon:
     obligation: frozenset[str] = frozenset()
     nominal_gerund_preps: frozenset[str] = frozenset()
     status: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    frames: dict[str, frozenset[str]] = field(default_factory=dict)  # event_frames.yaml
 
     @cached_property
     def mediation_cues(self) -> frozenset[str]:
         """Every mediation word (read once the lexicon is loaded)."""
         return self.mediation_hyphenated | self.mediation_verbs | self.mediation_nouns
+
+    def words(self) -> dict[str, frozenset[str]]:
+        """The word lists the rule files name (``"@name"``): event_frames.yaml's,
+        status_cues.yaml's as ``status.group`` ("future.verbs"), and those read
+        from the trigger lexicon."""
+        out = dict(self.frames)
+        for status, groups in self.status.items():
+            out.update({f"{status}.{group}": words for group, words in groups.items()})
+        out.update(event_nouns=self.event_nouns, mediation_verbs=self.mediation_verbs,
+                   noun_trigger_lemmas=frozenset(
+                       lemma for lemma, entries in self.by_lemma.items()
+                       if any(t.pos == "NOUN" for t in entries)),
+                   border_nouns=frozenset(load_lexicon("places")["border_nouns"]),
+                   mediation_nouns=self.mediation_nouns,
+                   mediation_hyphenated=self.mediation_hyphenated,
+                   mediation_cues=self.mediation_cues)
+        return out
+
+
+EVENT_RULES = ("anchors", "vetoes", "governors", "status", "rewrites", "roles")
+
+
+@dataclass
+class EventRules:
+    """The event coder's rule files (data/languages/<lang>/rules/event_*.yaml)."""
+
+    anchors: RuleBook
+    vetoes: RuleBook
+    governors: RuleBook
+    status: RuleBook
+    rewrites: RuleBook
+    roles: RuleBook
+    grammar: Grammar
+
+    def books(self) -> dict[str, RuleBook]:
+        return {name: getattr(self, name) for name in EVENT_RULES}
+
+
+def load_event_rules(lexicon: Lexicon, language: str = "en") -> EventRules:
+    """Compile the rule files once per process, checking every name they use."""
+    walks = grammar(language)
+    relations = {**walks.relations(), "governor": _governor_relation}
+    folder = language_path(language, "rules")
+    written = read_rules(folder / "conditions.yaml")
+    compiler = Compiler(lexicon.words(), walks=relations,
+                        conditions=[str(r.get("id")) for r in written if isinstance(r, dict)])
+    conditions = {r.id: r for r in compiler.rules(folder / "conditions.yaml", written)}
+    books = {}
+    for name in EVENT_RULES:
+        path = folder / f"event_{name}.yaml"
+        books[name] = RuleBook(compiler.rules(path, read_rules(path)), conditions, walks=relations)
+    return EventRules(**books, grammar=walks)
+
+
+def _governor_relation(tree, i, facts) -> list[int]:
+    """The verb that reports a noun trigger as happening (a relation of the rules)."""
+    governor = facts.get("governor")
+    return [governor] if governor is not None else []
+
+
+def _entry(rule: Rule) -> Trigger:
+    """The lexicon entry a ``propose`` rule gives its candidate."""
+    entry = rule.sets["entry"]
+    return Trigger(type=entry["type"], lemmas=tuple(str(entry["lemma"]).split()),
+                   pos=entry.get("pos", "VERB"), recipient=tuple(entry.get("recipient", ())),
+                   embeds=bool(entry.get("embeds", False)),
+                   confidence=float(entry.get("confidence", 0.7)))
+
+
+def facts_of(found: Found, **more) -> dict:
+    """What the rules' ``when`` may ask of a candidate."""
+    trigger = found.trigger
+    return {"type": trigger.type, "pos": trigger.pos, "mode": trigger.mode,
+            "confidence": trigger.confidence, "words": len(found.tokens),
+            "governed": found.governor is not None,
+            "governor": found.governor.i if found.governor is not None else None,
+            "needs_object": trigger.needs_object, "needs_party": trigger.needs_party,
+            "asserts": trigger.asserts, "passive_actor": trigger.passive_actor,
+            "unnamed": trigger.unnamed, "not_objects": trigger.not_objects,
+            "any_object_banned": "*" in trigger.not_objects,
+            "has_passive_type": bool(trigger.passive_type), "passive_type": trigger.passive_type,
+            "recipient": frozenset(trigger.recipient), "recipient_object": "dobj" in trigger.recipient,
+            **more}
 
 
 def load_event_lexicon() -> Lexicon:
@@ -155,6 +223,8 @@ def load_event_lexicon() -> Lexicon:
         obligation=frozenset(frames.get("obligation_words", [])),
         nominal_gerund_preps=frozenset(frames.get("nominal_gerund_preps", [])),
         status=_status_cues(load_lexicon("status_cues")),
+        frames={k: frozenset(str(w).lower() for w in v) for k, v in frames.items()
+                if isinstance(v, list)},
     )
     for type_name, entries in data.items():
         if type_name == "MEDIATION":
@@ -215,10 +285,21 @@ def _status_cues(data: dict) -> dict[str, dict[str, frozenset[str]]]:
 
 
 class EventCoder:
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, language: str = "en") -> None:
         self.lexicon = lexicon or load_event_lexicon()
+        self.rules = load_event_rules(self.lexicon, language)
+        self.grammar = self.rules.grammar
         # the lemmas a trigger can be anchored on: other tokens match nothing
         self.anchors = frozenset(self.lexicon.by_lemma) | self.lexicon.willingness
+        self.proposals = {r.id: _entry(r) for r in self.rules.anchors if r.does == "propose"}
+        vetoes = [r for r in self.rules.vetoes if not r.code]
+        self.trigger_vetoes = [r for r in vetoes if r.sets.get("phase", "trigger") == "trigger"]
+        self.event_vetoes = [r for r in vetoes if r.sets.get("phase") == "event"]
+        self.negation = [r for r in self.rules.status if r.sets.get("pass") == "negation"]
+        self.mood = [r for r in self.rules.status if r.sets.get("pass") == "mood"]
+        self.container = self.rules.governors.by_id["container"]
+        self.governing = [r for r in self.rules.governors if r.id != "container"]
+        self.answered = load_lexicon("event_frames")["answered"]
 
     # -- finding ----------------------------------------------------------
     def triggers(self, sent: Span, *, keep_vetoed: bool = False) -> list[Found]:
@@ -235,27 +316,29 @@ class EventCoder:
         return self._prune(found)
 
     def _match(self, token: Token) -> Found | None:
-        """The best lexicon entry anchored on this token (longer entries first)."""
-        pos = _pos(token)
-        if token.ent_type_ in NOT_EVENT_ENTITIES:
-            return None  # "On March 1": a month, not a march
-        if token.pos_ == "ADJ" and token.lemma_.lower() in self.lexicon.willingness:
-            if any(c.dep_ == "xcomp" for c in token.children):
-                return Found(READINESS, token, [token])
-            if token.dep_ == "acomp" and any(c.dep_ == "xcomp" for c in token.head.children):
-                return Found(READINESS, token, [token, token.head])  # "is ready “to organise…”"
-        if self._nominal_gerund(token):
+        """The best lexicon entry anchored on this token (longer entries first),
+        unless an anchor rule skips the word or proposes its own entry
+        (event_anchors.yaml); with every sense check that fires on it
+        (event_vetoes.yaml)."""
+        tree = tree_of(token.doc)
+        decided = self.rules.anchors.first(tree, token.i, {})
+        if decided is not None:
+            rule, nodes = decided
+            if rule.does == "skip":
+                return None
+            words = [token.doc[nodes[name]] for name in rule.sets["words"]]
+            return Found(self.proposals[rule.id], token, words, fired=[f"anchor:{rule.id}"])
+        pos = _pos(token, self.grammar)
+        if pos is None:
             return None
-        if pos is None or (token.dep_ == "amod" and token.tag_ == "VBN"):
-            return None  # "detained persons", "Moscow-brokered ceasefire": modifiers
         best: Found | None = None
         near: list[Token] | None = None  # the same for every entry: found once
         for trigger in self.lexicon.by_lemma.get(token.lemma_.lower(), []):
             if trigger.pos != pos:
                 continue
             if near is None and len(trigger.lemmas) > 1:
-                near = _near(token)
-            parts = _other_lemmas(token, trigger.lemmas, near)
+                near = [t for t in _near(token, self.grammar) if not self._proviso(t)]
+            parts = _other_lemmas(token, trigger.lemmas, near, self.grammar)
             if parts is None:
                 continue
             if best is None or (len(trigger.lemmas), trigger.confidence) > \
@@ -263,171 +346,29 @@ class EventCoder:
                 best = Found(trigger, token, [token, *parts])
         if best is None:
             return None
-        veto = self._veto(best)
-        if veto is not None:
-            best.vetoes.append(veto)
-        if pos == "VERB":
-            return best
-        best.governor = self._governor(token)
-        if best.governor is not None and self._aim_of(best.governor):
-            best.vetoes.append("aim")  # "its readiness to make compromises"
-        if best.governor is None and (best.trigger.confidence < 0.5 or not (
-                _has_time(token) or _has_participant(token))) and not self._occasion(best):
-            best.vetoes.append("names-thing")  # "the agreements of November 9" name documents
+        if pos == "NOUN":
+            best.governor = self._governor(token, best)
+        facts = facts_of(best)
+        best.vetoes += [rule.id for rule in self.trigger_vetoes
+                        if self.rules.vetoes.fires(rule, tree, token.i, facts) is not None]
         return best
 
-    def _veto(self, found: Found) -> str | None:
-        """Cheap sense checks on a verb trigger's arguments: why it is no act, if so."""
-        head = found.head
-        if head.i + 1 < len(head.doc) and head.lower_ in ("provided", "providing") and \
-                head.doc[head.i + 1].lower_ == "that":
-            return "provided-that"  # "provided that": a condition, not aid
-        if found.trigger.pos == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and \
-                not any(c.dep_ == "agent" or c.ent_type_ == "DATE" for c in head.subtree) and \
-                not any(c.dep_ in ("nsubj", "aux") for c in head.children):  # "statements that they had agreed"
-            return "describes-noun"  # "the statement released after the meeting" describes a noun
-        objects = [c for c in head.children if c.dep_ in OBJECTS] + \
-            [g for p in head.children if p.dep_ in ("prep", "dative") for g in p.children
-             if g.dep_ == "pobj"]
-        lemmas = {o.lemma_.lower() for o in objects}
-        if head.lemma_.lower() in self.lexicon.naming_verbs and \
-                any(c.dep_ in ("dobj", "oprd") for c in head.children):
-            return "naming"  # "called the move illegal", "called the route X": naming, not asking
-        if found.trigger.mode == "visit" and head.lemma_.lower() in MOTION_VERBS and not any(
-                g.ent_type_ in ("GPE", "LOC", "FAC") or g.pos_ == "PROPN" or
-                (g.lemma_.lower() in self.lexicon.visited and g.dep_ == "pobj") for g in objects):
-            return "visit-nowhere"  # "police arrived": a visit needs somewhere or someone visited
-        if head.lemma_.lower() in self.lexicon.mediation_verbs and head.dep_ == "acl":
-            return "mediated-by"  # "talks mediated by Michel": the talks are the act
-        if found.trigger.pos == "VERB" and self._aim_of(head):
-            return "aim"  # "the need to launch concrete projects": an aim, not an act
-        if found.trigger.needs_object and not _is_passive(head) and \
-                not any(c.dep_ in ("dobj", "obj") for c in head.children):
-            return "nothing-closed"  # "the centre is set to close": nothing is closed to anyone
-        if found.trigger.needs_party and not self._party_met(head):
-            return "no-party-met"  # "Speaking after the meeting, Aliyev said": talk, not a meeting
-        if found.trigger.type == "CONSULT" and lemmas & self.lexicon.audience:
-            return "audience"  # "speaking to journalists"
-        if head.dep_ == "acl" and head.tag_ == "VBN" and \
-                not any(c.dep_ in ("nsubj", "aux") for c in head.children):
-            lemmas = lemmas | {head.head.lemma_.lower()}  # "information offered by": offered information
-        if found.trigger.type != "SUPPORT" and lemmas & self.lexicon.documents and \
-                len(found.tokens) == 1:
-            return "releases-document"  # "released a statement", "offered details"
-        if found.trigger.not_objects and (lemmas & found.trigger.not_objects or (
-                "*" in found.trigger.not_objects and any(c.dep_ == "dobj" for c in head.children))):
-            return "not-object"  # "asked a question", "demonstrated its readiness"
-        if found.trigger.asserts and self._asserted(head):
-            return "assertion"  # "insisted that the US does not oppose": a claim, not a demand
-        if found.trigger.pos == "VERB" and found.trigger.type not in SPEECH_TYPES and \
-                head.lemma_.lower() not in self.lexicon.mediation_verbs:  # "talks mediated by": misparsed
-            agent = _own_subject(head)
-            if agent is not None and not agent.ent_type_ and agent.pos_ in ("NOUN", "PRON") and (
-                    agent.lemma_.lower() in self.lexicon.event_nouns | self.lexicon.agentless or (
-                        found.trigger.type in MATERIAL_TYPES and
-                        agent.lemma_.lower() in self.lexicon.documents)):
-                return "agentless"  # "a conflict that has killed thousands", "the statement provides"
-        if found.trigger.type in FORCE_TYPES and lemmas & self.lexicon.figurative:
-            return "figurative"  # "struck a cautious tone"
-        if found.trigger.type == "THREATEN" and head.lemma_.lower() == "warn" and not any(
-                c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in head.children):
-            return "fear-voiced"  # "warning of a humanitarian crisis": a fear voiced, not a threat
-        if not found.trigger.passive_actor and found.trigger.type == "CONSULT" and objects and \
-                not any(o.pos_ in ("PROPN", "PRON") or o.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
-                        or o.lemma_.lower() in GUEST_NOUNS for o in objects):
-            return "not-a-visit"  # "Russia received 55 prisoners": not a visit
-        return None
-
-    def _aim_of(self, verb: Token) -> bool:
-        """The verb is the to-infinitive of an aim or a disposition ('the need to
-        launch', 'its readiness to negotiate and make compromises', 'the task ...
-        is to return', 'not easy to reach', 'in order to protect')."""
-        while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ == "VERB":
-            verb = verb.head
-        if verb.dep_ == "csubj" and any(c.dep_ == "acomp" and c.lemma_.lower() in
-                                        self.lexicon.aim_adjectives for c in verb.head.children):
-            return True  # "deploying forces in Karabakh was not possible"
-        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
-            return False
-        head, aims = verb.head, self.lexicon.aim_nouns
-        if verb.dep_ == "acl" and head.lemma_.lower() in aims:
-            return True
-        if verb.dep_ == "xcomp" and (head.lemma_.lower() in self.lexicon.aim_adjectives or
-                                     head.lemma_ == "need"):
-            return True
-        if verb.dep_ == "advcl" and any(c.lower_ in ("order", "so") for c in verb.children):
-            return True
-        return verb.dep_ in ("xcomp", "ccomp", "attr") and head.lemma_ == "be" and any(
-            c.dep_ == "nsubj" and c.lemma_.lower() in aims for c in head.children)
-
-    def _asserted(self, head: Token) -> bool:
-        """A that-clause with no word of obligation in it: the verb reports a
-        claim ("insists the guarantees must be given" is a demand)."""
-        clauses = [c for c in head.children if c.dep_ == "ccomp"]
-        return bool(clauses) and not any(
-            t.lower_ in self.lexicon.obligation or (t.lemma_ == "have" and any(  # "has to be"
-                x.dep_ == "xcomp" and any(a.lower_ == "to" for a in x.children) for x in t.children))
-            for clause in clauses for t in clause.subtree)
-
-    def _party_met(self, verb: Token) -> bool:
-        parties = [g for p in verb.children if p.dep_ == "prep" and p.lower_ in ("with", "to")
-                   for g in p.children if g.dep_ == "pobj"] + \
-            [c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("PROPN", "PRON")]
-        if any(g.lemma_.lower() not in self.lexicon.audience for g in parties):
-            return True
-        subject = _own_subject(verb) or next(iter(_subject_chain(verb)), None)
-        return subject is not None and (bool(subject.conjuncts) or subject.tag_ in ("NNS", "NNPS")
-                                        or subject.lower_ in ("we", "they", "both"))
-
-    def _nominal_gerund(self, token: Token) -> bool:
-        head = token.head
-        return token.tag_ == "VBG" and token.dep_ == "pcomp" and \
-            head.lower_ in self.lexicon.nominal_gerund_preps and head.head.pos_ in ("NOUN", "PROPN")
-
-    def _occasion(self, found: Found) -> bool:
-        """Talks that something happened during or at took place ('during
-        previous rounds of Western-mediated talks, Baku and Yerevan made progress')."""
-        node = found.head
-        if node.dep_ == "pobj" and node.head.lower_ == "of" and \
-                node.head.head.lemma_.lower() in self.lexicon.container_nouns:
-            node = node.head.head
-        return found.trigger.type in self.lexicon.occasion_types and node.dep_ == "pobj" and \
-            node.lemma_.lower() not in self.lexicon.mediation_cues and \
-            node.head.lower_ in self.lexicon.occasion_preps and not any(
-                c.dep_ == "det" and c.lower_ in POINTING for c in node.children)  # "these meetings": told
-
-    def _governor(self, noun: Token) -> Token | None:
-        """The verb that reports a noun event as happening, if any."""
-        node = noun
-        if node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.lower_ == "of" and \
-                node.head.head.lemma_.lower() in self.lexicon.container_nouns:
-            node = node.head.head  # "held a fresh round of talks"
-        head = node.head
-        if node.dep_ in OBJECTS and head.lemma_.lower() in self.lexicon.light_verbs:
-            return head
-        for child in _noun_phrase(node):  # "the meeting (of the leaders of …) held in Sochi"
-            if child.dep_ == "acl" and child.tag_ == "VBN" and \
-                    child.lemma_.lower() in self.lexicon.light_verbs:
-                return child
-        if node.dep_ in ("nsubj", "nsubjpass") and (
-                head.lemma_.lower() in self.lexicon.occurrence_verbs or
-                (node.dep_ == "nsubjpass" and head.lemma_.lower() in self.lexicon.light_verbs)):
-            return head
-        if node.dep_ in ("nsubj", "nsubjpass"):  # "talks are expected to take place", "are due to begin"
-            for xcomp in head.children:
-                if xcomp.dep_ == "xcomp" and xcomp.lemma_.lower() in self.lexicon.occurrence_verbs:
-                    return xcomp
-        if node.dep_ == "attr" and any(c.dep_ == "expl" for c in head.children):
-            return head  # "there have been repeated clashes"
-        if node.dep_ == "pobj" and head.lower_ == "in" and (
-                head.head.lemma_.lower() in self.lexicon.joining_verbs or (
-                    head.head.lower_ == "part" and head.head.head.lemma_ == "take")):
-            return head.head if head.head.lower_ != "part" else head.head.head  # "took part in talks"
-        if node.dep_ == "pobj" and head.lower_ in ("into", "to") and \
-                head.head.lemma_.lower() in self.lexicon.turning_verbs:
-            return head.head  # "the protests turned into bloodshed", "escalated into fighting"
-        if node.dep_ == "conj":
-            return self._governor(node.head)
+    def _governor(self, noun: Token, found: Found) -> Token | None:
+        """The verb that reports a noun event as happening, if any
+        (event_governors.yaml): asked of the noun, or of the container noun it
+        hangs on; a conjoined noun asks its first conjunct."""
+        tree, book = tree_of(noun.doc), self.rules.governors
+        hop = book.fires(self.container, tree, noun.i, {})
+        node = hop["container"] if hop is not None else noun.i
+        decided = book.first(tree, node, {}, self.governing)
+        if decided is not None:
+            rule, nodes = decided
+            if hop is not None:
+                found.fired.append(f"governor:{self.container.id}")
+            found.fired.append(f"governor:{rule.id}")
+            return noun.doc[nodes[rule.takes]]
+        if tree.dep[node] in self.grammar.labels.conjunct:
+            return self._governor(noun.doc[tree.head[node]], found)
         return None
 
     def _prune(self, found: list[Found]) -> list[Found]:
@@ -435,23 +376,24 @@ class EventCoder:
         is the outer trigger's content, not a second event; but under a
         negating verb ('refused to support') the inner act stays, negated."""
         owner = {t.i: f for f in found for t in f.tokens}
-        negators = self.lexicon.status.get("negated", {}).get("verbs", NEGATING_VERBS)
+        negators = self.lexicon.status["negated"]["verbs"]
+        labels = self.grammar.labels
         dropped: set[int] = set()
         for item in found:
-            first = owner.get(item.head.head.i) if item.head.dep_ == "conj" else None
+            first = owner.get(item.head.head.i) if item.head.dep_ in labels.conjunct else None
             if first is not None and first is not item and first.trigger.type == item.trigger.type \
                     and item.trigger.pos == "NOUN" and first.trigger.pos == "NOUN":
                 dropped.add(id(item))  # "bloodshed and artillery duels": one act named twice
                 continue
             governor = item.governor
             if governor is not None and governor.i in owner:
-                if governor.dep_ == "acl" and governor.head.i == item.head.i:
+                if governor.dep_ in labels.clause_modifier and governor.head.i == item.head.i:
                     dropped.add(id(owner[governor.i]))  # "talks hosted by Putin": the talks
                 else:
                     dropped.add(id(item))  # "signed an agreement": the verb is the event
                     continue
-            outer = _embedding(item.head, owner)
-            if outer is None and item.head.dep_ in ("advcl", "xcomp"):
+            outer = _embedding(item.head, owner, self.lexicon, self.grammar)
+            if outer is None and item.head.dep_ in labels.participle_or_infinitive:
                 outer = owner.get(item.head.head.i)
                 if outer is not None and outer.trigger.type != item.trigger.type:
                     continue
@@ -459,8 +401,9 @@ class EventCoder:
                 continue
             if outer.head.lemma_.lower() in negators or outer.trigger.defers:
                 dropped.add(id(outer))
-            elif outer.trigger.type == item.trigger.type and item.head.dep_ in ("advcl", "xcomp"):
-                if not any(c.dep_ in ("nsubj", "nsubjpass") for c in item.head.children):
+            elif outer.trigger.type == item.trigger.type and \
+                    item.head.dep_ in labels.participle_or_infinitive:
+                if not any(c.dep_ in labels.active_or_passive_subject for c in item.head.children):
                     dropped.add(id(outer))  # "reacted angrily, accusing Russia of…": the specific act
                 # "X accused Y, while Z blamed W": two acts by two actors
             elif outer.trigger.embeds or outer.trigger.type in EMBEDDING_TYPES:
@@ -497,38 +440,39 @@ class EventCoder:
                 if event is not None and found.vetoes and not keep_vetoed:
                     continue
                 if event is not None:
-                    _answer_earlier(event, found, events)
-                    events += _separately(event, found)
+                    _answer_earlier(event, found, events, self.answered)
+                    events += _separately(event, found, self.lexicon.frames["separately_words"])
             self._attach_later_mediators(sent, actors, events)
         return events
 
     def _event(self, doc: Doc, sent: Span, found: Found, actors: DocActors,
                doc_id: str) -> Event | None:
         trigger, head = found.trigger, found.head
-        type_name, status = trigger.type, self._status(head, found.governor)
+        status, status_rule = self._status(found)
+        if status_rule is not None:
+            found.fired.append(f"status:{status_rule}")
+        type_name = trigger.type
         rewrites: list[str] = []
-        negator = _negating_embedder(head, self.lexicon)
-        if negator is not None:
-            status = "negated"
         actor_heads, recipient_heads = self._arguments(found)
         convened = self._convened(found)
         if convened is not None:  # "Michel intends to organise a meeting between A and B"
             if not convened[0]:
                 found.vetoes.append("mediator-only")  # "Michel, who mediated the discussions"
             actor_heads, recipient_heads = convened
-        hosting = not trigger.passive_actor and not _is_passive(head)
+        hosting = not trigger.passive_actor and not self._passive(head)
         if hosting:  # "Putin hosted Aliyev": the guest acts, the host receives (PLOVER CONSULT)
             actor_heads, recipient_heads = recipient_heads, actor_heads
         actor_list = self._first_actors(actor_heads, actors)
-        if not actor_list and trigger.pos == "VERB" and not _is_passive(head):
-            actor_list = _adjacent_actor(head, actors)  # a misparsed subject right before the verb
+        if not actor_list and trigger.pos == "VERB" and not self._passive(head):
+            actor_list = _adjacent_actor(head, actors, self.grammar)  # a misparsed subject right before the verb
         recipients = [a for a in unique_actors(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
         if not recipients and type_name == "AGREE" and trigger.pos == "VERB":
             # "agreed to host an EU mission", "agreed to hand villages back to Azerbaijan":
             # whom the promised act is for
             own = {a.id for a in actor_list}
-            for heads in _promised_to(head):  # its object first, then its with/to
+            for group in ("promised-object", "promised-partner"):  # its object, then its with/to
+                heads = self._role(group, head, found)
                 recipients = [a for a in unique_actors(self._actors(heads, actors)) if a.id not in own]
                 if recipients:
                     break
@@ -539,23 +483,23 @@ class EventCoder:
         if hosted_talks:
             mediators = hosts + mediators
         if convened is not None:
-            mediators = self._actors(_subjects(head), actors) + mediators
+            mediators = self._actors(self.grammar.subject_chain(head)[:1], actors) + mediators
         elif trigger.pos == "NOUN" and found.governor is not None and \
                 found.governor.lemma_.lower() in self.lexicon.mediation_verbs:
             # "he intended to organise a fresh meeting between Aliyev and Pashinyan"
             own = {a.id for a in actor_list}
-            mediators = [m for m in self._first_actors(_subject_chain(found.governor), actors)
+            mediators = [m for m in self._first_actors(self.grammar.subject_chain(found.governor), actors)
                          if m.id not in own] + mediators
         mediators = unique_actors(mediators)
         mediator_ids = {m.id for m in mediators if m.id}
         recipients = [r for r in recipients if r.id not in mediator_ids]  # "with the help of X"
-        signing = self._signing(head) if len(actor_list) >= 2 and \
+        signing = self._signing(found) if len(actor_list) >= 2 and \
             type_name in ("SUPPORT", "AGREE") else None
         if signing is not None:
             # "A and B signed a statement with Putin": a third signer, not whom
             # it was signed with ("A signed a deal with B")
-            cosigners = [a for a in self._actors(_with_objects(signing, self.lexicon.mediation_cues),
-                                                 actors) if a.id not in mediator_ids]
+            cosigners = [a for a in self._actors(self._role("cosigner", signing, found), actors)
+                         if a.id not in mediator_ids]
             actor_list = unique_actors(actor_list + cosigners)
             recipients = [r for r in recipients if r.id not in {a.id for a in cosigners}]
         skip = {a.id for a in actor_list + recipients if a.id}
@@ -563,30 +507,11 @@ class EventCoder:
         mode = trigger.mode
         if type_name == "CONSULT" and mediators and mode in (None, "third-party"):
             mode = "third-party"
-        if type_name == "AGREE" and trigger.pos == "NOUN" and found.governor is not None and \
-                found.governor.lemma_.lower() in self.lexicon.signing_verbs:
-            type_name, mode = "SUPPORT", None  # "the agreement signed in Doha": PLOVER SUPPORT
-            rewrites.append("rewrite:signed-agreement-is-support")
-        agent = _own_subject(head) if trigger.pos == "VERB" else None
-        if type_name == "REQUEST" and agent is not None and \
-                agent.lemma_.lower() in self.lexicon.agreement_nouns:
-            type_name, mode = "AGREE", None  # "the deal calls for talks": what the parties agreed
-            rewrites.append("rewrite:deal-calls-for-is-agree")
-        if _passive_turn(found):
-            type_name, mode = trigger.passive_type, None  # "the US is encouraged by the progress"
-            rewrites.append("rewrite:passive-type")
-        if status == "future" and type_name in FUTURE_AS_AGREE:
-            type_name, mode = "AGREE", None
-            rewrites.append("rewrite:future-cooperation-is-agree")
-        if trigger.pos == "VERB" and head.dep_ == "conj" and imperative(head.head):
-            found.vetoes.append("imperative-conjunct")  # "Recognize X, sign Y": one request
-        if imperative(head) and trigger.pos == "VERB" and type_name != "REQUEST":
-            type_name, mode, status = "REQUEST", None, "occurred"  # "Recognise our borders!"
-            rewrites.append("rewrite:imperative-is-request")
-        if trigger.pos == "VERB" and _is_passive(head) and not (actor_list or recipients or mediators) \
-                and not trigger.unnamed and not any(c.dep_ == "nsubjpass" and c.lemma_.lower() in self.lexicon.event_nouns
-                            for c in head.children):
-            found.vetoes.append("passive-no-one")  # "the process has been frozen": no one acts
+        type_name, mode, status = self._rewrite(found, type_name, mode, status, rewrites)
+        facts = facts_of(found, type=type_name, status=status,
+                         named=bool(actor_list or recipients or mediators))
+        found.vetoes += [rule.id for rule in self.event_vetoes
+                         if self.rules.vetoes.fires(rule, tree_of(doc), head.i, facts) is not None]
         tokens = sorted(found.tokens, key=lambda t: t.i)
         if found.governor is not None and abs(found.governor.i - head.i) <= 3:
             tokens = sorted({*tokens, found.governor}, key=lambda t: t.i)
@@ -604,89 +529,75 @@ class EventCoder:
             governor_span=(found.governor.idx, found.governor.idx + len(found.governor))
             if found.governor is not None else None,
             decided_by=[{"by": trigger.id, "score": round(trigger.confidence, 3)}]
-            + [{"by": rule} for rule in rewrites] + [{"by": f"veto:{v}"} for v in found.vetoes],
+            + [{"by": rule} for rule in found.fired + rewrites]
+            + [{"by": f"veto:{v}"} for v in found.vetoes],
         )
 
-    def _signing(self, head: Token) -> Token | None:
+    def _signing(self, found: Found) -> Token | None:
         """The signing verb the act is told by: the trigger itself, or the verb
         whose document states it ('signed a statement with Putin to restore
         ties')."""
-        node = head
-        for _ in range(3):
-            if node.pos_ == "VERB" and node.lemma_.lower() in self.lexicon.signing_verbs:
-                return node
-            if node.dep_ not in ("acl", "advcl", "relcl", "dobj") or node.head.i == node.i:
-                return None
-            node = node.head
-        return None
+        found_words = self._role("signing-verb", found.head, found)
+        return found_words[0] if found_words else None
+
+    def _role(self, group: str, token: Token, found: Found, **facts) -> list[Token]:
+        """The words a group of role rules finds at the token (event_roles.yaml),
+        each rule that found one recorded on the candidate."""
+        tree = tree_of(token.doc)
+        words, fired = self.rules.roles.collect(group, tree, token.i, facts_of(found, **facts))
+        found.fired += [f"role:{r}" for r in fired if f"role:{r}" not in found.fired]
+        return [token.doc[i] for i in words]
 
     def _arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
         head, trigger = found.head, found.trigger
         if trigger.pos == "NOUN":
             return self._noun_arguments(found)
-        actor_heads = _subject_chain(head)
+        actor_heads = self.grammar.subject_chain(head)
         recipients: list[Token] = []
         for where in trigger.recipient:
             for token in found.tokens:  # "held talks with X": the noun of the entry has it
-                recipients += _positions(token, where)
-        if _passive_turn(found):  # "the US is encouraged by the efforts of Armenia and Azerbaijan"
-            by = [g for a in head.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
-            return [c for c in head.children if c.dep_ == "nsubjpass"], by + [
-                g for b in by for p in b.children if p.dep_ == "prep" and p.lower_ == "of"
-                for g in p.children if g.dep_ == "pobj"]
-        if _is_passive(head):
-            actor_heads = [c for agent in head.children if agent.dep_ == "agent"
-                           for c in agent.children if c.dep_ == "pobj"]
-            recipients += [c for c in head.children if c.dep_ == "nsubjpass"] \
-                if "dobj" in trigger.recipient else []
+                recipients += self._role("recipient", token, found, where=where)
+        if self._passive_turn(found):  # "the US is encouraged by the efforts of Armenia and Azerbaijan"
+            return self._role("view-holder", head, found), self._role("view-object", head, found)
+        if self._passive(head):
+            actor_heads = self._role("passive-actor", head, found)
+            recipients += self._role("passive-recipient", head, found)
         return actor_heads, recipients
 
     def _convened(self, found: Found) -> tuple[list[Token], list[Token]] | None:
         """For a mediation verb whose object is an event noun ('mediated the
         discussions', 'organise a meeting between A and B'): the meeting's
         own participants; None when the trigger is not such a verb."""
-        head = found.head
-        if found.trigger.pos != "VERB" or head.lemma_.lower() not in self.lexicon.mediation_verbs:
+        if found.trigger.pos != "VERB" or not self.rules.roles.condition(
+                "convenes", tree_of(found.head.doc), found.head.i, facts_of(found)):
             return None
-        objects = [c for c in head.children if c.dep_ in OBJECTS and
-                   any(t.pos == "NOUN" for t in self.lexicon.by_lemma.get(c.lemma_.lower(), []))]
-        if not objects:
-            return None
-        participants = [c for prep in objects[0].children if prep.dep_ == "prep"
-                        and prep.lower_ in ("between", "of", "among", "with")
-                        for c in prep.children if c.dep_ == "pobj"]
-        return participants, []
+        return self._role("convened", found.head, found), []
 
     def _noun_arguments(self, found: Found) -> tuple[list[Token], list[Token]]:
         noun, governor = found.head, found.governor
-        actor_heads: list[Token] = []
-        for child in noun.children:
-            if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and
-                                        child.pos_ == "PROPN"):
-                actor_heads.append(child)
-            elif child.dep_ == "prep" and child.lower_ in ("of", "by", "between", "among"):
-                actor_heads += [c for c in child.children if c.dep_ == "pobj"]
-        recipients = [c for prep in noun.children if prep.dep_ == "prep"
-                      and prep.lower_ in found.trigger.recipient
-                      for c in prep.children if c.dep_ == "pobj"]
+        actor_heads = self._role("noun-actor", noun, found)
+        recipients = self._role("noun-recipient", noun, found)
         if governor is not None and governor.i != noun.i and not actor_heads:
-            if any(c.dep_ == "nsubjpass" for c in governor.children):
-                actor_heads = [c for a in governor.children if a.dep_ == "agent"
-                               for c in a.children if c.dep_ == "pobj"]
-            elif noun.dep_ not in ("nsubj", "nsubjpass"):
-                actor_heads = _subjects(governor)
-            recipients += [c for prep in governor.children if prep.dep_ == "prep"
-                           and prep.lower_ == "with" for c in prep.children if c.dep_ == "pobj"]
+            if self._passive_subject(governor):
+                actor_heads = self._role("reporter-actor", governor, found)
+            elif noun.dep_ not in self.grammar.labels.active_or_passive_subject:
+                actor_heads = self.grammar.subject_chain(governor)[:1]
+            recipients += self._role("reporter-recipient", governor, found)
         if not actor_heads and found.trigger.type in FORCE_TYPES:
-            actor_heads = _border_sides(noun)  # "fighting on the border of Armenia and Azerbaijan"
-        if not actor_heads and not (governor is not None and governor.dep_ == "acl" and
-                                    _in_object(noun)):
+            # "fighting on the border of Armenia and Azerbaijan"
+            actor_heads = self._role("border-sides", noun, found)
+        if not actor_heads and not (governor is not None and governor.dep_ in
+                                    self.grammar.labels.clause_modifier and
+                                    self.grammar.in_object(noun)):
             # "after talks hosted by Putin, the leaders pledged…": they talked; but "initialled
             # the text of the agreement finalised in March" names no one who finalised it
-            clause = _clause_verb(noun)
+            clause = self.grammar.clause_verb(noun)
             if clause is not None and clause is not governor:
-                actor_heads = _subject_chain(clause)
+                actor_heads = self.grammar.subject_chain(clause)
         return actor_heads, recipients
+
+    def _passive_subject(self, verb: Token) -> bool:
+        return self.rules.roles.condition("has_passive_subject", tree_of(verb.doc), verb.i, {})
 
     def _first_actors(self, heads: list[Token], actors: DocActors) -> list[Actor]:
         """The actors of the first candidate (subject chain) that names any."""
@@ -698,57 +609,99 @@ class EventCoder:
 
     def _actors(self, heads: Iterable[Token], actors: DocActors) -> list[Actor]:
         out: list[Actor] = []
+        walks = self.grammar
         for head in heads:
-            for token in _conjuncts(_named_by(head, actors)):  # "their ministers, A and B"
-                mention = _mention_for(token, actors)
+            named = _named_by(head, actors, walks)
+            for token in [named, *walks.later_conjuncts(named)]:  # "their ministers, A and B"
+                mention = _mention_for(token, actors, walks)
                 if mention is None:
                     continue
                 out += mention.actors
                 # "a delegation of the government and the ELN": the of-phrase's conjuncts too
-                out += [a for g in _of_objects(token) if actors.at(g) is mention
-                        for c in g.conjuncts if c.i > g.i and actors.at(c) is not None
+                out += [a for g in walks.of_objects(token) if actors.at(g) is mention
+                        for c in walks.later_conjuncts(g) if actors.at(c) is not None
                         for a in actors.at(c).actors]
                 # "Russia, Ukraine exchanged prisoners": another actor of its kind set beside it
-                out += [a for c in token.children if c.dep_ == "appos" and c.i > token.i
+                out += [a for c in walks.children(token, walks.labels.apposition) if c.i > token.i
                         and (other := actors.at(c)) is not None and other is not mention
                         and other.kind == mention.kind and other.actor.id != mention.actor.id
                         for a in other.actors]
         return out
 
     def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
-        """Third parties the sentence names as mediating the trigger's act."""
+        """Third parties the sentence names as mediating the trigger's act: the
+        mediation cues of its clause (triggers.yaml MEDIATION) not hanging on
+        another act or on a condition, their mediators found by the role rules
+        (event_roles.yaml: groups mediator, mediator-noun)."""
         out: list[Actor] = []
         lexicon = self.lexicon
-        cues = lexicon.mediation_cues
+        cues, forms = lexicon.mediation_cues, lexicon.frames["mediation_cue_forms"]
         lower, lemmas = words_of(sent.doc)
-        if not any((lemmas[i] in cues or lower[i] == "auspices" or i in actors.prefixed)
+        if not any((lemmas[i] in cues or lower[i] in forms or i in actors.prefixed)
                    and i != found.head.i for i in range(sent.start, sent.end)):
             return out  # no cue in the sentence: its clause need not be walked
-        for token in _clause_tokens(found.head, sent):
-            lemma = token.lemma_.lower()
-            if any(_proviso(a) or any(_proviso(c) for c in a.children if c.i < a.i)
+        for token in _clause_tokens(found.head, sent, self.grammar):
+            i = token.i
+            if any(self._proviso(a) or any(self._proviso(c) for c in a.children if c.i < a.i)
                    for a in token.ancestors):
                 continue  # "provided that solutions are found with the help of X": a condition
-            if token.i in actors.prefixed and token.i != found.head.i and \
-                    _participle_of(token.lower_.rsplit("-", 1)[1], lexicon.mediation_hyphenated) and \
-                    not _under_other_noun(token, found, lexicon.event_nouns):
-                out += actors.prefixed[token.i].actors  # "U.S.-hosted talks" as one word
+            if i in actors.prefixed and i != found.head.i and \
+                    _participle_of(lower[i].rsplit("-", 1)[1], lexicon.mediation_hyphenated) and \
+                    not self._under_other_noun(token, found):
+                out += actors.prefixed[i].actors  # "U.S.-hosted talks" as one word
                 continue
-            if (lemma not in cues and token.lower_ != "auspices") or token.i == found.head.i or \
-                    _under_other_noun(token, found, lexicon.event_nouns):
+            if (lemmas[i] not in cues and lower[i] not in forms) or i == found.head.i or \
+                    self._under_other_noun(token, found):
                 continue
-            if lemma in lexicon.mediation_hyphenated and token.i >= 2 and \
-                    token.doc[token.i - 1].text == "-":
-                out += self._actors([token.doc[token.i - 2]], actors)  # "EU-mediated"
-            elif lemma in lexicon.mediation_verbs:
-                out += self._actors([c for a in token.children if a.dep_ == "agent"
-                                     for c in a.children if c.dep_ == "pobj"], actors)
-            elif lemma in lexicon.mediation_nouns or token.lower_ == "auspices":
-                out += self._actors([c for p in token.children if p.dep_ == "prep"
-                                     and p.lower_ in ("of", "by")
-                                     for c in p.children if c.dep_ == "pobj"], actors)
-                out += self._actors([c for c in token.children if c.dep_ == "poss"], actors)
+            group = "mediator" if lemmas[i] in lexicon.mediation_hyphenated | lexicon.mediation_verbs \
+                else "mediator-noun"
+            out += self._actors(self._role(group, token, found), actors)
         return out
+
+    def _proviso(self, token: Token) -> bool:
+        """'provided (that) they ...': a condition, not an act of providing."""
+        return self.rules.vetoes.condition("proviso", tree_of(token.doc), token.i, {})
+
+    def _under_other_noun(self, token: Token, found: Found) -> bool:
+        """Whether a cue hangs on another act than the trigger ('accused Russia of
+        failing the Moscow-brokered ceasefire': Moscow mediated the ceasefire)."""
+        own = {t.i for t in found.tokens} | ({found.governor.i} if found.governor is not None else set())
+        path: list[Token] = []
+        node = token.head
+        for _ in range(10):
+            if node.i in own:
+                break
+            if node.head.i == node.i:
+                return False
+            path.append(node)
+            node = node.head
+        else:
+            return False
+        # an event noun on the way, other than the trigger's own complement ("met for
+        # talks mediated by X"), owns the cue
+        # -- except a frame the act is done under ("agreed to stop fighting under a
+        # deal brokered by Moscow": Moscow brokered the agreement)
+        nouns = [n for n in path if n.pos_ in self.grammar.labels.noun
+                 and (n.i in found.rivals or n.lemma_.lower() in self.lexicon.event_nouns)
+                 and not self._frame_of_act(n, own)]
+        return any(path.index(n) < len(path) - 2 for n in nouns)
+
+    def _frame_of_act(self, noun: Token, own: set[int]) -> bool:
+        """'under a deal' hanging on the act itself or on the verbs it governs
+        ('agreed to stop fighting under a deal'), not on another noun ('its
+        obligations under a ceasefire')."""
+        labels = self.grammar.labels
+        if noun.dep_ not in labels.preposition_object or \
+                noun.head.lower_ not in self.lexicon.frames["frame_preps"]:
+            return False
+        node = noun.head.head
+        for _ in range(6):
+            if node.i in own:
+                return True
+            if node.pos_ not in labels.verb or node.dep_ not in labels.act_continued_by:
+                return False
+            node = node.head
+        return False
 
     def _attach_later_mediators(self, sent: Span, actors: DocActors, events: list[Event]) -> None:
         """'Michel, who mediated the discussions, said…': the mediator of the last
@@ -758,8 +711,10 @@ class EventCoder:
             if lemmas[i] not in self.lexicon.mediation_verbs:
                 continue
             token = doc[i]
-            own_subject = any(c.dep_ in SUBJECTS for c in token.children)
-            who = [token.head] if token.dep_ == "relcl" else _subjects(token) if own_subject else []
+            labels = self.grammar.labels
+            own_subject = any(c.dep_ in labels.subject for c in token.children)
+            who = [token.head] if token.dep_ in labels.relative_clause else \
+                self.grammar.subject_chain(token)[:1] if own_subject else []
             if who:  # "Michel, who mediated …" or the mediating verb's own subject
                 mediators = self._actors(who, actors)
                 recent = [e for e in events if e.type == "CONSULT" and not e.mediator
@@ -771,87 +726,84 @@ class EventCoder:
                     if target.mediator:
                         target.mode = target.mode or "third-party"
 
-    def _status(self, head: Token, governor: Token | None) -> str:
-        cues = self.lexicon.status
-        nodes = [head] + ([governor] if governor is not None else []) + _control_chain(head)
+    def _status(self, found: Found) -> tuple[str, str | None]:
+        """The act's status and the rule that set it (event_status.yaml): the
+        negation rules over the act's verbs first, then verb by verb the
+        first mood rule that fires; else occurred."""
+        head = found.head
+        tree, book = tree_of(head.doc), self.rules.status
+        facts = facts_of(found)
+        nodes = [head.i] + ([found.governor.i] if found.governor is not None else []) + \
+            [t.i for t in self.grammar.control_chain(head)]
+        for rule in self.negation:
+            for node in nodes if rule.sets.get("scope") == "act" else nodes[:1]:
+                if book.fires(rule, tree, node, facts) is not None:
+                    return rule.sets["status"], rule.id
         for node in nodes:
-            words = {c.lower_ for c in node.children if c.dep_ in ("neg", "det", "advmod")}
-            if words & cues.get("negated", {}).get("words", frozenset({"not", "n't", "never", "no"})):
-                return "negated"
-        for node in nodes:
-            aux = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
-            hypothetical = cues.get("hypothetical", {})
-            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children) or \
-                    (node.dep_ == "advcl" and any(c.lower_ in ("if", "unless") for c in node.children)):
-                return "hypothetical"
-            if aux & {"will", "shall", "'ll"}:
-                return "future"
-            if aux & hypothetical.get("aux", frozenset({"could", "might", "may"})) - {"would"}:
-                return "hypothetical"
-            if "would" in aux:  # reported future ("said it would withdraw") unless conditional
-                return "hypothetical" if _conditional(node) else "future"
-            if aux & {"must"} or (node.dep_ == "xcomp" and node.head.lemma_ in ("have", "need")):
-                return "future"  # an obligation is not yet done: "has to be signed"
-            if node.head.lemma_.lower() == "let" and node.dep_ in ("ccomp", "xcomp") and \
-                    any(c.lower_ in ("us", "'s", "’s") for c in [*node.head.children, *node.children]):
-                return "future"  # a proposal: "let us start the talks"
-            governing = _governing_verb(node).lemma_.lower()
-            future = cues.get("future", {})
-            if governing in future.get("verbs", frozenset()) or \
-                    (governing in future.get("words", frozenset()) and governing != node.lemma_.lower()):
-                return "future"  # "plans to meet", "preparing for the meeting", "is due to host"
-            if any(c.lemma_.lower() in cues.get("future", {}).get("words", frozenset())
-                   for c in node.children if c.dep_ in ("amod", "advmod", "npadvmod")):
-                return "future"
-        return "occurred"
+            decided = book.first(tree, node, facts, self.mood)
+            if decided is not None:
+                return decided[0].sets["status"], decided[0].id
+        return "occurred", None
+
+    def _rewrite(self, found: Found, type_name: str, mode: str | None, status: str,
+                 rewrites: list[str]) -> tuple[str, str | None, str]:
+        """The type rewrites that fire, in order, each seeing what the ones
+        before it set (event_rewrites.yaml)."""
+        tree, book = tree_of(found.head.doc), self.rules.rewrites
+        for rule in book:
+            facts = facts_of(found, type=type_name, status=status)
+            if book.fires(rule, tree, found.head.i, facts) is None:
+                continue
+            new = rule.sets["type"]
+            type_name = facts["passive_type"] if new == "$passive_type" else new
+            mode, status = None, rule.sets.get("status", status)
+            rewrites.append(f"rewrite:{rule.id}")
+        return type_name, mode, status
+
+    def _passive_turn(self, found: Found) -> bool:
+        """A passive that changes the entry's type and roles (rewrite passive-type):
+        the subject holds the view, the by-phrase is what it is held of."""
+        rule = self.rules.rewrites.by_id["passive-type"]
+        return self.rules.rewrites.fires(rule, tree_of(found.head.doc), found.head.i,
+                                         facts_of(found)) is not None
+
+    def _passive(self, token: Token) -> bool:
+        return self.rules.vetoes.condition("passive", tree_of(token.doc), token.i, {})
 
 
 # -- helpers on the parse ------------------------------------------------
 
-NEAR_DEPS = {"prep", "prt", "dobj", "obj", "nsubjpass", "compound", "amod", "pobj", "agent",
-             "attr", "oprd", "dative", "nmod", "poss"}
-
-
-def _pos(token: Token) -> str | None:
-    if token.pos_ in ("VERB", "AUX"):
+def _pos(token: Token, walks: Grammar) -> str | None:
+    """A token's part of speech as the trigger lexicon names it: VERB or NOUN."""
+    if token.pos_ in walks.labels.verb:
         return "VERB"
-    if token.pos_ in ("NOUN", "PROPN"):
+    if token.pos_ in walks.labels.noun:
         return "NOUN"
     return None
 
 
-CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "advcl", "conj", "parataxis"})
-
-
-def _near(token: Token) -> list[Token]:
+def _near(token: Token, walks: Grammar) -> list[Token]:
     """Children, grandchildren through non-clausal children, and the head."""
     out = list(token.children)
     for child in token.children:
-        if child.dep_ in NEAR_DEPS:
+        if child.dep_ in walks.labels.near:
             out += list(child.children)
     if token.head.i != token.i:
         out.append(token.head)
-    return [t for t in out if not _proviso(t)]
+    return out
 
 
-def _proviso(token: Token) -> bool:
-    """'provided (that) they ...': a condition, not an act of providing."""
-    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-    return token.lower_ in ("provided", "providing") and (
-        token.dep_ in ("mark", "prep") or (following is not None and following.lower_ == "that")
-        or any(c.dep_ in ("ccomp", "nsubj", "advcl", "mark", "pcomp") for c in token.children))
-
-
-def _other_clause(token: Token, anchor: Token) -> bool:
+def _other_clause(token: Token, anchor: Token, walks: Grammar) -> bool:
     """A verb in a clause of its own under (or over) the anchor: 'demanded that
     Azerbaijan withdraw' is no withdrawn demand."""
-    return token.pos_ in ("VERB", "AUX") and (
-        (token.head.i == anchor.i and token.dep_ in CLAUSE_LINKS) or
-        (anchor.head.i == token.i and anchor.dep_ in CLAUSE_LINKS))
+    links = walks.labels.clause_links
+    return token.pos_ in walks.labels.verb and (
+        (token.head.i == anchor.i and token.dep_ in links) or
+        (anchor.head.i == token.i and anchor.dep_ in links))
 
 
-def _other_lemmas(anchor: Token, lemmas: tuple[str, ...],
-                  near: list[Token] | None = None) -> list[Token] | None:
+def _other_lemmas(anchor: Token, lemmas: tuple[str, ...], near: list[Token] | None,
+                  walks: Grammar) -> list[Token] | None:
     """Distinct tokens near the anchor for the entry's other lemmas
     ('held talks', 'talks were held', 'exchange of prisoners'), or None.
     ``near``: the anchor's ``_near`` tokens, when already found."""
@@ -860,11 +812,11 @@ def _other_lemmas(anchor: Token, lemmas: tuple[str, ...],
     if not rest:
         return []
     if near is None:
-        near = _near(anchor)
+        near = _near(anchor, walks)
     parts: list[Token] = []
     for lemma in rest:
         match = next((t for t in near if t.lemma_.lower() == lemma and t not in parts
-                      and t is not anchor and not _other_clause(t, anchor)), None)
+                      and t is not anchor and not _other_clause(t, anchor, walks)), None)
         if match is None and anchor.i + 1 < len(anchor.doc) and \
                 anchor.doc[anchor.i + 1].lemma_.lower() == lemma:
             match = anchor.doc[anchor.i + 1]  # "handed over 15 detainees": a misattached particle
@@ -874,322 +826,85 @@ def _other_lemmas(anchor: Token, lemmas: tuple[str, ...],
     return parts
 
 
-def _has_time(noun: Token) -> bool:
-    """A noun event placed in time: 'the meeting on March 1', 'Monday's talks'."""
-    for child in noun.children:
-        if child.ent_type_ in ("DATE", "TIME"):
-            return True
-        if child.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME") for g in child.children):
-            return True
-    return False
-
-
-# "urged Azerbaijan to reopen": the object of these verbs does the embedded act
-OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "invite", "persuade", "force", "allow",
-                  "order", "tell", "request", "press", "push", "appeal", "compel", "permit",
-                  "enable", "instruct", "advise", "warn", "pressure", "require", "expect", "want"}
-ADJUNCT_PREPS = {"after", "before", "during", "since", "following", "amid", "in", "at", "despite",
-                 "until", "by", "near", "inside", "outside", "across", "from"}
-
-
-def _has_participant(noun: Token) -> bool:
-    """A noun event that names who took part: "Russia's offer", "the
-    Aliyev-Pashinyan meeting", "talks with Michel", "the visit of Lavrov"."""
-    for child in noun.children:
-        if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN") and child.ent_type_ != "DATE":
-            return True
-        if child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ != "DATE":
-            return True
-        if child.dep_ == "prep" and child.lower_ in ("of", "between", "with", "among"):
-            if any(g.dep_ == "pobj" and (g.pos_ == "PROPN" and g.ent_type_ not in NOT_EVENT_ENTITIES
-                                         or g.lemma_.lower() in GUEST_NOUNS)
-                   for g in child.children):
-                return True  # "talks with Michel", "a meeting with the two leaders"
-    return False
-
-
-def _embedding(token: Token, owner: dict[int, Found]) -> Found | None:
+def _embedding(token: Token, owner: dict[int, Found], lexicon: Lexicon,
+               walks: Grammar) -> Found | None:
     """The trigger whose content this act is ('offered to host', 'expressed its
     readiness to conduct talks', 'pledged to work towards setting up a
     commission to delimit'): the nearest owner up the chain that embeds, or the
     nearest owner when none does. Adjuncts of time and place are not content."""
+    labels = walks.labels
     node = token
     nearest: Found | None = None
     for _ in range(6):
-        purpose = node.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
-                                               for c in node.children)
-        if node.dep_ not in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl") and \
-                not purpose or node.head.i == node.i:
+        purpose = node.dep_ in labels.adverbial_clause and any(
+            c.dep_ in labels.auxiliary and c.lower_ in walks.words.infinitive_marks
+            for c in node.children)
+        if node.dep_ not in labels.content_links and not purpose or node.head.i == node.i:
             break
-        if node.dep_ == "prep" and node.lower_ in ADJUNCT_PREPS:
+        if node.dep_ in labels.preposition and node.lower_ in lexicon.frames["adjunct_preps"]:
             break
         node = node.head
         found = owner.get(node.i)
         if found is not None and found.head.i != token.i:
             nearest = nearest or found
             if found.trigger.embeds or found.trigger.type in EMBEDDING_TYPES or \
-                    found.head.lemma_.lower() in NEGATING_VERBS:
+                    found.head.lemma_.lower() in lexicon.frames["embedding_negators"]:
                 return found
     return nearest
 
 
-NEGATING_VERBS = frozenset({"refuse", "fail", "decline"})
-
-
-def _negating_embedder(token: Token, lexicon: Lexicon) -> Token | None:
-    """'refused to support', 'failed to reach': the act is negated."""
-    verbs = lexicon.status.get("negated", {}).get("verbs", NEGATING_VERBS)
-    if token.dep_ == "xcomp" and token.head.lemma_.lower() in verbs:
-        return token.head
-    return None
-
-
-def _control_chain(token: Token) -> list[Token]:
-    """The verbs an infinitive act hangs from ('will continue to provide',
-    'is expected to try to reach'): their tense and mood are the act's."""
-    chain = []
-    node = token
-    while node.dep_ == "xcomp" and node.head.i != node.i and len(chain) < 3:
-        node = node.head
-        if node.lemma_.lower() in ("like", "love", "wish"):
-            break  # "I would like to thank you": a polite present act, not a plan
-        chain.append(node)
-    return chain
-
-
-def _governing_verb(token: Token) -> Token:
-    """The verb whose complement the token is ('plan to meet', 'prepare for talks')."""
-    node = token
-    if node.dep_ == "pobj" and node.head.dep_ == "prep":
-        node = node.head
-    if node.dep_ in ("xcomp", "ccomp", "dobj", "prep") and node.head.i != node.i:
-        return node.head
-    return token
+@cache
+def _default_rules() -> EventRules:
+    return load_event_rules(load_event_lexicon())
 
 
 def imperative(verb: Token) -> bool:
     """A command: a bare verb that heads its sentence with no subject ('Recognize
-    our territorial integrity, sign a peace agreement')."""
-    if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "aux", "mark") for c in verb.children):
-        return False
-    return verb.dep_ == "ROOT" and verb.i == sentence_of(verb).start + _lead(sentence_of(verb))
+    our territorial integrity, sign a peace agreement'): conditions.yaml."""
+    return _default_rules().vetoes.condition("imperative", tree_of(verb.doc), verb.i, {})
 
 
-def _lead(sent: Span) -> int:
-    """Tokens before a sentence's first word (quote marks, dashes)."""
-    n = 0
-    for token in sent:
-        if not (token.is_punct or token.is_space):
-            return n
-        n += 1
-    return n
-
-
-def _conditional(token: Token) -> bool:
-    """An if/unless/provided clause in the sentence of the act."""
-    return any(t.lower_ in ("if", "unless", "provided", "otherwise") and t.dep_ in ("mark", "advmod",
-               "prep", "cc") for t in sentence_of(token))
-
-
-def _is_passive(verb: Token) -> bool:
-    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
-        return True
-    # "has to be signed and ratified": a bare participle shares its head's voice
-    return verb.dep_ == "conj" and verb.tag_ == "VBN" and verb.head.tag_ == "VBN" and \
-        not any(c.dep_ in ("nsubj", "aux") for c in verb.children) and \
-        any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.head.children)
-
-
-def _subject_chain(verb: Token) -> list[Token]:
-    """Candidate subjects of a verb, nearest first: its own, then those it
-    inherits through xcomp, conj, participles and complement clauses."""
-    out: list[Token] = []
-    node = verb
-    for _ in range(5):
-        subjects = [c for c in node.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")
-                    and not (c.dep_ == "nsubjpass" and node.i == verb.i)]
-        if subjects:
-            subject = subjects[0]
-            out.append(node.head if subject.lower_ in RELATIVE and node.dep_ == "relcl" else subject)
-        elif node.dep_ == "relcl":
-            out.append(node.head)
-        if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "ccomp", "pcomp", "prep", "acomp") or \
-                node.head.i == node.i:
-            break
-        if node.dep_ == "xcomp" and node.head.lemma_.lower() in OBJECT_CONTROL:
-            objects = [c for c in node.head.children if c.dep_ == "dobj"]
-            if objects:  # "urged Azerbaijan to reopen": the object acts
-                out.append(objects[0])
-                break
-        node = node.head
-    return out
-
-
-def _passive_turn(found: Found) -> bool:
-    """A passive that changes the entry's type and roles (``passive_type``):
-    the subject holds the view, the by-phrase is what it is held of."""
-    head = found.head
-    return bool(found.trigger.passive_type) and _is_passive(head) and \
-        not any(c.dep_ in ("xcomp", "ccomp") for c in head.children)
-
-
-def _own_subject(verb: Token) -> Token | None:
-    """The verb's own active subject; a relative pronoun stands for its noun."""
-    for child in verb.children:
-        if child.dep_ == "nsubj":
-            return verb.head if child.lower_ in RELATIVE and verb.dep_ == "relcl" else child
-    return None
-
-
-def _subjects(verb: Token) -> list[Token]:
-    chain = _subject_chain(verb)
-    return chain[:1]
-
-
-def _noun_phrase(noun: Token) -> list[Token]:
-    """The noun's own modifiers and those of its of-phrases ("the meeting of the
-    leaders of the three countries held on…": the parser often hangs 'held'
-    on the last noun)."""
-    out = list(noun.children)
-    for prep in noun.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for obj in prep.children:
-                if obj.dep_ == "pobj":
-                    out += _noun_phrase(obj)
-    return out
-
-
-def _border_sides(noun: Token) -> list[Token]:
-    """The states named by the border an act of force took place on."""
-    for prep in noun.children:
-        if prep.dep_ != "prep" or prep.lower_ not in ("on", "along", "at", "across"):
-            continue
-        for place in prep.children:
-            if place.dep_ == "pobj" and place.lemma_.lower() in ("border", "frontier", "boundary"):
-                return [c for p in place.children if p.dep_ == "prep" and p.lower_ in ("of", "between")
-                        for c in p.children if c.dep_ == "pobj"]
-    return []
-
-
-def _clause_verb(token: Token) -> Token | None:
-    node = token
-    for _ in range(6):
-        if node.head.i == node.i:
-            return node if node.pos_ in ("VERB", "AUX") else None
-        node = node.head
-        if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("acl", "amod"):
-            return node
-    return None
-
-
-def _adjacent_actor(verb: Token, actors: DocActors) -> list[Actor]:
+def _adjacent_actor(verb: Token, actors: DocActors, walks: Grammar) -> list[Actor]:
     """An actor mention ending just before the verb in its sentence, or making
     up the whole of a fragment the parser split off just before it."""
     i = verb.i - 1
     start = sentence_of(verb).start
-    while i >= start and (verb.doc[i].pos_ in ("ADV", "AUX", "PART") or verb.doc[i].text in ("’", "'")):
+    while i >= start and (verb.doc[i].pos_ in walks.labels.adverbial or
+                          verb.doc[i].lower_ in walks.words.apostrophes):
         i -= 1
-    if i < start and start > 0 and verb.doc[start - 1].dep_ == "ROOT" and \
+    if i < start and start > 0 and verb.doc[start - 1].dep_ in walks.labels.root and \
             not verb.doc[start - 1].is_punct and not list(verb.doc[start - 1].children):
         i = start - 1  # a subject the parser cut off as a sentence of its own ("– Azerbaijan | handed")
     mention = actors.by_token.get(i) if i >= 0 and (i >= start or i == start - 1) else None
     return mention.actors if mention is not None else []
 
 
-def _positions(head: Token, where: str) -> list[Token]:
-    if where in ("dobj", "obj"):
-        objects = [c for c in head.children if c.dep_ in ("dobj", "obj")]
-        # "allowed the Red Cross to resume": the object parsed as the subject of the infinitive
-        return objects or [s for clause in head.children if clause.dep_ in ("ccomp", "xcomp")
-                           and any(a.dep_ == "aux" and a.lower_ == "to" for a in clause.children)
-                           for s in clause.children if s.dep_ == "nsubj" and s.i < clause.i]
-    if where in ("dative", "iobj"):
-        return [c for c in head.children if c.dep_ in ("dative", "iobj")]
-    objects = [c for prep in head.children if prep.dep_ in ("prep", "agent", "dative")
-               and prep.lower_ == where for c in prep.children if c.dep_ == "pobj"]
-    # "calls for Moscow to ensure…": the subject of a for-to clause
-    objects += [s for clause in head.children if clause.dep_ in ("advcl", "ccomp", "xcomp")
-                and any(m.dep_ == "mark" and m.lower_ == where for m in clause.children)
-                for s in clause.children if s.dep_ == "nsubj"]
-    return objects
-
-
-def _in_object(noun: Token) -> bool:
-    """Whether a noun is its clause verb's object, or inside it through of-phrases
-    ('initialled the text of the agreement')."""
-    node = noun
-    for _ in range(4):
-        if node.dep_ in ("dobj", "obj"):
-            return True
-        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ in ("NOUN", "PROPN"):
-            node = node.head.head
-            continue
-        return False
-    return False
-
-
-def _of_objects(noun: Token) -> list[Token]:
-    return [g for p in noun.children if p.dep_ == "prep" and p.lower_ == "of"
-            for g in p.children if g.dep_ == "pobj"]
-
-
-def _promised_to(verb: Token) -> tuple[list[Token], list[Token]]:
-    """Who the act a verb promises is for: its to-infinitive's objects, and
-    what the infinitive's 'with' or 'to' governs."""
-    clauses = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] + [
-        c for o in verb.children if o.dep_ == "dobj" for c in o.children  # "its readiness to conduct"
-        if c.dep_ == "acl" and c.pos_ == "VERB" and any(a.lower_ == "to" for a in c.children)]
-    objects = [c for clause in clauses for c in clause.children if c.dep_ in ("dobj", "dative")]
-    return (objects, [g for holder in clauses + objects for p in holder.children  # "talks with X"
-                      if p.dep_ == "prep" and p.lower_ in ("with", "to")
-                      for g in p.children if g.dep_ == "pobj"])
-
-
-def _with_objects(verb: Token, cues: frozenset[str]) -> list[Token]:
-    """What 'with' governs on a verb or on its object ('signed a statement with
-    him'), but for a mediation cue ('with the mediation of Russia')."""
-    holders = [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]
-    return [g for holder in holders for p in holder.children
-            if p.dep_ == "prep" and p.lower_ == "with" for g in p.children
-            if g.dep_ == "pobj" and g.lemma_.lower() not in cues and g.lower_ != "auspices"]
-
-
-def _conjuncts(token: Token) -> list[Token]:
-    out = [token]
-    for conj in token.conjuncts:
-        if conj.i > token.i:
-            out.append(conj)
-    return out
-
-
-def _named_by(token: Token, actors: DocActors) -> Token:
+def _named_by(token: Token, actors: DocActors, walks: Grammar) -> Token:
     """The token, or, when it names no one, the name set beside it ('his
     Azerbaijani counterpart, Jeyhun Bayramov')."""
     if actors.at(token) is not None:
         return token
-    return next((c for c in token.children if c.dep_ == "appos" and actors.at(c) is not None), token)
+    return next((c for c in walks.children(token, walks.labels.apposition)
+                 if actors.at(c) is not None), token)
 
 
-def _mention_for(token: Token, actors: DocActors) -> Mention | None:
-    """The actor mention at a token, or inside its noun phrase."""
-    mention = actors.at(_named_by(token, actors))
+def _mention_for(token: Token, actors: DocActors, walks: Grammar) -> Mention | None:
+    """The actor mention at a token, or inside its noun phrase: a name before it
+    ('the Azerbaijani ministry'), an of/by/from-phrase ('representatives of
+    Baku', 'a request by Azerbaijan'; but by or from only a known actor)."""
+    mention = actors.at(_named_by(token, actors, walks))
     if mention is not None:
         return mention
-    for child in token.children:
-        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < token.i:
-            found = actors.at(child)
-            if found is not None:
-                return found
-    for child in token.children:  # "representatives of Baku", "a request by Azerbaijan"
-        if child.dep_ == "prep" and child.lower_ in ("of", "by", "from"):
-            for pobj in child.children:
-                found = actors.at(pobj) if pobj.dep_ == "pobj" else None
-                if found is not None and (child.lower_ == "of" or found.actor.id or found.actor.code):
-                    return found
+    for child in walks.children(token, walks.labels.owner_modifiers):
+        found = actors.at(child) if child.i < token.i else None
+        if found is not None:
+            return found
+    for pobj in walks.prep_objects(token, walks.words.owner_preps):
+        found = actors.at(pobj)
+        if found is not None and (pobj.head.lower_ in walks.words.genitive_preps or
+                                  found.actor.id or found.actor.code):
+            return found
     return None
-
-
-FRAME_PREPOSITIONS = frozenset({"under", "within"})
 
 
 def _participle_of(word: str, lemmas: frozenset[str]) -> bool:
@@ -1198,73 +913,27 @@ def _participle_of(word: str, lemmas: frozenset[str]) -> bool:
                for lemma in lemmas)
 
 
-def _frame_of_act(noun: Token, own: set[int]) -> bool:
-    """'under a deal' hanging on the act itself or on the verbs it governs
-    ('agreed to stop fighting under a deal'), not on another noun ('its
-    obligations under a ceasefire')."""
-    if noun.dep_ != "pobj" or noun.head.lower_ not in FRAME_PREPOSITIONS:
-        return False
-    node = noun.head.head
-    for _ in range(6):
-        if node.i in own:
-            return True
-        if node.pos_ not in ("VERB", "AUX") or node.dep_ not in ("xcomp", "ccomp", "conj"):
-            return False
-        node = node.head
-    return False
-
-
-def _under_other_noun(token: Token, found: Found, lexicon_nouns: frozenset[str]) -> bool:
-    """Whether a cue hangs on another act than the trigger ('accused Russia of
-    failing the Moscow-brokered ceasefire': Moscow mediated the ceasefire)."""
-    own = {t.i for t in found.tokens} | ({found.governor.i} if found.governor is not None else set())
-    path: list[Token] = []
-    node = token.head
-    for _ in range(10):
-        if node.i in own:
-            break
-        if node.head.i == node.i:
-            return False
-        path.append(node)
-        node = node.head
-    else:
-        return False
-    # an event noun on the way, other than the trigger's own complement ("met for
-    # talks mediated by X"), owns the cue
-    # -- except a frame the act is done under ("agreed to stop fighting under a
-    # deal brokered by Moscow": Moscow brokered the agreement)
-    nouns = [n for n in path if n.pos_ in ("NOUN", "PROPN")
-             and (n.i in found.rivals or n.lemma_.lower() in lexicon_nouns)
-             and not _frame_of_act(n, own)]
-    return any(path.index(n) < len(path) - 2 for n in nouns)
-
-
-def _clause_tokens(head: Token, sent: Span) -> list[Token]:
+def _clause_tokens(head: Token, sent: Span, walks: Grammar) -> list[Token]:
     """The tokens of the trigger's clause (mediation cues are looked for here)."""
     root = head
-    while root.dep_ not in ("ROOT",) and root.head.i != root.i and root.dep_ in (
-            "xcomp", "dobj", "pobj", "prep", "amod", "compound", "nsubj", "nsubjpass"):
+    while root.dep_ not in walks.labels.root and root.head.i != root.i and \
+            root.dep_ in walks.labels.within_clause:
         root = root.head
     return [t for t in root.subtree if sent.start <= t.i < sent.end]
 
 
-# "dismissed the accusation": the accusation's author is whom the answer addresses
-ANSWERED = {"accusation": "ACCUSE", "claim": "ACCUSE", "charge": "ACCUSE", "allegation": "ACCUSE",
-            "criticism": "ACCUSE", "demand": "REQUEST", "request": "REQUEST", "call": "REQUEST",
-            "appeal": "REQUEST", "proposal": "AGREE", "offer": "AGREE", "invitation": "AGREE",
-            "plan": "AGREE"}
-
-
-def _answer_earlier(event: Event, found: Found, earlier: list[Event]) -> None:
+def _answer_earlier(event: Event, found: Found, earlier: list[Event], answered: dict) -> None:
     """An answer to an earlier act ('Baku dismissed the claims', 'accepted the
-    offer') is addressed to that act's author, when it names none itself."""
-    if event.recipient or event.type not in ("REJECT", "AGREE", "ACCUSE", "CONCEDE"):
+    offer') is addressed to that act's author, when it names none itself
+    (event_frames.yaml ``answered``: the noun answered -> the type of its act)."""
+    if event.recipient or event.type not in answered["answer_types"]:
         return
+    acts = answered["acts"]
     objects = [c for t in found.tokens for c in [t, *t.children]
-               if c.lemma_.lower() in ANSWERED and c.pos_ == "NOUN"]
+               if c.lemma_.lower() in acts and c.pos_ == "NOUN"]
     if not objects:
         return
-    wanted = ANSWERED[objects[0].lemma_.lower()]
+    wanted = acts[objects[0].lemma_.lower()]
     for previous in reversed(earlier[-8:]):
         if previous.type == wanted and previous.actor and event.span[0] - previous.span[1] < 800:
             ids = {a.id for a in event.actor}
@@ -1272,11 +941,10 @@ def _answer_earlier(event: Event, found: Found, earlier: list[Event]) -> None:
             return
 
 
-def _separately(event: Event, found: Found) -> list[Event]:
+def _separately(event: Event, found: Found, separately: frozenset[str]) -> list[Event]:
     """'Putin held separate talks with Aliyev and Pashinyan': one act per partner."""
     words = {c.lower_ for t in [*found.tokens, found.head.head] for c in t.children}
-    if not words & {"separate", "separately", "respectively", "individually"} or \
-            len(event.recipient) < 2:
+    if not words & separately or len(event.recipient) < 2:
         return [event]
     out = []
     for n, recipient in enumerate(event.recipient):
