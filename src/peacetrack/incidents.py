@@ -113,8 +113,8 @@ class Incident:
         approximate = any((when(e) or {}).get("precision") == "approx"
                           for e in [event, *self.events])
         processes = set(self.process)
-        if processes and event.get("process") and not processes & set(event["process"]):
-            return False
+        if processes and event.get("process") and not processes & set(_processes(event)):
+            return False  # one process's meeting is not another's
         ours, theirs = set().union(*(sides(e) for e in self.events)), sides(event)
         places = set().union(*(_places(e) for e in self.events))
         countries = set().union(*(_countries(e) for e in self.events))
@@ -135,6 +135,7 @@ class Incident:
     def add(self, event: dict[str, Any], outlet: str | None) -> None:
         event["incident"] = self.id
         self.events.append(event)
+        self.process += [p for p in _processes(event) if p not in self.process]
         self.outlets[event["doc"]] = outlet
 
     def day_range(self) -> tuple[str, str] | None:
@@ -267,6 +268,12 @@ def report_window(published: dict[str, Any] | None) -> dict[str, Any] | None:
             "precision": "approx"}
 
 
+def _processes(record: dict[str, Any]) -> list[str]:
+    """The processes a record belongs to: its ``process`` (one name, or a list)."""
+    value = record.get("process")
+    return [value] if isinstance(value, str) else list(value or [])
+
+
 def fuse(events: Sequence[dict[str, Any]], incidents: list[Incident],
          outlets: dict[str, str | None] | None = None,
          published: dict[str, dict[str, Any]] | None = None) -> list[Incident]:
@@ -289,8 +296,7 @@ def fuse(events: Sequence[dict[str, Any]], incidents: list[Incident],
                                 key=lambda i: -len(i.outlets))
             home = candidates[0] if candidates else None
         if home is None:
-            home = Incident(id=incident_id(event), type=event["type"],
-                            process=list(event.get("process") or []))
+            home = Incident(id=incident_id(event), type=event["type"])
             incidents.append(home)
         home.add(event, outlets.get(event["doc"]))
         touched[home.id] = home

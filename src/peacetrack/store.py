@@ -39,9 +39,6 @@ CREATE TABLE IF NOT EXISTS events (
     place VARCHAR, country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE,
     record VARCHAR);
 ALTER TABLE events ADD COLUMN IF NOT EXISTS incident VARCHAR;
-ALTER TABLE documents ADD COLUMN IF NOT EXISTS process VARCHAR;
-ALTER TABLE events ADD COLUMN IF NOT EXISTS process VARCHAR;
-ALTER TABLE stances ADD COLUMN IF NOT EXISTS process VARCHAR;
 CREATE TABLE IF NOT EXISTS incidents (
     id VARCHAR, type VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR,
     date_lo DATE, date_hi DATE, place VARCHAR, country VARCHAR, sources INTEGER,
@@ -62,6 +59,9 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid INTEGER;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS host VARCHAR;
 CREATE TABLE IF NOT EXISTS problems (
     run INTEGER, source VARCHAR, line INTEGER, reason VARCHAR, message VARCHAR);
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS process VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS process VARCHAR;
+ALTER TABLE stances ADD COLUMN IF NOT EXISTS process VARCHAR;
 """
 # A run's status: running (or killed, until the next run looks), finished,
 # interrupted (stopped by Ctrl-C or killed: found so by the next run), failed.
@@ -210,14 +210,15 @@ class Store:
         found = self.db.execute(
             "WITH q AS (SELECT unnest($t) AS t, unnest($lo)::DATE AS lo, unnest($hi)::DATE AS hi)"
             " SELECT DISTINCT i.id, i.record FROM incidents i JOIN q ON i.type = q.t"
-            " AND i.date_lo <= q.hi AND q.lo <= i.date_hi",
+            " AND i.date_lo <= q.hi AND q.lo <= i.date_hi ORDER BY i.id",
             {"t": [k[0] for k in keys], "lo": [k[1] for k in keys],
              "hi": [k[2] for k in keys]}).fetchall()
         if not found:
             return []
         events: dict[str, list[dict[str, Any]]] = {}
         for incident, record in self.db.execute(
-                "SELECT incident, record FROM events WHERE incident IN (SELECT unnest(?))",
+                "SELECT e.incident, e.record FROM events e JOIN documents d ON d.id = e.doc"
+                " WHERE e.incident IN (SELECT unnest(?)) ORDER BY d.ingested_at, e.span_start, e.id",
                 [[i for i, _ in found]]).fetchall():
             events.setdefault(incident, []).append(json.loads(record))
         return [Incident.stored(json.loads(record), events.get(i, [])) for i, record in found]
