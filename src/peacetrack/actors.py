@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .lexicons import load_lexicon
-from .nlp import sentence_of, words_of
+from .nlp import pattern_words, sentence_of, words_of
 from .profile import NON_STATE_SECTORS, Entity, Profile, slugify
 from .records import Actor, DateValue
 
@@ -195,9 +195,7 @@ class ActorFinder:
             matcher.add(label, docs)
 
     def _add_patterns(self, nlp_vocab) -> None:
-        from spacy.lang.en import English
-        maker = English()  # only its tokenizer: patterns tokenised as documents are
-        vocab = _Maker(maker, nlp_vocab)
+        vocab = _Maker(nlp_vocab)  # patterns tokenised as documents are
         self._by_alias: dict[str, Entity] = {}
         self._by_demonym: dict[str, Entity] = {}
         for entity in self.profile.entities.values():
@@ -642,15 +640,13 @@ _Earlier.NONE = _Earlier([], 0, 0)
 
 
 class _Maker:
-    """Tokenise patterns with a blank English tokenizer into the model's vocab."""
+    """Tokenise patterns as documents are (``nlp.pattern_words``) into the model's vocab."""
 
-    def __init__(self, blank, vocab) -> None:
-        self.blank = blank
+    def __init__(self, vocab) -> None:
         self.vocab = vocab
 
     def make_doc(self, text: str) -> Doc:
-        words = [t.text for t in self.blank.make_doc(text)]
-        return Doc(self.vocab, words=words)
+        return Doc(self.vocab, words=list(pattern_words(text)))
 
 
 def _lexicon_places() -> list[dict]:

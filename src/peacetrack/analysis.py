@@ -7,10 +7,11 @@ and places -> quotes -> stances.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date as Date
 from datetime import timedelta
+from functools import cached_property, partial
 
 from spacy.tokens import Doc, Token
 
@@ -49,6 +50,25 @@ HISTORICAL_DAYS = 92
 BACKGROUND_MARKS = {"after", "before", "since", "until"}
 
 
+class _Built(Mapping):
+    """The analyzers of the active processes, each built on first use."""
+
+    def __init__(self, makers: dict[str, Callable[[], Analyzer]]) -> None:
+        self.makers = makers
+        self.built: dict[str, Analyzer] = {}
+
+    def __getitem__(self, name: str) -> Analyzer:
+        if name not in self.built:
+            self.built[name] = self.makers[name]()
+        return self.built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.makers)
+
+    def __len__(self) -> int:
+        return len(self.makers)
+
+
 class Analyzer:
     """Everything a worker needs, built once per process from the settings.
 
@@ -64,22 +84,39 @@ class Analyzer:
         self.profile = profile or load_profile(settings.profile)
         self.models = shared.models if shared else load_models(settings.models)
         self.events = shared.events if shared else EventCoder()
-        self.by_process: dict[str, Analyzer] = {}
+        self.by_process: Mapping[str, Analyzer] = {}
         members = self.profile.members or (() if self.profile.name == "none" else (self.profile,))
         if profile is None and members:  # the top: one analyzer per process
             self.process_finder = ProcessFinder(members, self.nlp.vocab)
-            self.by_process = {p.name: Analyzer(settings, profile=p, shared=self) for p in members}
-            self.by_process[OTHER] = Analyzer(settings, profile=load_profile("none"), shared=self)
+            makers = {p.name: partial(Analyzer, settings, profile=p, shared=self) for p in members}
+            makers[OTHER] = partial(Analyzer, settings, profile=load_profile("none"), shared=self)
+            self.by_process = _Built(makers)
         self.name = OTHER if self.profile.name == "none" else self.profile.name
-        self.actors = ActorFinder(self.profile, self.nlp.vocab)
-        self.gazetteer = Gazetteer(profile_places=self.profile.places,
-                                   focus_countries=self.profile.countries)
-        self.stance_cues = issue_cues(self.profile, self.nlp.vocab)  # built once per process
-        self.process = Process(self.profile)
-        self.chronology = Chronology(self.profile.chronology, self.nlp.vocab)
         # keep the candidates the rules' sense checks would drop, for a model to
         # weigh (``train --soft-vetoes``); on today's gold the checks do better
-        self._soft_vetoes = False
+        self._soft_vetoes = shared.soft_vetoes if shared else False
+
+    # A process's matchers are built when its first report comes: a worker on
+    # one process's reports does not build the six others'.
+    @cached_property
+    def actors(self) -> ActorFinder:
+        return ActorFinder(self.profile, self.nlp.vocab)
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        return Gazetteer(profile_places=self.profile.places, focus_countries=self.profile.countries)
+
+    @cached_property
+    def stance_cues(self):
+        return issue_cues(self.profile, self.nlp.vocab)  # built once per process
+
+    @cached_property
+    def process(self) -> Process:
+        return Process(self.profile)
+
+    @cached_property
+    def chronology(self) -> Chronology:
+        return Chronology(self.profile.chronology, self.nlp.vocab)
 
     @property
     def soft_vetoes(self) -> bool:
@@ -88,7 +125,7 @@ class Analyzer:
     @soft_vetoes.setter
     def soft_vetoes(self, value: bool) -> None:
         self._soft_vetoes = value
-        for analyzer in self.by_process.values():
+        for analyzer in getattr(self.by_process, "built", dict(self.by_process)).values():
             analyzer.soft_vetoes = value
 
     def for_doc(self, doc: Doc, title: str | None = None) -> tuple[Analyzer, list[str]]:

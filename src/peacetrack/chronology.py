@@ -20,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .dates import days_covered
+from .nlp import pattern_words
 from .records import Actor, DateValue, Event, Location
 
 # Words near a reference that tell the happening as still to come.
@@ -75,14 +76,11 @@ class Chronology:
     """The happenings of the active profiles, matched in documents by name."""
 
     def __init__(self, happenings: list[Happening], vocab) -> None:
-        from spacy.lang.en import English
-
-        tokenizer = English().tokenizer
         self.happenings = {h.id: h for h in happenings}
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         for happening in happenings:
             phrases = dict.fromkeys(happening.aliases)
-            self.matcher.add(happening.id, [Doc(vocab, words=[t.text for t in tokenizer(p)])
+            self.matcher.add(happening.id, [Doc(vocab, words=list(pattern_words(p)))
                                             for p in phrases])
 
     def find(self, doc: Doc) -> list[Reference]:

@@ -6,7 +6,7 @@ import bisect
 import re
 import unicodedata
 from collections import deque
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS
@@ -258,3 +258,17 @@ def load_model(name: str, attribute_lookup: bool = True):
         else:
             nlp.add_pipe(name, first=True)
     return nlp
+
+
+@cache
+def _blank_english() -> Language:
+    from spacy.lang.en import English
+
+    return English()
+
+
+@lru_cache(maxsize=200_000)
+def pattern_words(text: str) -> tuple[str, ...]:
+    """A pattern phrase's words, tokenised as documents are (English rules),
+    once per process: every process's analyser adds the same generic names."""
+    return tuple(t.text for t in _blank_english().make_doc(text))

