@@ -169,6 +169,10 @@ def load_yaml(path: Path) -> Any:
     except FileNotFoundError as exc:
         raise ProfileError(f"{path}: no such file") from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ProfileError(f"{where}: malformed YAML ({exc})") from exc
+        raise ProfileError(f"{yaml_where(path, exc)}: malformed YAML ({exc})") from exc
+
+
+def yaml_where(path: Path, exc: yaml.YAMLError) -> str:
+    """'file:line' of a YAML error (the file alone when it has no line)."""
+    mark = getattr(exc, "problem_mark", None)
+    return f"{path}:{mark.line + 1}" if mark else str(path)

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from .errors import ProfileError
+from .lexicons import yaml_where
 from .records import PLOVER_TYPES
 
 # Values a profile may expand to through its aliases; the shipped profile
@@ -145,9 +146,8 @@ def _read_checked(path_text: str, mtime_ns: int, size: int) -> tuple[dict[str, A
         except RecursionError as exc:
             raise ProfileError(f"{path}: nested too deep to be a profile") from exc
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark else str(path)
-            raise ProfileError(f"{where}: malformed YAML ({getattr(exc, 'problem', None) or exc})") from exc
+            raise ProfileError(f"{yaml_where(path, exc)}: malformed YAML "
+                               f"({getattr(exc, 'problem', None) or exc})") from exc
         if root is None or (root.tag == _TAG + "null"):
             raise ProfileError(f"{path}: the profile is empty (docs/profiles.md shows what it holds)")
         _bound_aliases(root, path)

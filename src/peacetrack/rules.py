@@ -62,6 +62,7 @@ from spacy.attrs import (
 from spacy.tokens import Doc
 
 from .errors import ProfileError
+from .lexicons import yaml_where
 
 TREE = "peacetrack.tree"
 ATTRIBUTES = {"LOWER": "lower", "LEMMA": "lemma", "POS": "pos", "TAG": "tag", "DEP": "dep",
@@ -408,9 +409,7 @@ def read_rules(path: Path) -> list[dict[str, Any]]:
     except FileNotFoundError as exc:
         raise RuleError(f"{path}: no such rule file") from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise RuleError(f"{where}: malformed YAML ({exc})") from exc
+        raise RuleError(f"{yaml_where(path, exc)}: malformed YAML ({exc})") from exc
     if not isinstance(data, list):
         raise RuleError(f"{path}: a rule file is a list of rules")
     return data
