@@ -14,7 +14,7 @@ import copy
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,27 +117,21 @@ PROFILE = Mapping("a profile", {
 
 def read_profile(path: Path) -> tuple[dict[str, Any], list[str]]:
     """A profile file's data (keys with no value left out) and its warnings;
-    ``ProfileError`` naming every wrong key and its line. A file is read once
-    per process while it stays unchanged (every process analyser reads it)."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError as exc:
-        raise ProfileError(f"{path}: no such profile (a shipped name, or a YAML file)") from exc
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read the profile ({exc})") from exc
-    data, warnings = _read_checked(str(path), stat.st_mtime_ns, stat.st_size)
-    return copy.deepcopy(data), list(warnings)
-
-
-@cache
-def _read_checked(path_text: str, mtime_ns: int, size: int) -> tuple[dict[str, Any], list[str]]:
-    path = Path(path_text)
+    ``ProfileError`` naming every wrong key and its line. The same text is
+    parsed once per process (every process's analyser reads its profile)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ProfileError(f"{path}: no such profile (a shipped name, or a YAML file)") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: cannot read the profile ({exc})") from exc
+    data, warnings = _read_checked(str(path), text)
+    return copy.deepcopy(data), list(warnings)
+
+
+@lru_cache(maxsize=32)
+def _read_checked(path_text: str, text: str) -> tuple[dict[str, Any], list[str]]:
+    path = Path(path_text)
     shipped = path.resolve().parent == _SHIPPED.resolve()
     loader = (_SHIPPED_LOADER if shipped else _LOADER)(text)  # parsed once: checked, then built
     try:
