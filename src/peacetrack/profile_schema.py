@@ -133,7 +133,11 @@ def read_profile(path: Path) -> tuple[dict[str, Any], list[str]]:
 def _read_checked(path_text: str, text: str) -> tuple[dict[str, Any], list[str]]:
     path = Path(path_text)
     shipped = path.resolve().parent == _SHIPPED.resolve()
-    loader = (_SHIPPED_LOADER if shipped else _LOADER)(text)  # parsed once: checked, then built
+    try:
+        loader = (_SHIPPED_LOADER if shipped else _LOADER)(text)  # parsed once: checked, then built
+    except yaml.YAMLError as exc:  # a character YAML does not allow
+        raise ProfileError(f"{yaml_where(path, exc)}: malformed YAML "
+                           f"({getattr(exc, 'problem', None) or exc})") from exc
     try:
         try:
             root = loader.get_single_node()
