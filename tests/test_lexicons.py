@@ -52,7 +52,8 @@ def test_every_key_of_the_place_words_is_read():
     from peacetrack.places import PlaceWords
 
     data = yaml.safe_load(data_path("lexicons", "places.yaml").read_text(encoding="utf-8"))
-    read = {f.name for f in fields(PlaceWords)} | {"country_aliases", "landmarks", "border_nouns"}
+    read = {f.name for f in fields(PlaceWords)} | {"country_aliases", "landmarks", "border_nouns",
+                                                   "regions", "crossings", "country_codes"}
     assert set(data) <= read, set(data) - read
 
 
@@ -88,6 +89,12 @@ def _module_word_sets(module: str) -> list[str]:
     return out
 
 
+# Lists of the data's own format, not English: the rule files' families, the
+# rule format's keys.
+FORMAT_NAMES = ("EVENT_RULES", "DOES", "STRUCTURE")
+
+
 @pytest.mark.parametrize("module", ["events", "roles", "walks", "rules"])
 def test_the_word_lists_of_the_event_coder_are_data(module):
-    assert not _module_word_sets(module), _module_word_sets(module)
+    found = [s for s in _module_word_sets(module) if not s.startswith(FORMAT_NAMES)]
+    assert not found, found

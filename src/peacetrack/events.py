@@ -928,7 +928,7 @@ def _answer_earlier(event: Event, found: Found, earlier: list[Event], answered: 
     (event_frames.yaml ``answered``: the noun answered -> the type of its act)."""
     if event.recipient or event.type not in answered["answer_types"]:
         return
-    acts = answered["acts"]
+    acts = dict(answered["acts"])  # a table of words, read whole
     objects = [c for t in found.tokens for c in [t, *t.children]
                if c.lemma_.lower() in acts and c.pos_ == "NOUN"]
     if not objects:

@@ -51,6 +51,7 @@ class RoleRules:
     population_nouns: dict[str, str | None]
     population_sectors: dict[str, str]
     population_counts: frozenset[str]
+    hosting_verbs: frozenset[str]
 
 
 @cache
@@ -71,7 +72,10 @@ def role_rules() -> RoleRules:
                           for word, sector in (data.get("population_nouns") or {}).items()},
         population_sectors={word.lower(): sector
                             for word, sector in (data.get("population_sectors") or {}).items()},
-        population_counts=frozenset(data.get("population_counts", [])))
+        population_counts=frozenset(data.get("population_counts", [])),
+        # positions.yaml's hosting verbs: the speaker of a statement whose verb
+        # is one hosted what it tells (its mediator, not its actor)
+        hosting_verbs=frozenset(w.lower() for w in load_lexicon("positions").get("hosting", [])))
 
 
 class Process:
@@ -534,7 +538,6 @@ def turn_hosts(events: list[Event], actors: DocActors, process: Process,
 
 
 FIRST_PERSON = {"i": "person", "we": "body", "us": "body"}
-HOSTING_VERBS = frozenset({"host", "organise", "organize", "convene"})
 
 
 def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
@@ -573,7 +576,7 @@ def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
         else:
             actor = Actor(text=subject.text, id=speaker.id, name=speaker.name, code=speaker.code,
                           sector=speaker.sector, role=speaker.role, span=span)
-        if verbs[0] is not trigger.root and verbs[0].lemma_.lower() in HOSTING_VERBS:
+        if verbs[0] is not trigger.root and verbs[0].lemma_.lower() in role_rules().hosting_verbs:
             event.mediator = event.mediator or [actor]
         else:
             event.actor = [actor]
