@@ -205,6 +205,18 @@ def test_when_an_undated_act_happened(text, published, phrase, trigger, date):
 
 
 
+def test_an_act_with_no_date_but_its_report_happened_in_the_days_before_it():
+    """Told as done, with no date words and no dated act to go with: the week
+    before the report, said to come from the report, never one day."""
+    events = events_in("Armenia and Azerbaijan exchanged prisoners, officials in both "
+                       "capitals said.", "2023-12-14")
+    date = event_at(events, "exchanged prisoners", "exchanged")["date"]
+    assert (date["value"], date["end"], date["method"]) == ("2023-12-07", "2023-12-14", "report")
+    plan = event_at(events_in("Armenia and Azerbaijan will exchange prisoners.", "2023-12-14"),
+                    "will exchange", "exchange")
+    assert not (plan["date"] or {}).get("value")  # a plan is not dated by its report
+
+
 def test_talks_are_not_placed_where_the_fighting_was():
     events = events_in(
         "YEREVAN, Sept 14 (Wire) - Fighting broke out on the Armenian-Azerbaijani border on "

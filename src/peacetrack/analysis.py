@@ -21,6 +21,7 @@ from .chronology import Chronology, link_events, narrow_published, place_linked
 from .clean import paragraph_starts
 from .decide import decide
 from .events import EventCoder
+from .incidents import report_window
 from .learned import load_models
 from .mentions import merge
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
@@ -579,6 +580,18 @@ def date_events(events: list[Event], doc: Doc, published: DateValue,
             event.date = previous_current.date
         elif first is not None:
             event.date = first
+        elif event.status == "occurred" and published.value:
+            event.date = _report_days(published)  # the report's news: the days before it
+
+
+def _report_days(published: DateValue) -> DateValue | None:
+    """The days in which an act a report tells as done, with no date of its own
+    and no dated act to go with, happened: its news, up to the report
+    (incidents.report_window). A range with ``method: report``, never a day."""
+    window = report_window(published.to_dict())
+    if window is None:
+        return None
+    return DateValue(window["value"], "day", end=window["end"], method="report")
 
 
 def _present_in_quote(event: Event, doc: Doc, quotes: Sequence[Quote]) -> Quote | None:

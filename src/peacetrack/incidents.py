@@ -71,6 +71,8 @@ def _days(date: dict[str, Any] | None) -> tuple[Date, Date] | None:
 
 
 def _precision_rank(date: dict[str, Any] | None) -> int:
+    if (date or {}).get("method") == "report":
+        return 0  # the days before its report, not a day of its own
     return {"day": 3, "month": 2, "year": 1}.get((date or {}).get("precision") or "", 0)  # approx: 0
 
 

@@ -37,7 +37,8 @@ QUAD = {
 class DateValue:
     """A resolved date: ``value`` is ISO (YYYY-MM-DD, YYYY-MM or YYYY) or None.
 
-    ``method`` is set for publication dates only (metadata/text/inferred);
+    ``method`` is set for publication dates (metadata/text/inferred), and
+    ``report`` for an act dated only by its report: the days before it;
     ``text`` is the words it came from; ``end`` closes a range;
     ``earliest``/``latest`` bound an inferred date.
     """
