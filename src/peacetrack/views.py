@@ -462,7 +462,15 @@ def network(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
     nodes = [{"id": n, "label": labels.get(n, (n,))[0] or n, "code": labels.get(n, (n, None))[1],
               "sector": labels.get(n, (n, None, None))[2], "degree": degree[n], "x": x, "y": y}
              for n, (x, y) in positions.items()]
-    return {"nodes": nodes, "edges": edges, "actors_total": len(degree)}
+    return {"nodes": nodes, "edges": edges, "actors_total": len(degree),
+            "states": {c: n for c, n in _state_names().items() if c in {x["code"] for x in nodes}}}
+
+
+@cache
+def _state_names() -> dict[str, str]:
+    """A state's name by its code: what people are rolled up to on demand."""
+    from .lexicons import load_lexicon
+    return {c["code"]: c["name"] for c in load_lexicon("countries")["countries"] if c.get("code")}
 
 
 # The pairs of one event, then counted: actor -> recipient; actors together when

@@ -126,6 +126,7 @@
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return JSON.parse(await new Response(stream).text());
   }
+  const short = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
   const isPlan = (e) => e.status === "future" || e.status === "hypothetical";
   const STATE_SECTORS = new Set(["GOV", "LEG", "MIL"]);
   // The days an event's date covers: a month or a year is a span, not its middle.
@@ -285,8 +286,8 @@
             isPlan(e) ? el("span", { class: "badge" }, "planned") : null, " ",
             el("a", { href: docLink(e.doc, e.id) }, e.sentence), " ", el("span", { class: "small" }, "— " + e.source))))))) : null);
     const layout = {
-      margin: { l: 230, r: 10, t: 10, b: 30 }, xaxis: { type: "date", autorange: true }, showlegend: false,
-      yaxis: { tickvals: lanes.map((l) => lane[l.id]), ticktext: lanes.map((l) => esc(l.name)),
+      margin: { l: 340, r: 10, t: 10, b: 30 }, xaxis: { type: "date", autorange: true }, showlegend: false,
+      yaxis: { tickvals: lanes.map((l) => lane[l.id]), ticktext: lanes.map((l) => esc(short(l.name, 58))),
                range: [-0.6, lanes.length - 0.4], fixedrange: true, zeroline: false },
       empty: tr.lanes.length ? "No dated events of a mediation track for these filters."
                              : "The profile names no mediation tracks.",
@@ -326,8 +327,33 @@
 
   const CODE_COLOURS = { ARM: "#e67e22", AZE: "#16a085", RUS: "#8e44ad", EU: "#2c6fbb", USA: "#34495e",
                          TUR: "#c0392b", IRN: "#27ae60", FRA: "#2980b9" };
+  // People rolled up to the state they act for (its government, parliament or
+  // armed forces): one node per state, their links added up.
+  function rolledUp(net) {
+    const group = (n) => (n.code && STATE_SECTORS.has(n.sector) ? "state:" + n.code : n.id);
+    const of = Object.fromEntries(net.nodes.map((n) => [n.id, group(n)]));
+    const nodes = {};
+    for (const n of net.nodes.slice().sort((a, b) => b.degree - a.degree)) {
+      const g = of[n.id];
+      if (!nodes[g]) nodes[g] = Object.assign({}, n, { id: g, degree: 0,
+        label: g.startsWith("state:") ? (net.states || {})[n.code] || n.code : n.label });
+      nodes[g].degree += n.degree;
+    }
+    const edges = {};
+    for (const e of net.edges) {
+      const [a, b] = [of[e.source], of[e.target]];
+      if (a === b) continue;
+      const k = [a, b, e.polarity].join("\u0000");
+      const m = edges[k] = edges[k] || { source: a, target: b, polarity: e.polarity, directed: false, count: 0, types: {}, ids: [] };
+      m.directed = m.directed || e.directed;
+      m.count += e.count;
+      for (const [t, n] of Object.entries(e.types)) m.types[t] = (m.types[t] || 0) + n;
+      m.ids = m.ids.concat(e.ids).slice(0, 12);
+    }
+    return Object.assign({}, net, { nodes: Object.values(nodes), edges: Object.values(edges) });
+  }
   function network() {
-    const net = VIEW.network;
+    const net = $("#network-rollup").checked ? rolledUp(VIEW.network) : VIEW.network;
     // Sizes relative to the busiest node and edge: the same picture for 10 reports or a million.
     const mostDegree = Math.max(1, ...net.nodes.map((n) => n.degree));
     const mostEdge = Math.max(1, ...net.edges.map((e) => e.count));
@@ -961,6 +987,7 @@
       });
     }
     $("#events-filter").addEventListener("input", () => eventsTable());
+    $("#network-rollup").addEventListener("change", () => network());
     await reportList();
     window.addEventListener("hashchange", route);
     route();
