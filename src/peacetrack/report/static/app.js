@@ -59,6 +59,8 @@
     return node;
   }
   const $ = (sel) => document.querySelector(sel);
+  // replaceChildren, leaving out the parts a view does not show (null or false).
+  const fill = (node, ...children) => node.replaceChildren(...children.filter((c) => c != null && c !== false));
   const plural = (n, one, many) => `${n.toLocaleString("en")} ${n === 1 ? one : (many || one + "s")}`;
 
   // -- data sources: embedded (the report) or the server (the dashboard) ---------
@@ -275,7 +277,7 @@
     const perLane = {};
     for (const u of tr.undated || []) (perLane[u.track] = perLane[u.track] || []).push(undatedEvents[u.event]);
     const box = $("#tracks-undated");
-    box.replaceChildren(
+    fill(box,
       idle ? el("p", { class: "small" }, `${plural(idle, "track")} of the profile with no event in these reports: ` +
         tr.lanes.filter((l) => !used.has(l.id)).map((l) => l.name).join("; ") + ".") : null,
       tr.undated_total ? el("details", {}, el("summary", { class: "undated-count" },
@@ -409,7 +411,7 @@
     const codes = [...new Set(net.nodes.map((n) => n.code))];
     const key = (colour, text, round) => el("span", { class: "key" },
       el("span", { class: "swatch", style: `background:${colour}` + (round ? ";border-radius:50%" : "") }), text);
-    $("#network-legend").replaceChildren("Dots (actors, by the state or organisation they act for): ",
+    fill($("#network-legend"), "Dots (actors, by the state or organisation they act for): ",
       ...codes.filter((c) => CODE_COLOURS[c]).map((c) => key(CODE_COLOURS[c], c, true)),
       codes.some((c) => !CODE_COLOURS[c]) ? key("#7f8c8d", "other or unknown", true) : null,
       " Lines: ", key("rgba(31,95,168,0.8)", "cooperation"), key("rgba(192,57,43,0.8)", "conflict"),
@@ -541,7 +543,7 @@
       el("td", {}, names(e.mediators) || "—"), el("td", {}, [names(e.actors), names(e.recipients)].filter(Boolean).join(" → ")),
       el("td", {}, chip(e)), el("td", {}, (e.tracks || []).map((t) => t.name).join("; ") || "—"),
       el("td", { class: "sentence" }, el("a", { href: docLink(e.doc, e.id) }, e.sentence)), el("td", {}, e.source)));
-    box.replaceChildren(
+    fill(box,
       lanes.length ? table : el("p", { class: "empty" }, "No events of a mediation track for these filters."),
       idle ? el("p", { class: "small" }, `${plural(idle, "other track")} of the profile with no event here.`) : null,
       el("h3", {}, "Which track was active, year by year"), active,
@@ -595,7 +597,7 @@
     for (const e of h.events || []) BY_ID[e.id] = BY_ID[e.id] || Object.assign({ kind: "event" }, e);
     const pos = (p) => el("span", { class: "pos", style: `background:${POSITION_COLOURS[p] || "#9aa3b2"}` }, p);
     const who = h.actor.label + (h.rollup && h.actor.code ? ` (with everyone who speaks for ${h.actor.code})` : "");
-    $("#history").replaceChildren(
+    fill($("#history"),
       el("h3", { id: "history-title" }, `${h.actor.label} on ${h.issue.name}`),
       h.issue.statement ? el("p", { class: "small", id: "history-statement" }, `The proposition: ${h.issue.statement}. "support" is for it, "oppose" against it.`) : null,
       h.steps.length ? el("ol", { class: "steps", id: "history-steps" }, ...h.steps.map((x) => el("li", { class: x.changed ? "changed" : "" },
@@ -607,7 +609,7 @@
       h.quotes.length ? el("ul", { id: "history-quotes" }, ...h.quotes.map((q) => el("li", {}, el("b", {}, (q.date || "undated") + " "),
         el("span", { class: "small" }, q.speaker + ": "), el("a", { href: docLink(q.doc, q.id) }, q.direct ? `“${q.text}”` : q.text),
         " ", el("span", { class: "small" }, "— " + (q.source || ""))))) : el("p", { class: "small" }, "None."),
-      el("h4", {}, `Events of ${h.actor.label} naming it (${h.events.length})`),
+      el("h4", {}, `Events naming it in which ${h.actor.label} acts or is addressed (${h.events.length})`),
       h.events.length ? el("ul", { id: "history-events" }, ...h.events.map((e) => el("li", {}, el("b", {}, (e.date || "undated") + " "),
         chip(e), " ", el("span", { class: "small" }, who_(e) + ": "), el("a", { href: docLink(e.doc, e.id) }, e.sentence),
         " ", el("span", { class: "small" }, "— " + e.source)))) : el("p", { class: "small" }, "None."),
@@ -644,7 +646,7 @@
       el("ul", {}, ...i.events.map((e) => el("li", {}, el("span", { class: "small" }, `${e.source} (${dateLabel(e)}): `),
         el("a", { href: docLink(e.doc, e.id) }, e.sentence)))));
     const disputed = items.filter((i) => i.disputed), agreed = items.filter((i) => !i.disputed);
-    box.replaceChildren(
+    fill(box,
       el("p", { id: "incidents-summary" }, `${plural(inc.corroborated, "incident")} told by more than one report; ${inc.disputed} disputed between their sources.`),
       el("h3", {}, `Disputed (${disputed.length})`), disputed.length ? el("div", { id: "incidents-disputed" }, ...disputed.map(one)) : el("p", { class: "empty" }, "None."),
       el("h3", {}, `Corroborated, sources agree (${agreed.length})`), agreed.length ? el("div", { id: "incidents-agreed" }, ...agreed.map(one)) : el("p", { class: "empty" }, "None."));
@@ -757,7 +759,7 @@
     const shown = (page.offset || 0) + page.items.length;
     const more = $("#reports-more") || el("p", { id: "reports-more", class: "small" });
     $("#report-list").after(more);
-    more.replaceChildren(`${shown.toLocaleString("en")} of ${plural(page.total, "report")}, newest first. `,
+    fill(more, `${shown.toLocaleString("en")} of ${plural(page.total, "report")}, newest first. `,
       LIVE && shown < page.total ? el("button", { type: "button", onclick: () => reportList(shown) }, "more") : null,
       !LIVE && VIEW.scope ? VIEW.scope.reports_note : null);
   }
