@@ -437,9 +437,10 @@
       ? [["geo", places.filter(inRegion)], ["geo2", places.filter((p) => !inRegion(p))]] : [["geo", places]];
     const traces = [];
     for (const [geo, ps] of panels) {
+      const labelFrom = labelledPlaces(ps);
       for (const [quad, q] of Object.entries(VIEW.quads)) {
         const qs = ps.filter((p) => p.quad === quad);
-        if (qs.length) traces.push(placeTrace(qs, q, geo, geo === "geo", most));
+        if (qs.length) traces.push(placeTrace(qs, q, geo, geo === "geo", most, labelFrom));
       }
     }
     const layout = { legend: { orientation: "h", y: 0 }, margin: { l: 0, r: 0, t: 24, b: 0 },
@@ -458,10 +459,24 @@
         el("td", {}, el("button", { type: "button", onclick: () => showEvidence(`Events at ${p.name}`, p.ids, p.count) }, "read")))))));
     draw("map", traces, layout, places.length);
   }
-  function placeTrace(ps, q, geo, legend, most) {
+  const MAP_LABELS = 8;  // the busiest places of each panel are named; the rest on hover and in the table
+  // The busiest places are named, each only where no busier named place is too near
+  // for its label (a box of the panel's extent): labels never pile up.
+  function labelledPlaces(ps) {
+    const lons = ps.map((p) => p.lon), lats = ps.map((p) => p.lat);
+    const w = Math.max(8, Math.max(...lons) - Math.min(...lons)) * 0.2;
+    const h = Math.max(6, Math.max(...lats) - Math.min(...lats)) * 0.1;
+    const kept = [];
+    for (const p of ps.slice().sort((a, b) => b.count - a.count)) {
+      if (kept.length >= MAP_LABELS) break;
+      if (kept.every((k) => Math.abs(k.lon - p.lon) > w || Math.abs(k.lat - p.lat) > h)) kept.push(p);
+    }
+    return new Set(kept);
+  }
+  function placeTrace(ps, q, geo, legend, most, labelFrom) {
     return { type: "scattergeo", geo, mode: "markers+text", name: q.label, legendgroup: q.label, showlegend: legend,
       lon: ps.map((p) => p.lon), lat: ps.map((p) => p.lat),
-      text: ps.map((p) => esc(p.name)), textposition: "top center", textfont: { size: 10 },
+      text: ps.map((p) => (labelFrom.has(p) ? esc(p.name) : "")), textposition: "top center", textfont: { size: 10 },
       hovertext: ps.map((p) => `<b>${esc(p.name)}</b> (${esc(p.country || "")}): ${plural(p.count, "event")}<br>` +
         Object.entries(p.quads).map(([k, n]) => `${n} ${esc(VIEW.quads[k].label.toLowerCase())}`).join(", ") + "<br>" +
         examples(p.ids, p.count)),
