@@ -367,6 +367,7 @@
     networkTable(net, label);
     const traces = [];
     const annotations = [];
+    const bundles = {};
     const mids = { x: [], y: [], text: [], customdata: [], color: [] };
     for (const e of net.edges) {
       const a = at[e.source], b = at[e.target];
@@ -374,16 +375,27 @@
       const width = 1 + 7 * Math.sqrt(e.count / mostEdge);
       const bend = e.polarity === "conflict" ? 0.03 : -0.03;  // keep a pair's two edges apart
       const mx = (a.x + b.x) / 2 + bend * (b.y - a.y), my = (a.y + b.y) / 2 - bend * (b.x - a.x);
-      traces.push({ type: "scatter", mode: "lines", x: [a.x, mx, b.x], y: [a.y, my, b.y], hoverinfo: "skip",
-                    line: { color: colour, width }, showlegend: false });
-      if (e.directed) annotations.push({ x: b.x, y: b.y, ax: mx, ay: my, xref: "x", yref: "y", axref: "x",
-        ayref: "y", showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: Math.max(1, width / 1.5),
-        arrowcolor: colour, standoff: 9, text: "" });
+      // Edges of one colour and about one width are one trace (a hundred traces drew
+      // slowly); an arrow is a marker at the end, turned along its line, short of the node.
+      const level = Math.round(width);
+      const key = colour + "|" + level;
+      const bundle = bundles[key] = bundles[key] || { x: [], y: [], size: [], colour, level };
+      const dx = b.x - mx, dy = b.y - my, len = Math.hypot(dx, dy) || 1;
+      const back = 0.035 + 0.05 * Math.sqrt(b.degree / mostDegree);
+      const [ex, ey] = e.directed ? [b.x - (dx / len) * back, b.y - (dy / len) * back] : [b.x, b.y];
+      bundle.x.push(a.x, mx, ex, null);
+      bundle.y.push(a.y, my, ey, null);
+      bundle.size.push(0, 0, e.directed ? 7 + 2 * level : 0, 0);
       const kinds = Object.entries(e.types).map(([t, n]) => `${n}× ${t}`).join(", ");
       mids.x.push(mx); mids.y.push(my); mids.color.push(colour);
       mids.text.push(`<b>${esc(label(e.source))} ${e.directed ? "→" : "and"} ${esc(label(e.target))}</b><br>` +
         `${esc(kinds)} (${esc(e.polarity)})<br>` + examples(e.ids, e.count));
       mids.customdata.push([`${label(e.source)} ${e.directed ? "→" : "and"} ${label(e.target)}: ${kinds}`, e.ids, e.count]);
+    }
+    for (const bundle of Object.values(bundles)) {
+      traces.push({ type: "scatter", mode: "lines+markers", x: bundle.x, y: bundle.y, hoverinfo: "skip", showlegend: false,
+        line: { color: bundle.colour, width: bundle.level },
+        marker: { symbol: "arrow", angleref: "previous", size: bundle.size, color: bundle.colour, line: { width: 0 } } });
     }
     traces.push({ type: "scatter", mode: "markers", x: mids.x, y: mids.y, text: mids.text, customdata: mids.customdata,
                   hovertemplate: "%{text}<extra></extra>", marker: { size: 7, color: mids.color, opacity: 0.9 },
@@ -852,8 +864,17 @@
     if (first) first.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
   }
 
-  function segments(text, spans, targetId) {
+  function segments(text, given, targetId) {
     const chars = Array.from(text);
+    // A sentence's span may end with the line breaks after it: highlighted as they
+    // are, they would spill into the next paragraph. The highlight keeps to the words.
+    const blank = (i) => /\s/.test(chars[i] || "");
+    const spans = given.map((s) => {
+      let [a, b] = s.span;
+      while (b > a && blank(b - 1)) b--;
+      while (a < b && blank(a)) a++;
+      return Object.assign({}, s, { span: [a, b] });
+    });
     const cuts = new Set([0, chars.length]);
     for (const s of spans) { cuts.add(Math.max(0, Math.min(chars.length, s.span[0])));
                              cuts.add(Math.max(0, Math.min(chars.length, s.span[1]))); }
@@ -963,9 +984,14 @@
   }
   function render() {
     const parts = [summary, timeline, tracks, mediation, network, map, stances, quotes, incidents, eventsTable];
+    const took = {};  // milliseconds each part took to draw (bench/views_questions.py reads them)
     for (const part of parts) {
+      const started = performance.now();
       try { part(); } catch (err) { console.error(`peacetrack: ${part.name} failed`, err); }
+      took[part.name] = Math.round(performance.now() - started);
     }
+    document.body.dataset.drawMs = JSON.stringify(took);
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.ready = "1";
   }
   function route() {
