@@ -106,3 +106,12 @@ def test_the_report_names_no_local_path_and_stays_light(store, profile):
     html = render_report(store, profile)
     assert "/work/" not in html and "/shared/" not in html and "/tmp/" not in html
     assert len(html.encode()) <= 2_500_000
+
+
+def test_counts_over_time_hold_every_event_or_say_why_not(store, profile):
+    c = views.counts(store, profile)
+    by_month = sum(r["count"] for r in c["month"])
+    assert by_month + c["year_only"] + c["undated"] == views.count_events(store, profile)
+    assert sum(r["count"] for r in c["week"]) <= by_month
+    assert {r["quad"] for r in c["month"]} <= set(views.QUADS)
+    assert all(len(r["period"]) == 7 for r in c["month"]) and all(len(r["period"]) == 10 for r in c["week"])

@@ -367,6 +367,26 @@ def timeline(store: Store, profile: Profile | None, filters: Filters = NO_FILTER
     return {"granularity": "month", "total": dated, "bins": bins, **undated}
 
 
+def counts(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Events per month and per week by quad category (ACLED-style counts over
+    time), of the events dated to the day or the month (a week needs a day); a
+    year-only date counts in neither, and is counted apart, as undated ones are."""
+    sel, params = _selection(filters, profile, store)
+    quad = _quad_case()
+    month = store.query(
+        f"{sel} SELECT left(happened, 7) AS m, {quad} AS q, count(*) FROM sel"
+        " WHERE length(happened) >= 7 GROUP BY m, q ORDER BY m", params)
+    week = store.query(
+        f"{sel} SELECT strftime(date_trunc('week', TRY_CAST(left(happened, 10) AS DATE)), '%Y-%m-%d') AS w,"
+        f" {quad} AS q, count(*) FROM sel WHERE length(happened) >= 10 AND w IS NOT NULL"
+        " GROUP BY w, q ORDER BY w", params)
+    (year_only, undated), = store.query(
+        f"{sel} SELECT count_if(length(happened) = 4), count_if(happened IS NULL) FROM sel", params)
+    return {"month": [{"period": m, "quad": q, "count": n} for m, q, n in month],
+            "week": [{"period": w, "quad": q, "count": n} for w, q, n in week],
+            "year_only": year_only or 0, "undated": undated or 0}
+
+
 def _undated(store: Store, profile: Profile | None, sel: str, params: list[Any]) -> dict[str, Any]:
     """The selected events with no date, not even their report's: counted and
     listed (the first POINTS) beside a chart, never dropped silently."""
@@ -937,6 +957,7 @@ PARTS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "record_counts": (record_counts, _RECORDS), "timeline": (timeline, _ALL),
     "tracks": (tracks, _ALL), "network": (network, _ALL), "places": (places, _ALL),
     "stances": (stances, _RECORDS), "quotes": (quotes, _RECORDS), "events": (events_page, _ALL),
+    "counts": (counts, _ALL),
     "mediation": (lambda *a: _questions().mediation(*a), _ALL),
     "incidents": (lambda *a: _questions().incidents(*a), _ALL)}
 
@@ -966,7 +987,7 @@ def assemble(parts: dict[str, Any], profile: Profile | None, filters: Filters) -
                               filters),
         "quads": QUADS, "types": list(PLOVER_TYPES), "quad_of": QUAD,
         **{name: parts[name] for name in ("timeline", "tracks", "network", "places", "stances",
-                                          "quotes", "events", "mediation", "incidents")},
+                                          "quotes", "events", "mediation", "incidents", "counts")},
         "profile": _profile_view(profile, filters.process),
         "limits": {"points": POINTS, "mark_ids": MARK_IDS, "page": PAGE},
     }

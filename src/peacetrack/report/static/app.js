@@ -214,6 +214,43 @@
     const traces = eventTraces(placed, (e) => [`${e.type} on ${dateLabel(e)}`, [e.id], 1], "circle");
     draw("timeline", traces, layout, dated.length);
   }
+  // Counts over time (ACLED-style): every period between the first and the last
+  // is on the axis, an empty one as zero, so that a gap is a gap, not a slope.
+  function counts() {
+    const c = VIEW.counts;
+    if (!c) return;
+    const by = (document.querySelector("input[name=counts-by]:checked") || {}).value || "month";
+    const rows = c[by];
+    const periods = allPeriods(rows.map((r) => r.period), by);
+    const n = {};
+    for (const r of rows) n[r.period + "|" + r.quad] = r.count;
+    const traces = Object.entries(VIEW.quads).map(([quad, q]) => ({
+      type: "scatter", mode: "lines", stackgroup: "all", name: q.label, line: { color: q.colour, width: 1, shape: "hv" },
+      fillcolor: q.colour, x: periods.map((p) => (by === "month" ? p + "-01" : p)),
+      y: periods.map((p) => n[p + "|" + quad] || 0),
+      hovertemplate: `%{y} ${esc(q.label.toLowerCase())} in the ${by} of %{x}<extra></extra>` }));
+    const total = rows.reduce((a, r) => a + r.count, 0);
+    $("#counts-apart").textContent = `${plural(total, "event")} counted by ${by}; ` +
+      `${plural(c.year_only, "event")} dated only to the year and ${plural(c.undated, "undated event")} are not.`;
+    draw("counts", traces, { xaxis: { type: "date" }, yaxis: { title: `events per ${by}`, rangemode: "tozero" },
+      legend: { orientation: "h", y: -0.2 }, margin: { l: 50, r: 10, t: 10, b: 40 },
+      empty: "No dated events for these filters.",
+      alt: `Events per ${by} by category, from ${periods[0] || "-"} to ${periods[periods.length - 1] || "-"}: ${total} in all.` },
+      rows.length);
+  }
+  function allPeriods(found, by) {
+    if (!found.length) return [];
+    const sorted = found.slice().sort();
+    const out = [];
+    if (by === "month") {
+      let [y, m] = sorted[0].split("-").map(Number);
+      const [ly, lm] = sorted[sorted.length - 1].split("-").map(Number);
+      while (y < ly || (y === ly && m <= lm)) { out.push(`${y}-${String(m).padStart(2, "0")}`); m++; if (m > 12) { m = 1; y++; } }
+      return out;
+    }
+    for (let t = Date.parse(sorted[0]); t <= Date.parse(sorted[sorted.length - 1]); t += 7 * 864e5) out.push(new Date(t).toISOString().slice(0, 10));
+    return out;
+  }
   // Marks for events at given heights: a dot per event (solid: dated to the day;
   // hollow: placed at its report's date); a month or a year drawn as a bar over
   // its days; a plan as a star, in a legend entry of its own.
@@ -983,7 +1020,7 @@
     render();
   }
   function render() {
-    const parts = [summary, timeline, tracks, mediation, network, map, stances, quotes, incidents, eventsTable];
+    const parts = [summary, timeline, counts, tracks, mediation, network, map, stances, quotes, incidents, eventsTable];
     const took = {};  // milliseconds each part took to draw (bench/views_questions.py reads them)
     for (const part of parts) {
       const started = performance.now();
@@ -1031,6 +1068,7 @@
     }
     $("#events-filter").addEventListener("input", () => eventsTable());
     $("#network-rollup").addEventListener("change", () => network());
+    for (const radio of document.querySelectorAll("input[name=counts-by]")) radio.addEventListener("change", () => counts());
     await reportList();
     window.addEventListener("hashchange", route);
     route();
