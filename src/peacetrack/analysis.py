@@ -239,13 +239,14 @@ class Analyzer:
                         _kin(previous, event) and _same_paragraph(text, previous, event):
                     event.location = previous.location
                 elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end and \
-                        not _background(doc, event):
+                        not _background(doc, event) and _filed_near(dateline, event):
                     event.location = dateline
                     anchored.append(event)
         # placed only "near" somewhere, or only by where the report was filed:
         # the same meeting told with its own place elsewhere wins
         vague = {id(e) for e in anchored if e.location is dateline or _near_only(doc, e.location)}
         _place_by_day(events, anchored, text, vague)
+        _place_by_occasion(events, anchored, vague, dateline)
 
     def _place_named(self, name: str) -> Location | None:
         place = self.gazetteer.lookup(name)
@@ -426,11 +427,11 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
         return sum(1 for line in text[lo:hi].split("\n")[1:] if line.strip()) <= 2
 
     own = {id(e) for e in anchored}
-    located: dict[str, Event] = {}
+    located: dict[tuple[str, bool], Event] = {}  # by day, and acts in the field apart
     for event in anchored:
         day = day_of(event)
         if day:
-            located.setdefault(day, event)
+            located.setdefault((day, event.type in FIELD_TYPES), event)
     for event in events:  # the same meeting told twice: "held talks Saturday … met in Brussels"
         if (event.location is None or id(event) in vague) and event.type == "CONSULT" \
                 and event.status == "occurred" and event.mode != "phone":
@@ -445,9 +446,10 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
         day = day_of(event)
         if event.mode == "phone":
             continue  # a call happens between two places, not at the day's other act
-        if event.location is None and day in located and \
-                (not day.startswith("words:") or near(located[day], event)):
-            event.location = located[day].location
+        same_day = located.get((day, event.type in FIELD_TYPES)) if day else None
+        if event.location is None and same_day is not None and \
+                (not day.startswith("words:") or near(same_day, event)):
+            event.location = same_day.location
         elif event.location is None and event.date is None and event.status == "occurred" \
                 and last is not None and near(last, event) and _kin(last, event):
             event.location = last.location  # an undated act goes on where the story is
@@ -461,6 +463,45 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
                 and _kin(lead, event) and (event.date is None or day_of(event) == day_of(lead)
                                            or lead.date is None):
             event.location = lead.location
+
+
+def _filed_near(dateline: Location, event: Event) -> bool:
+    """Whether a report filed from its dateline's city can stand for where an
+    act happened. Talks and statements happen where the reporter is; fighting,
+    releases and blockades happen in the field, so one takes the dateline
+    only when it lies in a country the act involves (a Kharkiv dateline for
+    shelling of Ukraine, not a Sochi one for a clash on another border)."""
+    if event.type not in FIELD_TYPES:
+        return True
+    return dateline.country is not None and dateline.country in _parties(event)
+
+
+def _place_by_occasion(events: list[Event], anchored: list[Event], vague: set[int],
+                       dateline: Location | None) -> None:
+    """What the parties to a meeting said, agreed or asked for on its day, or
+    with no day of its own, was said where the meeting was held, however far
+    down the report tells it: the report's occasion is the first meeting it
+    places by its own words ("talks in Astana"). A wire dateline says where the
+    report was filed, not where the talks were, so the occasion wins over it."""
+    occasion = next((e for e in anchored if e.type == "CONSULT" and e.status == "occurred"
+                     and id(e) not in vague and e.mode != "phone"), None)
+    if occasion is None or occasion.location is None:
+        return
+    parties = _parties(occasion)
+    day = occasion.date.value if occasion.date is not None and occasion.date.precision == "day" \
+        else None
+    for event in events:
+        if event is occasion or event.type in FIELD_TYPES or event.mode == "phone" \
+                or event.status not in ("occurred", "negated"):
+            continue
+        if event.location is not None and not (dateline is not None and event.location is dateline):
+            continue
+        own_day = event.date.value if event.date is not None else None
+        if own_day is not None and own_day != day:
+            continue
+        if parties and _parties(event) and not _parties(event) & parties:
+            continue
+        event.location = occasion.location
 
 
 # Acts in the field (PLOVER's material acts, cooperative or not, and threats)
