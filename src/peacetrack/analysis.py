@@ -293,6 +293,10 @@ class Analyzer:
         if span is None:
             return
         sent = sentence_of(span.root)
+        venue = next(filter(None, map(self.venue_named, span)), None)
+        if venue is not None:
+            self.place_at_venue(event, venue)
+            return
         exclude = [a.span for a in event.actor + event.recipient + event.mediator if a.span]
         # the trigger's head first, then its other words and its reporting verb
         # ("talks held in Sochi")
@@ -320,6 +324,36 @@ class Analyzer:
             event.location = anaphor_location(sent, span.root, self.gazetteer,
                                               sentences_before(span.root, 3),
                                               taking=event.type == "ASSAULT")
+
+    def venue_named(self, trigger: Token) -> Location | None:
+        """The town a meeting noun is named after: "the Prague meeting", "the
+        Astana talks", "the Sochi summit" (a town, not a country: "the Russia
+        talks" name who talks)."""
+        if trigger.pos_ != "NOUN":
+            return None
+        for child in trigger.children:
+            if child.dep_ != "compound" or child.pos_ != "PROPN" or child.i > trigger.i:
+                continue
+            words = [t for t in child.subtree if t.i < trigger.i]
+            name = trigger.doc[words[0].i:words[-1].i + 1]
+            place = self.gazetteer.place(name.text)
+            if place is not None and place.kind != "country" and \
+                    self.gazetteer.country(name.text) is None:
+                return place.at(name.text, (name.start_char, name.end_char))
+        return None
+
+    @staticmethod
+    def place_at_venue(event: Event, venue: Location) -> None:
+        """The venue is where the act happened, not one who acted: a town taken
+        for its state ("Prague" for Czechia) leaves the act's roles."""
+        lo, hi = venue.span
+        for role in ("actor", "recipient"):
+            kept = [a for a in getattr(event, role)
+                    if not (a.span and lo <= a.span[0] and a.span[1] <= hi)]
+            if len(kept) < len(getattr(event, role)):
+                setattr(event, role, kept)
+                event.decided_by.append({"by": "place:venue-named", "dropped": role})
+        event.location = venue
 
     def home_of(self, event: Event, doc: Doc) -> Location | None:
         """People protest where they live: "residents of Kirants rallied"."""
