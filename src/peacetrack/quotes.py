@@ -413,8 +413,33 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
         start, end = _clause_chars(clause)
         own = _own_words(text_of(doc), start, end, inside)
         if end > start and own >= who.lexicon.min_indirect_words:
-            found.append(Found(start, end, False, speakers, cue, token.idx))
+            said_from, said_to = _attribution_chars(token, clause, cue == "according to")
+            found.append(Found(min(start, said_from), max(end, said_to), False, speakers, cue,
+                               token.idx))
     return found
+
+
+def _attribution_chars(cue: Token, clause: list[Token], according: bool) -> tuple[int, int]:
+    """The words that attribute the clause: the cue with its own subject
+    ('Aliyev said', 'the Kremlin confirmed') or its whole phrase ('according
+    to the ministry'). ANNOTATION.md's indirect quote is the report of speech
+    with its speaker ('Aliyev said that Azerbaijan is ready …'), so the
+    record's span holds both."""
+    inside = {t.i for t in clause}
+    phrase = [cue]
+    if not according:
+        for child in cue.children:
+            if child.dep_ in SUBJECTS or child.dep_ in ("aux", "neg", "advmod") and \
+                    child.i < cue.i:
+                phrase += [t for t in child.subtree if t.i not in inside]
+    else:  # 'according to X', 'in the words of X': the phrase up to its object
+        phrase += [t for t in cue.subtree if t.i not in inside]
+    phrase = [t for t in phrase if not t.is_space]
+    first = min(phrase, key=lambda t: t.i)
+    last = max(phrase, key=lambda t: t.i)
+    while last.i > first.i and last.is_punct:
+        last = cue.doc[last.i - 1]
+    return first.idx, last.idx + len(last)
 
 
 def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, list[Mention], str | None]:
