@@ -143,3 +143,17 @@ def test_an_indirect_quote_holds_its_attribution(analyzer, text, attribution, re
     found = [q for q in _quotes(analyzer, text, "2023-05-02") if not q.direct]
     assert len(found) == 1
     assert attribution in found[0].text and reported in found[0].text
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("“We are close to a deal,” Sergey Lavrov said on Monday. “The text needs one more "
+     "round of work.”", 1),
+    ("“We are close to a deal,” Lavrov said, adding, “the text needs one more round.”", 1),
+    # the next paragraph opens a quote of its own
+    ("“We are close to a deal,” Sergey Lavrov said.\n\n“The text needs one more "
+     "round of work,” he added.", 2),
+])
+def test_a_quote_broken_by_its_attribution_is_one_quote(analyzer, text, parts):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if q.direct]
+    assert len(found) == parts
+    assert all(q.speaker is not None and q.speaker.id == "sergey-lavrov" for q in found)
