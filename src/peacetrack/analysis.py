@@ -35,6 +35,7 @@ from .roles import (
     carry_mediators,
     fill_implicit_roles,
     fill_populations,
+    refer_to_participants,
     speak_for_quotes,
     turn_hosts,
 )
@@ -194,6 +195,7 @@ class Analyzer:
                                published=document.published, cues=self.stance_cues)
         # after the stances: a position is held by whom the report names, not by an implied role
         fill_implicit_roles(events, actors, self.process, document.text)
+        refer_to_participants(events, document.text)
         carry_mediators(events, document.text)
         fill_populations(events, doc, self.process)
         turn_hosts(events, actors, self.process)
