@@ -119,3 +119,39 @@ def test_they_is_the_plural_subject_of_its_own_sentence(nlp, finder):
     mentions = finder.find(doc, DateValue(value="2021-11-27", precision="day")).mentions
     they = next(m for m in mentions if doc[m.start].lower_ == "they")
     assert {a.id for a in they.actors} == {"vladimir-putin", "ilham-aliyev", "nikol-pashinyan"}
+
+
+@pytest.mark.parametrize("text, mention, actor_id", [
+    # a name no profile knows keeps a stable id however its parts are joined
+    ("Leader Kim Jong-un spoke to reporters in Hanoi.", "Kim Jong-un", "kim-jong-un"),
+    ("Envoy Mary O’Donnell arrived in Geneva.", "Mary O’Donnell", "mary-odonnell"),
+    ("Envoy Bashar al-Jaafari arrived in Astana.", "Bashar al-Jaafari", "bashar-al-jaafari"),
+])
+def test_an_unknown_person_named_in_full_gets_the_slug_of_the_name(nlp, finder, text, mention,
+                                                                   actor_id):
+    found = {m.actor.text: m for m in _mentions(nlp, finder, text).values()}
+    assert any(t.endswith(mention) and m.actor.id == actor_id for t, m in found.items()), \
+        {t: m.actor.id for t, m in found.items()}
+
+
+def test_a_known_name_matches_with_either_apostrophe(nlp):
+    from peacetrack.profile import Entity, Profile
+
+    profile = load_profile("none")
+    people = dict(profile.entities)
+    people["ann-oneill"] = Entity(id="ann-oneill", name="Ann O'Neill", kind="person", code="IRL",
+                                  sector="GOV")
+    finder = ActorFinder(Profile(**{**profile.__dict__, "entities": people}), nlp.vocab)
+    for text in ("Ann O'Neill met the envoys.", "Ann O’Neill met the envoys."):
+        found = _mentions(nlp, finder, text)
+        assert any(m.actor.id == "ann-oneill" for m in found.values()), text
+
+
+def test_a_plural_title_after_conjoined_demonyms_is_each_countrys_holder(nlp, finder):
+    found = _mentions(nlp, finder, "The Armenian and Azerbaijani foreign ministers met in "
+                                   "Washington.", "2023-05-01")
+    ministers = next(m for t, m in found.items() if t.endswith("foreign ministers"))
+    assert {a.id for a in ministers.actors} == {"ararat-mirzoyan", "jeyhun-bayramov"}
+    officials = next(m for t, m in _mentions(nlp, finder, "Armenian and Azerbaijani officials "
+                                                          "met.").items() if t.endswith("officials"))
+    assert {a.id for a in officials.actors} == {"armenia", "azerbaijan"}

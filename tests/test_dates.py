@@ -486,3 +486,25 @@ def test_windowed_scan_finds_what_a_whole_text_scan_finds(path):
 
     text = path.read_text(encoding="utf-8")
     assert dates._matches(text, 0, len(text)) == _every_match(text)
+
+
+def test_a_lead_day_with_no_year_takes_the_year_of_the_dated_act_just_before_it():
+    """A wire dateline gives the day, not the year; the clash the report dates
+    in full a day before tells the year."""
+    text = ("Border clash draws concern\n"
+            "YEREVAN, July 14. The alliance's secretary general voiced concern over the "
+            "latest clash on the border.\n"
+            "Three servicemen were killed in the clash on July 13, 2021, the ministry said.")
+    date = infer_published(text)
+    assert (date.value, date.precision) == ("2021-07", "month")
+
+
+def test_a_lead_day_looked_forward_to_or_far_from_any_dated_act_dates_nothing():
+    coming = ("Talks set to resume\n"
+              "The delegations will meet again on August 14, the mediators said.\n"
+              "Their last round ended on March 3, 2022.")
+    far = ("Talks resume\n"
+           "The delegations met again on August 14, the mediators said.\n"
+           "Their first round had ended on March 3, 2022.")
+    for text in (coming, far):
+        assert infer_published(text).precision != "month"

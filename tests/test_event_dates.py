@@ -350,3 +350,38 @@ def test_the_region_seized_is_where_the_attack_was(analyzer):
     events = events_of(DEMO / "09_karabakh_offensive_exodus_2023.html", analyzer)
     retook = next(e for e in events if e["trigger"] == "retook")
     assert retook["location"]["name"] == "Nagorno-Karabakh"
+
+
+def _events(text: str, published: str | None = None) -> list[dict]:
+    return [r for r in peacetrack.analyse(text, published=published) if r["kind"] == "event"]
+
+
+def test_a_meeting_named_after_its_town_is_held_there_not_by_its_state():
+    """"The Astana talks" happen in Astana; Kazakhstan is not one who talks."""
+    talks = next(e for e in _events(
+        "The Astana talks produced a joint statement by Russia, Iran and Turkey.")
+        if e["type"] == "CONSULT")
+    assert talks["location"]["name"] == "Astana"
+    assert "KAZ" not in {a.get("code") for a in talks["actor"]}
+
+
+def test_what_the_sides_agreed_far_down_a_report_was_agreed_where_they_met():
+    text = ("Armenian Prime Minister Nikol Pashinyan and Azerbaijani President Ilham Aliyev "
+            "met in Vienna on Monday for talks mediated by the co-chairs.\n\n"
+            "The meeting lasted several hours.\n\n"
+            "Observers had expected little from the encounter.\n\n"
+            "Earlier in the year, fighting along the line of contact killed dozens.\n\n"
+            "Pashinyan and Aliyev agreed to exchange lists of detainees.")
+    agreed = next(e for e in _events(text) if e["type"] == "AGREE")
+    assert (agreed.get("location") or {}).get("name") == "Vienna"
+
+
+def test_fighting_is_not_placed_at_the_summit_a_report_was_filed_from():
+    text = ("SOCHI, Russia, Nov 26 (Wire) - Azerbaijani forces attacked Armenian positions "
+            "on the border on Friday, Armenia's defence ministry said.\n\n"
+            "Putin hosted the two leaders in Sochi on Friday.")
+    events = _events(text, published="2021-11-26")
+    attack = next(e for e in events if e["type"] == "ASSAULT")
+    talks = next(e for e in events if e["type"] == "CONSULT")
+    assert talks["location"]["name"] == "Sochi"
+    assert (attack.get("location") or {}).get("name") != "Sochi"

@@ -140,3 +140,27 @@ def test_export_writes_incidents_at_their_own_level(tmp_path, settings, capsys):
     assert main(["export", "--db", db, "--level", "incidents", "--format", "csv",
                  "-o", str(tmp_path / "csv")]) == 0
     assert (tmp_path / "csv" / "incidents.csv").read_text().startswith("kind,id,type")
+
+
+
+def _meeting(doc, event_id, actors, recipients=()):
+    return {"id": event_id, "doc": doc, "type": "CONSULT", "status": "occurred",
+            "date": {"value": "2021-11-26", "precision": "day"},
+            "location": {"name": "Sochi", "country": "RUS"},
+            "actor": [{"code": c} for c in actors], "recipient": [{"code": c} for c in recipients]}
+
+
+def test_an_event_joins_the_incident_it_fits_best_not_the_most_reported():
+    """One summit day, two meetings: the three leaders together (told by two
+    outlets) and Putin's talks with Pashinyan alone. A third report's talks
+    of Putin with Pashinyan are the second meeting, though the first has
+    more sources."""
+    incidents: list[Incident] = []
+    fuse([_meeting("a", "a1", ["ARM", "AZE"], ["RUS"]), _meeting("a", "a2", ["RUS"], ["ARM"]),
+          _meeting("b", "b1", ["ARM", "AZE"], ["RUS"])], incidents)
+    summit = next(i for i in incidents if "a1" in {e["id"] for e in i.events})
+    bilateral = next(i for i in incidents if "a2" in {e["id"] for e in i.events})
+    assert len(summit.outlets) == 2 and len(bilateral.outlets) == 1
+    third = _meeting("c", "c1", ["RUS"], ["ARM"])
+    fuse([third], incidents)
+    assert third["incident"] == bilateral.id

@@ -68,3 +68,21 @@ def test_the_shipped_models_were_trained_on_the_training_split_as_it_stands():
         meta = json.loads((models / f"{name}.json").read_text())["meta"]
         assert meta["data_hash"] == digest, f"{name}.json is stale: run make train"
     assert len(TRAIN_DIRS) == 4 and "testcorpus" not in " ".join(TRAIN_DIRS)
+
+
+@pytest.mark.parametrize(("gold", "predicted", "same"), [
+    # ANNOTATION.md: a group inside a state takes the state's code with its own sector
+    ("code:AZE:REB", {"id": None, "code": "AZE", "sector": "REB"}, True),
+    ("code:AZE:REB", {"id": "azerbaijan", "code": "AZE", "sector": "GOV"}, False),
+    ("code:ARM:CVL", {"id": "armenia", "code": "ARM", "sector": "CVL"}, True),
+    ("armenia", {"id": "armenia", "code": "ARM", "sector": "CVL"}, False),
+    # the state's own organs and forces are the state
+    ("armenia", {"id": "armenia", "code": "ARM", "sector": "MIL"}, True),
+    ("code:ARM", {"id": "armenia", "code": "ARM", "sector": "GOV"}, True),
+])
+def test_an_actor_is_scored_by_its_code_and_group_sector(coder, gold, predicted, same):
+    from peacetrack.evaluate import Canon
+
+    canon = Canon(coder.profile)
+    assert (canon(gold) == canon.actor(predicted)) is same
+    assert (canon.party(gold) == canon.actor_party(predicted)) is same

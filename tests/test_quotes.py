@@ -127,3 +127,33 @@ def test_a_partial_quote_inside_reported_speech_is_one_quote(analyzer):
                                'toward a durable peace agreement.', "2023-05-02")
     assert len(quotes) == 1 and "significant progress" in quotes[0].text
     assert quotes[0].speaker is not None and quotes[0].speaker.id == "antony-blinken"
+
+
+@pytest.mark.parametrize("text, attribution, reported", [
+    ("The foreign minister of Azerbaijan, Jeyhun Bayramov, said on Monday that the border "
+     "commission would meet again in May.", "Jeyhun Bayramov, said", "would meet again in May"),
+    ("The border commission will meet again in May, Nikol Pashinyan told reporters.",
+     "Nikol Pashinyan told", "will meet again in May"),
+    ("According to the Kremlin, the leaders will hold a call next week about the road.",
+     "According to the Kremlin", "hold a call next week"),
+])
+def test_an_indirect_quote_holds_its_attribution(analyzer, text, attribution, reported):
+    """ANNOTATION.md: an indirect quote is the report of speech with its
+    speaker ('Aliyev said that Azerbaijan is ready …'), not the clause alone."""
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if not q.direct]
+    assert len(found) == 1
+    assert attribution in found[0].text and reported in found[0].text
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("“We are close to a deal,” Sergey Lavrov said on Monday. “The text needs one more "
+     "round of work.”", 1),
+    ("“We are close to a deal,” Lavrov said, adding, “the text needs one more round.”", 1),
+    # the next paragraph opens a quote of its own
+    ("“We are close to a deal,” Sergey Lavrov said.\n\n“The text needs one more "
+     "round of work,” he added.", 2),
+])
+def test_a_quote_broken_by_its_attribution_is_one_quote(analyzer, text, parts):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if q.direct]
+    assert len(found) == parts
+    assert all(q.speaker is not None and q.speaker.id == "sergey-lavrov" for q in found)

@@ -257,3 +257,30 @@ def test_an_attack_on_a_place_a_third_side_held_is_aimed_at_that_side(analyzer):
     retook = event_at(events, "retook the region", "retook", "ASSAULT")
     assert ids(retook["actor"]) == {"azerbaijan"}
     assert ids(retook["recipient"]) == {"karabakh-authorities"}
+
+
+def _events_in(analyzer, text: str, published: str = "2023-05-15") -> list[dict]:
+    document = prepare(RawReport(source="t", published=published, text=text))
+    return [r for r in next(analyzer.analyse([document])).records() if r["kind"] == "event"]
+
+
+def test_the_sides_after_a_meeting_are_those_who_met_and_keep_its_mediator(analyzer):
+    events = _events_in(analyzer, (
+        "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan met "
+        "in Brussels on Sunday for talks hosted by European Council President Charles Michel.\n\n"
+        "Both sides pledged to keep talking about the border."))
+    pledged = event_at(events, "Both sides", "pledged", "AGREE")
+    assert ids(pledged["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}
+    assert ids(pledged["mediator"]) == {"charles-michel"}
+    # the words are the report's own
+    assert {a["text"] for a in pledged["actor"]} == {"sides"}
+
+
+def test_a_mediator_who_signs_with_the_sides_is_actor_and_mediator(analyzer):
+    events = _events_in(analyzer, (
+        "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan met "
+        "in Moscow on Monday for talks hosted by Russian President Vladimir Putin.\n\n"
+        "Aliyev and Pashinyan signed a joint statement with Putin after the talks."), "2021-01-12")
+    signed = event_at(events, "joint statement", "signed", "SUPPORT")
+    assert {"ilham-aliyev", "nikol-pashinyan"} <= ids(signed["actor"])
+    assert ids(signed["mediator"]) == {"vladimir-putin"}

@@ -11,6 +11,7 @@ and seats acting for their state ("Baku", "the Kremlin"), demonym groups
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -187,7 +188,7 @@ class ActorFinder:
         label = f"{kind}|{key}"
         self._labels[label] = (kind, key)
         docs = []
-        for phrase in dict.fromkeys(p for p in phrases if p and p.strip()):
+        for phrase in dict.fromkeys(v for p in phrases if p and p.strip() for v in _spellings(p)):
             docs.append(vocab.make_doc(phrase))
             if phrase[0].islower():
                 docs.append(vocab.make_doc(phrase[0].upper() + phrase[1:]))
@@ -373,6 +374,10 @@ class ActorFinder:
                 bounds = (span.start_char, span.end_char)
                 found = [actor_for(h[0], span.text, date, bounds) for h in holders]
                 return Mention(begin, last + 1, "group", found[0], holders[0][0], others=found[1:])
+            earlier_owners = self._conjoined_owners(doc, begin, end, country, owners)
+            if earlier_owners:  # "the Armenian and Azerbaijani foreign ministers": each one's
+                return self._each_holder(doc, role, earlier_owners[0][1], end,
+                                         [c for c, _ in earlier_owners] + [country], date)
             actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
                           sector=role.sector, span=bounds)
             return Mention(begin, end, "group", actor, country)
@@ -385,6 +390,35 @@ class ActorFinder:
             return None
         found = [actor_for(h[0], span.text, date, bounds) for h in holders]
         return Mention(begin, end, "group", found[0], holders[0][0], others=found[1:])
+
+    def _conjoined_owners(self, doc: Doc, begin: int, end: int, country: Entity,
+                          owners: dict[int, Entity]) -> list[tuple[Entity, int]]:
+        """The other countries conjoined before a plural title's owner ('the
+        Armenian and Azerbaijani foreign ministers'), with their token."""
+        owner = next((t for t in doc[begin:end] if owners.get(t.i) is country), None)
+        if owner is None:
+            return []
+        found = [(owners[c.i], c.i) for c in owner.conjuncts
+                 if c.i < owner.i and c.i in owners and owners[c.i] is not country]
+        return sorted(found, key=lambda pair: pair[1])
+
+    def _each_holder(self, doc: Doc, role: Role, first: int, end: int, countries: list[Entity],
+                     date: DateValue | None) -> Mention:
+        """One actor per country: the one holder of the role there on the date,
+        else the country itself with the role's sector."""
+        first -= 1 if first > 0 and doc[first - 1].lower_ == "the" else 0
+        span = doc[first:end]
+        bounds = (span.start_char, span.end_char)
+        lo, hi = date_range(date)
+        found = []
+        for country in countries:
+            held = self.profile.holders(country.code, self.answering.get(role.role, {role.role}),
+                                        head=role.head, lo=lo, hi=hi)
+            found.append(actor_for(held[0], span.text, date, bounds) if len(held) == 1 else
+                         Actor(text=span.text, id=country.id, name=country.name, code=country.code,
+                               sector=role.sector, span=bounds))
+        entity = self.profile.entities.get(found[0].id or "") or countries[0]
+        return Mention(first, end, "group", found[0], entity, others=found[1:])
 
     def _holders_of_each(self, doc: Doc, role: Role, end: int, country: Entity,
                          owners: dict[int, Entity], date: DateValue | None) -> list[tuple[Entity, int]]:
@@ -681,21 +715,39 @@ def _role_aliases(roles: dict[str, Role]) -> dict[str, list[str]]:
 
 
 # Lower-case particles inside a full name: "Bashar al-Jaafari", "Ursula von der Leyen".
+_APOSTROPHES = re.compile("['’]")
 NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "abu", "de", "da", "do", "dos",
                             "del", "della", "di", "du", "la", "le", "van", "von", "der", "den"})
 
 
+def _spellings(phrase: str) -> list[str]:
+    """A name as reports type it: with a straight or a typographic apostrophe
+    ("O'Brien", "O’Brien")."""
+    return list(dict.fromkeys([phrase, phrase.replace("'", "’"), phrase.replace("’", "'")]))
+
+
 def _person_id(ent: Span, label: str) -> str | None:
-    """'Tom Perriello' -> 'tom-perriello', 'Bashar al-Jaafari' -> 'bashar-al-jaafari';
-    None for anything less than a full name. ``label``: the entity's label
-    (a trimmed span, a slice of the doc, has none of its own)."""
-    words = [t for t in ent if not t.is_punct]
-    names = [t for t in words if t.lower_ not in NAME_PARTICLES]
-    if label != "PERSON" or not 2 <= len(names) <= 4 or len(words) > 6 or \
-            not all(t.text[:1].isupper() and t.is_alpha for t in names) or \
-            not all(t.is_alpha for t in words) or words[0] not in names or words[-1] not in names:
+    """'Tom Perriello' -> 'tom-perriello', 'Bashar al-Jaafari' -> 'bashar-al-jaafari',
+    'Kim Jong-un' -> 'kim-jong-un', "Robert O'Brien" -> 'robert-obrien'; None for
+    anything less than a full name. ``label``: the entity's label (a trimmed
+    span, a slice of the doc, has none of its own)."""
+    if label != "PERSON":
         return None
-    return slugify(" ".join(t.text for t in words))
+    parts = [_APOSTROPHES.sub("", part) for part in ent.text.split()]
+    names = [p for p in parts if p.lower() not in NAME_PARTICLES]
+    if not 2 <= len(names) <= 4 or len(parts) > 6 or parts[0] not in names or \
+            parts[-1] not in names or not all(_name_part(p) for p in parts):
+        return None
+    return slugify(" ".join(parts))
+
+
+def _name_part(part: str) -> bool:
+    """A word of a person's name: capitalised letters, or pieces joined by
+    hyphens after a capitalised or particle piece ('Jong-un', 'al-Sisi')."""
+    pieces = part.split("-")
+    if not all(piece.isalpha() for piece in pieces):
+        return False
+    return pieces[0][:1].isupper() or pieces[0].lower() in NAME_PARTICLES
 
 
 def _trim(ent: Span) -> Span | None:

@@ -35,6 +35,7 @@ from .roles import (
     carry_mediators,
     fill_implicit_roles,
     fill_populations,
+    refer_to_participants,
     speak_for_quotes,
     turn_hosts,
 )
@@ -194,6 +195,7 @@ class Analyzer:
                                published=document.published, cues=self.stance_cues)
         # after the stances: a position is held by whom the report names, not by an implied role
         fill_implicit_roles(events, actors, self.process, document.text)
+        refer_to_participants(events, document.text)
         carry_mediators(events, document.text)
         fill_populations(events, doc, self.process)
         turn_hosts(events, actors, self.process)
@@ -239,13 +241,14 @@ class Analyzer:
                         _kin(previous, event) and _same_paragraph(text, previous, event):
                     event.location = previous.location
                 elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end and \
-                        not _background(doc, event):
+                        not _background(doc, event) and _filed_near(dateline, event):
                     event.location = dateline
                     anchored.append(event)
         # placed only "near" somewhere, or only by where the report was filed:
         # the same meeting told with its own place elsewhere wins
         vague = {id(e) for e in anchored if e.location is dateline or _near_only(doc, e.location)}
         _place_by_day(events, anchored, text, vague)
+        _place_by_occasion(events, anchored, vague, dateline)
 
     def _place_named(self, name: str) -> Location | None:
         place = self.gazetteer.lookup(name)
@@ -292,6 +295,10 @@ class Analyzer:
         if span is None:
             return
         sent = sentence_of(span.root)
+        venue = next(filter(None, map(self.venue_named, span)), None)
+        if venue is not None:
+            self.place_at_venue(event, venue)
+            return
         exclude = [a.span for a in event.actor + event.recipient + event.mediator if a.span]
         # the trigger's head first, then its other words and its reporting verb
         # ("talks held in Sochi")
@@ -319,6 +326,36 @@ class Analyzer:
             event.location = anaphor_location(sent, span.root, self.gazetteer,
                                               sentences_before(span.root, 3),
                                               taking=event.type == "ASSAULT")
+
+    def venue_named(self, trigger: Token) -> Location | None:
+        """The town a meeting noun is named after: "the Prague meeting", "the
+        Astana talks", "the Sochi summit" (a town, not a country: "the Russia
+        talks" name who talks)."""
+        if trigger.pos_ != "NOUN":
+            return None
+        for child in trigger.children:
+            if child.dep_ != "compound" or child.pos_ != "PROPN" or child.i > trigger.i:
+                continue
+            words = [t for t in child.subtree if t.i < trigger.i]
+            name = trigger.doc[words[0].i:words[-1].i + 1]
+            place = self.gazetteer.place(name.text)
+            if place is not None and place.kind != "country" and \
+                    self.gazetteer.country(name.text) is None:
+                return place.at(name.text, (name.start_char, name.end_char))
+        return None
+
+    @staticmethod
+    def place_at_venue(event: Event, venue: Location) -> None:
+        """The venue is where the act happened, not one who acted: a town taken
+        for its state ("Prague" for Czechia) leaves the act's roles."""
+        lo, hi = venue.span
+        for role in ("actor", "recipient"):
+            kept = [a for a in getattr(event, role)
+                    if not (a.span and lo <= a.span[0] and a.span[1] <= hi)]
+            if len(kept) < len(getattr(event, role)):
+                setattr(event, role, kept)
+                event.decided_by.append({"by": "place:venue-named", "dropped": role})
+        event.location = venue
 
     def home_of(self, event: Event, doc: Doc) -> Location | None:
         """People protest where they live: "residents of Kirants rallied"."""
@@ -426,11 +463,11 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
         return sum(1 for line in text[lo:hi].split("\n")[1:] if line.strip()) <= 2
 
     own = {id(e) for e in anchored}
-    located: dict[str, Event] = {}
+    located: dict[tuple[str, bool], Event] = {}  # by day, and acts in the field apart
     for event in anchored:
         day = day_of(event)
         if day:
-            located.setdefault(day, event)
+            located.setdefault((day, event.type in FIELD_TYPES), event)
     for event in events:  # the same meeting told twice: "held talks Saturday … met in Brussels"
         if (event.location is None or id(event) in vague) and event.type == "CONSULT" \
                 and event.status == "occurred" and event.mode != "phone":
@@ -445,9 +482,10 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
         day = day_of(event)
         if event.mode == "phone":
             continue  # a call happens between two places, not at the day's other act
-        if event.location is None and day in located and \
-                (not day.startswith("words:") or near(located[day], event)):
-            event.location = located[day].location
+        same_day = located.get((day, event.type in FIELD_TYPES)) if day else None
+        if event.location is None and same_day is not None and \
+                (not day.startswith("words:") or near(same_day, event)):
+            event.location = same_day.location
         elif event.location is None and event.date is None and event.status == "occurred" \
                 and last is not None and near(last, event) and _kin(last, event):
             event.location = last.location  # an undated act goes on where the story is
@@ -461,6 +499,45 @@ def _place_by_day(events: list[Event], anchored: list[Event], text: str,
                 and _kin(lead, event) and (event.date is None or day_of(event) == day_of(lead)
                                            or lead.date is None):
             event.location = lead.location
+
+
+def _filed_near(dateline: Location, event: Event) -> bool:
+    """Whether a report filed from its dateline's city can stand for where an
+    act happened. Talks and statements happen where the reporter is; fighting,
+    releases and blockades happen in the field, so one takes the dateline
+    only when it lies in a country the act involves (a Kharkiv dateline for
+    shelling of Ukraine, not a Sochi one for a clash on another border)."""
+    if event.type not in FIELD_TYPES:
+        return True
+    return dateline.country is not None and dateline.country in _parties(event)
+
+
+def _place_by_occasion(events: list[Event], anchored: list[Event], vague: set[int],
+                       dateline: Location | None) -> None:
+    """What the parties to a meeting said, agreed or asked for on its day, or
+    with no day of its own, was said where the meeting was held, however far
+    down the report tells it: the report's occasion is the first meeting it
+    places by its own words ("talks in Astana"). A wire dateline says where the
+    report was filed, not where the talks were, so the occasion wins over it."""
+    occasion = next((e for e in anchored if e.type == "CONSULT" and e.status == "occurred"
+                     and id(e) not in vague and e.mode != "phone"), None)
+    if occasion is None or occasion.location is None:
+        return
+    parties = _parties(occasion)
+    day = occasion.date.value if occasion.date is not None and occasion.date.precision == "day" \
+        else None
+    for event in events:
+        if event is occasion or event.type in FIELD_TYPES or event.mode == "phone" \
+                or event.status not in ("occurred", "negated"):
+            continue
+        if event.location is not None and not (dateline is not None and event.location is dateline):
+            continue
+        own_day = event.date.value if event.date is not None else None
+        if own_day is not None and own_day != day:
+            continue
+        if parties and _parties(event) and not _parties(event) & parties:
+            continue
+        event.location = occasion.location
 
 
 # Acts in the field (PLOVER's material acts, cooperative or not, and threats)

@@ -19,7 +19,7 @@ from typing import Any
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .dates import days_covered
+from .dates import NEWS_DAYS, days_covered
 from .nlp import pattern_words
 from .records import Actor, DateValue, Event, Location
 
@@ -30,9 +30,6 @@ COMING = {"ahead", "upcoming", "forthcoming", "planned", "next", "scheduled", "e
 # Words that tell it as past.
 PAST = {"after", "since", "following", "during", "at", "ended", "held", "signed", "reached",
         "agreed", "adopted", "last", "previous", "earlier", "ago", "was", "were"}
-# How many days after the happening its lead tells a news report is written
-# (wire copy the same day, a weekly the week after: this keeps the common case).
-NEWS_DAYS = 3
 
 
 @dataclass(frozen=True)

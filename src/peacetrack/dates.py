@@ -1000,6 +1000,55 @@ def _weekday_year(hits: list[_Hit], lower: list[dt.date], upper: list[dt.date],
     return next(iter(years)) if years and len(years) == 1 else None
 
 
+# How many days after the happening its lead tells a news report is written
+# (wire copy the same day, a weekly the week after: this keeps the common case).
+NEWS_DAYS = 3
+# How long after the latest dated act a report tells as past its lead's
+# yearless day may lie for the two to be taken as one story's days.
+_LEAD_GAP = dt.timedelta(days=31)
+
+
+def _lead_end(text: str) -> int:
+    """Where a report's lead ends: its first line that closes a sentence (a
+    headline or dateline line before it belongs to the lead too)."""
+    at = 0
+    for line in text.splitlines(keepends=True):
+        at += len(line)
+        if line.rstrip().endswith((".", "!", "?", '"', "”")):
+            return at
+    return at
+
+
+def _lead_year(text: str, hits: list[_Hit]) -> tuple[int, dt.date] | None:
+    """The year of the yearless days a report's lead names as past or present
+    ("YEREVAN, July 29", "agreed on 10 October"), when the report also tells a dated act as
+    past at most a month before such a day: a report's lead tells its news,
+    and news follows the last dated act it reports. The year and the lead's
+    latest such day; None if in doubt."""
+    starts = sentence_starts(text)
+    days = [dt.date.fromisoformat(h.date.value) for h in hits
+            if h.date.value and len(h.date.value) == 10 and h.date.precision == "day"
+            and not _is_future(text, h, starts)]
+    if not days:
+        return None
+    last_told = max(days)  # (a year or a month told says nothing of the news's day)
+    end = _lead_end(text)
+    years: set[int] = set()
+    news: dt.date | None = None
+    for hit in hits:
+        if hit.start >= end or hit.kind not in ("md", "dm") or hit.date.value is not None \
+                or _is_future(text, hit, starts):
+            continue  # (a day looked forward to is no news yet)
+        m, d = _month(hit.groups["mon"]), int(hit.groups["day"])
+        year = next((y for y in (last_told.year, last_told.year + 1) if _valid(y, m, d)
+                     and dt.date(y, m, d) >= last_told), None)
+        if year is None or dt.date(year, m, d) - last_told > _LEAD_GAP:
+            return None
+        years.add(year)
+        news = max(news, dt.date(year, m, d)) if news else dt.date(year, m, d)
+    return (years.pop(), news) if len(years) == 1 and news else None
+
+
 def infer_published(text: str, *, earliest: str | None = None, latest: str | None = None,
                     today: dt.date | None = None,
                     matches: list[_Match] | None = None) -> DateValue:
@@ -1021,6 +1070,10 @@ def infer_published(text: str, *, earliest: str | None = None, latest: str | Non
         if year is not None:
             lower, upper = _bounds(text, hits, year)
     year = year if year is not None else _agreed_year(lower + outside_lo, upper + outside_hi)
+    if year is None and (lead := _lead_year(text, hits)) is not None:
+        year, news = lead  # its lead's news: written within days of it
+        lower, upper = _bounds(text, hits, year)
+        upper.append(news + dt.timedelta(days=NEWS_DAYS))
     earliest_day, latest_day = _settle(lower + outside_lo, upper + outside_hi, year)
     value, precision = None, "unknown"
     if year is not None and earliest_day is not None and latest_day is not None:

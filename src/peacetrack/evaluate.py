@@ -144,13 +144,17 @@ class Canon:
         self.by_code = {e.code: e.id for e in profile.entities.values()
                         if e.kind == "country" and e.code}
 
-    def __call__(self, actor_id: str | None, code: str | None = None) -> str:
+    def __call__(self, actor_id: str | None, code: str | None = None,
+                 sector: str | None = None) -> str:
         if actor_id is None or actor_id == "?":
-            return f"code:{code}" if code else "?"
+            return _group_key(code, sector) or (f"code:{code}" if code else "?")
         if actor_id.startswith("code:"):
-            code = actor_id.split(":")[1]
-            return self.by_code.get(code, f"code:{code}")
+            _, code, *rest = actor_id.split(":")
+            return _group_key(code, rest[0] if rest else None) or \
+                self.by_code.get(code, f"code:{code}")
         entity = self.entities.get(actor_id)
+        if entity is not None and entity.kind == "country" and _group_key(code, sector):
+            return _group_key(code, sector)  # "Armenian protesters": ARM CVL, not the state
         if entity is not None and entity.kind != "person":
             if entity.part_of:
                 return self(entity.part_of)
@@ -164,7 +168,7 @@ class Canon:
     def actor(self, actor: dict[str, Any] | None) -> str:
         if not actor:
             return "?"
-        return self(actor.get("id"), actor.get("code"))
+        return self(actor.get("id"), actor.get("code"), actor.get("sector"))
 
     def party(self, actor_id: str | None, code: str | None = None) -> str:
         """The side an actor acts for, as PLOVER codes it: a person or body
@@ -172,7 +176,8 @@ class Canon:
         'azerbaijan' are all AZE). Gold files differ on whether a named
         leader or the state is the actor; this identity does not."""
         if actor_id and actor_id.startswith("code:"):
-            return actor_id.split(":")[1]
+            _, code, *rest = actor_id.split(":")
+            return _group_key(code, rest[0] if rest else None) or code
         entity = self.entities.get(actor_id or "")
         if entity is not None:
             if entity.part_of:
@@ -192,9 +197,23 @@ class Canon:
     def actor_party(self, actor: dict[str, Any] | None) -> str:
         if not actor:
             return "?"
+        group = _group_key(actor.get("code"), actor.get("sector"))
+        if group and (actor.get("id") is None or
+                      getattr(self.entities.get(actor["id"]), "kind", None) == "country"):
+            return group
         if actor.get("id") in self.entities:
             return self.party(actor["id"])
         return actor.get("code") or actor.get("id") or "?"
+
+
+def _group_key(code: str | None, sector: str | None) -> str | None:
+    """A group inside a state that acts apart from its government
+    (ANNOTATION.md: "Groups inside a recognised state take that state's code
+    with their own sector"): 'code:AZE:REB', 'code:ARM:CVL'. Such a group is
+    not its state: Karabakh's de facto forces are not Azerbaijan's."""
+    if code and sector in NON_STATE_SECTORS:
+        return f"code:{code}:{sector}"
+    return None
 
 
 # -- scoring one report ----------------------------------------------------

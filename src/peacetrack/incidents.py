@@ -134,6 +134,27 @@ class Incident:
         # a side named by one report only: the same place must say it is the same happening
         return bool(_places(event) & places)
 
+    def likeness(self, event: dict[str, Any]) -> float:
+        """How closely an event it accepts fits it, to choose between
+        incidents that would all take it (two agreements of one summit): the
+        share of sides in common, the same place, the same day, the same
+        status."""
+        ours = set().union(*(sides(e) for e in self.events))
+        theirs = sides(event)
+        score = len(ours & theirs) / len(ours | theirs) if ours and theirs else 0.0
+        actors = set().union(*(_actor_sides(e) for e in self.events))
+        if actors and _actor_sides(event):
+            score += len(actors & _actor_sides(event)) / len(actors | _actor_sides(event))
+        if _places(event) & set().union(*(_places(e) for e in self.events)):
+            score += 1
+        day = (when(event) or {}).get("value")
+        if day and _precision_rank(when(event)) == 3 and \
+                any((when(e) or {}).get("value") == day for e in self.events):
+            score += 1
+        if any(e.get("status") == event.get("status") for e in self.events):
+            score += 0.5
+        return score
+
     def add(self, event: dict[str, Any], outlet: str | None) -> None:
         event["incident"] = self.id
         self.events.append(event)
@@ -294,9 +315,9 @@ def fuse(events: Sequence[dict[str, Any]], incidents: list[Incident],
                 event["when"] = window
         home = None
         if _days(when(event)) is not None:
-            candidates = sorted((i for i in incidents if i.accepts(event)),
-                                key=lambda i: -len(i.outlets))
-            home = candidates[0] if candidates else None
+            candidates = [i for i in incidents if i.accepts(event)]
+            home = max(candidates, key=lambda i: (i.likeness(event), len(i.outlets)),
+                       default=None)
         if home is None:
             home = Incident(id=incident_id(event), type=event["type"])
             incidents.append(home)

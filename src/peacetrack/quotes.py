@@ -50,6 +50,7 @@ class SpeechLexicon:
     clear: frozenset[str]
     min_words: int
     min_indirect_words: int
+    max_attribution_words: int
 
     @property
     def indirect(self) -> frozenset[str]:
@@ -74,7 +75,8 @@ def speech_lexicon() -> SpeechLexicon:
         framing=frozenset(data["framing"]), nouns=frozenset(data["nouns"]),
         according=tuple(tuple(words) for words in data["according"]),
         clear=frozenset(data["clear"]), min_words=int(data["min_words"]),
-        min_indirect_words=int(data["min_indirect_words"]))
+        min_indirect_words=int(data["min_indirect_words"]),
+        max_attribution_words=int(data["max_attribution_words"]))
 
 
 @dataclass
@@ -413,8 +415,33 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
         start, end = _clause_chars(clause)
         own = _own_words(text_of(doc), start, end, inside)
         if end > start and own >= who.lexicon.min_indirect_words:
-            found.append(Found(start, end, False, speakers, cue, token.idx))
+            said_from, said_to = _attribution_chars(token, clause, cue == "according to")
+            found.append(Found(min(start, said_from), max(end, said_to), False, speakers, cue,
+                               token.idx))
     return found
+
+
+def _attribution_chars(cue: Token, clause: list[Token], according: bool) -> tuple[int, int]:
+    """The words that attribute the clause: the cue with its own subject
+    ('Aliyev said', 'the Kremlin confirmed') or its whole phrase ('according
+    to the ministry'). ANNOTATION.md's indirect quote is the report of speech
+    with its speaker ('Aliyev said that Azerbaijan is ready …'), so the
+    record's span holds both."""
+    inside = {t.i for t in clause}
+    phrase = [cue]
+    if not according:
+        for child in cue.children:
+            if child.dep_ in SUBJECTS or child.dep_ in ("aux", "neg", "advmod") and \
+                    child.i < cue.i:
+                phrase += [t for t in child.subtree if t.i not in inside]
+    else:  # 'according to X', 'in the words of X': the phrase up to its object
+        phrase += [t for t in cue.subtree if t.i not in inside]
+    phrase = [t for t in phrase if not t.is_space]
+    first = min(phrase, key=lambda t: t.i)
+    last = max(phrase, key=lambda t: t.i)
+    while last.i > first.i and last.is_punct:
+        last = cue.doc[last.i - 1]
+    return first.idx, last.idx + len(last)
 
 
 def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, list[Mention], str | None]:
@@ -559,6 +586,38 @@ def _adjacent(gap: str) -> bool:
     return gap.count("\n") <= 2 and (end is None or not gap[end.end():].strip(OPENING_MARKS))
 
 
+def join_continued(doc: Doc, who: Attributor, found: list[Found]) -> list[Found]:
+    """A speaker's quote broken by its attribution is one quote (ANNOTATION.md:
+    a quote over several sentences is one): '“…,” Lavrov said. “…”', '“…,”
+    he said, adding, “…”'. Joined only inside one paragraph, when the first
+    part is left open on a comma (the attribution ends its sentence) and what
+    lies between is a short attribution to the same speaker."""
+    out: list[Found] = []
+    for item in sorted(found, key=lambda f: f.start):
+        previous = out[-1] if out else None
+        if previous is not None and _continued(doc, who, previous, item):
+            previous.end = item.end
+            continue
+        out.append(item)
+    return out
+
+
+def _continued(doc: Doc, who: Attributor, first: Found, second: Found) -> bool:
+    text = text_of(doc)
+    gap = text[first.end:second.start]
+    if "\n" in gap or not first.speakers or text[first.end - 1] in ".;:" or \
+            _ids(second.speakers or first.speakers) != _ids(first.speakers):
+        return False
+    words = word_count(gap)
+    span = doc.char_span(first.end, second.start, alignment_mode="contract")
+    return 0 < words <= who.lexicon.max_attribution_words and span is not None and \
+        any(who.is_speech(t, who.lexicon.direct) for t in span)
+
+
+def _ids(mentions: list[Mention]) -> list[str | None]:
+    return [m.actor.id or m.actor.code for m in mentions]
+
+
 # -- records ---------------------------------------------------------------------
 
 def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValue) -> list[Quote]:
@@ -567,6 +626,7 @@ def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValu
     direct = direct_quotes(doc, who)
     indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
     carry_speakers(text_of(doc), direct + indirect)
+    direct = join_continued(doc, who, direct)
     quotes: list[Quote] = []
     text = text_of(doc)
     for item in sorted(direct, key=lambda f: f.start) + sorted(indirect, key=lambda f: f.start):

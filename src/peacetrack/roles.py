@@ -52,6 +52,7 @@ class RoleRules:
     population_sectors: dict[str, str]
     population_counts: frozenset[str]
     hosting_verbs: frozenset[str]
+    participant_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -75,7 +76,8 @@ def role_rules() -> RoleRules:
         population_counts=frozenset(data.get("population_counts", [])),
         # positions.yaml's hosting verbs: the speaker of a statement whose verb
         # is one hosted what it tells (its mediator, not its actor)
-        hosting_verbs=frozenset(w.lower() for w in load_lexicon("positions").get("hosting", [])))
+        hosting_verbs=frozenset(w.lower() for w in load_lexicon("positions").get("hosting", [])),
+        participant_words=frozenset(w.lower() for w in data.get("participant_words", [])))
 
 
 class Process:
@@ -241,33 +243,83 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
 
 
+def refer_to_participants(events: list[Event], text: str, rules: RoleRules | None = None) -> None:
+    """'The sides', 'both delegations', 'they', 'the leaders' acting after a
+    meeting are those who sat at it (ANNOTATION.md: the parties of mediated
+    talks are its actors): told after Aliyev and Pashinyan met, "the sides
+    agreed to ..." is their agreement, not Armenia's and Azerbaijan's. The
+    words are the report's own (their text and span are kept); only a plural
+    reference whose sides are exactly the meeting's is replaced, by the
+    nearest meeting before it, within ``mediated_within`` paragraphs and not
+    on another day; the meeting's mediators come with it."""
+    rules = rules or role_rules()
+    paragraphs = paragraph_starts(text)
+    talks = [e for e in events if e.type == "CONSULT" and e.status != "negated"]
+    for event in events:
+        if not _plural_reference(event.actor, rules):
+            continue
+        here = bisect.bisect_right(paragraphs, event.span[0])
+        sides = {_side(a) for a in event.actor}
+        met = [t for t in talks if t is not event and t.span[0] < event.span[0]
+               and here - bisect.bisect_right(paragraphs, t.span[0]) <= rules.mediated_within
+               and not _other_day(event, t) and not _plural_reference(t.actor, rules)
+               and {_side(a) for a in t.actor + t.recipient} >= sides]
+        if not met:
+            continue
+        nearest = max(met, key=lambda t: t.span[0])
+        people = [a for a in unique_actors(nearest.actor + nearest.recipient) if _side(a) in sides]
+        if {_side(a) for a in people} != sides or len(people) != len(sides) or \
+                {a.id for a in people} == {a.id for a in event.actor}:
+            continue
+        where = event.actor[0]
+        event.actor = [replace(a, text=where.text, span=where.span) for a in people]
+        if not event.mediator and event.type in rules.mediated_types:
+            own = {a.id for a in event.actor + event.recipient if a.id}
+            event.mediator = [m for m in nearest.mediator if m.id not in own]
+        event.decided_by.append({"by": "role:participants-of-the-meeting"})
+
+
+def _plural_reference(actors: list[Actor], rules: RoleRules) -> bool:
+    """Whether the actors are one plural word's ('the sides', 'they')."""
+    if len(actors) < 2 or len({a.span for a in actors}) != 1:
+        return False
+    words = actors[0].text.lower().split()
+    return bool(words) and words[-1] in rules.participant_words
+
+
+def _side(actor: Actor) -> str:
+    """The side an actor sits for: its state's code, else itself."""
+    return actor.code or actor.id or actor.text.lower()
+
+
 def carry_mediators(events: list[Event], text: str, rules: RoleRules | None = None) -> None:
     """What comes out of mediated talks carries their mediators (ANNOTATION.md),
     in any process, profile or not: an agreement, a signing, a statement by
     the sides of talks someone mediated, told near them and not on another
-    day, takes the talks' mediators (those not among its own sides)."""
+    day, takes the talks' mediators. So does an agreement the talks failed
+    to reach ("failed to agree"), and a mediator who signs with the sides
+    is an actor and stays the mediator ("signed a statement with Putin")."""
     rules = rules or role_rules()
     paragraphs = paragraph_starts(text)
     talks = [e for e in events if e.type == "CONSULT" and e.mediator and e.status != "negated"]
     if not talks:
         return
     for event in events:
-        if event.mediator or event.status == "negated" or \
-                event.type not in rules.mediated_types or event.type == "CONSULT" or not event.actor:
+        if event.mediator or event.type not in rules.mediated_types or \
+                event.type == "CONSULT" or not event.actor:
             continue
         here = bisect.bisect_right(paragraphs, event.span[0])
-        codes = {a.code or a.id for a in event.actor}
+        codes = {_side(a) for a in event.actor}
         near = [t for t in talks
                 if abs(bisect.bisect_right(paragraphs, t.span[0]) - here) <= rules.mediated_within
-                and codes <= {a.code or a.id for a in t.actor + t.recipient}
+                and codes & {_side(a) for a in t.actor + t.recipient}
+                and codes <= {_side(a) for a in t.actor + t.recipient + t.mediator}
                 and not _other_day(event, t)]
         if not near:
             continue
         nearest = min(near, key=lambda t: abs(t.span[0] - event.span[0]))
-        own = {a.id for a in event.actor + event.recipient if a.id}
-        event.mediator = [m for m in nearest.mediator if m.id not in own]
-        if event.mediator:
-            event.decided_by.append({"by": "role:outcome-of-mediated-talks"})
+        event.mediator = list(nearest.mediator)
+        event.decided_by.append({"by": "role:outcome-of-mediated-talks"})
 
 
 def _carry_mediators(event: Event, events: list[Event], process: Process,
