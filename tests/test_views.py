@@ -62,9 +62,10 @@ def test_a_position_history_rolls_people_up_to_their_state_not_to_rebels(store, 
     alone = questions.position_history(store, profile, "azerbaijan", "peace-treaty", rollup=False)
     assert len(alone["steps"]) < len(aliyev["steps"])
     assert [s["date"] or "9999" for s in aliyev["steps"]] == sorted(s["date"] or "9999" for s in aliyev["steps"])
-    positions = [s["position"] for s in aliyev["steps"]]
-    assert [s["changed"] for s in aliyev["steps"]] == \
-        [i > 0 and p != positions[i - 1] for i, p in enumerate(positions)]
+    steps = aliyev["steps"]
+    assert [s["changed"] for s in steps] == [  # a dated step unlike the dated one before it
+        bool(i and s["date"] and steps[i - 1]["date"] and s["position"] != steps[i - 1]["position"])
+        for i, s in enumerate(steps)]
 
 
 def test_what_russia_said_on_the_eu_and_its_mission(store, profile):

@@ -120,8 +120,8 @@ def _side_clause(column_id: str, record_path: str, alias: str, side: dict[str, A
 def position_history(store: Store, profile: Profile | None, actor: str, issue: str, *,
                      rollup: bool = True, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """How ``actor``'s position on ``issue`` changed: its stances oldest first,
-    each a step with its evidence sentence (a step that differs from the one
-    before is marked ``changed``); rolled up, the stances of everyone who acts
+    each a step with its evidence sentence (a dated step that differs from the
+    dated one before is marked ``changed``); rolled up, the stances of everyone who acts
     for its state count (Aliyev's are Azerbaijan's). Beside them, its quotes
     and events that name the issue, and, when it took no position on the issue,
     the issues it did take positions on."""
@@ -133,7 +133,7 @@ def position_history(store: Store, profile: Profile | None, actor: str, issue: s
         f" JOIN documents d ON d.id = s.doc WHERE d.duplicate_of IS NULL AND s.issue = ? AND {who}{extra}"
         " ORDER BY coalesce(s.date, d.published) NULLS LAST, d.ingested_at, s.span_start",
         [issue, *who_params, *extra_params])
-    steps, previous = [], None
+    steps, previous = [], None  # the position before, when it is dated
     for record, source, title, published in rows:
         r = json.loads(record)
         date, basis = (r.get("date") or {}).get("value"), "stance"
@@ -142,8 +142,9 @@ def position_history(store: Store, profile: Profile | None, actor: str, issue: s
         steps.append({"id": r["id"], "doc": r["doc"], "span": r["span"], "position": r["position"],
                       "evidence": r.get("evidence") or "", "date": date, "date_basis": basis if date else None,
                       "by": _actor_key(r.get("actor") or {})["label"], "source": source, "title": title,
-                      "changed": previous is not None and r["position"] != previous})
-        previous = r["position"]
+                      # an undated step has no place in the order: it changes nothing
+                      "changed": bool(date) and previous is not None and r["position"] != previous})
+        previous = r["position"] if date else None
     return {"actor": side, "issue": _issue_view(profile, issue), "rollup": rollup,
             "steps": steps, "quotes": _side_quotes(store, profile, side, issue, rollup, filters),
             "events": _side_events(store, profile, side, issue, rollup, filters),

@@ -628,8 +628,11 @@
     const steps = records.stances.filter((x) => x.issue === issueId && member(x.actor))
       .sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"));
     let previous = null;
-    const shown = steps.map((x) => { const step = Object.assign({ by: x.actor.label }, x, { changed: previous !== null && x.position !== previous });
-                                      previous = x.position; return step; });
+    const shown = steps.map((x) => {  // an undated step has no place in the order: it changes nothing
+      const step = Object.assign({ by: x.actor.label }, x, { changed: !!x.date && previous !== null && x.position !== previous });
+      previous = x.date ? x.position : null;
+      return step;
+    });
     const quotes = records.quotes.filter((q) => q.issues.includes(issueId) && member(q.speaker))
       .map((q) => Object.assign({}, q, { speaker: q.speaker.label }));
     const events = Object.values(BY_ID).filter((e) => e.kind === "event" && (e.issues || []).includes(issueId) &&
