@@ -94,7 +94,9 @@ NO_FILTERS = Filters()
 
 
 # -- the selection: events that pass the filters, as SQL ---------------------------
-_SOURCE_LABEL = "coalesce(d.outlet, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
+_OUTLET = ("coalesce(d.outlet, nullif(regexp_extract(coalesce(d.url, ''),"
+           " '^[A-Za-z][A-Za-z0-9+.-]*://(?:www\\.)?([^/:?#]+)', 1), ''))")
+_SOURCE_LABEL = f"coalesce({_OUTLET}, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
 # An undated event is placed at its report's date, except background history.
 _WHEN = "coalesce(e.date, CASE WHEN e.status <> 'historical' THEN d.published END)"
 _SENTENCE = "json_extract_string(e.record, '$.sentence')"
@@ -775,10 +777,14 @@ def coverage(store: Store, profile: Profile | None, filters: Filters = NO_FILTER
         " count_if(published IS NOT NULL AND published_method = 'inferred'),"
         f" count_if(published IS NOT NULL AND published_precision IN {COARSE}),"
         f" count_if(published IS NULL) {docs_sql}", doc_params), keep=(2, 3))
-    sources = store.query(f"SELECT {_SOURCE_LABEL} AS s, count(*) AS n {docs_sql}"
+    # The outlets (a report's own, else its address's host); the reports that
+    # name none are counted, not listed by their file names.
+    sources = store.query(f"SELECT {_OUTLET} AS s, count(*) AS n {docs_sql}"
                           f" AND s IS NOT NULL GROUP BY s ORDER BY n DESC, s", doc_params)
+    (no_outlet,), = store.query(f"SELECT count_if({_OUTLET} IS NULL) {docs_sql}", doc_params)
     return {"reports": reports, "duplicates": duplicates, "sources_total": len(sources),
-            "sources": [s for s, _ in sources[:OPTIONS]], "published": {"first": first, "last": last},
+            "sources": [s for s, _ in sources[:OPTIONS]], "no_outlet": no_outlet or 0,
+            "published": {"first": first, "last": last},
             "reports_dates": {"given": given, "from_text": from_text, "inferred": inferred,
                               "coarse": coarse, "unknown": unknown}}
 

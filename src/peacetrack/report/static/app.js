@@ -804,7 +804,8 @@
             `their report's date, ${dq.undated} undated. Reports: ${rd.given} dated by their source, ${rd.from_text} ` +
             `from a dateline, ${rd.inferred} inferred from the text, ${rd.coarse} only to the month or year, ${rd.unknown} undated.`),
           el("p", { class: "small" }, "Sources: " + o.sources.join(", ") +
-            (o.sources_total > o.sources.length ? `, and ${(o.sources_total - o.sources.length).toLocaleString("en")} more` : ""))),
+            (o.sources_total > o.sources.length ? `, and ${(o.sources_total - o.sources.length).toLocaleString("en")} more` : "") +
+            (o.no_outlet ? `; ${plural(o.no_outlet, "report")} name${o.no_outlet === 1 ? "s" : ""} no outlet.` : ""))),
         el("div", {}, el("h3", {}, "Latest developments"),
           latest.length ? el("ol", { class: "latest" }, ...latest) : el("p", { class: "empty" }, "No dated events.")))]
       .filter(Boolean));
