@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import gzip
-import json
 import re
 
 import pytest
@@ -12,7 +9,7 @@ import pytest
 from peacetrack import views
 from peacetrack.cli import main
 from peacetrack.profile import load_profile
-from peacetrack.report import json_for_script, render_report
+from peacetrack.report import json_for_script, render_report, unpacked
 from peacetrack.store import Store
 from tests.browser import sample
 
@@ -121,8 +118,7 @@ def test_the_report_is_self_contained_and_escapes_report_text(store, profile):
 
 def _unpacked(html: str, name: str):
     """A block the report packs (gzip, then base64), as the page unpacks it."""
-    found = re.search(rf'<script id="{name}" type="application/gzip\+base64">([A-Za-z0-9+/=]*)</script>', html)
-    return json.loads(gzip.decompress(base64.b64decode(found.group(1))))
+    return unpacked(html, name.removeprefix("pt-"))
 
 
 def test_the_report_packs_its_data_and_base_map(store, profile):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 import secrets
 from dataclasses import replace
 from importlib import resources
@@ -63,6 +64,13 @@ def json_for_script(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def unpacked(html: str, name: str = "data") -> Any:
+    """A block ``packed`` into a report (``pt-data``, ``pt-geo``), as the page unpacks it."""
+    found = re.search(rf'<script id="pt-{re.escape(name)}" type="application/gzip\+base64">([A-Za-z0-9+/=]*)</script>',
+                      html)
+    return json.loads(gzip.decompress(base64.b64decode(found.group(1)))) if found else None
 
 
 def page(*, title: str, config: dict[str, Any], data: dict[str, Any] | None,
@@ -186,4 +194,4 @@ def build_report(store: Store, profile: Profile | None, out: str | Path, *,
 
 
 __all__ = ["build_report", "json_for_script", "packed", "page", "plotly_js", "render_report",
-           "report_data"]
+           "report_data", "unpacked"]
