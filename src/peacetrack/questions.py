@@ -62,18 +62,22 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
     sel, params = _selection(filters, profile, store)
     union, track_params = _track_sql(shown)
     counts: dict[str, Counter[str]] = {lane_id(t): Counter() for t in shown}
-    tracked: dict[Any, list[str]] = {}
+    # Counted in the store (a million reports hold many track events); the events
+    # listed are the newest PAGE_MAX, mediated or of a track.
+    tracked = f", tracked AS ({union})" if union else ", tracked AS (SELECT NULL AS track, * FROM sel WHERE false)"
     if union:
-        for rid, track, happened in store.query(
-                f"{sel}, tracked AS ({union}) SELECT rid, track, happened FROM tracked",
-                params + track_params):
-            counts[track][(happened or "")[:4] or "undated"] += 1
-            tracked.setdefault(rid, []).append(track)
-    mediated = [r for (r,) in store.query(
-        f"{sel} SELECT rid FROM sel WHERE id IN (SELECT event FROM participants WHERE role = 'mediator')"
-        " ORDER BY happened DESC NULLS LAST", params)]
-    rids = list(dict.fromkeys(mediated + list(tracked)))
-    items = event_views_at(store, profile, rids[:PAGE_MAX])
+        for track, year, n in store.query(
+                f"{sel}{tracked} SELECT track, coalesce(left(happened, 4), 'undated') AS y, count(*)"
+                " FROM tracked GROUP BY track, y", params + track_params):
+            counts[track][year] += n
+    chosen = (f"{sel}{tracked}, chosen AS (SELECT rid, happened FROM sel WHERE id IN (SELECT event FROM"
+              " participants WHERE role = 'mediator') UNION SELECT rid, happened FROM tracked)")
+    chosen_params = params + (track_params if union else [])
+    (total, undated), = store.query(f"{chosen} SELECT count(*), count_if(happened IS NULL) FROM chosen",
+                                    chosen_params)
+    rids = [r for (r,) in store.query(f"{chosen} SELECT rid FROM chosen ORDER BY happened DESC NULLS LAST"
+                                      f" LIMIT {PAGE_MAX}", chosen_params)]
+    items = event_views_at(store, profile, rids)
     items.sort(key=lambda e: e["date"] or "", reverse=True)
     years = sorted({y for c in counts.values() for y in c if y != "undated"})
     lanes = [{"id": k, "name": names[k], "process": t.process, "counts": dict(counts[k]),
@@ -81,7 +85,7 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
              for t in shown for k in [lane_id(t)]]
     active = {y: [lane["name"] for lane in lanes if lane["counts"].get(y)] for y in years}
     return {"lanes": lanes, "years": years, "active": active, "events": items,
-            "total": len(rids), "undated": sum(1 for e in items if not e["date"])}
+            "total": int(total or 0), "undated": int(undated or 0)}
 
 
 def _process_title(profile: Profile | None, process: str | None) -> str:
