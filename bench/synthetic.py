@@ -132,7 +132,8 @@ def insert_copies(db, first: int, last: int, *, limit: int) -> None:
             h.fp & 255, (h.fp >> 8) & 255, (h.fp >> 16) & 255, (h.fp >> 24) & 255,
             (h.fp >> 32) & 255, (h.fp >> 40) & 255, (h.fp >> 48) & 255, (h.fp >> 56) & 255,
             d.n_words, d.ingested_at + c.k * 1e-3,
-            with_date(replace(d.record, c.old, c.new), d.published, shifted(d.published, c.days))
+            with_date(replace(d.record, c.old, c.new), d.published, shifted(d.published, c.days)),
+            d.process
         FROM copy c JOIN tpl.documents d ON d.id = c.old,
              LATERAL (SELECT hash(c.new)::UBIGINT AS fp) h""")
     db.execute("""
@@ -144,21 +145,22 @@ def insert_copies(db, first: int, last: int, *, limit: int) -> None:
             shifted(e.date, c.days), e.date_precision, e.place, e.country, e.lat, e.lon,
             e.confidence,
             with_date(replace(replace(e.record, i.old, i.new), c.old, c.new), e.date,
-                      shifted(e.date, c.days))
+                      shifted(e.date, c.days)),
+            NULL, e.process  -- a copy is a happening of its own: no incident
         FROM copy c JOIN tpl.events e ON e.doc = c.old
         JOIN event_ids i ON i.old = e.id AND i.k = c.k""")
     db.execute("""
         INSERT INTO participants SELECT i.new, c.new, p.role, p.actor_id, p.name, p.code, p.sector
         FROM copy c JOIN tpl.participants p ON p.doc = c.old
         JOIN event_ids i ON i.old = p.event AND i.k = c.k""")
-    for table, prefix, rest in (
-            ("quotes", "q-", "t.speaker, t.direct"),
-            ("stances", "s-", "t.actor_id, t.issue, t.position")):
+    for table, prefix, rest, more in (
+            ("quotes", "q-", "t.speaker, t.direct", ""),
+            ("stances", "s-", "t.actor_id, t.issue, t.position", ", t.process")):
         db.execute(f"""
             INSERT INTO {table} SELECT new_id('{prefix}', t.id, c.k), c.new, t.span_start,
                 t.span_end, {rest}, shifted(t.date, c.days),
                 with_date(replace(replace(t.record, t.id, new_id('{prefix}', t.id, c.k)),
-                                  c.old, c.new), t.date, shifted(t.date, c.days))
+                                  c.old, c.new), t.date, shifted(t.date, c.days)){more}
             FROM copy c JOIN tpl.{table} t ON t.doc = c.old""")
     db.execute("COMMIT")
 

@@ -64,7 +64,7 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
     counts: dict[str, Counter[str]] = {lane_id(t): Counter() for t in shown}
     # Counted in the store (a million reports hold many track events); the events
     # listed are the newest PAGE_MAX, mediated or of a track.
-    tracked = f", tracked AS ({union})" if union else ", tracked AS (SELECT NULL AS track, * FROM sel WHERE false)"
+    tracked = union or ", tracked AS (SELECT NULL AS track, * FROM sel WHERE false) "
     if union:
         for track, year, n in store.query(
                 f"{sel}{tracked} SELECT track, coalesce(left(happened, 4), 'undated') AS y, count(*)"
@@ -73,11 +73,10 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
     chosen = (f"{sel}{tracked}, chosen AS (SELECT rid, happened FROM sel WHERE id IN (SELECT event FROM"
               " participants WHERE role = 'mediator') UNION SELECT rid, happened FROM tracked)")
     chosen_params = params + (track_params if union else [])
-    (total, undated), = store.query(f"{chosen} SELECT count(*), count_if(happened IS NULL) FROM chosen",
-                                    chosen_params)
-    rids = [r for (r,) in store.query(f"{chosen} SELECT rid FROM chosen ORDER BY happened DESC NULLS LAST"
-                                      f" LIMIT {PAGE_MAX}", chosen_params)]
-    items = event_views_at(store, profile, rids)
+    (total, undated, rids), = store.query(  # one pass: counts and the newest (a top-n aggregate)
+        f"{chosen} SELECT count(*), count_if(happened IS NULL),"
+        f" arg_max(rid, coalesce(happened, ''), {PAGE_MAX}) FROM chosen", chosen_params)
+    items = event_views_at(store, profile, list(rids or []))
     items.sort(key=lambda e: e["date"] or "", reverse=True)
     years = sorted({y for c in counts.values() for y in c if y != "undated"})
     lanes = [{"id": k, "name": names[k], "process": t.process, "counts": dict(counts[k]),

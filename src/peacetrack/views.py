@@ -392,24 +392,33 @@ def counts(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
 def _undated(store: Store, profile: Profile | None, sel: str, params: list[Any]) -> dict[str, Any]:
     """The selected events with no date, not even their report's: counted and
     listed (the first POINTS) beside a chart, never dropped silently."""
-    rows = store.query(f"{sel} SELECT rid, count(*) OVER () FROM sel WHERE happened IS NULL"
-                       f" ORDER BY ingested_at DESC, span_start LIMIT {POINTS}", params)
-    return {"undated_total": int(rows[0][1]) if rows else 0,
-            "undated": event_views_at(store, profile, [r for r, _ in rows])}
+    (n, newest), = store.query(f"{sel} SELECT count(*), arg_max(rid, {_NEWEST_KEY}, {POINTS})"
+                               " FROM sel WHERE happened IS NULL", params)
+    return {"undated_total": int(n or 0), "undated": event_views_at(store, profile, list(newest or []))}
 
 
 def _track_sql(shown: list[Any]) -> tuple[str, list[Any]]:
-    """One row per (event, track) for the tracks shown: by mediator, or by venue;
-    a track of a process holds only that process's events."""
-    parts, params = [], []
-    for track in shown:
-        parts.append("SELECT ? AS track, sel.* FROM sel WHERE (sel.id IN (SELECT event FROM"
-                     " participants WHERE role = 'mediator' AND actor_id IN (SELECT unnest(?)))"
-                     " OR lower(sel.place) IN (SELECT unnest(?)))"
-                     " AND (?::VARCHAR IS NULL OR sel.process IS NULL OR sel.process = ?)")
-        params += [lane_id(track), list(track.mediators), [p.lower() for p in track.places],
-                   track.process, track.process]
-    return " UNION ALL ".join(parts), params
+    """CTEs after ``sel`` that end in ``tracked``: one row per (event, track) for
+    the tracks shown, by mediator or by venue; a track of a process holds only
+    that process's events. The tracks are two small tables joined once (one pass
+    over the events whatever the number of tracks), not a query per track."""
+    if not shown:
+        return "", []
+    by_actor = [(lane_id(t), t.process, a) for t in shown for a in t.mediators]
+    by_place = [(lane_id(t), t.process, p.lower()) for t in shown for p in t.places]
+    columns = lambda rows, i: [r[i] for r in rows]  # noqa: E731
+    sql = (", tm AS (SELECT unnest(?::VARCHAR[]) AS track, unnest(?::VARCHAR[]) AS process,"
+           " unnest(?::VARCHAR[]) AS actor)"
+           ", tp AS (SELECT unnest(?::VARCHAR[]) AS track, unnest(?::VARCHAR[]) AS process,"
+           " unnest(?::VARCHAR[]) AS place)"
+           ", pairs AS (SELECT p.event AS id, tm.track, tm.process FROM participants p JOIN tm"
+           " ON p.actor_id = tm.actor WHERE p.role = 'mediator'"
+           " UNION SELECT sel.id, tp.track, tp.process FROM sel JOIN tp ON lower(sel.place) = tp.place)"
+           ", tracked AS (SELECT pairs.track, sel.* FROM pairs JOIN sel ON sel.id = pairs.id"
+           " WHERE pairs.process IS NULL OR sel.process IS NULL OR sel.process = pairs.process) ")
+    params = [columns(by_actor, 0), columns(by_actor, 1), columns(by_actor, 2),
+              columns(by_place, 0), columns(by_place, 1), columns(by_place, 2)]
+    return sql, params
 
 
 def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
@@ -428,16 +437,18 @@ def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
                 "undated_total": 0, "undated": [], "undated_events": []}
     sel, params = _selection(filters, profile, store)
     params = params + track_params
-    base = f"{sel}, tracked AS ({union}) "
+    base = f"{sel}{union}"
     total = int(store.query(f"{base} SELECT count(*) FROM tracked WHERE happened IS NOT NULL", params)[0][0])
-    undated_rows = store.query(f"{base} SELECT rid, id, track FROM tracked WHERE happened IS NULL"
-                               f" ORDER BY track, ingested_at DESC LIMIT {POINTS}", params)
+    # One pass: the count and the newest POINTS (a top-n aggregate holds only those).
+    (n_undated, newest), = store.query(
+        f"{base} SELECT count(*), arg_max({{'rid': rid, 'id': id, 'track': track}}, ingested_at, {POINTS})"
+        " FROM tracked WHERE happened IS NULL", params)
+    newest = sorted(newest or [], key=lambda r: r["track"])
     undated_views = {e["id"]: e for e in event_views_at(
-        store, profile, list(dict.fromkeys(r for r, _, _ in undated_rows)))}
-    undated = {"undated_total": int(store.query(
-        f"{base} SELECT count(*) FROM tracked WHERE happened IS NULL", params)[0][0]),
-        "undated": [{"event": i, "track": t} for _, i, t in undated_rows],
-        "undated_events": list(undated_views.values())}
+        store, profile, list(dict.fromkeys(r["rid"] for r in newest)))}
+    undated = {"undated_total": int(n_undated or 0),
+               "undated": [{"event": r["id"], "track": r["track"]} for r in newest],
+               "undated_events": list(undated_views.values())}
     if total <= POINTS:
         rows = store.query(f"{base} SELECT rid, id, track FROM tracked WHERE happened IS NOT NULL"
                            f" ORDER BY {_NEWEST}", params)
