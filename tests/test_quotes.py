@@ -157,3 +157,29 @@ def test_a_quote_broken_by_its_attribution_is_one_quote(analyzer, text, parts):
     found = [q for q in _quotes(analyzer, text, "2023-05-02") if q.direct]
     assert len(found) == parts
     assert all(q.speaker is not None and q.speaker.id == "sergey-lavrov" for q in found)
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    # the document's own phrase names its issuer
+    ("“The sides will meet again in May,” read the statement of the Russian foreign ministry.",
+     "meet again in May", "russia"),
+    # a statement named before speaks for its issuer when quoted later
+    ("Sergey Lavrov read out a statement after the talks in Moscow. “The parties will "
+     "exchange prisoners next week,” the statement said.", "exchange prisoners", "sergey-lavrov"),
+    ("Charles Michel said in a statement that the leaders had talked for five hours. "
+     "The border commissions will meet in Brussels in May, the statement added.",
+     "border commissions will meet", "charles-michel"),
+])
+def test_a_statement_speaks_for_its_issuer(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == speaker
+
+
+def test_one_record_per_quote(analyzer):
+    """A joint statement is one quote (ANNOTATION.md), its first signatory the speaker."""
+    text = ("In a joint statement, Ilham Aliyev and Nikol Pashinyan said: “We are committed "
+            "to a lasting peace in the region.”")
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if "lasting peace" in q.text]
+    assert len(found) == 1 and found[0].speaker is not None
+    assert found[0].speaker.id == "ilham-aliyev"

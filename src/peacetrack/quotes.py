@@ -51,6 +51,9 @@ class SpeechLexicon:
     min_words: int
     min_indirect_words: int
     max_attribution_words: int
+    documents: frozenset[str]
+    issuing: frozenset[str]
+    document_lookback: int
 
     @property
     def indirect(self) -> frozenset[str]:
@@ -76,7 +79,9 @@ def speech_lexicon() -> SpeechLexicon:
         according=tuple(tuple(words) for words in data["according"]),
         clear=frozenset(data["clear"]), min_words=int(data["min_words"]),
         min_indirect_words=int(data["min_indirect_words"]),
-        max_attribution_words=int(data["max_attribution_words"]))
+        max_attribution_words=int(data["max_attribution_words"]),
+        documents=frozenset(data["documents"]), issuing=frozenset(data["issuing"]),
+        document_lookback=int(data["document_lookback"]))
 
 
 @dataclass
@@ -167,6 +172,7 @@ class Attributor:
         self.doc = doc
         self.actors = actors
         self.lexicon = lexicon
+        self._documents: list[tuple[int, list[Mention]]] | None = None
 
     def is_speech(self, token: Token, lemmas: frozenset[str]) -> bool:
         lemma = token.lemma_.lower()
@@ -186,7 +192,7 @@ class Attributor:
         subjects = sorted((c for c in verb.children if c.dep_ in SUBJECTS),
                           key=lambda c: abs(c.i - verb.i))
         for child in subjects:
-            found = self.group(child)
+            found = self.document_voice(child) or self.group(child)
             if found:
                 return found
         if subjects:
@@ -245,7 +251,10 @@ class Attributor:
         return None
 
     def owner(self, noun: Token) -> list[Mention]:
-        """'Lavrov’s statements', 'the statement of the ministry'."""
+        """'Lavrov’s statements', 'the statement of the ministry'; a document
+        speaks for whoever issued it ('read the EU statement')."""
+        if noun.lemma_.lower() in self.lexicon.documents:
+            return self.named_issuer(noun)  # not 'called the declaration “…”'
         for child in noun.children:
             if child.dep_ == "poss":
                 return self.group(child)
@@ -254,6 +263,85 @@ class Attributor:
                 if objects:
                     return self.group(objects[0])
         return []
+
+
+    # -- documents speak for their issuer ('the statement said': the ministry) --
+
+    def document_voice(self, token: Token) -> list[Mention]:
+        """Who speaks when a document does: 'the statement said', 'the
+        document says', 'it added' (a statement just named). The issuer named
+        with the document ('the EU statement', 'a statement by the ministry',
+        'Zas said in a statement', 'the government issued a statement'), else
+        that of the last document named a few sentences before."""
+        word = token.lower_
+        if token.lemma_.lower() not in self.lexicon.documents and word not in ("it", "this"):
+            return []
+        if word not in ("it", "this"):
+            own = self.issuer(token)
+            if own:
+                return own
+        earliest = _sentence_back(token, self.lexicon.document_lookback if word not in
+                                  ("it", "this") else 1)
+        for at, issuers in reversed(self.documents()):
+            if at >= token.i or at < earliest:
+                continue
+            if issuers:
+                return issuers
+        return []
+
+    def documents(self) -> list[tuple[int, list[Mention]]]:
+        """Every document noun of the report with its issuer, in text order."""
+        if self._documents is None:
+            _, lemmas = words_of(self.doc)
+            self._documents = []  # an issuer is a person or body, never another document
+            self._documents = [(i, self.issuer(self.doc[i])) for i in range(len(self.doc))
+                               if lemmas[i] in self.lexicon.documents
+                               and self.doc[i].pos_ in ("NOUN", "PROPN")]
+        return self._documents
+
+    def issuer(self, noun: Token) -> list[Mention]:
+        """The issuer the document's own phrase or its clause names."""
+        found = self.named_issuer(noun)
+        if found:
+            return found
+        head = noun.head
+        if noun.dep_ == "dobj" and head.lemma_.lower() in self.lexicon.issuing:
+            return self.subject(head, depth=1)  # 'the ministry issued a statement'
+        if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.pos_ == "VERB" and \
+                self.is_speech(head.head, self.lexicon.direct):
+            return self.subject(head.head, depth=1)  # 'Zas said in a statement'
+        return []
+
+    def named_issuer(self, noun: Token) -> list[Mention]:
+        """The issuer the document's own phrase names: 'the EU statement',
+        'Baku's statement', 'a statement by/of/from X', 'a statement issued by X'."""
+        own = self.mention(noun)
+        if own is not None:
+            return [own]
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return self.group(child)
+            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from"):
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                found = self.group(objects[0]) if objects else []
+                if found:
+                    return found
+            if child.dep_ == "acl" and child.tag_ == "VBN":  # 'a statement issued by X'
+                found = [m for g in child.children if g.dep_ == "agent"
+                         for o in g.children if o.dep_ == "pobj" for m in self.group(o)]
+                if found:
+                    return found
+        return []
+
+
+def _sentence_back(token: Token, count: int) -> int:
+    """The first token of the sentence ``count`` sentences before the token's."""
+    start = sentence_of(token).start
+    for _ in range(count):
+        if start == 0:
+            break
+        start = sentence_of(token.doc[start - 1]).start
+    return start
 
 
 def _negated(verb: Token) -> bool:
@@ -410,7 +498,7 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
         if any(s <= token.idx < e for s, e in inside):
             continue  # speech reported inside a quote is the quoted speaker's
         clause, speakers, cue = _indirect_at(who, token)
-        if clause is None or not speakers:
+        if clause is None or not speakers or _joint(token):
             continue
         start, end = _clause_chars(clause)
         own = _own_words(text_of(doc), start, end, inside)
@@ -455,6 +543,14 @@ def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, lis
     if clause is None:
         return None, [], None
     return clause, [m for m in who.subject(token) if _named(m)], token.text
+
+
+def _joint(verb: Token) -> bool:
+    """'Aliyev and Pashinyan said they would …': a joint saying reported
+    in indirect speech has no one named speaker, and is not taken for a quote
+    (ANNOTATION.md; their direct words still are)."""
+    return any(c.dep_ in SUBJECTS and any(j.dep_ == "conj" for j in c.children)
+               for c in verb.children)
 
 
 def _complement(verb: Token) -> list[Token] | None:
@@ -652,17 +748,15 @@ def _a_name(quoted: str) -> bool:
 
 
 def _records(doc: Doc, item: Found, doc_id: str, published: DateValue) -> list[Quote]:
-    """One record per speaker: a joint statement keeps all its signatories."""
+    """One record per quote (ANNOTATION.md): a joint statement is quoted once,
+    its speaker the first it names ('a statement by China, Saudi Arabia and
+    Iran': China)."""
     date = quote_date(doc, item.anchor, published)
-    out = []
-    for mention in item.speakers or [None]:
-        speaker = _speaker(mention)
-        key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
-        out.append(Quote(
-            id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
-            span=(item.start, item.end), text=text_of(doc)[item.start:item.end],
-            speaker=speaker, cue=item.cue, direct=item.direct, date=date))
-    return out
+    speaker = _speaker(item.speakers[0] if item.speakers else None)
+    key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
+    return [Quote(id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
+                  span=(item.start, item.end), text=text_of(doc)[item.start:item.end],
+                  speaker=speaker, cue=item.cue, direct=item.direct, date=date)]
 
 
 def _speaker(mention: Mention | None) -> Actor | None:
