@@ -183,3 +183,23 @@ def test_one_record_per_quote(analyzer):
     found = [q for q in _quotes(analyzer, text, "2023-05-02") if "lasting peace" in q.text]
     assert len(found) == 1 and found[0].speaker is not None
     assert found[0].speaker.id == "ilham-aliyev"
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    # a name after a title and its complement is the person, not the office
+    ("Georgian Minister of Economy Levan Davitashvili said that the new railway would open "
+     "in the autumn.", "railway would open", "levan-davitashvili"),
+    ("The Kazakh ambassador to Armenia Bolat Imanbayev told reporters that grain deliveries "
+     "would double this year.", "deliveries would double", "bolat-imanbayev"),
+    # the surname alone, later, is the same person
+    ("Georgian Minister of Economy Levan Davitashvili spoke in Tbilisi on Monday. “The "
+     "railway will carry grain to Armenia by winter,” said Davitashvili.",
+     "carry grain", "levan-davitashvili"),
+    # a title with the name in apposition
+    ("The OSCE chair, Finnish Foreign Minister Elina Valtonen, praised the two sides for "
+     "their “spirit of compromise in the talks”.", "spirit of compromise", "elina-valtonen"),
+])
+def test_a_titled_speaker_is_the_person_named(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == speaker

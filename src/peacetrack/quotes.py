@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.attrs import IDX
@@ -24,6 +24,7 @@ from . import dates
 from .actors import COUNTRY_WORDS, DocActors, Mention
 from .lexicons import load_lexicon
 from .nlp import sentence_of, text_of, words_of
+from .profile import slugify
 from .records import Actor, DateValue, Quote
 
 # Opening mark -> the marks that may close it. Scraped pages mix curly and
@@ -222,8 +223,14 @@ class Attributor:
     def mention(self, head: Token) -> Mention | None:
         """The actor a noun phrase names: the mention on its head, else one on
         its modifiers ('Baku’s foreign ministry', 'the Azerbaijani foreign
-        ministry'), else the country that 'the country’s' points back to."""
+        ministry'), else the country that 'the country’s' points back to. A
+        name after a title is the person's ('Minister of Economy Gevorg
+        Papoyan'); a bare surname, the person named before with it."""
         found = self.actors.at(head)
+        if found is None or found.kind == "title" or (found.kind == "ner" and not found.actor.id):
+            named = self.titled_name(head) or self.surname(head, found)
+            if named is not None:
+                return named
         if found is not None:
             return found
         for child in head.children:
@@ -235,6 +242,61 @@ class Attributor:
         if any(t.lower_ in COUNTRY_WORDS and t.dep_ == "poss" for t in head.children):
             return next((m for m in self.actors.before(head.i)
                          if m.kind in ("country", "metonym")), None)
+        return None
+
+    def titled_name(self, head: Token) -> Mention | None:
+        """The person a title introduces by name in the same noun phrase
+        ('Armenian Minister of Economy Gevorg Papoyan', 'the Saudi ambassador
+        to Yemen Mohammed Al-Jaber'): the name is the person, the title gives
+        the state, sector and role. spaCy often tags such a name as no one."""
+        for appos in (c for c in head.children if c.dep_ == "appos"):
+            person = self.actors.at(appos)  # 'the group's chair, Foreign Minister X,'
+            if person is not None and person.is_person and person.actor.id:
+                return person
+        phrase = self.doc[head.left_edge.i:head.right_edge.i + 1]
+        title = next((m for m in self.actors.in_span(phrase.start, phrase.end)
+                      if m.kind == "title"), None)
+        if title is None:
+            return None
+        run = _name_run(self.doc, title.end, phrase.end, self.actors)
+        if run is None:
+            return None
+        start, end = run
+        if not _title_complement(self.doc[title.end:start]):
+            return None
+        person = next((m for m in self.actors.in_span(start, end) if m.is_person
+                       and m.actor.id), None)
+        actor = title.actor
+        if person is not None and person.entity is not None:
+            return person
+        name = self.doc[start:end].text
+        span = self.doc[title.start:end]
+        named = Actor(text=span.text, id=person.actor.id if person else slugify(name), name=name,
+                      code=actor.code,
+                      sector=actor.sector, role=actor.role, span=(span.start_char, span.end_char))
+        return Mention(title.start, end, "ner", named, None)
+
+    def surname(self, head: Token, found: Mention | None) -> Mention | None:
+        """'said Papoyan': the person named in full before whose name ends
+        (or, for names written family name first, begins) with it."""
+        if head.pos_ != "PROPN" or not head.text[:1].isupper() or \
+                (found is not None and found.end - found.start > 1):
+            return None
+        for earlier in self.actors.before(head.i):
+            if earlier.is_person and earlier.actor.id and earlier.actor.name and \
+                    len(earlier.actor.name.split()) > 1 and \
+                    head.text in (earlier.actor.name.split()[-1], earlier.actor.name.split()[0]):
+                actor = replace(earlier.actor, text=head.text,
+                                span=(head.idx, head.idx + len(head)))
+                return Mention(head.i, head.i + 1, "name", actor, earlier.entity, earlier.gender)
+        for i in range(max(0, head.i - 2000), head.i):  # a name no mention holds
+            token = self.doc[i]
+            if token.text == head.text and i > 0 and self.actors.at(token) is None:
+                named = self.titled_name(token)
+                if named is not None and named.actor.name and \
+                        named.actor.name.split()[-1] == head.text:
+                    return replace(named, start=head.i, end=head.i + 1, actor=replace(
+                        named.actor, text=head.text, span=(head.idx, head.idx + len(head))))
         return None
 
     def according(self, token: Token) -> list[Mention] | None:
@@ -332,6 +394,37 @@ class Attributor:
                 if found:
                     return found
         return []
+
+
+def _name_run(doc: Doc, start: int, end: int, actors: DocActors) -> tuple[int, int] | None:
+    """The last run of two to five capitalised proper nouns in [start, end)
+    that ends the phrase (or an aside closed by a comma), outside any mention
+    of a country or body: a person's name."""
+    runs: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i
+        while j < end and _name_word(doc[j], actors):
+            j += 1
+        if j - i >= 2 and (j == end or doc[j].is_punct):
+            runs.append((i, j))
+        i = j + 1
+    return runs[-1] if runs and runs[-1][1] - runs[-1][0] <= 5 else None
+
+
+def _title_complement(between: Span) -> bool:
+    """Nothing, or a short complement of the title ('of Economy', 'to the
+    UN', 'for Foreign Affairs'), lies between a title and the name it gives."""
+    return len(between) == 0 or (len(between) <= 4 and between[0].pos_ == "ADP")
+
+
+def _name_word(token: Token, actors: DocActors) -> bool:
+    mention = actors.at(token)
+    if (mention is not None and not mention.is_person) or \
+            token.ent_type_ in ("GPE", "NORP", "LOC", "FAC", "EVENT", "DATE"):
+        return False
+    return (token.pos_ == "PROPN" and token.text[:1].isupper()) or \
+        (token.text in ("-", "‐") and token.whitespace_ == "")
 
 
 def _sentence_back(token: Token, count: int) -> int:
