@@ -203,3 +203,14 @@ def test_a_titled_speaker_is_the_person_named(analyzer, text, fragment, speaker)
     found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
     assert found and found[0].speaker is not None
     assert found[0].speaker.id == speaker
+
+
+def test_an_official_without_a_name_speaks_for_the_state(analyzer):
+    """ANNOTATION.md / docs/annotation.md: officials without a name are their state."""
+    text = "The talks will resume in Cairo next week, an Israeli official told reporters."
+    doc = analyzer.nlp(text)
+    date = DateValue("2024-10-20", "day")
+    actors = analyzer.for_doc(doc)[0].actors.find(doc, date)
+    found = find_quotes(doc, actors, doc_id="d-test", published=date, profile=analyzer.profile)
+    assert found and found[0].speaker is not None
+    assert (found[0].speaker.id, found[0].speaker.code) == ("israel", "ISR")

@@ -24,7 +24,7 @@ from . import dates
 from .actors import COUNTRY_WORDS, DocActors, Mention
 from .lexicons import load_lexicon
 from .nlp import sentence_of, text_of, words_of
-from .profile import slugify
+from .profile import NON_STATE_SECTORS, Profile, slugify
 from .records import Actor, DateValue, Quote
 
 # Opening mark -> the marks that may close it. Scraped pages mix curly and
@@ -809,8 +809,10 @@ def _ids(mentions: list[Mention]) -> list[str | None]:
 
 # -- records ---------------------------------------------------------------------
 
-def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValue) -> list[Quote]:
-    """Direct quotes first (they are what a reader sees), then indirect ones."""
+def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValue,
+                profile: Profile | None = None) -> list[Quote]:
+    """Direct quotes first (they are what a reader sees), then indirect ones.
+    ``profile`` names the states that unnamed officials speak for."""
     who = Attributor(doc, actors, speech_lexicon())
     direct = direct_quotes(doc, who)
     indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
@@ -827,7 +829,7 @@ def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValu
         if item.direct and any(o is not item and not o.direct and o.start <= item.start
                                and item.end <= o.end for o in indirect):
             continue  # 'Pompeo "stressed the importance …"': one report of one saying
-        quotes += _records(doc, item, doc_id, published)
+        quotes += _records(doc, item, doc_id, published, profile)
     return quotes
 
 
@@ -840,20 +842,32 @@ def _a_name(quoted: str) -> bool:
         all(w[:1].isupper() for w in long_words)
 
 
-def _records(doc: Doc, item: Found, doc_id: str, published: DateValue) -> list[Quote]:
+def _records(doc: Doc, item: Found, doc_id: str, published: DateValue,
+             profile: Profile | None) -> list[Quote]:
     """One record per quote (ANNOTATION.md): a joint statement is quoted once,
     its speaker the first it names ('a statement by China, Saudi Arabia and
     Iran': China)."""
     date = quote_date(doc, item.anchor, published)
-    speaker = _speaker(item.speakers[0] if item.speakers else None)
+    speaker = _speaker(item.speakers[0] if item.speakers else None, profile)
     key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
     return [Quote(id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
                   span=(item.start, item.end), text=text_of(doc)[item.start:item.end],
                   speaker=speaker, cue=item.cue, direct=item.direct, date=date)]
 
 
-def _speaker(mention: Mention | None) -> Actor | None:
-    return mention.actor if mention is not None else None
+def _speaker(mention: Mention | None, profile: Profile | None) -> Actor | None:
+    """The mention's actor; an official with no name ('an Israeli official',
+    'the Armenian foreign minister' where no holder is known) speaks for the
+    state (ANNOTATION.md: officials without a name are their state)."""
+    if mention is None:
+        return None
+    actor = mention.actor
+    if actor.id is None and mention.kind == "title" and profile is not None and \
+            actor.sector not in NON_STATE_SECTORS:
+        state = profile.country_by_code(actor.code)
+        if state is not None:
+            return replace(actor, id=state.id, name=state.name)
+    return actor
 
 
 def quote_date(doc: Doc, at: int, published: DateValue) -> DateValue:
