@@ -214,3 +214,18 @@ def test_an_official_without_a_name_speaks_for_the_state(analyzer):
     found = find_quotes(doc, actors, doc_id="d-test", published=date, profile=analyzer.profile)
     assert found and found[0].speaker is not None
     assert (found[0].speaker.id, found[0].speaker.code) == ("israel", "ISR")
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    # a name inside the quote is what was said, not who said it
+    ("Antony Blinken hosted the two ministers on Monday. “Talks with Ararat Mirzoyan and "
+     "Jeyhun Bayramov were productive,” he wrote on social media.", "were productive",
+     "antony-blinken"),
+    # the subject of the sentence before, not its object
+    ("Sergey Lavrov met Jeyhun Bayramov in Moscow. “We discussed the border and the "
+     "railway,” he said.", "discussed the border", "sergey-lavrov"),
+])
+def test_he_is_the_last_person_named_outside_the_quote(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == speaker

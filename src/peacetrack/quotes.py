@@ -21,7 +21,7 @@ from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from . import dates
-from .actors import COUNTRY_WORDS, DocActors, Mention
+from .actors import COUNTRY_WORDS, PERSON_PRONOUNS, DocActors, Mention
 from .lexicons import load_lexicon
 from .nlp import sentence_of, text_of, words_of
 from .profile import NON_STATE_SECTORS, Profile, slugify
@@ -55,6 +55,7 @@ class SpeechLexicon:
     documents: frozenset[str]
     issuing: frozenset[str]
     document_lookback: int
+    heading_words: int
 
     @property
     def indirect(self) -> frozenset[str]:
@@ -82,7 +83,8 @@ def speech_lexicon() -> SpeechLexicon:
         min_indirect_words=int(data["min_indirect_words"]),
         max_attribution_words=int(data["max_attribution_words"]),
         documents=frozenset(data["documents"]), issuing=frozenset(data["issuing"]),
-        document_lookback=int(data["document_lookback"]))
+        document_lookback=int(data["document_lookback"]),
+        heading_words=int(data["heading_words"]))
 
 
 @dataclass
@@ -174,6 +176,7 @@ class Attributor:
         self.actors = actors
         self.lexicon = lexicon
         self._documents: list[tuple[int, list[Mention]]] | None = None
+        self.quoted: list[tuple[int, int]] = []  # the direct quotes' char spans, in order
 
     def is_speech(self, token: Token, lemmas: frozenset[str]) -> bool:
         lemma = token.lemma_.lower()
@@ -193,7 +196,8 @@ class Attributor:
         subjects = sorted((c for c in verb.children if c.dep_ in SUBJECTS),
                           key=lambda c: abs(c.i - verb.i))
         for child in subjects:
-            found = self.document_voice(child) or self.group(child)
+            found = self.speaker_pronoun(child) or self.document_voice(child) or \
+                self.group(child)
             if found:
                 return found
         if subjects:
@@ -327,6 +331,35 @@ class Attributor:
         return []
 
 
+    def speaker_pronoun(self, token: Token) -> list[Mention]:
+        """'he said', 'she added': the last person named before, outside the
+        quotes (a name inside a quote is what was said, not who said it) and
+        outside headings, a subject first within this sentence and the one
+        before; the name read as the attribution reads it ('the ambassador to
+        the UN X Y' is X Y)."""
+        gender = PERSON_PRONOUNS.get(token.lower_)
+        if gender is None or token.lower_ not in ("he", "she"):
+            return []
+        people = [m for m in self.actors.before(token.i) if self._may_be(m, gender, token)]
+        if not people:
+            return []
+        near = [m for m in people if m.start >= _sentence_back(token, 1)]
+        subjects = [m for m in near if any(t.dep_ in SUBJECTS for t in self.doc[m.start:m.end])]
+        chosen = (subjects or near or people)[0]
+        return [self.mention(self.doc[chosen.end - 1]) or chosen]
+
+    def _may_be(self, mention: Mention, gender: str, pronoun: Token) -> bool:
+        """Whether a mention may be the person a 'he' or 'she' points back to."""
+        if mention.kind == "pronoun" or not (mention.is_person or mention.kind == "title"):
+            return False
+        if mention.gender not in (None, gender) or (mention.kind == "ner" and not mention.actor.id
+                                                    and self.doc[mention.start].ent_type_ != "PERSON"):
+            return False  # an organisation spaCy found is no 'he'
+        at, text = self.doc[mention.start].idx, text_of(self.doc)
+        own_line = _line_start(text, at) == _line_start(text, pronoun.idx)
+        return not _inside(at, self.quoted) and \
+            (own_line or not _in_heading(text, at, self.lexicon.heading_words))
+
     # -- documents speak for their issuer ('the statement said': the ministry) --
 
     def document_voice(self, token: Token) -> list[Mention]:
@@ -427,6 +460,17 @@ def _name_word(token: Token, actors: DocActors) -> bool:
         (token.text in ("-", "‐") and token.whitespace_ == "")
 
 
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    n = bisect.bisect_right(spans, (at, 1 << 62)) - 1
+    return n >= 0 and spans[n][0] <= at < spans[n][1]
+
+
+def _in_heading(text: str, at: int, words: int) -> bool:
+    """A short line with no closing punctuation: a headline or a subheading."""
+    line = text[_line_start(text, at):_line_end(text, at)].rstrip()
+    return bool(line) and word_count(line) <= words and line[-1] not in ".!?:;\"”’'»)…"
+
+
 def _sentence_back(token: Token, count: int) -> int:
     """The first token of the sentence ``count`` sentences before the token's."""
     start = sentence_of(token).start
@@ -458,6 +502,7 @@ def direct_quotes(doc: Doc, who: Attributor) -> list[Found]:
     """Every quoted passage of two or more words with its attribution."""
     spans = [(s, e) for s, e in quote_spans(text_of(doc))
              if word_count(text_of(doc)[s:e]) >= who.lexicon.min_words]  # not scare quotes
+    who.quoted = spans
     found: list[Found] = []
     for n, (start, end) in enumerate(spans):
         previous_end = spans[n - 1][1] if n else -1
