@@ -229,3 +229,16 @@ def test_he_is_the_last_person_named_outside_the_quote(analyzer, text, fragment,
     found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
     assert found and found[0].speaker is not None
     assert found[0].speaker.id == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "“The deal is a turning point,” Marco Rubio said, adding that the work on its "
+    "implementation would start next month.",
+    "Marco Rubio said the deal was a turning point and noted that the work on its "
+    "implementation would start next month.",
+])
+def test_a_clause_that_continues_a_saying_is_part_of_its_quote(analyzer, text):
+    found = _quotes(analyzer, text, "2025-06-28")
+    assert len(found) == 1 and "turning point" in found[0].text
+    assert "implementation would start" in found[0].text
+    assert found[0].speaker is not None and found[0].speaker.id == "marco-rubio"

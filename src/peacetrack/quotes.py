@@ -820,6 +820,27 @@ def _adjacent(gap: str) -> bool:
     return gap.count("\n") <= 2 and (end is None or not gap[end.end():].strip(OPENING_MARKS))
 
 
+def fold_continuing(doc: Doc, direct: list[Found], indirect: list[Found]) -> list[Found]:
+    """One saying is one quote: a clause that continues a speaker's words
+    ('“…,” Rubio said, adding that …', 'X said A and noted that B') joins the
+    quote of the verb it continues; a reported clause inside another of the
+    same speaker is part of it. Returns the indirect quotes left."""
+    by_cue = {f.anchor: f for f in direct + indirect}
+    kept: list[Found] = []
+    for item in sorted(indirect, key=lambda f: f.start):
+        cue = _token_from(doc, item.anchor)
+        parent = by_cue.get(cue.head.idx) if cue is not None and cue.dep_ in CONTINUING \
+            and cue.head.i != cue.i else None
+        if parent is not None and parent is not item and \
+                _ids(parent.speakers) == _ids(item.speakers):
+            parent.start, parent.end = min(parent.start, item.start), max(parent.end, item.end)
+            continue
+        kept.append(item)
+    return [f for f in kept if not any(
+        o is not f and o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end)
+        and _ids(o.speakers) == _ids(f.speakers) for o in kept)]
+
+
 def join_continued(doc: Doc, who: Attributor, found: list[Found]) -> list[Found]:
     """A speaker's quote broken by its attribution is one quote (ANNOTATION.md:
     a quote over several sentences is one): '“…,” Lavrov said. “…”', '“…,”
@@ -862,6 +883,7 @@ def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValu
     direct = direct_quotes(doc, who)
     indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
     carry_speakers(text_of(doc), direct + indirect)
+    indirect = fold_continuing(doc, direct, indirect)
     direct = join_continued(doc, who, direct)
     quotes: list[Quote] = []
     text = text_of(doc)
@@ -871,8 +893,8 @@ def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValu
             continue  # an unattributed short phrase is the author's irony, not a quote
         if item.direct and _a_name(text[item.start:item.end]):
             continue  # "Zangezur Corridor", "Sudan Tribune": a name in marks, not speech
-        if item.direct and any(o is not item and not o.direct and o.start <= item.start
-                               and item.end <= o.end for o in indirect):
+        if item.direct and any(o is not item and o.start <= item.start and item.end <= o.end
+                               for o in direct + indirect):
             continue  # 'Pompeo "stressed the importance …"': one report of one saying
         quotes += _records(doc, item, doc_id, published, profile)
     return quotes
