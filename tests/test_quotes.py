@@ -242,3 +242,22 @@ def test_a_clause_that_continues_a_saying_is_part_of_its_quote(analyzer, text):
     assert len(found) == 1 and "turning point" in found[0].text
     assert "implementation would start" in found[0].text
     assert found[0].speaker is not None and found[0].speaker.id == "marco-rubio"
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    ("Vladimir Putin repeated Russia’s position that sending more troops to the border was "
+     "not possible.", "sending more troops", "vladimir-putin"),
+    ("Josep Borrell expressed hope that the two delegations will agree on the annex "
+     "tomorrow.", "will agree on the annex", "josep-borrell"),
+    ("Baku maintains that its troops never crossed the border last year.",
+     "never crossed the border", "azerbaijan"),
+])
+def test_more_ways_to_report_speech(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and not found[0].direct and found[0].speaker is not None
+    assert found[0].speaker.id == speaker
+
+
+def test_maintain_without_a_clause_attributes_nothing(analyzer):
+    text = 'Yerevan wants to maintain a "no peace, no war" regime on the border.'
+    assert not [q for q in _quotes(analyzer, text, "2023-05-02") if q.speaker is not None]

@@ -32,6 +32,7 @@ from .records import Actor, DateValue, Quote
 CLOSERS = {"“": "”\"“", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’'", "'": "'’", "‹": "›"}
 SINGLE = {"‘", "'", "’"}
 SUBJECTS = ("nsubj", "nsubjpass")
+CLAUSE_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")  # 'that deploying forces was …'
 OPENING_MARKS = " \n\"“«„‘'"
 SENTENCE_END = re.compile(r"[.!?][\"”’»]?(?:\s|$)")
 MODIFIERS = ("poss", "compound", "amod", "nmod")
@@ -45,6 +46,7 @@ class SpeechLexicon:
     reporting: frozenset[str]
     stating: frozenset[str]
     attitude: frozenset[str]
+    clausal: frozenset[str]
     framing: frozenset[str]
     nouns: frozenset[str]
     according: tuple[tuple[str, ...], ...]
@@ -59,7 +61,7 @@ class SpeechLexicon:
 
     @property
     def indirect(self) -> frozenset[str]:
-        return self.reporting | self.attitude
+        return self.reporting | self.attitude | self.clausal
 
     @property
     def direct(self) -> frozenset[str]:
@@ -76,7 +78,7 @@ def speech_lexicon() -> SpeechLexicon:
     data = load_lexicon("speech")
     return SpeechLexicon(
         reporting=frozenset(data["reporting"]), stating=frozenset(data["stating"]),
-        attitude=frozenset(data["attitude"]),
+        attitude=frozenset(data["attitude"]), clausal=frozenset(data["clausal"]),
         framing=frozenset(data["framing"]), nouns=frozenset(data["nouns"]),
         according=tuple(tuple(words) for words in data["according"]),
         clear=frozenset(data["clear"]), min_words=int(data["min_words"]),
@@ -696,13 +698,15 @@ def _complement(verb: Token) -> list[Token] | None:
     or a 'that'-clause the parser hung elsewhere in the verb's phrase ('told
     reporters after the talks that X')."""
     for child in verb.children:
-        if child.dep_ == "ccomp" and child.i > verb.i and child.pos_ in ("VERB", "AUX"):
-            return list(child.subtree)
+        if child.dep_ == "ccomp" and child.i > verb.i and (child.pos_ in ("VERB", "AUX") or any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in child.children)):
+            return list(child.subtree)  # a misparsed 'noted that [the articles] concerned …'
     for token in verb.subtree:
         clause = token.head
         if token.dep_ == "mark" and token.lower_ == "that" and token.i > verb.i and \
                 clause.dep_ in ("relcl", "acl", "advcl", "ccomp") and \
-                any(c.dep_ in SUBJECTS for c in clause.children) and _direct_path(clause, verb):
+                any(c.dep_ in CLAUSE_SUBJECTS for c in clause.children) and \
+                _direct_path(clause, verb):
             return list(clause.subtree)
     return None
 
