@@ -261,3 +261,11 @@ def test_more_ways_to_report_speech(analyzer, text, fragment, speaker):
 def test_maintain_without_a_clause_attributes_nothing(analyzer):
     text = 'Yerevan wants to maintain a "no peace, no war" regime on the border.'
     assert not [q for q in _quotes(analyzer, text, "2023-05-02") if q.speaker is not None]
+
+
+def test_a_quote_introduced_by_a_colon_is_its_clause_subjects(analyzer):
+    text = ("Nikol Pashinyan agreed with him: “We will defend this position together with "
+            "our partners.”")
+    found = [q for q in _quotes(analyzer, text, "2025-08-09") if q.direct]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == "nikol-pashinyan"

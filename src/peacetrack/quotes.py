@@ -527,7 +527,21 @@ def attribute_direct(doc: Doc, who: Attributor, start: int, end: int, previous_e
         speakers, cue = _attribution(who, token, quote)
         if speakers:
             return speakers, cue, token.idx
-    return [], None, start
+    return _introduced(doc, who, start)
+
+
+def _introduced(doc: Doc, who: Attributor, start: int) -> tuple[list[Mention], str | None, int]:
+    """A quote a clause introduces with a colon ('Pashinyan agreed: “…”')
+    is the words of that clause's subject."""
+    before = text_of(doc)[:start].rstrip(OPENING_MARKS)
+    colon = _token_before(doc, len(before)) if before.endswith(":") else None
+    if colon is None or colon.text != ":":
+        return [], None, start
+    verb = colon.head if colon.head.pos_ in ("VERB", "AUX") else sentence_of(colon).root
+    if verb.i > colon.i or verb.pos_ not in ("VERB", "AUX"):
+        return [], None, start
+    speakers = [m for m in who.subject(verb) if _named(m)]
+    return (speakers, verb.text, verb.idx) if speakers else ([], None, start)
 
 
 def _attribution(who: Attributor, token: Token,
