@@ -284,3 +284,24 @@ def test_a_mediator_who_signs_with_the_sides_is_actor_and_mediator(analyzer):
     signed = event_at(events, "joint statement", "signed", "SUPPORT")
     assert {"ilham-aliyev", "nikol-pashinyan"} <= ids(signed["actor"])
     assert ids(signed["mediator"]) == {"vladimir-putin"}
+
+
+def _events(text: str) -> list[dict]:
+    return [r for r in peacetrack.analyse(text, published="2023-07-16") if r["kind"] == "event"]
+
+
+@pytest.mark.parametrize("text, mediator, sides", [
+    # a host who convenes others' talks mediates them; the guests are the actors
+    ("Putin hosted talks between Aliyev and Pashinyan in Sochi on Friday.",
+     {"vladimir-putin"}, {"ilham-aliyev", "nikol-pashinyan"}),
+    # the subject of a mediation verb whose object is the talks mediates them
+    ("Norway facilitated talks between the Colombian government and the ELN in Oslo.",
+     {"norway"}, {"colombia", "eln"}),
+    ("Qatar and Egypt mediated talks between Israel and Hamas in Cairo.",
+     {"qatar", "egypt"}, {"israel", "hamas"}),
+])
+def test_whoever_convenes_others_talks_is_their_mediator(text, mediator, sides):
+    talks = [e for e in _events(text) if e["type"] == "CONSULT"]
+    assert len(talks) == 1
+    assert ids(talks[0]["mediator"]) == mediator
+    assert ids(talks[0]["actor"]) == sides and talks[0]["recipient"] == []
