@@ -305,3 +305,21 @@ def test_whoever_convenes_others_talks_is_their_mediator(text, mediator, sides):
     assert len(talks) == 1
     assert ids(talks[0]["mediator"]) == mediator
     assert ids(talks[0]["actor"]) == sides and talks[0]["recipient"] == []
+
+
+def test_a_mediator_who_signs_with_both_parties_acts_and_still_mediates():
+    text = ("Azerbaijani President Ilham Aliyev, Armenian Prime Minister Nikol Pashinyan and "
+            "Russian President Vladimir Putin signed a joint statement in Moscow on Monday.")
+    signed = [e for e in _events(text) if e["type"] == "SUPPORT"]
+    assert len(signed) == 1
+    assert ids(signed[0]["actor"]) == {"ilham-aliyev", "nikol-pashinyan", "vladimir-putin"}
+    assert ids(signed[0]["mediator"]) == {"vladimir-putin"}
+
+
+def test_a_third_party_taking_part_in_an_act_of_others_mediates_it():
+    text = ("Azerbaijan handed over 15 detained Armenians to Armenia with the participation "
+            "of Georgian representatives on Saturday.")
+    handed = [e for e in _events(text) if e["type"] == "RETREAT"]
+    assert len(handed) == 1
+    assert ids(handed[0]["actor"]) == {"azerbaijan"} and ids(handed[0]["recipient"]) == {"armenia"}
+    assert ids(handed[0]["mediator"]) == {"georgia"}

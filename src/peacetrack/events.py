@@ -481,7 +481,7 @@ class EventCoder:
         hosted_talks = hosting and len({a.code or a.id for a in actor_list}) >= 2
         if hosted_talks:  # a host of two parties' talks is their mediator
             recipients, hosts = [], recipients
-        mediators = self._mediators(sent, found, actors)
+        mediators = self._mediators(sent, found, actors, acted=bool(actor_list))
         if hosted_talks:
             mediators = hosts + mediators
         if convened is not None:
@@ -633,7 +633,8 @@ class EventCoder:
                         for a in other.actors]
         return out
 
-    def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
+    def _mediators(self, sent: Span, found: Found, actors: DocActors, *,
+                   acted: bool = False) -> list[Actor]:
         """Third parties the sentence names as mediating the trigger's act: the
         mediation cues of its clause (triggers.yaml MEDIATION) not hanging on
         another act or on a condition, their mediators found by the role rules
@@ -641,6 +642,8 @@ class EventCoder:
         out: list[Actor] = []
         lexicon = self.lexicon
         cues, forms = lexicon.mediation_cues, lexicon.frames["mediation_cue_forms"]
+        if acted:  # a third party taking part in an act others do (event_frames.yaml)
+            cues = cues | frozenset(lexicon.frames["participation_cues"])
         lower, lemmas = words_of(sent.doc)
         verbs = lexicon.mediation_hyphenated | lexicon.mediation_verbs
         if not any((lemmas[i] in cues or lower[i] in forms or i in actors.prefixed)
