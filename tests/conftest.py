@@ -56,3 +56,14 @@ def nlp(analyzer):
 @pytest.fixture
 def db_settings(tmp_path, settings):
     return settings.updated(db=str(tmp_path / "store.duckdb"))
+
+
+@pytest.fixture(scope="session")
+def real_store(tmp_path_factory, settings) -> Path:
+    """The seeds and the dev corpus (real reports, every shipped profile), as
+    ``peacetrack ingest`` stores them: what the views are judged on (issue 19)."""
+    from peacetrack.pipeline import ingest
+
+    db = tmp_path_factory.mktemp("real") / "seeds-dev.duckdb"
+    ingest([str(SEEDS), str(DEVCORPUS)], settings=settings.updated(db=str(db)))
+    return db

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import re
 
 import pytest
@@ -108,11 +111,26 @@ def test_the_report_is_self_contained_and_escapes_report_text(store, profile):
     assert not re.search(r"<script[^>]+src=", html)  # no external script, no CDN
     markup = re.sub(r"(?s)(<script[^>]*>).*?</script>", r"\1</script>", html)
     assert not re.search(r"""(?:src|href)=["']?https?://""", markup)
-    assert "plotly.js v3" in html and "PlotlyGeoAssets" in html
-    assert "window.__pwned" in html  # the text is there...
-    assert "<script>window.__pwned" not in html  # ...but never as markup
+    assert "plotly.js (geo - minified) v3" in html and "PlotlyGeoAssets" in html
+    data = _unpacked(html, "pt-data")
+    assert "<script>window.__pwned" in data["docs"]["d-hostile"]["text"]  # the text is there...
+    assert "window.__pwned" not in html  # ...packed, never as markup
     assert "<b>Hostile</b>" not in html
     assert "Content-Security-Policy" in html
+
+
+def _unpacked(html: str, name: str):
+    """A block the report packs (gzip, then base64), as the page unpacks it."""
+    found = re.search(rf'<script id="{name}" type="application/gzip\+base64">([A-Za-z0-9+/=]*)</script>', html)
+    return json.loads(gzip.decompress(base64.b64decode(found.group(1))))
+
+
+def test_the_report_packs_its_data_and_base_map(store, profile):
+    html = render_report(store, profile)
+    assert _unpacked(html, "pt-geo")["world_50m"]["type"] == "Topology"
+    view = _unpacked(html, "pt-data")["view"]
+    assert {"mediation", "incidents", "history_records"} <= set(view)
+    assert "/" not in "".join(e["path"] for e in view["events"]["items"])  # file names, no local paths
 
 
 def test_json_for_script_cannot_close_the_script_element():

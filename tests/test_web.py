@@ -95,6 +95,16 @@ def test_options_documents_report_view_and_search(server):
     assert [r["doc"] for r in found["reports"]] == ["d-brussels"]
 
 
+def test_the_question_views_are_served(server):
+    url, _ = server
+    history = get(url + "/api/history?actor=russia&issue=peace-treaty&rollup=1")[1]
+    assert [s["position"] for s in history["steps"]] == ["oppose", "support"]  # oldest first
+    assert history["steps"][1]["changed"] and history["issue"]["statement"]
+    assert get(url + "/api/mediation")[1]["lanes"][1]["counts"] == {"2023": 1}  # Brussels: the Michel meeting
+    assert get(url + "/api/incidents")[1] == {"items": [], "corroborated": 0, "disputed": 0}
+    assert get(url + "/api/search?q=treat")[1]["reports"] == []  # whole words: not "treaty"
+
+
 def test_an_ingest_writing_is_never_shown_as_an_error(server):
     url, db = server
     assert get(url + "/api/view")[0] == 200  # read once: the server remembers it

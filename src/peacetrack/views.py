@@ -94,7 +94,9 @@ NO_FILTERS = Filters()
 
 
 # -- the selection: events that pass the filters, as SQL ---------------------------
-_SOURCE_LABEL = "coalesce(d.outlet, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
+_OUTLET = ("coalesce(d.outlet, nullif(regexp_extract(coalesce(d.url, ''),"
+           " '^[A-Za-z][A-Za-z0-9+.-]*://(?:www\\.)?([^/:?#]+)', 1), ''))")
+_SOURCE_LABEL = f"coalesce({_OUTLET}, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
 # An undated event is placed at its report's date, except background history.
 _WHEN = "coalesce(e.date, CASE WHEN e.status <> 'historical' THEN d.published END)"
 _SENTENCE = "json_extract_string(e.record, '$.sentence')"
@@ -114,8 +116,8 @@ def _event_where(f: Filters, profile: Profile | None) -> tuple[list[str], list[A
         where.append(f"{_SOURCE_LABEL} = ?")
         params.append(f.source)
     if f.q:
-        where.append(f"{_SENTENCE} ILIKE ?")
-        params.append(f"%{f.q}%")
+        where.append(f"regexp_matches({_SENTENCE}, ?)")
+        params.append(word_regex(f.q))
     if f.issue:
         where.append(f"regexp_matches({_SENTENCE}, ?)")
         params.append(issue_regex(profile, f.issue))
@@ -172,6 +174,18 @@ def _issue_patterns(profile: Profile) -> dict[str, tuple[re.Pattern[str], str]]:
         out[issue.id] = (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE),
                          rf"(?i)(?:^|[^\pL\pN_])(?:{alternatives})(?:[^\pL\pN_]|$)")
     return out
+
+
+def word_regex(q: str) -> str:
+    """Whole words, case-insensitive, as a DuckDB (RE2) pattern: 'mission' finds
+    'the EU mission', not 'Commission'; words of a phrase may be apart by any spaces."""
+    words = [re.escape(w) for w in q.split()]
+    phrase = r"\s+".join(words)
+    return rf"(?i)(?:^|[^\pL\pN_])(?:{phrase})(?:[^\pL\pN_]|$)" if words else r"[\s\S]"
+
+
+def _word_pattern(q: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in q.split()) + r"(?!\w)", re.IGNORECASE)
 
 
 def issue_regex(profile: Profile | None, issue: str) -> str:
@@ -272,19 +286,26 @@ def _event_view(record: dict[str, Any], doc: tuple[Any, ...], profile: Profile |
         "type": record["type"], "quad": QUAD.get(record["type"]), "mode": record.get("mode"),
         "status": record.get("status"), "confidence": record.get("confidence"),
         "date": when, "date_precision": precision if when else "unknown",
+        "date_end": date.get("end") if basis == "event" else None,
         "date_basis": basis if when else None, "date_text": date.get("text"),
         "actors": [_actor_key(a) for a in record.get("actor") or []],
         "recipients": [_actor_key(a) for a in record.get("recipient") or []],
         "mediators": [_actor_key(a) for a in record.get("mediator") or []],
         "place": location.get("name") or location.get("text"), "country": location.get("country"),
         "lat": location.get("lat"), "lon": location.get("lon"),
-        "source": source, "path": path, "title": title, "published": published,
+        "source": source, "path": file_name(path), "title": title, "published": published,
         "published_method": published_method,
     }
     view["process"] = record.get("process")
     view["tracks"] = _tracks_of(record, view["place"], profile)
     view["issues"] = issues_in(view["sentence"], profile)
     return view
+
+
+def file_name(path: str | None) -> str | None:
+    """A report's file without the folders it was read from: no local path
+    reaches a page (the report may be shared)."""
+    return re.sub(r"^.*[/\\]", "", path) if path else path
 
 
 def _actor_key(actor: dict[str, Any]) -> dict[str, Any]:
@@ -307,10 +328,16 @@ def _tracks_of(record: dict[str, Any], place: str | None, profile: Profile | Non
         by = next((m.get("name") or m.get("text") for m in record.get("mediator") or []
                    if m.get("id") in track.mediators), None) if mediators else None
         if by:
-            found.append({"id": track.id, "name": track.name, "reason": f"mediator: {by}"})
+            found.append({"id": lane_id(track), "name": track.name, "reason": f"mediator: {by}"})
         elif place and place.lower() in {p.lower() for p in track.places}:
-            found.append({"id": track.id, "name": track.name, "reason": f"venue: {place}"})
+            found.append({"id": lane_id(track), "name": track.name, "reason": f"venue: {place}"})
     return found
+
+
+def lane_id(track: Any) -> str:
+    """A track's lane: its id within its process (several processes have a
+    "washington" or a "turkey" track)."""
+    return f"{track.process}/{track.id}" if track.process else track.id
 
 
 def _title_of(profile: Profile | None, process: str) -> str:
@@ -324,10 +351,12 @@ def timeline(store: Store, profile: Profile | None, filters: Filters = NO_FILTER
     mark per month and type with its count."""
     sel, params = _selection(filters, profile, store)
     dated = int(store.query(f"{sel} SELECT count(*) FROM sel WHERE happened IS NOT NULL", params)[0][0])
+    undated = _undated(store, profile, sel, params)
     if dated <= POINTS:
         rids = [r for (r,) in store.query(
             f"{sel} SELECT rid FROM sel WHERE happened IS NOT NULL ORDER BY {_NEWEST}", params)]
-        return {"granularity": "event", "total": dated, "events": event_views_at(store, profile, rids)}
+        return {"granularity": "event", "total": dated, "events": event_views_at(store, profile, rids),
+                **undated}
     rows = store.query(
         f"{sel} SELECT left(happened, 7) AS period, type, count(*) AS n,"
         f" count_if(basis = 'event' AND precision = 'day') AS exact,"
@@ -337,7 +366,36 @@ def timeline(store: Store, profile: Profile | None, filters: Filters = NO_FILTER
     # them (or filters the report's own) when the bin is clicked.
     bins = [{"period": p, "type": t, "quad": QUAD.get(t), "count": n, "exact": x, "current": c}
             for p, t, n, x, c in rows]
-    return {"granularity": "month", "total": dated, "bins": bins}
+    return {"granularity": "month", "total": dated, "bins": bins, **undated}
+
+
+def counts(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """Events per month and per week by quad category (ACLED-style counts over
+    time), of the events dated to the day or the month (a week needs a day); a
+    year-only date counts in neither, and is counted apart, as undated ones are."""
+    sel, params = _selection(filters, profile, store)
+    quad = _quad_case()
+    month = store.query(
+        f"{sel} SELECT left(happened, 7) AS m, {quad} AS q, count(*) FROM sel"
+        " WHERE length(happened) >= 7 GROUP BY m, q ORDER BY m", params)
+    week = store.query(
+        f"{sel} SELECT strftime(date_trunc('week', TRY_CAST(left(happened, 10) AS DATE)), '%Y-%m-%d') AS w,"
+        f" {quad} AS q, count(*) FROM sel WHERE length(happened) >= 10 AND w IS NOT NULL"
+        " GROUP BY w, q ORDER BY w", params)
+    (year_only, undated), = store.query(
+        f"{sel} SELECT count_if(length(happened) = 4), count_if(happened IS NULL) FROM sel", params)
+    return {"month": [{"period": m, "quad": q, "count": n} for m, q, n in month],
+            "week": [{"period": w, "quad": q, "count": n} for w, q, n in week],
+            "year_only": year_only or 0, "undated": undated or 0}
+
+
+def _undated(store: Store, profile: Profile | None, sel: str, params: list[Any]) -> dict[str, Any]:
+    """The selected events with no date, not even their report's: counted and
+    listed (the first POINTS) beside a chart, never dropped silently."""
+    rows = store.query(f"{sel} SELECT rid, count(*) OVER () FROM sel WHERE happened IS NULL"
+                       f" ORDER BY ingested_at DESC, span_start LIMIT {POINTS}", params)
+    return {"undated_total": int(rows[0][1]) if rows else 0,
+            "undated": event_views_at(store, profile, [r for r, _ in rows])}
 
 
 def _track_sql(shown: list[Any]) -> tuple[str, list[Any]]:
@@ -349,7 +407,7 @@ def _track_sql(shown: list[Any]) -> tuple[str, list[Any]]:
                      " participants WHERE role = 'mediator' AND actor_id IN (SELECT unnest(?)))"
                      " OR lower(sel.place) IN (SELECT unnest(?)))"
                      " AND (?::VARCHAR IS NULL OR sel.process IS NULL OR sel.process = ?)")
-        params += [track.id, list(track.mediators), [p.lower() for p in track.places],
+        params += [lane_id(track), list(track.mediators), [p.lower() for p in track.places],
                    track.process, track.process]
     return " UNION ALL ".join(parts), params
 
@@ -361,16 +419,25 @@ def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
     shown = [t for t in (profile.tracks if profile else [])
              if not filters.process or not t.process or t.process == filters.process]
     several = len({t.process for t in shown}) > 1
-    lanes = [{"id": t.id, "name": f"{_title_of(profile, t.process)}: {t.name}" if several else t.name,
+    lanes = [{"id": lane_id(t), "name": f"{_title_of(profile, t.process)}: {t.name}" if several else t.name,
               "process": t.process, "mediators": list(t.mediators), "places": list(t.places)}
              for t in shown]
     union, track_params = _track_sql(shown)
     if not union:
-        return {"lanes": lanes, "granularity": "event", "total": 0, "items": [], "events": []}
+        return {"lanes": lanes, "granularity": "event", "total": 0, "items": [], "events": [],
+                "undated_total": 0, "undated": [], "undated_events": []}
     sel, params = _selection(filters, profile, store)
     params = params + track_params
     base = f"{sel}, tracked AS ({union}) "
     total = int(store.query(f"{base} SELECT count(*) FROM tracked WHERE happened IS NOT NULL", params)[0][0])
+    undated_rows = store.query(f"{base} SELECT rid, id, track FROM tracked WHERE happened IS NULL"
+                               f" ORDER BY track, ingested_at DESC LIMIT {POINTS}", params)
+    undated_views = {e["id"]: e for e in event_views_at(
+        store, profile, list(dict.fromkeys(r for r, _, _ in undated_rows)))}
+    undated = {"undated_total": int(store.query(
+        f"{base} SELECT count(*) FROM tracked WHERE happened IS NULL", params)[0][0]),
+        "undated": [{"event": i, "track": t} for _, i, t in undated_rows],
+        "undated_events": list(undated_views.values())}
     if total <= POINTS:
         rows = store.query(f"{base} SELECT rid, id, track FROM tracked WHERE happened IS NOT NULL"
                            f" ORDER BY {_NEWEST}", params)
@@ -381,12 +448,12 @@ def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
             reason = next((t["reason"] for t in views[event_id]["tracks"] if t["id"] == track), "")
             items.append({"event": event_id, "track": track, "reason": reason})
         return {"lanes": lanes, "granularity": "event", "total": total, "items": items,
-                "events": list(views.values())}
+                "events": list(views.values()), **undated}
     rows = store.query(
         f"{base} SELECT left(happened, 7) AS period, track, {_QUAD_CASE} AS quad, count(*)"
         f" FROM tracked WHERE happened IS NOT NULL GROUP BY period, track, quad ORDER BY period", params)
     bins = [{"period": p, "track": t, "quad": q, "count": n} for p, t, q, n in rows]
-    return {"lanes": lanes, "granularity": "month", "total": total, "bins": bins}
+    return {"lanes": lanes, "granularity": "month", "total": total, "bins": bins, **undated}
 
 
 def network(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS, *,
@@ -417,7 +484,15 @@ def network(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
     nodes = [{"id": n, "label": labels.get(n, (n,))[0] or n, "code": labels.get(n, (n, None))[1],
               "sector": labels.get(n, (n, None, None))[2], "degree": degree[n], "x": x, "y": y}
              for n, (x, y) in positions.items()]
-    return {"nodes": nodes, "edges": edges, "actors_total": len(degree)}
+    return {"nodes": nodes, "edges": edges, "actors_total": len(degree),
+            "states": {c: n for c, n in _state_names().items() if c in {x["code"] for x in nodes}}}
+
+
+@cache
+def _state_names() -> dict[str, str]:
+    """A state's name by its code: what people are rolled up to on demand."""
+    from .lexicons import load_lexicon
+    return {c["code"]: c["name"] for c in load_lexicon("countries")["countries"] if c.get("code")}
 
 
 # The pairs of one event, then counted: actor -> recipient; actors together when
@@ -577,8 +652,8 @@ def _record_where(f: Filters, profile: Profile | None, *, alias: str, actor: str
         where.append(f"{_SOURCE_LABEL} = ?")
         params.append(f.source)
     if f.q:
-        where.append(f"json_extract_string({alias}.record, '$.{text}') ILIKE ?")
-        params.append(f"%{f.q}%")
+        where.append(f"regexp_matches(json_extract_string({alias}.record, '$.{text}'), ?)")
+        params.append(word_regex(f.q))
     if f.issue and alias == "q":
         where.append("regexp_matches(json_extract_string(q.record, '$.text'), ?)")
         params.append(issue_regex(profile, f.issue))
@@ -661,11 +736,12 @@ def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
                                  "span": top.get("span"), "source": top.get("source")},
                       "history": history, "changed": positions > 1})
     names = {i.id: i.name for i in (profile.issues if profile else [])}
+    statements = {i.id: i.statement for i in (profile.issues if profile else [])}
     used = {c["issue"] for c in cells}
     issues = [i for i in names if i in used] + sorted(used - set(names))
     order = sorted(weight, key=lambda a: (-weight[a], a))
     return {"actors": [{"id": a, "label": labels.get(a) or a} for a in order],
-            "issues": [{"id": i, "name": names.get(i, i)} for i in issues],
+            "issues": [{"id": i, "name": names.get(i, i), "statement": statements.get(i, "")} for i in issues],
             "cells": cells, "positions": list(POSITIONS)}
 
 
@@ -701,10 +777,14 @@ def coverage(store: Store, profile: Profile | None, filters: Filters = NO_FILTER
         " count_if(published IS NOT NULL AND published_method = 'inferred'),"
         f" count_if(published IS NOT NULL AND published_precision IN {COARSE}),"
         f" count_if(published IS NULL) {docs_sql}", doc_params), keep=(2, 3))
-    sources = store.query(f"SELECT {_SOURCE_LABEL} AS s, count(*) AS n {docs_sql}"
+    # The outlets (a report's own, else its address's host); the reports that
+    # name none are counted, not listed by their file names.
+    sources = store.query(f"SELECT {_OUTLET} AS s, count(*) AS n {docs_sql}"
                           f" AND s IS NOT NULL GROUP BY s ORDER BY n DESC, s", doc_params)
+    (no_outlet,), = store.query(f"SELECT count_if({_OUTLET} IS NULL) {docs_sql}", doc_params)
     return {"reports": reports, "duplicates": duplicates, "sources_total": len(sources),
-            "sources": [s for s, _ in sources[:OPTIONS]], "published": {"first": first, "last": last},
+            "sources": [s for s, _ in sources[:OPTIONS]], "no_outlet": no_outlet or 0,
+            "published": {"first": first, "last": last},
             "reports_dates": {"given": given, "from_text": from_text, "inferred": inferred,
                               "coarse": coarse, "unknown": unknown}}
 
@@ -718,13 +798,14 @@ def event_summary(store: Store, profile: Profile | None, filters: Filters = NO_F
         " count_if(basis = 'event' AND precision = 'day'),"
         f" count_if(basis = 'event' AND precision IN {COARSE}), count_if(basis = 'report'),"
         " count_if(happened IS NULL OR (basis = 'event' AND precision NOT IN ('day', 'month', 'year'))),"
+        " count(DISTINCT doc),"
         f" arg_max(rid, CASE WHEN basis IS NOT NULL AND status = 'occurred' THEN happened END, 5)"
         " FROM sel GROUP BY GROUPING SETS ((type), ()) ORDER BY type NULLS LAST", params)
     total = next((r for r in rows if r[0] is None), None)
-    n_events, ev_first, ev_last, day, coarse_events, from_report, undated = \
-        _zeros([total[1:8]], keep=(1, 2))[0] if total else (0, None, None, 0, 0, 0, 0)
+    n_events, ev_first, ev_last, day, coarse_events, from_report, undated, with_events = \
+        _zeros([total[1:9]], keep=(1, 2))[0] if total else (0, None, None, 0, 0, 0, 0, 0)
     by_type = {r[0]: r[1] for r in rows if r[0] is not None}
-    candidates = (total[8] if total else None) or []
+    candidates = (total[9] if total else None) or []
     latest_events = sorted(event_views_at(store, profile, candidates), key=lambda e: e["date"] or "",
                            reverse=True)
     actors = store.query(
@@ -733,7 +814,7 @@ def event_summary(store: Store, profile: Profile | None, filters: Filters = NO_F
     by_quad: Counter[str] = Counter()
     for type_, n in by_type.items():
         by_quad[QUAD.get(type_)] += n
-    return {"events": n_events, "actors": actors,
+    return {"events": n_events, "actors": actors, "reports_with_events": with_events,
             "events_dates": {"first": ev_first, "last": ev_last},
             "events_dates_quality": {"day": day, "coarse": coarse_events, "from_report": from_report,
                                      "undated": undated},
@@ -762,8 +843,8 @@ def _count_records(store: Store, profile: Profile | None, filters: Filters, alia
 def options(store: Store, profile: Profile | None) -> dict[str, Any]:
     """The values each dashboard filter offers (the OPTIONS most frequent actors and sources)."""
     actors = store.query(
-        "SELECT coalesce(actor_id, name) AS key, any_value(name), count(*) AS n FROM participants"
-        f" WHERE key IS NOT NULL GROUP BY key ORDER BY n DESC, key LIMIT {OPTIONS}")
+        "SELECT coalesce(actor_id, name) AS key, any_value(name), count(*) AS n, mode(code), mode(sector)"
+        f" FROM participants WHERE key IS NOT NULL GROUP BY key ORDER BY n DESC, key LIMIT {OPTIONS}")
     sources = store.query(f"SELECT {_SOURCE_LABEL} AS s, count(*) AS n FROM documents d"
                           f" WHERE s IS NOT NULL GROUP BY s ORDER BY n DESC, s LIMIT {OPTIONS}")
     processes = store.query("SELECT process, count(*) FROM events WHERE process IS NOT NULL"
@@ -772,10 +853,12 @@ def options(store: Store, profile: Profile | None) -> dict[str, Any]:
         "processes": [{"id": name, "count": n,
                        "label": _title_of(profile, name) if name != "other" else "other (no profile)"}
                       for name, n in processes],
-        "actors": [{"id": a, "label": n or a, "count": c} for a, n, c in actors],
+        "actors": [{"id": a, "label": n or a, "count": c, "code": code, "sector": sector}
+                   for a, n, c, code, sector in actors],
         "types": [{"id": q, "label": v["label"]} for q, v in QUADS.items()] +
                  [{"id": t, "label": t.title()} for t in PLOVER_TYPES],
-        "issues": [{"id": i.id, "name": i.name} for i in (profile.issues if profile else [])],
+        "issues": [{"id": i.id, "name": i.name, "statement": i.statement}
+                   for i in (profile.issues if profile else [])],
         "sources": sorted(s for s, _ in sources),
     }
 
@@ -814,7 +897,7 @@ def documents(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     for doc_id, record, source in rows:
         doc = json.loads(record)
         out[doc_id] = {"id": doc["id"], "title": doc.get("title"), "source": source,
-                       "path": doc.get("source"), "url": doc.get("url"), "outlet": doc.get("outlet"),
+                       "path": file_name(doc.get("source")), "url": doc.get("url"), "outlet": doc.get("outlet"),
                        "published": doc.get("published"), "text": doc.get("text") or "",
                        "spans": spans[doc_id]}
     return [out[i] for i in ids if i in out]
@@ -841,15 +924,15 @@ def search(store: Store, q: str, *, limit: int = 50) -> dict[str, Any]:
     q = (q or "").strip()
     if not q:
         return {"q": q, "quotes": [], "reports": []}
-    like = f"%{q}%"
+    pattern = word_regex(q)
     found_quotes = [json.loads(r) for (r,) in store.query(
-        "SELECT record FROM quotes WHERE json_extract_string(record, '$.text') ILIKE ? LIMIT ?",
-        [like, limit])]
+        "SELECT record FROM quotes WHERE regexp_matches(json_extract_string(record, '$.text'), ?) LIMIT ?",
+        [pattern, limit])]
     reports = []
     for doc_id, title, source, record in store.query(
             f"SELECT id, title, {_SOURCE_LABEL}, record FROM documents d"
-            " WHERE json_extract_string(record, '$.text') ILIKE ? ORDER BY ingested_at LIMIT ?",
-            [like, limit]):
+            " WHERE regexp_matches(json_extract_string(record, '$.text'), ?) ORDER BY ingested_at LIMIT ?",
+            [pattern, limit]):
         text = json.loads(record).get("text") or ""
         reports.append({"doc": doc_id, "title": title, "source": source,
                         "matches": _matches(text, q)})
@@ -861,7 +944,7 @@ def search(store: Store, q: str, *, limit: int = 50) -> dict[str, Any]:
 
 def _matches(text: str, q: str, *, most: int = 5, around: int = 60) -> list[dict[str, Any]]:
     out = []
-    for match in re.finditer(re.escape(q), text, re.IGNORECASE):
+    for match in _word_pattern(q).finditer(text):
         s, e = match.span()
         out.append({"span": [s, e], "before": text[max(0, s - around):s], "match": text[s:e],
                     "after": text[e:e + around]})
@@ -879,7 +962,16 @@ PARTS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "coverage": (coverage, ("source", "process")), "event_summary": (event_summary, _ALL),
     "record_counts": (record_counts, _RECORDS), "timeline": (timeline, _ALL),
     "tracks": (tracks, _ALL), "network": (network, _ALL), "places": (places, _ALL),
-    "stances": (stances, _RECORDS), "quotes": (quotes, _RECORDS), "events": (events_page, _ALL)}
+    "stances": (stances, _RECORDS), "quotes": (quotes, _RECORDS), "events": (events_page, _ALL),
+    "counts": (counts, _ALL),
+    "mediation": (lambda *a: _questions().mediation(*a), _ALL),
+    "incidents": (lambda *a: _questions().incidents(*a), _ALL)}
+
+
+def _questions():
+    """The views that answer an analyst's questions build on these (imported late)."""
+    from . import questions
+    return questions
 
 
 def narrowed(filters: Filters, part: str) -> Filters:
@@ -901,7 +993,7 @@ def assemble(parts: dict[str, Any], profile: Profile | None, filters: Filters) -
                               filters),
         "quads": QUADS, "types": list(PLOVER_TYPES), "quad_of": QUAD,
         **{name: parts[name] for name in ("timeline", "tracks", "network", "places", "stances",
-                                          "quotes", "events")},
+                                          "quotes", "events", "mediation", "incidents", "counts")},
         "profile": _profile_view(profile, filters.process),
         "limits": {"points": POINTS, "mark_ids": MARK_IDS, "page": PAGE},
     }

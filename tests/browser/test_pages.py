@@ -22,10 +22,10 @@ def report_url(sample_store, tmp_path_factory) -> str:
 
 
 def _drawn(page: Page, chart: str) -> int:
-    """Marks really in the chart's SVG: points, or heatmap cells (drawn as one image)."""
-    if chart == "stances":
-        return page.page.evaluate("document.querySelector('#stances').data[0].z.flat()"
-                                  ".filter(v => v !== null).length")
+    """Marks really drawn: points in a chart's SVG; the stance matrix's cells and
+    the quote bars are buttons (a keyboard reaches them)."""
+    if chart in ("stances", "quotes"):
+        return page.page.locator(f"#{chart} button").count()
     selector = f"#{chart} .scatterlayer .trace:last-child .point" if chart == "network" \
         else f"#{chart} .point"
     return page.page.locator(selector).count()

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .. import views
+from .. import questions, views
 from ..errors import MissingExtra, StoreError
 from ..profile import Profile
 from ..report import TOPOJSON, page, plotly_js, static_text
@@ -174,7 +174,7 @@ class Dashboard:
 # The charts a page can ask for one at a time, each with the filters.
 PARTS = {"overview": views.overview, "timeline": views.timeline, "tracks": views.tracks,
          "network": views.network, "places": views.places, "stances": views.stances,
-         "quotes": views.quotes}
+         "quotes": views.quotes, "mediation": questions.mediation, "incidents": questions.incidents}
 
 
 def _starlette():
@@ -281,6 +281,17 @@ def make_app(dashboard: Dashboard):
         value = dashboard.read(f"doc:{doc_id}", lambda s: views.document(s, doc_id))[0]
         return as_json(value, 200 if value else 404)
 
+    def history(request: Request) -> Response:
+        """A party's position history on an issue (``questions.position_history``)."""
+        query = dict(request.query_params)
+        actor, issue = query.get("actor", ""), query.get("issue", "")
+        rollup = bool(query.get("rollup"))
+        filters = views.Filters(process=query.get("process") or None)  # the only filter it reads
+        return as_json(dashboard.read(
+            f"history:{actor}:{issue}:{rollup}:{sorted(filters.active().items())}",
+            lambda s: questions.position_history(s, dashboard.profile, actor, issue, rollup=rollup,
+                                                 filters=filters))[0])
+
     def search(request: Request) -> Response:
         q = request.query_params.get("q", "")
         return as_json(dashboard.read(f"search:{q}", lambda s: views.search(s, q))[0])
@@ -292,6 +303,7 @@ def make_app(dashboard: Dashboard):
               Route("/api/events", guarded(events)), Route("/api/records", guarded(records)),
               Route("/api/options", guarded(options)), Route("/api/documents", guarded(documents)),
               Route("/api/doc/{doc_id:path}", guarded(doc)), Route("/api/search", guarded(search)),
+              Route("/api/history", guarded(history)),
               Route("/api/{name}", guarded(part)), Route("/{rest:path}", missing)]
     return Starlette(routes=routes, middleware=[Middleware(GZipMiddleware, minimum_size=2048)])
 

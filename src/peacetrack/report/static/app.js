@@ -14,7 +14,8 @@
   "use strict";
   const CONFIG = JSON.parse(document.getElementById("pt-config").textContent);
   const LIVE = CONFIG.mode === "live";
-  const EMBEDDED = LIVE ? null : JSON.parse(document.getElementById("pt-data").textContent);
+  let EMBEDDED = null;  // the report's data, unpacked at start (see unpack)
+  let OPTIONS = null;   // what the filters offer: names of actors and issues
   const PLOT = { displaylogo: false, responsive: true, topojsonURL: CONFIG.topojson || "./",
                  modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   const POSITION_COLOURS = { support: "#2e8b57", conditional: "#e0a800", neutral: "#9aa3b2",
@@ -58,6 +59,8 @@
     return node;
   }
   const $ = (sel) => document.querySelector(sel);
+  // replaceChildren, leaving out the parts a view does not show (null or false).
+  const fill = (node, ...children) => node.replaceChildren(...children.filter((c) => c != null && c !== false));
   const plural = (n, one, many) => `${n.toLocaleString("en")} ${n === 1 ? one : (many || one + "s")}`;
 
   // -- data sources: embedded (the report) or the server (the dashboard) ---------
@@ -116,12 +119,34 @@
       `<i>source: ${esc(e.source)}${e.title ? " — " + wrap(e.title, 70) : ""}</i>`,
       extra ? esc(extra) : null].filter(Boolean).join("<br>");
   }
+  // A report packs its data and base map (gzip, then base64): the browser unpacks them.
+  async function unpack(id) {
+    const node = document.getElementById(id);
+    if (!node) return null;
+    if (node.type === "application/json") return JSON.parse(node.textContent);
+    const bytes = Uint8Array.from(atob(node.textContent.trim()), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return JSON.parse(await new Response(stream).text());
+  }
+  const short = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+  const isPlan = (e) => e.status === "future" || e.status === "hypothetical";
+  const STATE_SECTORS = new Set(["GOV", "LEG", "MIL"]);
+  // The days an event's date covers: a month or a year is a span, not its middle.
+  function period(e) {
+    const lastDay = (ym) => { const [y, m] = ym.split("-").map(Number); return `${ym}-${String(new Date(y, m, 0).getDate()).padStart(2, "0")}`; };
+    const first = (d) => (d.length === 4 ? d + "-01-01" : d.length === 7 ? d + "-01" : d.slice(0, 10));
+    const last = (d) => (d.length === 4 ? d + "-12-31" : d.length === 7 ? lastDay(d) : d.slice(0, 10));
+    return [first(e.date), last(e.date_end || e.date)];
+  }
+  const isSpan = (e) => e.date_basis === "event" && (e.date_precision !== "day" || !!e.date_end);
   const docLink = (doc, id) => `#doc/${encodeURIComponent(doc)}/${encodeURIComponent(id || "")}`;
 
   // -- charts ------------------------------------------------------------------------
   function draw(id, traces, layout, marks) {
     const node = document.getElementById(id);
     node.dataset.marks = String(marks);
+    if (layout.alt) node.setAttribute("aria-label", layout.alt);
+    delete layout.alt;
     if (!marks) {
       window.Plotly.purge(node);
       node.replaceChildren(el("p", { class: "empty" }, layout.empty || "Nothing to show for these filters."));
@@ -151,11 +176,17 @@
     const types = VIEW.types.slice().sort((a, b) => quadOrder(VIEW.quad_of[a]) - quadOrder(VIEW.quad_of[b]));
     const row = Object.fromEntries(types.map((t, i) => [t, types.length - 1 - i]));
     const tl = VIEW.timeline;
+    undatedList("#timeline-undated", tl.undated || [], tl.undated_total || 0,
+      "undated: neither the report nor its own date says when; not on the axis");
     const layout = {
       margin: { l: 95, r: 10, t: 10, b: 40 }, legend: { orientation: "h", y: -0.08 },
       yaxis: { tickvals: types.map((t) => row[t]), ticktext: types, range: [-0.7, types.length - 0.3],
                zeroline: false, fixedrange: true },
+      xaxis: { type: "date", title: "", autorange: true },
       shapes: quadBands(types, row), empty: "No dated events for these filters.",
+      alt: `Timeline of ${plural(tl.total, "dated event")} by PLOVER type` +
+        (tl.undated_total ? `; ${plural(tl.undated_total, "undated event")} listed below it` : "") +
+        ". The events table below lists the same events.",
     };
     if (tl.granularity === "month") {
       const most = Math.max(...tl.bins.map((b) => b.count));
@@ -170,8 +201,6 @@
           hovertemplate: "%{text}<extra></extra>",
           customdata: bs.map((b) => [`${b.type} in ${b.period}`, [], b.count, periodQuery(b.period, { type: b.type })]) };
       });
-      const current = tl.bins.filter((b) => b.current);
-      layout.xaxis = { type: "date", title: "", range: focus(current.map((b) => ({ date: b.period }))) };
       layout.annotations = [{ xref: "paper", yref: "paper", x: 1, y: 1.02, showarrow: false, xanchor: "right",
         text: esc(`${tl.total.toLocaleString("en")} dated events, one circle per type and month`),
         font: { size: 11, color: "#5d6778" } }];
@@ -180,26 +209,87 @@
     }
     const dated = tl.events.filter((e) => e.date);
     const seen = {};
-    const traces = Object.entries(VIEW.quads).map(([quad, q]) => {
-      const es = dated.filter((e) => e.quad === quad);
-      return { type: "scatter", mode: "markers", name: `${q.label} (${q.help})`, x: es.map((e) => plotDate(e.date)),
-        y: es.map((e) => { const k = e.type + e.date; seen[k] = (seen[k] || 0) + 1;
-          return row[e.type] + jitter(seen[k]); }),
-        marker: { color: q.colour, size: 9, symbol: es.map((e) => (exact(e) ? "circle" : "circle-open")),
-                  line: { width: 1.5, color: q.colour } },
-        text: es.map((e) => eventHover(e)), hovertemplate: "%{text}<extra></extra>",
-        customdata: es.map((e) => [`${e.type} on ${dateLabel(e)}`, [e.id], 1]) };
-    });
-    layout.xaxis = { type: "date", title: "", range: focus(dated.filter((e) => e.status !== "historical")) };
+    const y = (e) => { const k = e.type + e.date; seen[k] = (seen[k] || 0) + 1; return row[e.type] + jitter(seen[k]); };
+    const placed = dated.map((e) => [e, y(e)]);
+    const traces = eventTraces(placed, (e) => [`${e.type} on ${dateLabel(e)}`, [e.id], 1], "circle");
     draw("timeline", traces, layout, dated.length);
   }
-  // The x range opens on the process itself: background history (status 'historical')
-  // is one double-click away.
-  function focus(events) {
-    const xs = events.map((e) => Date.parse(plotDate(e.date))).filter((t) => !isNaN(t));
-    if (!xs.length) return undefined;
-    const pad = 45 * 864e5;
-    return [new Date(Math.min(...xs) - pad).toISOString().slice(0, 10), new Date(Math.max(...xs) + pad).toISOString().slice(0, 10)];
+  // Counts over time (ACLED-style): every period between the first and the last
+  // is on the axis, an empty one as zero, so that a gap is a gap, not a slope.
+  function counts() {
+    const c = VIEW.counts;
+    if (!c) return;
+    const by = (document.querySelector("input[name=counts-by]:checked") || {}).value || "month";
+    const rows = c[by];
+    const periods = allPeriods(rows.map((r) => r.period), by);
+    const n = {};
+    for (const r of rows) n[r.period + "|" + r.quad] = r.count;
+    const traces = Object.entries(VIEW.quads).map(([quad, q]) => ({
+      type: "scatter", mode: "lines", stackgroup: "all", name: q.label, line: { color: q.colour, width: 1, shape: "hv" },
+      fillcolor: q.colour, x: periods.map((p) => (by === "month" ? p + "-01" : p)),
+      y: periods.map((p) => n[p + "|" + quad] || 0),
+      hovertemplate: `%{y} ${esc(q.label.toLowerCase())} in the ${by} of %{x}<extra></extra>` }));
+    const total = rows.reduce((a, r) => a + r.count, 0);
+    $("#counts-apart").textContent = `${plural(total, "event")} counted by ${by}; ` +
+      `${plural(c.year_only, "event")} dated only to the year and ${plural(c.undated, "undated event")} are not.`;
+    draw("counts", traces, { xaxis: { type: "date" }, yaxis: { title: `events per ${by}`, rangemode: "tozero" },
+      legend: { orientation: "h", y: -0.2 }, margin: { l: 50, r: 10, t: 10, b: 40 },
+      empty: "No dated events for these filters.",
+      alt: `Events per ${by} by category, from ${periods[0] || "-"} to ${periods[periods.length - 1] || "-"}: ${total} in all.` },
+      rows.length);
+  }
+  function allPeriods(found, by) {
+    if (!found.length) return [];
+    const sorted = found.slice().sort();
+    const out = [];
+    if (by === "month") {
+      let [y, m] = sorted[0].split("-").map(Number);
+      const [ly, lm] = sorted[sorted.length - 1].split("-").map(Number);
+      while (y < ly || (y === ly && m <= lm)) { out.push(`${y}-${String(m).padStart(2, "0")}`); m++; if (m > 12) { m = 1; y++; } }
+      return out;
+    }
+    for (let t = Date.parse(sorted[0]); t <= Date.parse(sorted[sorted.length - 1]); t += 7 * 864e5) out.push(new Date(t).toISOString().slice(0, 10));
+    return out;
+  }
+  // Marks for events at given heights: a dot per event (solid: dated to the day;
+  // hollow: placed at its report's date); a month or a year drawn as a bar over
+  // its days; a plan as a star, in a legend entry of its own.
+  function eventTraces(placed, custom, symbol, extraHover) {
+    const traces = [];
+    for (const [quad, q] of Object.entries(VIEW.quads)) {
+      const mine = placed.filter(([e]) => e.quad === quad);
+      const spans = mine.filter(([e]) => isSpan(e));
+      if (spans.length) {
+        traces.push({ type: "scatter", mode: "lines", name: `${q.label}: month or year`, legendgroup: quad,
+          showlegend: false, hoverinfo: "skip", line: { color: q.colour, width: 7 }, opacity: 0.35,
+          x: spans.flatMap(([e]) => [...period(e), null]), y: spans.flatMap(([, h]) => [h, h, null]) });
+      }
+      const done = mine.filter(([e]) => !isPlan(e));
+      traces.push({ type: "scatter", mode: "markers", name: `${q.label} (${q.help})`, legendgroup: quad,
+        x: done.map(([e]) => (isSpan(e) ? period(e)[0] : plotDate(e.date))), y: done.map(([, h]) => h),
+        marker: { color: q.colour, size: 10, symbol: done.map(([e]) => (exact(e) ? symbol : symbol + "-open")),
+                  line: { width: 1.5, color: q.colour } },
+        text: done.map(([e, , r]) => eventHover(e, extraHover && extraHover(e))), hovertemplate: "%{text}<extra></extra>",
+        customdata: done.map(([e]) => custom(e)) });
+    }
+    const plans = placed.filter(([e]) => isPlan(e));
+    if (plans.length) traces.push({ type: "scatter", mode: "markers", name: "Planned or announced (not yet happened)",
+      x: plans.map(([e]) => (isSpan(e) ? period(e)[0] : plotDate(e.date))), y: plans.map(([, h]) => h),
+      marker: { color: plans.map(([e]) => VIEW.quads[e.quad].colour), size: 13, symbol: "star-open", line: { width: 1.5 } },
+      text: plans.map(([e]) => eventHover(e, "a plan: " + e.status)), hovertemplate: "%{text}<extra></extra>",
+      customdata: plans.map(([e]) => custom(e)) });
+    return traces;
+  }
+  // Events no chart can place: counted, and listed with links to their sentences.
+  function undatedList(target, events, total, what) {
+    const box = $(target);
+    if (!box) return;
+    if (!total) { box.replaceChildren(); return; }
+    box.replaceChildren(el("details", {},
+      el("summary", { class: "undated-count" }, `${plural(total, "event")} ${what}`),
+      el("ul", {}, ...events.map((e) => el("li", {}, chip(e), " ", isPlan(e) ? el("span", { class: "badge" }, "planned") : null, " ",
+        el("a", { href: docLink(e.doc, e.id) }, e.sentence), " ", el("span", { class: "small" }, "— " + e.source)))),
+      total > events.length ? el("p", { class: "small" }, `… and ${plural(total - events.length, "more")}`) : null));
   }
   const quadOrder = (q) => Object.keys(VIEW.quads).indexOf(q);
   const jitter = (n) => (n <= 1 ? 0 : ((n % 2 ? 1 : -1) * Math.ceil((n - 1) / 2) * 0.14) % 0.45);
@@ -213,42 +303,56 @@
 
   function tracks() {
     const tr = VIEW.tracks;
-    const lanes = tr.lanes;
+    const used = new Set([...(tr.items || []).map((it) => it.track), ...(tr.bins || []).map((b) => b.track),
+                          ...(tr.undated || []).map((u) => u.track)]);
+    const lanes = tr.lanes.filter((l) => used.has(l.id));
+    const idle = tr.lanes.length - lanes.length;
     const lane = Object.fromEntries(lanes.map((l, i) => [l.id, lanes.length - 1 - i]));
+    const laneName = Object.fromEntries(tr.lanes.map((l) => [l.id, l.name]));
+    $("#tracks").style.height = Math.max(200, 60 + lanes.length * 34) + "px";
+    const undatedEvents = Object.fromEntries((tr.undated_events || []).map((e) => [e.id, e]));
+    const perLane = {};
+    for (const u of tr.undated || []) (perLane[u.track] = perLane[u.track] || []).push(undatedEvents[u.event]);
+    const box = $("#tracks-undated");
+    fill(box,
+      idle ? el("p", { class: "small" }, `${plural(idle, "track")} of the profile with no event in these reports: ` +
+        tr.lanes.filter((l) => !used.has(l.id)).map((l) => l.name).join("; ") + ".") : null,
+      tr.undated_total ? el("details", {}, el("summary", { class: "undated-count" },
+        `${plural(tr.undated_total, "track event")} undated, not on the axis: ` +
+        Object.entries(perLane).map(([t, es]) => `${laneName[t]} ${es.length}`).join(", ")),
+        ...Object.entries(perLane).map(([t, es]) => el("div", {}, el("h3", {}, laneName[t]),
+          el("ul", {}, ...es.filter(Boolean).map((e) => el("li", {}, chip(e), " ",
+            isPlan(e) ? el("span", { class: "badge" }, "planned") : null, " ",
+            el("a", { href: docLink(e.doc, e.id) }, e.sentence), " ", el("span", { class: "small" }, "— " + e.source))))))) : null);
     const layout = {
-      margin: { l: 130, r: 10, t: 10, b: 30 }, xaxis: { type: "date" },
-      yaxis: { tickvals: lanes.map((l) => lane[l.id]), ticktext: lanes.map((l) => l.name),
+      margin: { l: 340, r: 10, t: 10, b: 30 }, xaxis: { type: "date", autorange: true }, showlegend: false,
+      yaxis: { tickvals: lanes.map((l) => lane[l.id]), ticktext: lanes.map((l) => esc(short(l.name, 58))),
                range: [-0.6, lanes.length - 0.4], fixedrange: true, zeroline: false },
-      empty: lanes.length ? "No dated events of a mediation track for these filters."
-                          : "The profile names no mediation tracks.",
+      empty: tr.lanes.length ? "No dated events of a mediation track for these filters."
+                             : "The profile names no mediation tracks.",
+      alt: `Mediation tracks: ${plural(tr.total, "dated event")} in ${plural(lanes.length, "lane")}` +
+        (tr.undated_total ? `, ${tr.undated_total} undated listed below` : "") + `. The table "Who mediated what" gives the same by year.`,
     };
     if (tr.granularity === "month") {
       const bins = tr.bins.filter((b) => lane[b.track] !== undefined);
       const most = Math.max(...bins.map((b) => b.count));
-      const name = Object.fromEntries(lanes.map((l) => [l.id, l.name]));
       const traces = Object.entries(VIEW.quads).map(([quad, q]) => {
         const bs = bins.filter((b) => b.quad === quad);
         return { type: "scatter", mode: "markers", name: q.label, showlegend: false,
           x: bs.map((b) => plotDate(b.period)), y: bs.map((b) => lane[b.track]),
           marker: { color: q.colour, size: bs.map((b) => binSize(b.count, most)), symbol: "diamond", opacity: 0.75 },
-          text: bs.map((b) => `<b>${esc(name[b.track])}</b>: ${plural(b.count, "event")} (${esc(q.label.toLowerCase())}) in ${esc(b.period)}`),
+          text: bs.map((b) => `<b>${esc(laneName[b.track])}</b>: ${plural(b.count, "event")} (${esc(q.label.toLowerCase())}) in ${esc(b.period)}`),
           hovertemplate: "%{text}<extra></extra>",
-          customdata: bs.map((b) => [`${name[b.track]}, ${b.period}`, [], b.count, periodQuery(b.period, { track: b.track, quad })]) };
+          customdata: bs.map((b) => [`${laneName[b.track]}, ${b.period}`, [], b.count, periodQuery(b.period, { track: b.track, quad })]) };
       });
       draw("tracks", traces, layout, bins.length);
       return;
     }
     const items = tr.items.filter((it) => BY_ID[it.event] && lane[it.track] !== undefined);
-    const traces = Object.entries(VIEW.quads).map(([quad, q]) => {
-      const its = items.filter((it) => BY_ID[it.event].quad === quad);
-      const es = its.map((it) => BY_ID[it.event]);
-      return { type: "scatter", mode: "markers", name: q.label, showlegend: false,
-        x: es.map((e) => plotDate(e.date)), y: its.map((it) => lane[it.track]),
-        marker: { color: q.colour, size: 12, symbol: es.map((e) => (exact(e) ? "diamond" : "diamond-open")),
-                  line: { width: 1.5, color: q.colour } },
-        text: its.map((it) => eventHover(BY_ID[it.event], it.reason)), hovertemplate: "%{text}<extra></extra>",
-        customdata: es.map((e) => [`${e.type} on ${dateLabel(e)}`, [e.id], 1]) };
-    });
+    const reason = Object.fromEntries(items.map((it) => [it.event + "@" + it.track, it.reason]));
+    const placed = items.map((it) => [BY_ID[it.event], lane[it.track], it.track]);
+    const traces = eventTraces(placed.map(([e, h]) => [e, h]), (e) => [`${e.type} on ${dateLabel(e)}`, [e.id], 1], "diamond",
+      (e) => (e.tracks || []).map((t) => reason[e.id + "@" + t.id]).filter(Boolean).join("; "));
     draw("tracks", traces, layout, items.length);
   }
 
@@ -262,15 +366,45 @@
 
   const CODE_COLOURS = { ARM: "#e67e22", AZE: "#16a085", RUS: "#8e44ad", EU: "#2c6fbb", USA: "#34495e",
                          TUR: "#c0392b", IRN: "#27ae60", FRA: "#2980b9" };
+  // People rolled up to the state they act for (its government, parliament or
+  // armed forces): one node per state, their links added up.
+  function rolledUp(net) {
+    const group = (n) => (n.code && STATE_SECTORS.has(n.sector) ? "state:" + n.code : n.id);
+    const of = Object.fromEntries(net.nodes.map((n) => [n.id, group(n)]));
+    const nodes = {};
+    for (const n of net.nodes.slice().sort((a, b) => b.degree - a.degree)) {
+      const g = of[n.id];
+      if (!nodes[g]) nodes[g] = Object.assign({}, n, { id: g, degree: 0,
+        label: g.startsWith("state:") ? (net.states || {})[n.code] || n.code : n.label });
+      nodes[g].degree += n.degree;
+    }
+    const edges = {};
+    for (const e of net.edges) {
+      const [a, b] = [of[e.source], of[e.target]];
+      if (a === b) continue;
+      const k = [a, b, e.polarity].join("\u0000");
+      const m = edges[k] = edges[k] || { source: a, target: b, polarity: e.polarity, directed: false, count: 0, types: {}, ids: [] };
+      m.directed = m.directed || e.directed;
+      m.count += e.count;
+      for (const [t, n] of Object.entries(e.types)) m.types[t] = (m.types[t] || 0) + n;
+      m.ids = m.ids.concat(e.ids).slice(0, 12);
+    }
+    return Object.assign({}, net, { nodes: Object.values(nodes), edges: Object.values(edges) });
+  }
   function network() {
-    const net = VIEW.network;
+    const net = $("#network-rollup").checked ? rolledUp(VIEW.network) : VIEW.network;
     // Sizes relative to the busiest node and edge: the same picture for 10 reports or a million.
     const mostDegree = Math.max(1, ...net.nodes.map((n) => n.degree));
     const mostEdge = Math.max(1, ...net.edges.map((e) => e.count));
     const at = Object.fromEntries(net.nodes.map((n) => [n.id, n]));
     const label = (id) => (at[id] ? at[id].label : id);
+    // Only the busiest actors are named on the chart (the rest on hover and in the table): labels never pile up.
+    const labelled = new Set(net.nodes.slice().sort((a, b) => b.degree - a.degree).slice(0, NETWORK_LABELS).map((n) => n.id));
+    networkLegend(net);
+    networkTable(net, label);
     const traces = [];
     const annotations = [];
+    const bundles = {};
     const mids = { x: [], y: [], text: [], customdata: [], color: [] };
     for (const e of net.edges) {
       const a = at[e.source], b = at[e.target];
@@ -278,22 +412,34 @@
       const width = 1 + 7 * Math.sqrt(e.count / mostEdge);
       const bend = e.polarity === "conflict" ? 0.03 : -0.03;  // keep a pair's two edges apart
       const mx = (a.x + b.x) / 2 + bend * (b.y - a.y), my = (a.y + b.y) / 2 - bend * (b.x - a.x);
-      traces.push({ type: "scatter", mode: "lines", x: [a.x, mx, b.x], y: [a.y, my, b.y], hoverinfo: "skip",
-                    line: { color: colour, width }, showlegend: false });
-      if (e.directed) annotations.push({ x: b.x, y: b.y, ax: mx, ay: my, xref: "x", yref: "y", axref: "x",
-        ayref: "y", showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: Math.max(1, width / 1.5),
-        arrowcolor: colour, standoff: 9, text: "" });
+      // Edges of one colour and about one width are one trace (a hundred traces drew
+      // slowly); an arrow is a marker at the end, turned along its line, short of the node.
+      const level = Math.round(width);
+      const key = colour + "|" + level;
+      const bundle = bundles[key] = bundles[key] || { x: [], y: [], size: [], colour, level };
+      const dx = b.x - mx, dy = b.y - my, len = Math.hypot(dx, dy) || 1;
+      const back = 0.035 + 0.05 * Math.sqrt(b.degree / mostDegree);
+      const [ex, ey] = e.directed ? [b.x - (dx / len) * back, b.y - (dy / len) * back] : [b.x, b.y];
+      bundle.x.push(a.x, mx, ex, null);
+      bundle.y.push(a.y, my, ey, null);
+      bundle.size.push(0, 0, e.directed ? 7 + 2 * level : 0, 0);
       const kinds = Object.entries(e.types).map(([t, n]) => `${n}× ${t}`).join(", ");
       mids.x.push(mx); mids.y.push(my); mids.color.push(colour);
       mids.text.push(`<b>${esc(label(e.source))} ${e.directed ? "→" : "and"} ${esc(label(e.target))}</b><br>` +
         `${esc(kinds)} (${esc(e.polarity)})<br>` + examples(e.ids, e.count));
       mids.customdata.push([`${label(e.source)} ${e.directed ? "→" : "and"} ${label(e.target)}: ${kinds}`, e.ids, e.count]);
     }
+    for (const bundle of Object.values(bundles)) {
+      traces.push({ type: "scatter", mode: "lines+markers", x: bundle.x, y: bundle.y, hoverinfo: "skip", showlegend: false,
+        line: { color: bundle.colour, width: bundle.level },
+        marker: { symbol: "arrow", angleref: "previous", size: bundle.size, color: bundle.colour, line: { width: 0 } } });
+    }
     traces.push({ type: "scatter", mode: "markers", x: mids.x, y: mids.y, text: mids.text, customdata: mids.customdata,
                   hovertemplate: "%{text}<extra></extra>", marker: { size: 7, color: mids.color, opacity: 0.9 },
                   showlegend: false, name: "edges" });
     traces.push({ type: "scatter", mode: "markers+text", name: "actors", showlegend: false,
-      x: net.nodes.map((n) => n.x), y: net.nodes.map((n) => n.y), text: net.nodes.map((n) => esc(n.label)),
+      x: net.nodes.map((n) => n.x), y: net.nodes.map((n) => n.y),
+      text: net.nodes.map((n) => (labelled.has(n.id) ? esc(n.label) : "")),
       textposition: "top center", textfont: { size: 11 },
       hovertext: net.nodes.map((n) => `<b>${esc(n.label)}</b><br>${esc(n.code || "no code")} ${esc(n.sector || "")}<br>${n.degree} events`),
       hovertemplate: "%{hovertext}<extra></extra>",
@@ -306,7 +452,28 @@
       annotations: annotations.concat(shown ? [{ xref: "paper", yref: "paper", x: 0, y: 0, showarrow: false,
         text: esc(shown), font: { size: 11, color: "#5d6778" } }] : []),
       margin: { l: 5, r: 5, t: 5, b: 5 }, empty: "No events with two identified actors for these filters.",
+      alt: `Who acts on whom: ${plural(net.nodes.length, "actor")} and ${plural(net.edges.length, "link")}; the table below lists every link.`,
     }, net.nodes.length);
+  }
+  const NETWORK_LABELS = 12;
+  function networkLegend(net) {
+    const codes = [...new Set(net.nodes.map((n) => n.code))];
+    const key = (colour, text, round) => el("span", { class: "key" },
+      el("span", { class: "swatch", style: `background:${colour}` + (round ? ";border-radius:50%" : "") }), text);
+    fill($("#network-legend"), "Dots (actors, by the state or organisation they act for): ",
+      ...codes.filter((c) => CODE_COLOURS[c]).map((c) => key(CODE_COLOURS[c], c, true)),
+      codes.some((c) => !CODE_COLOURS[c]) ? key("#7f8c8d", "other or unknown", true) : null,
+      " Lines: ", key("rgba(31,95,168,0.8)", "cooperation"), key("rgba(192,57,43,0.8)", "conflict"),
+      el("span", { class: "small" }, `Named on the chart: the ${NETWORK_LABELS} busiest actors; hover a dot for the others.`));
+  }
+  function networkTable(net, label) {
+    const rows = net.edges.map((e) => el("tr", {},
+      el("td", {}, label(e.source)), el("td", {}, e.directed ? "→" : "and"), el("td", {}, label(e.target)),
+      el("td", {}, e.polarity), el("td", {}, Object.entries(e.types).map(([t, n]) => `${n}× ${t}`).join(", ")),
+      el("td", {}, el("button", { type: "button", onclick: () => showEvidence(`${label(e.source)} → ${label(e.target)}`, e.ids, e.count) },
+        plural(e.count, "event")))));
+    $("#network-table").replaceChildren(el("table", {}, el("thead", {}, el("tr", {},
+      ...["From", "", "To", "Kind", "Types", "Events"].map((h) => el("th", {}, h)))), el("tbody", {}, ...rows)));
   }
   // Two panels: the process's own countries (where places crowd together) and the world
   // (the venues of the mediators). Without a profile, one world panel.
@@ -319,9 +486,10 @@
       ? [["geo", places.filter(inRegion)], ["geo2", places.filter((p) => !inRegion(p))]] : [["geo", places]];
     const traces = [];
     for (const [geo, ps] of panels) {
+      const labelFrom = labelledPlaces(ps);
       for (const [quad, q] of Object.entries(VIEW.quads)) {
         const qs = ps.filter((p) => p.quad === quad);
-        if (qs.length) traces.push(placeTrace(qs, q, geo, geo === "geo", most));
+        if (qs.length) traces.push(placeTrace(qs, q, geo, geo === "geo", most, labelFrom));
       }
     }
     const layout = { legend: { orientation: "h", y: 0 }, margin: { l: 0, r: 0, t: 24, b: 0 },
@@ -332,12 +500,32 @@
     });
     if (split) layout.annotations = [["The process region", 0.29], ["Venues elsewhere", 0.8]].map(([text, x]) => ({
       text, x, y: 1.04, xref: "paper", yref: "paper", showarrow: false, font: { size: 13 } }));
+    layout.alt = `Map of ${plural(places.length, "place")} with events; the table below lists them.`;
+    $("#map-table").replaceChildren(el("table", {}, el("thead", {}, el("tr", {},
+      ...["Place", "Country", "Events", "Most frequent category", ""].map((h) => el("th", {}, h)))),
+      el("tbody", {}, ...places.map((p) => el("tr", {}, el("td", {}, p.name), el("td", {}, p.country || ""),
+        el("td", {}, String(p.count)), el("td", {}, VIEW.quads[p.quad].label),
+        el("td", {}, el("button", { type: "button", onclick: () => showEvidence(`Events at ${p.name}`, p.ids, p.count) }, "read")))))));
     draw("map", traces, layout, places.length);
   }
-  function placeTrace(ps, q, geo, legend, most) {
+  const MAP_LABELS = 8;  // the busiest places of each panel are named; the rest on hover and in the table
+  // The busiest places are named, each only where no busier named place is too near
+  // for its label (a box of the panel's extent): labels never pile up.
+  function labelledPlaces(ps) {
+    const lons = ps.map((p) => p.lon), lats = ps.map((p) => p.lat);
+    const w = Math.max(8, Math.max(...lons) - Math.min(...lons)) * 0.2;
+    const h = Math.max(6, Math.max(...lats) - Math.min(...lats)) * 0.1;
+    const kept = [];
+    for (const p of ps.slice().sort((a, b) => b.count - a.count)) {
+      if (kept.length >= MAP_LABELS) break;
+      if (kept.every((k) => Math.abs(k.lon - p.lon) > w || Math.abs(k.lat - p.lat) > h)) kept.push(p);
+    }
+    return new Set(kept);
+  }
+  function placeTrace(ps, q, geo, legend, most, labelFrom) {
     return { type: "scattergeo", geo, mode: "markers+text", name: q.label, legendgroup: q.label, showlegend: legend,
       lon: ps.map((p) => p.lon), lat: ps.map((p) => p.lat),
-      text: ps.map((p) => esc(p.name)), textposition: "top center", textfont: { size: 10 },
+      text: ps.map((p) => (labelFrom.has(p) ? esc(p.name) : "")), textposition: "top center", textfont: { size: 10 },
       hovertext: ps.map((p) => `<b>${esc(p.name)}</b> (${esc(p.country || "")}): ${plural(p.count, "event")}<br>` +
         Object.entries(p.quads).map(([k, n]) => `${n} ${esc(VIEW.quads[k].label.toLowerCase())}`).join(", ") + "<br>" +
         examples(p.ids, p.count)),
@@ -356,57 +544,179 @@
       lataxis: { range: [Math.max(-80, Math.min(...lats) - pad), Math.min(80, Math.max(...lats) + pad)] } };
   }
 
+  // The stance matrix as a table: each cell a button (keyboard reachable) that
+  // opens the position's history; the position is written, not only coloured.
   function stances() {
     const s = VIEW.stances;
     const node = $("#stances");
-    const height = Math.max(220, 60 + s.actors.length * 28);
-    node.style.height = s.cells.length ? height + "px" : "auto";
-    const ai = Object.fromEntries(s.actors.map((a, i) => [a.id, i]));
-    const ii = Object.fromEntries(s.issues.map((x, i) => [x.id, i]));
-    const z = s.actors.map(() => s.issues.map(() => null));
-    const text = s.actors.map(() => s.issues.map(() => ""));
-    const hover = s.actors.map(() => s.issues.map(() => ""));
-    const custom = s.actors.map(() => s.issues.map(() => null));
-    for (const c of s.cells) {
-      const [r, k] = [ai[c.actor], ii[c.issue]];
-      z[r][k] = c.score;
-      text[r][k] = esc(c.position) + (c.changed ? " ↺" : "");
-      hover[r][k] = `<b>${esc(s.actors[r].label)}</b> on <b>${esc(s.issues[k].name)}</b>: ${esc(c.position)}` +
-        ` (${esc(c.latest.date || "undated")}, ${esc(c.latest.source)})<br>${wrap(c.latest.evidence, 80)}` +
-        (c.changed ? "<br><i>changed: " + c.history.map((h) => `${esc(h.position)} (${esc(h.date || "?")})`).join(" → ") + "</i>" : "");
-      custom[r][k] = [`${s.actors[r].label} on ${s.issues[k].name}`, c.history.map((h) => h.id).reverse(), c.count];
-    }
-    const scale = [[0, POSITION_COLOURS.oppose], [0.33, POSITION_COLOURS.oppose], [0.34, POSITION_COLOURS.neutral],
-      [0.6, POSITION_COLOURS.neutral], [0.61, POSITION_COLOURS.conditional], [0.85, POSITION_COLOURS.conditional],
-      [0.86, POSITION_COLOURS.support], [1, POSITION_COLOURS.support]];
-    draw("stances", [{ type: "heatmap", z, x: s.issues.map((x) => esc(x.name)), y: s.actors.map((a) => esc(a.label)),
-      text, texttemplate: "%{text}", hovertext: hover, hovertemplate: "%{hovertext}<extra></extra>", customdata: custom,
-      zmin: -1, zmax: 1, colorscale: scale, xgap: 2, ygap: 2, hoverongaps: false,
-      colorbar: { tickvals: [-1, 0, 0.5, 1], ticktext: ["oppose", "neutral", "conditional", "support"], thickness: 12 } }], {
-      margin: { l: 170, r: 10, t: 10, b: 90 }, yaxis: { autorange: "reversed" }, xaxis: { tickangle: -25 },
-      empty: "No stances recorded for these filters yet.",
-    }, s.cells.length);
+    node.dataset.marks = String(s.cells.length);
+    $("#issue-statements").replaceChildren(...s.issues.flatMap((i) => [el("dt", {}, i.name),
+      el("dd", {}, i.statement ? "for: " + i.statement : "")]));
+    if (!s.cells.length) { node.replaceChildren(el("p", { class: "empty" }, "No stances recorded for these filters yet.")); return; }
+    const at = {};
+    for (const c of s.cells) at[c.actor + "\u0000" + c.issue] = c;
+    const head = el("tr", {}, el("th", {}, "Party"), ...s.issues.map((i) => el("th", { class: "issue", title: i.statement, scope: "col" }, i.name)));
+    const rows = s.actors.map((a) => el("tr", {}, el("th", { scope: "row" }, a.label), ...s.issues.map((i) => {
+      const c = at[a.id + "\u0000" + i.id];
+      if (!c) return el("td", {});
+      const tip = `${a.label} on ${i.name} (${i.statement}): ${c.position}, ${c.latest.date || "undated"}, ${c.latest.source || ""}. ` +
+        clean(c.latest.evidence || "") + (c.changed ? " Changed: " + c.history.map((h) => `${h.position} (${h.date || "?"})`).join(" → ") : "");
+      return el("td", {}, el("button", { type: "button", class: "cell", title: tip, "data-actor": a.id, "data-issue": i.id,
+        style: `background:${POSITION_COLOURS[c.position] || "#9aa3b2"}`,
+        onclick: () => { location.hash = historyLink(a.id, i.id); } }, c.position + (c.changed ? " ↺" : "")));
+    })));
+    node.replaceChildren(el("table", { class: "matrix" }, el("thead", {}, head), el("tbody", {}, ...rows)));
   }
+  const historyLink = (actor, issue) => `#history/${encodeURIComponent(actor)}/${encodeURIComponent(issue)}`;
 
   function quotes() {
     const groups = VIEW.quotes;
-    const top = groups.slice(0, 15).reverse();
-    const most = Math.max(0, ...top.map((g) => g.count));
-    draw("quotes", [{ type: "bar", orientation: "h", x: top.map((g) => g.count),
-      y: top.map((g) => esc(g.speaker.label)), marker: { color: "#7b5fb5" },
-      hovertext: top.map((g) => `<b>${esc(g.speaker.label)}</b>: ${plural(g.count, "quote")}<br>` +
-        g.quotes.slice(0, 2).map((q) => "“" + wrap(q.text, 80) + "”").join("<br>")),
-      hovertemplate: "%{hovertext}<extra></extra>",
-      customdata: top.map((g) => [`Quotes of ${g.speaker.label}`, g.quotes.map((q) => q.id), g.count]) }], {
-      margin: { l: 170, r: 10, t: 10, b: 30 }, xaxis: { title: "quotes", dtick: most <= 10 ? 1 : undefined },
-      empty: "No quotes recorded for these filters yet.",
-    }, top.length);
-    $("#quotes").style.height = groups.length ? Math.max(160, 40 + top.length * 24) + "px" : "auto";
+    const top = groups.slice(0, 15);
+    const most = Math.max(1, ...top.map((g) => g.count));
+    $("#quotes").dataset.marks = String(top.length);
+    $("#quotes").replaceChildren(top.length ? el("ul", { class: "bars" }, ...top.map((g) => el("li", {},
+      el("span", {}, g.speaker.label),
+      el("button", { type: "button", class: "bar", style: `width:${Math.max(4, (100 * g.count) / most)}%`,
+        onclick: () => showEvidence(`Quotes of ${g.speaker.label}`, g.quotes.map((q) => q.id), g.count) },
+        plural(g.count, "quote"))))) : el("p", { class: "empty" }, "No quotes recorded for these filters yet."));
     $("#quote-list").replaceChildren(...groups.map((g) => el("details", {},
       el("summary", {}, `${g.speaker.label} — ${plural(g.count, "quote")}` +
         (g.count > g.quotes.length ? ` (the latest ${g.quotes.length} below)` : "")),
       ...g.quotes.map((q) => el("blockquote", {}, q.direct ? `“${q.text}”` : q.text, " ",
         el("a", { href: docLink(q.doc, q.id), class: "small" }, `${q.date || "undated"}, ${q.source}`))))));
+  }
+
+  // -- who mediated what, when ----------------------------------------------------------
+  function mediation() {
+    const m = VIEW.mediation;
+    const box = $("#mediation");
+    if (!m) { box.replaceChildren(); return; }
+    const lanes = m.lanes.filter((l) => l.total);
+    const years = m.years;
+    const table = el("table", { class: "mediation", id: "mediation-table" },
+      el("thead", {}, el("tr", {}, el("th", {}, "Track"), ...years.map((y) => el("th", {}, y)), el("th", {}, "undated"), el("th", {}, "all"))),
+      el("tbody", {}, ...lanes.map((l) => el("tr", { "data-track": l.id }, el("th", { scope: "row" }, l.name),
+        ...years.map((y) => el("td", { class: "n" + (l.counts[y] ? " active" : ""), "data-year": y }, l.counts[y] ? String(l.counts[y]) : "")),
+        el("td", { class: "n" }, l.undated ? String(l.undated) : ""), el("td", { class: "n" }, String(l.total))))));
+    const active = el("ul", { id: "mediation-active" }, ...years.map((y) => el("li", { "data-year": y },
+      el("b", {}, y + ": "), (m.active[y] || []).length ? "active: " + m.active[y].join("; ") : "no track active")));
+    const idle = m.lanes.length - lanes.length;
+    const rows = m.events.map((e) => el("tr", { "data-event": e.id },
+      el("td", {}, e.date || "undated", isPlan(e) ? el("div", { class: "badge plan" }, "planned") : null,
+        e.date && !exact(e) ? el("div", { class: "badge" }, e.date_basis === "report" ? "report date" : e.date_precision) : null),
+      el("td", {}, names(e.mediators) || "—"), el("td", {}, [names(e.actors), names(e.recipients)].filter(Boolean).join(" → ")),
+      el("td", {}, chip(e)), el("td", {}, (e.tracks || []).map((t) => t.name).join("; ") || "—"),
+      el("td", { class: "sentence" }, el("a", { href: docLink(e.doc, e.id) }, e.sentence)), el("td", {}, e.source)));
+    fill(box,
+      lanes.length ? table : el("p", { class: "empty" }, "No events of a mediation track for these filters."),
+      idle ? el("p", { class: "small" }, `${plural(idle, "other track")} of the profile with no event here.`) : null,
+      el("h3", {}, "Which track was active, year by year"), active,
+      el("h3", {}, `Mediated events (${m.total.toLocaleString("en")}; ${m.undated} undated)`),
+      el("div", { class: "table-wrap" }, el("table", { id: "mediated-events" }, el("thead", {}, el("tr", {},
+        ...["Date", "Mediators", "Parties", "Type", "Track", "Sentence", "Source"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, ...rows))));
+  }
+
+  // -- how a position changed ---------------------------------------------------------------
+  // The static report has no server: it draws a history from the records it holds,
+  // as peacetrack.questions.position_history does over the store.
+  function historyHere(actorId, issueId, rollup) {
+    const records = VIEW.history_records || { stances: [], quotes: [] };
+    const known = (OPTIONS && OPTIONS.actors.find((a) => a.id === actorId)) || { id: actorId, label: actorId, code: null };
+    const side = { id: actorId, label: known.label, code: known.code };
+    const member = (a) => !!a && (a.id === side.id || (rollup && side.code && a.code === side.code && STATE_SECTORS.has(a.sector)));
+    const steps = records.stances.filter((x) => x.issue === issueId && member(x.actor))
+      .sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"));
+    let previous = null;
+    const shown = steps.map((x) => {  // an undated step has no place in the order: it changes nothing
+      const step = Object.assign({ by: x.actor.label }, x, { changed: !!x.date && previous !== null && x.position !== previous });
+      previous = x.date ? x.position : null;
+      return step;
+    });
+    const quotes = records.quotes.filter((q) => q.issues.includes(issueId) && member(q.speaker))
+      .map((q) => Object.assign({}, q, { speaker: q.speaker.label }));
+    const events = Object.values(BY_ID).filter((e) => e.kind === "event" && (e.issues || []).includes(issueId) &&
+      [...e.actors, ...e.recipients].some(member)).sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"));
+    const counts = {};
+    if (!shown.length) for (const x of records.stances) if (member(x.actor)) {
+      const c = counts[x.issue] = counts[x.issue] || { id: x.issue, count: 0, positions: new Set() };
+      c.count++; c.positions.add(x.position);
+    }
+    const issue = issueInfo(issueId);
+    return { actor: side, issue, rollup, steps: shown, quotes, events,
+             other_issues: Object.values(counts).sort((a, b) => b.count - a.count)
+               .map((c) => Object.assign(issueInfo(c.id), { count: c.count, positions: [...c.positions].sort() })) };
+  }
+  function issueInfo(id) {
+    const found = OPTIONS && OPTIONS.issues.find((i) => i.id === id);
+    return found ? { id, name: found.name, statement: found.statement || "" } : { id, name: id, statement: "" };
+  }
+  async function showHistory(actorId, issueId) {
+    const form = $("#history-form");
+    if (actorId) form.elements.actor.value = actorId;
+    if (issueId) form.elements.issue.value = issueId;
+    const actor = form.elements.actor.value, issue = form.elements.issue.value;
+    const rollup = form.elements.rollup.checked;
+    if (!actor || !issue) { $("#history").replaceChildren(el("p", { class: "empty" }, "Pick a party and an issue.")); return; }
+    const process = new URLSearchParams(QUERY).get("process") || "";
+    const h = LIVE ? await getJSON("api/history?" + new URLSearchParams({ actor, issue, rollup: rollup ? "1" : "", process }).toString())
+                   : historyHere(actor, issue, rollup);
+    for (const e of h.events || []) BY_ID[e.id] = BY_ID[e.id] || Object.assign({ kind: "event" }, e);
+    const pos = (p) => el("span", { class: "pos", style: `background:${POSITION_COLOURS[p] || "#9aa3b2"}` }, p);
+    const who = h.actor.label + (h.rollup && h.actor.code ? ` (with everyone who speaks for ${h.actor.code})` : "");
+    fill($("#history"),
+      el("h3", { id: "history-title" }, `${h.actor.label} on ${h.issue.name}`),
+      h.issue.statement ? el("p", { class: "small", id: "history-statement" }, `The proposition: ${h.issue.statement}. "support" is for it, "oppose" against it.`) : null,
+      h.steps.length ? el("ol", { class: "steps", id: "history-steps" }, ...h.steps.map((x) => el("li", { class: x.changed ? "changed" : "" },
+        el("b", {}, x.date || "undated"), x.date_basis === "report" ? el("span", { class: "badge" }, "report date") : null, " ",
+        pos(x.position), x.changed ? el("span", { class: "badge" }, "changed") : null, " ", el("span", { class: "small" }, x.by + ": "),
+        el("a", { href: docLink(x.doc, x.id) }, x.evidence), " ", el("span", { class: "small" }, "— " + (x.source || "")))))
+        : el("p", { class: "empty", id: "history-none" }, `No position of ${who} on this issue in these reports.`),
+      el("h4", {}, `What ${h.actor.label} said naming it (${h.quotes.length})`),
+      h.quotes.length ? el("ul", { id: "history-quotes" }, ...h.quotes.map((q) => el("li", {}, el("b", {}, (q.date || "undated") + " "),
+        el("span", { class: "small" }, q.speaker + ": "), el("a", { href: docLink(q.doc, q.id) }, q.direct ? `“${q.text}”` : q.text),
+        " ", el("span", { class: "small" }, "— " + (q.source || ""))))) : el("p", { class: "small" }, "None."),
+      el("h4", {}, `Events naming it in which ${h.actor.label} acts or is addressed (${h.events.length})`),
+      h.events.length ? el("ul", { id: "history-events" }, ...h.events.map((e) => el("li", {}, el("b", {}, (e.date || "undated") + " "),
+        chip(e), " ", el("span", { class: "small" }, who_(e) + ": "), el("a", { href: docLink(e.doc, e.id) }, e.sentence),
+        " ", el("span", { class: "small" }, "— " + e.source)))) : el("p", { class: "small" }, "None."),
+      h.other_issues.length ? el("div", { id: "history-other" }, el("h4", {}, `The issues ${h.actor.label} took positions on`),
+        el("ul", {}, ...h.other_issues.map((o) => el("li", {}, el("a", { href: historyLink(h.actor.id, o.id) }, o.name),
+          ` — ${plural(o.count, "position")}: ${o.positions.join(", ")}`)))) : null);
+  }
+  const who_ = (e) => who(e);
+  async function setUpHistory() {
+    const form = $("#history-form");
+    const o = OPTIONS || { actors: [], issues: [] };
+    form.elements.actor.replaceChildren(el("option", { value: "" }, "—"), ...o.actors.map((a) => el("option", { value: a.id }, a.label)));
+    form.elements.issue.replaceChildren(el("option", { value: "" }, "—"), ...o.issues.map((i) => el("option", { value: i.id, title: i.statement }, i.name)));
+    form.addEventListener("change", () => {
+      const [a, i] = [form.elements.actor.value, form.elements.issue.value];
+      if (a && i) history.replaceState(null, "", location.search + historyLink(a, i));
+      showHistory();
+    });
+  }
+
+  // -- corroborated and disputed ------------------------------------------------------------
+  function incidents() {
+    const inc = VIEW.incidents;
+    const box = $("#incidents");
+    if (!inc) { box.replaceChildren(); return; }
+    const items = inc.items;
+    const one = (i) => el("article", { class: "incident" + (i.disputed ? " disputed" : ""), "data-incident": i.id },
+      el("p", {}, el("b", {}, `${i.type}`), ` · ${i.date || "undated"}` + (i.place ? ` · ${i.place}` : "") + " · ",
+        [i.actors.join(", "), i.recipients.join(", ")].filter(Boolean).join(" → ") || "?", " ",
+        i.disputed ? el("span", { class: "badge disputed-badge" }, "disputed") : null),
+      el("p", { class: "small corroboration" }, `Reported by ${plural(i.outlets.length, "outlet")} (${plural(i.reports, "report")}): ${i.outlets.join(", ")}`),
+      i.versions.length ? el("table", { class: "versions" }, el("thead", {}, el("tr", {}, el("th", {}, "What"), el("th", {}, "Version"), el("th", {}, "Says who"))),
+        el("tbody", {}, ...i.versions.map((v) => el("tr", {}, el("td", {}, v.field), el("td", {}, v.value), el("td", {}, v.sources.join(", ")))))) : null,
+      el("ul", {}, ...i.events.map((e) => el("li", {}, el("span", { class: "small" }, `${e.source} (${dateLabel(e)}): `),
+        el("a", { href: docLink(e.doc, e.id) }, e.sentence)))));
+    const disputed = items.filter((i) => i.disputed), agreed = items.filter((i) => !i.disputed);
+    fill(box,
+      el("p", { id: "incidents-summary" }, `${plural(inc.corroborated, "incident")} told by more than one report; ${inc.disputed} disputed between their sources.`),
+      el("h3", {}, `Disputed (${disputed.length})`), disputed.length ? el("div", { id: "incidents-disputed" }, ...disputed.map(one)) : el("p", { class: "empty" }, "None."),
+      el("h3", {}, `Corroborated, sources agree (${agreed.length})`), agreed.length ? el("div", { id: "incidents-agreed" }, ...agreed.map(one)) : el("p", { class: "empty" }, "None."));
   }
 
   function chip(e) {
@@ -420,12 +730,27 @@
       el("td", {}, chip(e), e.status !== "occurred" ? el("div", { class: "badge" }, e.status) : null),
       el("td", {}, who(e)),
       el("td", { class: "sentence" }, el("a", { href: docLink(e.doc, e.id) }, e.sentence)),
-      el("td", {}, e.source));
+      el("td", {}, e.source), el("td", {}, outletsOf(e)));
   }
+  // "reported by N outlets" where the event's happening is told by several reports.
+  function outletsOf(e) {
+    const found = e.incident && VIEW.incidents && VIEW.incidents.items.find((i) => i.id === e.incident);
+    if (!found) return "1";
+    return el("span", { title: found.outlets.join(", ") }, `reported by ${found.outlets.length}` + (found.disputed ? " (disputed)" : ""));
+  }
+  let SORT = null;  // the events table's column and direction
+  const SORT_KEYS = { date: (e) => e.date || "", type: (e) => e.type, who: (e) => who(e), source: (e) => e.source || "" };
   // The newest events first, a page at a time (the dashboard), or the report's own selection.
   function eventsTable() {
     const page = VIEW.events;
-    $("#events-table tbody").replaceChildren(...page.items.map(eventRow));
+    const words = ($("#events-filter").value || "").trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let items = page.items.filter((e) => words.every((w) => [e.sentence, who(e), e.type, e.source, e.date]
+      .join(" ").toLowerCase().includes(w)));
+    if (SORT) {
+      const [key, dir] = SORT;
+      items = items.slice().sort((a, b) => dir * String(SORT_KEYS[key](a)).localeCompare(String(SORT_KEYS[key](b))));
+    }
+    $("#events-table tbody").replaceChildren(...items.map(eventRow));
     const first = page.total ? page.offset + 1 : 0, last = page.offset + page.items.length;
     const note = LIVE ? `Events ${first.toLocaleString("en")}–${last.toLocaleString("en")} of ${page.total.toLocaleString("en")}, newest first.`
       : (VIEW.scope ? VIEW.scope.events_note : "");
@@ -458,13 +783,16 @@
     const title = VIEW.profile && VIEW.profile.title ? VIEW.profile.title : "Peace process";
     $("#page-title").textContent = "· " + clean(title);
     const filters = Object.entries(o.filters || {});
+    // Beyond a source or a process, the reports counted are those of the events shown.
+    const narrowing = filters.some(([k]) => k !== "source" && k !== "process");
     $("#summary").replaceChildren(...[
       el("h2", {}, title),
       el("p", { class: "meta", id: "coverage" }, `What this record covers: ${plural(o.reports, "report")} from ` +
         `${plural(o.sources_total, "source")}, published ${range(o.published)}; events dated ${range(o.events_dates)}.` +
         (o.duplicates ? ` ${plural(o.duplicates, "near-duplicate report")} set aside.` : "")),
-      filters.length ? el("p", { class: "meta" }, "Filtered by " + filters.map(([k, v]) => `${k}: ${v}`).join(", ")) : null,
-      el("div", { class: "stats" }, stat(o.reports, "reports"), stat(o.sources_total, "sources"),
+      filters.length ? el("p", { class: "meta", id: "active-filters" }, "Filtered by " + filters.map(([k, v]) => `${k}: ${filterLabel(k, v)}`).join(", ")) : null,
+      el("div", { class: "stats" }, narrowing ? stat(o.reports_with_events || 0, "reports with these events") : stat(o.reports, "reports"),
+        stat(o.sources_total, "sources"),
         stat(c.events, "events"), stat(c.actors, "actors"), stat(c.quotes, "quotes"), stat(c.stances, "stances")),
       el("div", { class: "summary-cols" },
         el("div", {}, el("h3", {}, "Cooperation and conflict"), total ? bar : el("p", { class: "empty" }, "No events."),
@@ -476,12 +804,20 @@
             `their report's date, ${dq.undated} undated. Reports: ${rd.given} dated by their source, ${rd.from_text} ` +
             `from a dateline, ${rd.inferred} inferred from the text, ${rd.coarse} only to the month or year, ${rd.unknown} undated.`),
           el("p", { class: "small" }, "Sources: " + o.sources.join(", ") +
-            (o.sources_total > o.sources.length ? `, and ${(o.sources_total - o.sources.length).toLocaleString("en")} more` : ""))),
+            (o.sources_total > o.sources.length ? `, and ${(o.sources_total - o.sources.length).toLocaleString("en")} more` : "") +
+            (o.no_outlet ? `; ${plural(o.no_outlet, "report")} name${o.no_outlet === 1 ? "s" : ""} no outlet.` : ""))),
         el("div", {}, el("h3", {}, "Latest developments"),
           latest.length ? el("ol", { class: "latest" }, ...latest) : el("p", { class: "empty" }, "No dated events.")))]
       .filter(Boolean));
   }
 
+  // A filter's value as the page names it elsewhere: an actor's or an issue's name, not its id.
+  function filterLabel(key, value) {
+    if (!OPTIONS) return value;
+    const list = { actor: OPTIONS.actors, issue: OPTIONS.issues, type: OPTIONS.types, process: OPTIONS.processes }[key];
+    const found = list && list.find((x) => x.id === value);
+    return found ? (found.label || found.name) : value;
+  }
   async function reportList(offset) {
     const page = await source.docs(offset);
     const items = page.items.map((d) => el("li", {},
@@ -491,7 +827,7 @@
     const shown = (page.offset || 0) + page.items.length;
     const more = $("#reports-more") || el("p", { id: "reports-more", class: "small" });
     $("#report-list").after(more);
-    more.replaceChildren(`${shown.toLocaleString("en")} of ${plural(page.total, "report")}, newest first. `,
+    fill(more, `${shown.toLocaleString("en")} of ${plural(page.total, "report")}, newest first. `,
       LIVE && shown < page.total ? el("button", { type: "button", onclick: () => reportList(shown) }, "more") : null,
       !LIVE && VIEW.scope ? VIEW.scope.reports_note : null);
   }
@@ -569,8 +905,17 @@
     if (first) first.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
   }
 
-  function segments(text, spans, targetId) {
+  function segments(text, given, targetId) {
     const chars = Array.from(text);
+    // A sentence's span may end with the line breaks after it: highlighted as they
+    // are, they would spill into the next paragraph. The highlight keeps to the words.
+    const blank = (i) => /\s/.test(chars[i] || "");
+    const spans = given.map((s) => {
+      let [a, b] = s.span;
+      while (b > a && blank(b - 1)) b--;
+      while (a < b && blank(a)) a++;
+      return Object.assign({}, s, { span: [a, b] });
+    });
     const cuts = new Set([0, chars.length]);
     for (const s of spans) { cuts.add(Math.max(0, Math.min(chars.length, s.span[0])));
                              cuts.add(Math.max(0, Math.min(chars.length, s.span[1]))); }
@@ -607,12 +952,16 @@
     const form = $("#filters");
     form.hidden = false;
     $("#search").hidden = false;
-    const o = await source.options();
+    const o = OPTIONS;
     const fill = (name, items) => form.elements[name].append(...items.map((it) => el("option", { value: it.value }, it.label)));
     fill("process", (o.processes || []).map((p) => ({ value: p.id, label: `${p.label} (${p.count})` })));
     fill("actor", o.actors.map((a) => ({ value: a.id, label: `${a.label} (${a.count})` })));
     fill("type", o.types.map((t) => ({ value: t.id, label: t.label })));
     fill("issue", o.issues.map((i) => ({ value: i.id, label: i.name })));
+    for (const opt of form.elements.issue.options) {
+      const i = o.issues.find((x) => x.id === opt.value);
+      if (i && i.statement) opt.title = i.statement;
+    }
     fill("source", o.sources.map((s) => ({ value: s, label: s })));
     const params = new URLSearchParams(location.search);
     for (const [k, v] of params) if (form.elements[k]) form.elements[k].value = v;
@@ -643,14 +992,17 @@
       el("ul", { id: "search-quotes" }, ...r.quotes.map((q) => el("li", {}, el("b", {}, q.speaker), ": ",
         el("a", { href: docLink(q.doc, q.id) }, q.text)))),
       el("h3", {}, `${plural(r.reports.length, "report")}`), el("ul", { id: "search-reports" }, ...hits));
+    box.scrollIntoView({ block: "start" });
   }
 
   // The records at hand: those the view carries in full (a small selection's events,
   // a page of events, the latest, quotes, the stance cells' latest evidence).
   function index(view) {
     BY_ID = {};
-    const events = [].concat(view.timeline.events || [], view.tracks.events || [], view.events.items,
-                             view.overview.latest_events || []);
+    const events = [].concat(view.timeline.events || [], view.timeline.undated || [], view.tracks.events || [],
+                             view.tracks.undated_events || [], view.events.items, view.overview.latest_events || [],
+                             (view.mediation && view.mediation.events) || [],
+                             ...((view.incidents && view.incidents.items) || []).map((i) => i.events));
     for (const e of events) BY_ID[e.id] = Object.assign({ kind: "event" }, e);
     for (const g of view.quotes) for (const q of g.quotes) BY_ID[q.id] = Object.assign({ kind: "quote" }, q);
     for (const c of view.stances.cells) {
@@ -672,16 +1024,26 @@
     render();
   }
   function render() {
-    const parts = [summary, timeline, tracks, network, map, stances, quotes, eventsTable];
+    const parts = [summary, timeline, counts, tracks, mediation, network, map, stances, quotes, incidents, eventsTable];
+    const took = {};  // milliseconds each part took to draw (bench/views_questions.py reads them)
     for (const part of parts) {
+      const started = performance.now();
       try { part(); } catch (err) { console.error(`peacetrack: ${part.name} failed`, err); }
+      took[part.name] = Math.round(performance.now() - started);
     }
+    document.body.dataset.drawMs = JSON.stringify(took);
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.ready = "1";
   }
   function route() {
     const parts = location.hash.replace(/^#/, "").split("/");
     if (parts[0] === "doc" && parts[1]) {
       showReport(decodeURIComponent(parts[1]), decodeURIComponent(parts[2] || ""));
+    } else if (parts[0] === "history") {
+      $("#reader").hidden = true;
+      $("#dashboard").hidden = false;
+      showHistory(decodeURIComponent(parts[1] || ""), decodeURIComponent(parts[2] || ""))
+        .then(() => $("#history-card").scrollIntoView({ block: "start" }));
     } else {
       $("#reader").hidden = true;
       $("#dashboard").hidden = false;
@@ -692,9 +1054,25 @@
     $("#evidence .close").addEventListener("click", () => { $("#evidence").hidden = true; });
     $("#reader .back").addEventListener("click", (ev) => { ev.preventDefault(); location.hash = ""; });
     $("#home-link").addEventListener("click", (ev) => { ev.preventDefault(); location.hash = ""; });
+    if (!LIVE) {
+      EMBEDDED = await unpack("pt-data");
+      const geo = await unpack("pt-geo");
+      if (geo) window.PlotlyGeoAssets = { topojson: geo };
+    }
     const first = load(LIVE ? new URLSearchParams(location.search).toString() : "");
-    if (LIVE) await setUpFilters();  // the filters' lists and the first view are fetched at once
+    OPTIONS = LIVE ? await source.options() : EMBEDDED.options;  // fetched while the first view is
+    if (LIVE) await setUpFilters();
+    await setUpHistory();
     await first;
+    for (const b of document.querySelectorAll("#events-table th button")) {
+      b.addEventListener("click", () => {
+        SORT = SORT && SORT[0] === b.dataset.sort ? [SORT[0], -SORT[1]] : [b.dataset.sort, b.dataset.sort === "date" ? -1 : 1];
+        eventsTable();
+      });
+    }
+    $("#events-filter").addEventListener("input", () => eventsTable());
+    $("#network-rollup").addEventListener("change", () => network());
+    for (const radio of document.querySelectorAll("input[name=counts-by]")) radio.addEventListener("change", () => counts());
     await reportList();
     window.addEventListener("hashchange", route);
     route();
