@@ -157,3 +157,115 @@ def test_a_quote_broken_by_its_attribution_is_one_quote(analyzer, text, parts):
     found = [q for q in _quotes(analyzer, text, "2023-05-02") if q.direct]
     assert len(found) == parts
     assert all(q.speaker is not None and q.speaker.id == "sergey-lavrov" for q in found)
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    # the document's own phrase names its issuer
+    ("“The sides will meet again in May,” read the statement of the Russian foreign ministry.",
+     "meet again in May", "russia"),
+    # a statement named before speaks for its issuer when quoted later
+    ("Sergey Lavrov read out a statement after the talks in Moscow. “The parties will "
+     "exchange prisoners next week,” the statement said.", "exchange prisoners", "sergey-lavrov"),
+    ("Charles Michel said in a statement that the leaders had talked for five hours. "
+     "The border commissions will meet in Brussels in May, the statement added.",
+     "border commissions will meet", "charles-michel"),
+])
+def test_a_statement_speaks_for_its_issuer(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == speaker
+
+
+def test_one_record_per_quote(analyzer):
+    """A joint statement is one quote (ANNOTATION.md), its first signatory the speaker."""
+    text = ("In a joint statement, Ilham Aliyev and Nikol Pashinyan said: “We are committed "
+            "to a lasting peace in the region.”")
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if "lasting peace" in q.text]
+    assert len(found) == 1 and found[0].speaker is not None
+    assert found[0].speaker.id == "ilham-aliyev"
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    # a name after a title and its complement is the person, not the office
+    ("Georgian Minister of Economy Levan Davitashvili said that the new railway would open "
+     "in the autumn.", "railway would open", "levan-davitashvili"),
+    ("The Kazakh ambassador to Armenia Bolat Imanbayev told reporters that grain deliveries "
+     "would double this year.", "deliveries would double", "bolat-imanbayev"),
+    # the surname alone, later, is the same person
+    ("Georgian Minister of Economy Levan Davitashvili spoke in Tbilisi on Monday. “The "
+     "railway will carry grain to Armenia by winter,” said Davitashvili.",
+     "carry grain", "levan-davitashvili"),
+    # a title with the name in apposition
+    ("The OSCE chair, Finnish Foreign Minister Elina Valtonen, praised the two sides for "
+     "their “spirit of compromise in the talks”.", "spirit of compromise", "elina-valtonen"),
+])
+def test_a_titled_speaker_is_the_person_named(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == speaker
+
+
+def test_an_official_without_a_name_speaks_for_the_state(analyzer):
+    """ANNOTATION.md / docs/annotation.md: officials without a name are their state."""
+    text = "The talks will resume in Cairo next week, an Israeli official told reporters."
+    doc = analyzer.nlp(text)
+    date = DateValue("2024-10-20", "day")
+    actors = analyzer.for_doc(doc)[0].actors.find(doc, date)
+    found = find_quotes(doc, actors, doc_id="d-test", published=date, profile=analyzer.profile)
+    assert found and found[0].speaker is not None
+    assert (found[0].speaker.id, found[0].speaker.code) == ("israel", "ISR")
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    # a name inside the quote is what was said, not who said it
+    ("Antony Blinken hosted the two ministers on Monday. “Talks with Ararat Mirzoyan and "
+     "Jeyhun Bayramov were productive,” he wrote on social media.", "were productive",
+     "antony-blinken"),
+    # the subject of the sentence before, not its object
+    ("Sergey Lavrov met Jeyhun Bayramov in Moscow. “We discussed the border and the "
+     "railway,” he said.", "discussed the border", "sergey-lavrov"),
+])
+def test_he_is_the_last_person_named_outside_the_quote(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "“The deal is a turning point,” Marco Rubio said, adding that the work on its "
+    "implementation would start next month.",
+    "Marco Rubio said the deal was a turning point and noted that the work on its "
+    "implementation would start next month.",
+])
+def test_a_clause_that_continues_a_saying_is_part_of_its_quote(analyzer, text):
+    found = _quotes(analyzer, text, "2025-06-28")
+    assert len(found) == 1 and "turning point" in found[0].text
+    assert "implementation would start" in found[0].text
+    assert found[0].speaker is not None and found[0].speaker.id == "marco-rubio"
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    ("Vladimir Putin repeated Russia’s position that sending more troops to the border was "
+     "not possible.", "sending more troops", "vladimir-putin"),
+    ("Josep Borrell expressed hope that the two delegations will agree on the annex "
+     "tomorrow.", "will agree on the annex", "josep-borrell"),
+    ("Baku maintains that its troops never crossed the border last year.",
+     "never crossed the border", "azerbaijan"),
+])
+def test_more_ways_to_report_speech(analyzer, text, fragment, speaker):
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and not found[0].direct and found[0].speaker is not None
+    assert found[0].speaker.id == speaker
+
+
+def test_maintain_without_a_clause_attributes_nothing(analyzer):
+    text = 'Yerevan wants to maintain a "no peace, no war" regime on the border.'
+    assert not [q for q in _quotes(analyzer, text, "2023-05-02") if q.speaker is not None]
+
+
+def test_a_quote_introduced_by_a_colon_is_its_clause_subjects(analyzer):
+    text = ("Nikol Pashinyan agreed with him: “We will defend this position together with "
+            "our partners.”")
+    found = [q for q in _quotes(analyzer, text, "2025-08-09") if q.direct]
+    assert found and found[0].speaker is not None
+    assert found[0].speaker.id == "nikol-pashinyan"

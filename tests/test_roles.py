@@ -284,3 +284,42 @@ def test_a_mediator_who_signs_with_the_sides_is_actor_and_mediator(analyzer):
     signed = event_at(events, "joint statement", "signed", "SUPPORT")
     assert {"ilham-aliyev", "nikol-pashinyan"} <= ids(signed["actor"])
     assert ids(signed["mediator"]) == {"vladimir-putin"}
+
+
+def _events(text: str) -> list[dict]:
+    return [r for r in peacetrack.analyse(text, published="2023-07-16") if r["kind"] == "event"]
+
+
+@pytest.mark.parametrize("text, mediator, sides", [
+    # a host who convenes others' talks mediates them; the guests are the actors
+    ("Putin hosted talks between Aliyev and Pashinyan in Sochi on Friday.",
+     {"vladimir-putin"}, {"ilham-aliyev", "nikol-pashinyan"}),
+    # the subject of a mediation verb whose object is the talks mediates them
+    ("Norway facilitated talks between the Colombian government and the ELN in Oslo.",
+     {"norway"}, {"colombia", "eln"}),
+    ("Qatar and Egypt mediated talks between Israel and Hamas in Cairo.",
+     {"qatar", "egypt"}, {"israel", "hamas"}),
+])
+def test_whoever_convenes_others_talks_is_their_mediator(text, mediator, sides):
+    talks = [e for e in _events(text) if e["type"] == "CONSULT"]
+    assert len(talks) == 1
+    assert ids(talks[0]["mediator"]) == mediator
+    assert ids(talks[0]["actor"]) == sides and talks[0]["recipient"] == []
+
+
+def test_a_mediator_who_signs_with_both_parties_acts_and_still_mediates():
+    text = ("Azerbaijani President Ilham Aliyev, Armenian Prime Minister Nikol Pashinyan and "
+            "Russian President Vladimir Putin signed a joint statement in Moscow on Monday.")
+    signed = [e for e in _events(text) if e["type"] == "SUPPORT"]
+    assert len(signed) == 1
+    assert ids(signed[0]["actor"]) == {"ilham-aliyev", "nikol-pashinyan", "vladimir-putin"}
+    assert ids(signed[0]["mediator"]) == {"vladimir-putin"}
+
+
+def test_a_third_party_taking_part_in_an_act_of_others_mediates_it():
+    text = ("Azerbaijan handed over 15 detained Armenians to Armenia with the participation "
+            "of Georgian representatives on Saturday.")
+    handed = [e for e in _events(text) if e["type"] == "RETREAT"]
+    assert len(handed) == 1
+    assert ids(handed[0]["actor"]) == {"azerbaijan"} and ids(handed[0]["recipient"]) == {"armenia"}
+    assert ids(handed[0]["mediator"]) == {"georgia"}

@@ -184,7 +184,8 @@ class Analyzer:
         events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
                                   title=document.title,
                                   keep_vetoed=self.soft_vetoes)
-        quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published)
+        quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published,
+                             profile=self.profile)
         speak_for_quotes(events, doc, quotes, self.process)
         links = link_events(events, references, self.profile.entities)
         date_events(events, doc, document.published, quotes)

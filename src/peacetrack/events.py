@@ -459,7 +459,9 @@ class EventCoder:
             if not convened[0]:
                 found.vetoes.append("mediator-only")  # "Michel, who mediated the discussions"
             actor_heads, recipient_heads = convened
-        hosting = not trigger.passive_actor and not self._passive(head)
+        # a host who convenes others' talks ("Putin hosted talks between A and B")
+        # mediates them: its guests are the convened meeting's sides, not the host's
+        hosting = convened is None and not trigger.passive_actor and not self._passive(head)
         if hosting:  # "Putin hosted Aliyev": the guest acts, the host receives (PLOVER CONSULT)
             actor_heads, recipient_heads = recipient_heads, actor_heads
         actor_list = self._first_actors(actor_heads, actors)
@@ -479,7 +481,7 @@ class EventCoder:
         hosted_talks = hosting and len({a.code or a.id for a in actor_list}) >= 2
         if hosted_talks:  # a host of two parties' talks is their mediator
             recipients, hosts = [], recipients
-        mediators = self._mediators(sent, found, actors)
+        mediators = self._mediators(sent, found, actors, acted=bool(actor_list))
         if hosted_talks:
             mediators = hosts + mediators
         if convened is not None:
@@ -577,7 +579,10 @@ class EventCoder:
         noun, governor = found.head, found.governor
         actor_heads = self._role("noun-actor", noun, found)
         recipients = self._role("noun-recipient", noun, found)
-        if governor is not None and governor.i != noun.i and not actor_heads:
+        mediating = governor is not None and governor.lemma_.lower() in self.lexicon.mediation_verbs \
+            and governor.lemma_.lower() not in self.lexicon.frames["light_verbs"]
+        if governor is not None and governor.i != noun.i and not actor_heads and not mediating:
+            # (the subject of "Qatar brokered a truce" is its mediator, not its actor)
             if self._passive_subject(governor):
                 actor_heads = self._role("reporter-actor", governor, found)
             elif noun.dep_ not in self.grammar.labels.active_or_passive_subject:
@@ -628,7 +633,8 @@ class EventCoder:
                         for a in other.actors]
         return out
 
-    def _mediators(self, sent: Span, found: Found, actors: DocActors) -> list[Actor]:
+    def _mediators(self, sent: Span, found: Found, actors: DocActors, *,
+                   acted: bool = False) -> list[Actor]:
         """Third parties the sentence names as mediating the trigger's act: the
         mediation cues of its clause (triggers.yaml MEDIATION) not hanging on
         another act or on a condition, their mediators found by the role rules
@@ -636,9 +642,12 @@ class EventCoder:
         out: list[Actor] = []
         lexicon = self.lexicon
         cues, forms = lexicon.mediation_cues, lexicon.frames["mediation_cue_forms"]
+        if acted:  # a third party taking part in an act others do (event_frames.yaml)
+            cues = cues | frozenset(lexicon.frames["participation_cues"])
         lower, lemmas = words_of(sent.doc)
+        verbs = lexicon.mediation_hyphenated | lexicon.mediation_verbs
         if not any((lemmas[i] in cues or lower[i] in forms or i in actors.prefixed)
-                   and i != found.head.i for i in range(sent.start, sent.end)):
+                   and (i != found.head.i or lemmas[i] in verbs) for i in range(sent.start, sent.end)):
             return out  # no cue in the sentence: its clause need not be walked
         for token in _clause_tokens(found.head, sent, self.grammar):
             i = token.i
@@ -650,11 +659,12 @@ class EventCoder:
                     not self._under_other_noun(token, found):
                 out += actors.prefixed[i].actors  # "U.S.-hosted talks" as one word
                 continue
-            if (lemmas[i] not in cues and lower[i] not in forms) or i == found.head.i or \
-                    self._under_other_noun(token, found):
+            verbal = lemmas[i] in verbs
+            # the trigger itself may be the cue only as a verb: "talks mediated by the AU"
+            if (lemmas[i] not in cues and lower[i] not in forms) or \
+                    (i == found.head.i and not verbal) or self._under_other_noun(token, found):
                 continue
-            group = "mediator" if lemmas[i] in lexicon.mediation_hyphenated | lexicon.mediation_verbs \
-                else "mediator-noun"
+            group = "mediator" if verbal else "mediator-noun"
             out += self._actors(self._role(group, token, found), actors)
         return out
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
 
 from . import dates
-from .actors import COUNTRY_WORDS, DocActors, Mention
+from .actors import COUNTRY_WORDS, PERSON_PRONOUNS, DocActors, Mention
 from .lexicons import load_lexicon
 from .nlp import sentence_of, text_of, words_of
+from .profile import NON_STATE_SECTORS, Profile, slugify
 from .records import Actor, DateValue, Quote
 
 # Opening mark -> the marks that may close it. Scraped pages mix curly and
@@ -31,6 +32,7 @@ from .records import Actor, DateValue, Quote
 CLOSERS = {"“": "”\"“", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’'", "'": "'’", "‹": "›"}
 SINGLE = {"‘", "'", "’"}
 SUBJECTS = ("nsubj", "nsubjpass")
+CLAUSE_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")  # 'that deploying forces was …'
 OPENING_MARKS = " \n\"“«„‘'"
 SENTENCE_END = re.compile(r"[.!?][\"”’»]?(?:\s|$)")
 MODIFIERS = ("poss", "compound", "amod", "nmod")
@@ -44,6 +46,7 @@ class SpeechLexicon:
     reporting: frozenset[str]
     stating: frozenset[str]
     attitude: frozenset[str]
+    clausal: frozenset[str]
     framing: frozenset[str]
     nouns: frozenset[str]
     according: tuple[tuple[str, ...], ...]
@@ -51,10 +54,14 @@ class SpeechLexicon:
     min_words: int
     min_indirect_words: int
     max_attribution_words: int
+    documents: frozenset[str]
+    issuing: frozenset[str]
+    document_lookback: int
+    heading_words: int
 
     @property
     def indirect(self) -> frozenset[str]:
-        return self.reporting | self.attitude
+        return self.reporting | self.attitude | self.clausal
 
     @property
     def direct(self) -> frozenset[str]:
@@ -71,12 +78,15 @@ def speech_lexicon() -> SpeechLexicon:
     data = load_lexicon("speech")
     return SpeechLexicon(
         reporting=frozenset(data["reporting"]), stating=frozenset(data["stating"]),
-        attitude=frozenset(data["attitude"]),
+        attitude=frozenset(data["attitude"]), clausal=frozenset(data["clausal"]),
         framing=frozenset(data["framing"]), nouns=frozenset(data["nouns"]),
         according=tuple(tuple(words) for words in data["according"]),
         clear=frozenset(data["clear"]), min_words=int(data["min_words"]),
         min_indirect_words=int(data["min_indirect_words"]),
-        max_attribution_words=int(data["max_attribution_words"]))
+        max_attribution_words=int(data["max_attribution_words"]),
+        documents=frozenset(data["documents"]), issuing=frozenset(data["issuing"]),
+        document_lookback=int(data["document_lookback"]),
+        heading_words=int(data["heading_words"]))
 
 
 @dataclass
@@ -167,6 +177,8 @@ class Attributor:
         self.doc = doc
         self.actors = actors
         self.lexicon = lexicon
+        self._documents: list[tuple[int, list[Mention]]] | None = None
+        self.quoted: list[tuple[int, int]] = []  # the direct quotes' char spans, in order
 
     def is_speech(self, token: Token, lemmas: frozenset[str]) -> bool:
         lemma = token.lemma_.lower()
@@ -186,7 +198,8 @@ class Attributor:
         subjects = sorted((c for c in verb.children if c.dep_ in SUBJECTS),
                           key=lambda c: abs(c.i - verb.i))
         for child in subjects:
-            found = self.group(child)
+            found = self.speaker_pronoun(child) or self.document_voice(child) or \
+                self.group(child)
             if found:
                 return found
         if subjects:
@@ -216,8 +229,14 @@ class Attributor:
     def mention(self, head: Token) -> Mention | None:
         """The actor a noun phrase names: the mention on its head, else one on
         its modifiers ('Baku’s foreign ministry', 'the Azerbaijani foreign
-        ministry'), else the country that 'the country’s' points back to."""
+        ministry'), else the country that 'the country’s' points back to. A
+        name after a title is the person's ('Minister of Economy Gevorg
+        Papoyan'); a bare surname, the person named before with it."""
         found = self.actors.at(head)
+        if found is None or found.kind == "title" or (found.kind == "ner" and not found.actor.id):
+            named = self.titled_name(head) or self.surname(head, found)
+            if named is not None:
+                return named
         if found is not None:
             return found
         for child in head.children:
@@ -229,6 +248,61 @@ class Attributor:
         if any(t.lower_ in COUNTRY_WORDS and t.dep_ == "poss" for t in head.children):
             return next((m for m in self.actors.before(head.i)
                          if m.kind in ("country", "metonym")), None)
+        return None
+
+    def titled_name(self, head: Token) -> Mention | None:
+        """The person a title introduces by name in the same noun phrase
+        ('Armenian Minister of Economy Gevorg Papoyan', 'the Saudi ambassador
+        to Yemen Mohammed Al-Jaber'): the name is the person, the title gives
+        the state, sector and role. spaCy often tags such a name as no one."""
+        for appos in (c for c in head.children if c.dep_ == "appos"):
+            person = self.actors.at(appos)  # 'the group's chair, Foreign Minister X,'
+            if person is not None and person.is_person and person.actor.id:
+                return person
+        phrase = self.doc[head.left_edge.i:head.right_edge.i + 1]
+        title = next((m for m in self.actors.in_span(phrase.start, phrase.end)
+                      if m.kind == "title"), None)
+        if title is None:
+            return None
+        run = _name_run(self.doc, title.end, phrase.end, self.actors)
+        if run is None:
+            return None
+        start, end = run
+        if not _title_complement(self.doc[title.end:start]):
+            return None
+        person = next((m for m in self.actors.in_span(start, end) if m.is_person
+                       and m.actor.id), None)
+        actor = title.actor
+        if person is not None and person.entity is not None:
+            return person
+        name = self.doc[start:end].text
+        span = self.doc[title.start:end]
+        named = Actor(text=span.text, id=person.actor.id if person else slugify(name), name=name,
+                      code=actor.code,
+                      sector=actor.sector, role=actor.role, span=(span.start_char, span.end_char))
+        return Mention(title.start, end, "ner", named, None)
+
+    def surname(self, head: Token, found: Mention | None) -> Mention | None:
+        """'said Papoyan': the person named in full before whose name ends
+        (or, for names written family name first, begins) with it."""
+        if head.pos_ != "PROPN" or not head.text[:1].isupper() or \
+                (found is not None and found.end - found.start > 1):
+            return None
+        for earlier in self.actors.before(head.i):
+            if earlier.is_person and earlier.actor.id and earlier.actor.name and \
+                    len(earlier.actor.name.split()) > 1 and \
+                    head.text in (earlier.actor.name.split()[-1], earlier.actor.name.split()[0]):
+                actor = replace(earlier.actor, text=head.text,
+                                span=(head.idx, head.idx + len(head)))
+                return Mention(head.i, head.i + 1, "name", actor, earlier.entity, earlier.gender)
+        for i in range(max(0, head.i - 2000), head.i):  # a name no mention holds
+            token = self.doc[i]
+            if token.text == head.text and i > 0 and self.actors.at(token) is None:
+                named = self.titled_name(token)
+                if named is not None and named.actor.name and \
+                        named.actor.name.split()[-1] == head.text:
+                    return replace(named, start=head.i, end=head.i + 1, actor=replace(
+                        named.actor, text=head.text, span=(head.idx, head.idx + len(head))))
         return None
 
     def according(self, token: Token) -> list[Mention] | None:
@@ -245,7 +319,10 @@ class Attributor:
         return None
 
     def owner(self, noun: Token) -> list[Mention]:
-        """'Lavrov’s statements', 'the statement of the ministry'."""
+        """'Lavrov’s statements', 'the statement of the ministry'; a document
+        speaks for whoever issued it ('read the EU statement')."""
+        if noun.lemma_.lower() in self.lexicon.documents:
+            return self.named_issuer(noun)  # not 'called the declaration “…”'
         for child in noun.children:
             if child.dep_ == "poss":
                 return self.group(child)
@@ -254,6 +331,156 @@ class Attributor:
                 if objects:
                     return self.group(objects[0])
         return []
+
+
+    def speaker_pronoun(self, token: Token) -> list[Mention]:
+        """'he said', 'she added': the last person named before, outside the
+        quotes (a name inside a quote is what was said, not who said it) and
+        outside headings, a subject first within this sentence and the one
+        before; the name read as the attribution reads it ('the ambassador to
+        the UN X Y' is X Y)."""
+        gender = PERSON_PRONOUNS.get(token.lower_)
+        if gender is None or token.lower_ not in ("he", "she"):
+            return []
+        people = [m for m in self.actors.before(token.i) if self._may_be(m, gender, token)]
+        if not people:
+            return []
+        near = [m for m in people if m.start >= _sentence_back(token, 1)]
+        subjects = [m for m in near if any(t.dep_ in SUBJECTS for t in self.doc[m.start:m.end])]
+        chosen = (subjects or near or people)[0]
+        return [self.mention(self.doc[chosen.end - 1]) or chosen]
+
+    def _may_be(self, mention: Mention, gender: str, pronoun: Token) -> bool:
+        """Whether a mention may be the person a 'he' or 'she' points back to."""
+        if mention.kind == "pronoun" or not (mention.is_person or mention.kind == "title"):
+            return False
+        if mention.gender not in (None, gender) or (mention.kind == "ner" and not mention.actor.id
+                                                    and self.doc[mention.start].ent_type_ != "PERSON"):
+            return False  # an organisation spaCy found is no 'he'
+        at, text = self.doc[mention.start].idx, text_of(self.doc)
+        own_line = _line_start(text, at) == _line_start(text, pronoun.idx)
+        return not _inside(at, self.quoted) and \
+            (own_line or not _in_heading(text, at, self.lexicon.heading_words))
+
+    # -- documents speak for their issuer ('the statement said': the ministry) --
+
+    def document_voice(self, token: Token) -> list[Mention]:
+        """Who speaks when a document does: 'the statement said', 'the
+        document says', 'it added' (a statement just named). The issuer named
+        with the document ('the EU statement', 'a statement by the ministry',
+        'Zas said in a statement', 'the government issued a statement'), else
+        that of the last document named a few sentences before."""
+        word = token.lower_
+        if token.lemma_.lower() not in self.lexicon.documents and word not in ("it", "this"):
+            return []
+        if word not in ("it", "this"):
+            own = self.issuer(token)
+            if own:
+                return own
+        earliest = _sentence_back(token, self.lexicon.document_lookback if word not in
+                                  ("it", "this") else 1)
+        for at, issuers in reversed(self.documents()):
+            if at >= token.i or at < earliest:
+                continue
+            if issuers:
+                return issuers
+        return []
+
+    def documents(self) -> list[tuple[int, list[Mention]]]:
+        """Every document noun of the report with its issuer, in text order."""
+        if self._documents is None:
+            _, lemmas = words_of(self.doc)
+            self._documents = []  # an issuer is a person or body, never another document
+            self._documents = [(i, self.issuer(self.doc[i])) for i in range(len(self.doc))
+                               if lemmas[i] in self.lexicon.documents
+                               and self.doc[i].pos_ in ("NOUN", "PROPN")]
+        return self._documents
+
+    def issuer(self, noun: Token) -> list[Mention]:
+        """The issuer the document's own phrase or its clause names."""
+        found = self.named_issuer(noun)
+        if found:
+            return found
+        head = noun.head
+        if noun.dep_ == "dobj" and head.lemma_.lower() in self.lexicon.issuing:
+            return self.subject(head, depth=1)  # 'the ministry issued a statement'
+        if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.pos_ == "VERB" and \
+                self.is_speech(head.head, self.lexicon.direct):
+            return self.subject(head.head, depth=1)  # 'Zas said in a statement'
+        return []
+
+    def named_issuer(self, noun: Token) -> list[Mention]:
+        """The issuer the document's own phrase names: 'the EU statement',
+        'Baku's statement', 'a statement by/of/from X', 'a statement issued by X'."""
+        own = self.mention(noun)
+        if own is not None:
+            return [own]
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return self.group(child)
+            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from"):
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                found = self.group(objects[0]) if objects else []
+                if found:
+                    return found
+            if child.dep_ == "acl" and child.tag_ == "VBN":  # 'a statement issued by X'
+                found = [m for g in child.children if g.dep_ == "agent"
+                         for o in g.children if o.dep_ == "pobj" for m in self.group(o)]
+                if found:
+                    return found
+        return []
+
+
+def _name_run(doc: Doc, start: int, end: int, actors: DocActors) -> tuple[int, int] | None:
+    """The last run of two to five capitalised proper nouns in [start, end)
+    that ends the phrase (or an aside closed by a comma), outside any mention
+    of a country or body: a person's name."""
+    runs: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i
+        while j < end and _name_word(doc[j], actors):
+            j += 1
+        if j - i >= 2 and (j == end or doc[j].is_punct):
+            runs.append((i, j))
+        i = j + 1
+    return runs[-1] if runs and runs[-1][1] - runs[-1][0] <= 5 else None
+
+
+def _title_complement(between: Span) -> bool:
+    """Nothing, or a short complement of the title ('of Economy', 'to the
+    UN', 'for Foreign Affairs'), lies between a title and the name it gives."""
+    return len(between) == 0 or (len(between) <= 4 and between[0].pos_ == "ADP")
+
+
+def _name_word(token: Token, actors: DocActors) -> bool:
+    mention = actors.at(token)
+    if (mention is not None and not mention.is_person) or \
+            token.ent_type_ in ("GPE", "NORP", "LOC", "FAC", "EVENT", "DATE"):
+        return False
+    return (token.pos_ == "PROPN" and token.text[:1].isupper()) or \
+        (token.text in ("-", "‐") and token.whitespace_ == "")
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    n = bisect.bisect_right(spans, (at, 1 << 62)) - 1
+    return n >= 0 and spans[n][0] <= at < spans[n][1]
+
+
+def _in_heading(text: str, at: int, words: int) -> bool:
+    """A short line with no closing punctuation: a headline or a subheading."""
+    line = text[_line_start(text, at):_line_end(text, at)].rstrip()
+    return bool(line) and word_count(line) <= words and line[-1] not in ".!?:;\"”’'»)…"
+
+
+def _sentence_back(token: Token, count: int) -> int:
+    """The first token of the sentence ``count`` sentences before the token's."""
+    start = sentence_of(token).start
+    for _ in range(count):
+        if start == 0:
+            break
+        start = sentence_of(token.doc[start - 1]).start
+    return start
 
 
 def _negated(verb: Token) -> bool:
@@ -277,6 +504,7 @@ def direct_quotes(doc: Doc, who: Attributor) -> list[Found]:
     """Every quoted passage of two or more words with its attribution."""
     spans = [(s, e) for s, e in quote_spans(text_of(doc))
              if word_count(text_of(doc)[s:e]) >= who.lexicon.min_words]  # not scare quotes
+    who.quoted = spans
     found: list[Found] = []
     for n, (start, end) in enumerate(spans):
         previous_end = spans[n - 1][1] if n else -1
@@ -299,7 +527,21 @@ def attribute_direct(doc: Doc, who: Attributor, start: int, end: int, previous_e
         speakers, cue = _attribution(who, token, quote)
         if speakers:
             return speakers, cue, token.idx
-    return [], None, start
+    return _introduced(doc, who, start)
+
+
+def _introduced(doc: Doc, who: Attributor, start: int) -> tuple[list[Mention], str | None, int]:
+    """A quote a clause introduces with a colon ('Pashinyan agreed: “…”')
+    is the words of that clause's subject."""
+    before = text_of(doc)[:start].rstrip(OPENING_MARKS)
+    colon = _token_before(doc, len(before)) if before.endswith(":") else None
+    if colon is None or colon.text != ":":
+        return [], None, start
+    verb = colon.head if colon.head.pos_ in ("VERB", "AUX") else sentence_of(colon).root
+    if verb.i > colon.i or verb.pos_ not in ("VERB", "AUX"):
+        return [], None, start
+    speakers = [m for m in who.subject(verb) if _named(m)]
+    return (speakers, verb.text, verb.idx) if speakers else ([], None, start)
 
 
 def _attribution(who: Attributor, token: Token,
@@ -410,7 +652,7 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
         if any(s <= token.idx < e for s, e in inside):
             continue  # speech reported inside a quote is the quoted speaker's
         clause, speakers, cue = _indirect_at(who, token)
-        if clause is None or not speakers:
+        if clause is None or not speakers or _joint(token):
             continue
         start, end = _clause_chars(clause)
         own = _own_words(text_of(doc), start, end, inside)
@@ -457,18 +699,28 @@ def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, lis
     return clause, [m for m in who.subject(token) if _named(m)], token.text
 
 
+def _joint(verb: Token) -> bool:
+    """'Aliyev and Pashinyan said they would …': a joint saying reported
+    in indirect speech has no one named speaker, and is not taken for a quote
+    (ANNOTATION.md; their direct words still are)."""
+    return any(c.dep_ in SUBJECTS and any(j.dep_ == "conj" for j in c.children)
+               for c in verb.children)
+
+
 def _complement(verb: Token) -> list[Token] | None:
     """The verb's clausal complement: 'said [that X]', 'made it clear [that X]',
     or a 'that'-clause the parser hung elsewhere in the verb's phrase ('told
     reporters after the talks that X')."""
     for child in verb.children:
-        if child.dep_ == "ccomp" and child.i > verb.i and child.pos_ in ("VERB", "AUX"):
-            return list(child.subtree)
+        if child.dep_ == "ccomp" and child.i > verb.i and (child.pos_ in ("VERB", "AUX") or any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in child.children)):
+            return list(child.subtree)  # a misparsed 'noted that [the articles] concerned …'
     for token in verb.subtree:
         clause = token.head
         if token.dep_ == "mark" and token.lower_ == "that" and token.i > verb.i and \
                 clause.dep_ in ("relcl", "acl", "advcl", "ccomp") and \
-                any(c.dep_ in SUBJECTS for c in clause.children) and _direct_path(clause, verb):
+                any(c.dep_ in CLAUSE_SUBJECTS for c in clause.children) and \
+                _direct_path(clause, verb):
             return list(clause.subtree)
     return None
 
@@ -586,6 +838,27 @@ def _adjacent(gap: str) -> bool:
     return gap.count("\n") <= 2 and (end is None or not gap[end.end():].strip(OPENING_MARKS))
 
 
+def fold_continuing(doc: Doc, direct: list[Found], indirect: list[Found]) -> list[Found]:
+    """One saying is one quote: a clause that continues a speaker's words
+    ('“…,” Rubio said, adding that …', 'X said A and noted that B') joins the
+    quote of the verb it continues; a reported clause inside another of the
+    same speaker is part of it. Returns the indirect quotes left."""
+    by_cue = {f.anchor: f for f in direct + indirect}
+    kept: list[Found] = []
+    for item in sorted(indirect, key=lambda f: f.start):
+        cue = _token_from(doc, item.anchor)
+        parent = by_cue.get(cue.head.idx) if cue is not None and cue.dep_ in CONTINUING \
+            and cue.head.i != cue.i else None
+        if parent is not None and parent is not item and \
+                _ids(parent.speakers) == _ids(item.speakers):
+            parent.start, parent.end = min(parent.start, item.start), max(parent.end, item.end)
+            continue
+        kept.append(item)
+    return [f for f in kept if not any(
+        o is not f and o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end)
+        and _ids(o.speakers) == _ids(f.speakers) for o in kept)]
+
+
 def join_continued(doc: Doc, who: Attributor, found: list[Found]) -> list[Found]:
     """A speaker's quote broken by its attribution is one quote (ANNOTATION.md:
     a quote over several sentences is one): '“…,” Lavrov said. “…”', '“…,”
@@ -620,12 +893,15 @@ def _ids(mentions: list[Mention]) -> list[str | None]:
 
 # -- records ---------------------------------------------------------------------
 
-def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValue) -> list[Quote]:
-    """Direct quotes first (they are what a reader sees), then indirect ones."""
+def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValue,
+                profile: Profile | None = None) -> list[Quote]:
+    """Direct quotes first (they are what a reader sees), then indirect ones.
+    ``profile`` names the states that unnamed officials speak for."""
     who = Attributor(doc, actors, speech_lexicon())
     direct = direct_quotes(doc, who)
     indirect = indirect_quotes(doc, who, [(f.start, f.end) for f in direct])
     carry_speakers(text_of(doc), direct + indirect)
+    indirect = fold_continuing(doc, direct, indirect)
     direct = join_continued(doc, who, direct)
     quotes: list[Quote] = []
     text = text_of(doc)
@@ -635,10 +911,10 @@ def find_quotes(doc: Doc, actors: DocActors, *, doc_id: str, published: DateValu
             continue  # an unattributed short phrase is the author's irony, not a quote
         if item.direct and _a_name(text[item.start:item.end]):
             continue  # "Zangezur Corridor", "Sudan Tribune": a name in marks, not speech
-        if item.direct and any(o is not item and not o.direct and o.start <= item.start
-                               and item.end <= o.end for o in indirect):
+        if item.direct and any(o is not item and o.start <= item.start and item.end <= o.end
+                               for o in direct + indirect):
             continue  # 'Pompeo "stressed the importance …"': one report of one saying
-        quotes += _records(doc, item, doc_id, published)
+        quotes += _records(doc, item, doc_id, published, profile)
     return quotes
 
 
@@ -651,22 +927,32 @@ def _a_name(quoted: str) -> bool:
         all(w[:1].isupper() for w in long_words)
 
 
-def _records(doc: Doc, item: Found, doc_id: str, published: DateValue) -> list[Quote]:
-    """One record per speaker: a joint statement keeps all its signatories."""
+def _records(doc: Doc, item: Found, doc_id: str, published: DateValue,
+             profile: Profile | None) -> list[Quote]:
+    """One record per quote (ANNOTATION.md): a joint statement is quoted once,
+    its speaker the first it names ('a statement by China, Saudi Arabia and
+    Iran': China)."""
     date = quote_date(doc, item.anchor, published)
-    out = []
-    for mention in item.speakers or [None]:
-        speaker = _speaker(mention)
-        key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
-        out.append(Quote(
-            id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
-            span=(item.start, item.end), text=text_of(doc)[item.start:item.end],
-            speaker=speaker, cue=item.cue, direct=item.direct, date=date))
-    return out
+    speaker = _speaker(item.speakers[0] if item.speakers else None, profile)
+    key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
+    return [Quote(id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
+                  span=(item.start, item.end), text=text_of(doc)[item.start:item.end],
+                  speaker=speaker, cue=item.cue, direct=item.direct, date=date)]
 
 
-def _speaker(mention: Mention | None) -> Actor | None:
-    return mention.actor if mention is not None else None
+def _speaker(mention: Mention | None, profile: Profile | None) -> Actor | None:
+    """The mention's actor; an official with no name ('an Israeli official',
+    'the Armenian foreign minister' where no holder is known) speaks for the
+    state (ANNOTATION.md: officials without a name are their state)."""
+    if mention is None:
+        return None
+    actor = mention.actor
+    if actor.id is None and mention.kind == "title" and profile is not None and \
+            actor.sector not in NON_STATE_SECTORS:
+        state = profile.country_by_code(actor.code)
+        if state is not None:
+            return replace(actor, id=state.id, name=state.name)
+    return actor
 
 
 def quote_date(doc: Doc, at: int, published: DateValue) -> DateValue:

@@ -53,6 +53,7 @@ class RoleRules:
     population_counts: frozenset[str]
     hosting_verbs: frozenset[str]
     participant_words: frozenset[str] = frozenset()
+    cosigned_types: frozenset[str] = frozenset()
 
 
 @cache
@@ -77,7 +78,8 @@ def role_rules() -> RoleRules:
         # positions.yaml's hosting verbs: the speaker of a statement whose verb
         # is one hosted what it tells (its mediator, not its actor)
         hosting_verbs=frozenset(w.lower() for w in load_lexicon("positions").get("hosting", [])),
-        participant_words=frozenset(w.lower() for w in data.get("participant_words", [])))
+        participant_words=frozenset(w.lower() for w in data.get("participant_words", [])),
+        cosigned_types=frozenset(data.get("cosigned_types", [])))
 
 
 class Process:
@@ -236,6 +238,8 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
             event.recipient = _counterpart(event.actor, event, actors, process, parties)
         elif event.recipient and not event.actor and event.type in rules.counterpart_actor_types:
             event.actor = _counterpart(event.recipient, event, actors, process, parties)
+        if not event.mediator and event.type in rules.cosigned_types:
+            _cosigning_mediators(event, process)
         # (talks with a mediator are not mediated by anyone)
         if not event.mediator and event.type in rules.mediated_types and event.actor and \
                 all(process.party_of(a) for a in event.actor) and \
@@ -402,6 +406,17 @@ def _third_party(talks: Event, process: Process,
                     all(process.party_of(a) for a in sides):
                 return mediators, sides
     return [], []
+
+
+def _cosigning_mediators(event: Event, process: Process) -> None:
+    """Both parties and one of the process's mediators agreeing or signing
+    together ('the leaders of the three countries adopted a joint statement'):
+    the mediator signs, so it acts, and it still mediates (ANNOTATION.md)."""
+    sides = {process.party_of(a) for a in event.actor} - {None}
+    mediators = [a for a in event.actor if a.id and process.is_mediator(a)]
+    if mediators and len(sides) == len(process.party_codes):
+        event.mediator = unique_actors(mediators)
+        event.decided_by.append({"by": "role:mediator-cosigns"})
 
 
 def _present_mediators(event: Event, actors: DocActors, process: Process) -> None:
