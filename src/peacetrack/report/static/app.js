@@ -313,6 +313,9 @@
     const undatedEvents = Object.fromEntries((tr.undated_events || []).map((e) => [e.id, e]));
     const perLane = {};
     for (const u of tr.undated || []) (perLane[u.track] = perLane[u.track] || []).push(undatedEvents[u.event]);
+    fill($("#tracks-legend"), ...Object.values(VIEW.quads).map((q) => el("span", { class: "key" },
+      el("span", { class: "swatch", style: `background:${q.colour}` }), q.label)),
+      el("span", { class: "key" }, "◆ dated to the day, ◇ to the month or year or by its report (a bar spans its days), ☆ a plan"));
     const box = $("#tracks-undated");
     fill(box,
       idle ? el("p", { class: "small" }, `${plural(idle, "track")} of the profile with no event in these reports: ` +
