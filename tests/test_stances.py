@@ -101,6 +101,27 @@ def test_no_stance_in_narrative(analyzer, text):
     assert _analyse(analyzer, text) == []
 
 
+@pytest.mark.parametrize("text, actor, issue", [
+    # a keyword of an issue names it where a position is taken on it
+    ("Aliyev said Azerbaijan was ready to resume the negotiations with Armenia.",
+     "azerbaijan", "peace-treaty"),
+    ("Pashinyan said Armenia was ready to sign the agreement with Azerbaijan.",
+     "armenia", "peace-treaty"),
+])
+def test_issue_keywords(analyzer, text, actor, issue):
+    found = {(s.actor.id, s.issue) for s in _analyse(analyzer, text)}
+    assert (actor, issue) in found
+
+
+@pytest.mark.parametrize("text", [
+    # a keyword telling when, or with a content of its own, names no issue
+    "During the negotiations, Aliyev said Azerbaijan was ready to open its border crossings.",
+    "Pashinyan said Armenia was ready to sign an agreement on fishing quotas.",
+])
+def test_keywords_in_circumstance_name_no_issue(analyzer, text):
+    assert not any(s.issue == "peace-treaty" for s in _analyse(analyzer, text))
+
+
 def test_outside_mediators_are_the_other_tracks(analyzer):
     """'Western mediators' in a report on US-brokered talks: the Washington track."""
     text = ("Armenia and Azerbaijan signed a declaration at the White House. "

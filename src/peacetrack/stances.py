@@ -74,6 +74,7 @@ class StanceWords:
     acts: frozenset[str] = frozenset()  # cue verbs that are no cue words
     failing: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
+    contents: frozenset[str] = frozenset()
 
     def has(self, token: Token, words: frozenset[str]) -> bool:
         return token.lemma_.lower() in words or token.lower_ in words
@@ -128,7 +129,8 @@ def stance_words() -> StanceWords:
         failing=frozenset(data.get("failing", [])),
         acts=(frozenset(support["verbs"]) | frozenset(oppose["verbs"])) -
         frozenset(support["words"]) - frozenset(oppose["words"]),
-        documents=frozenset(data.get("documents", [])))
+        documents=frozenset(data.get("documents", [])),
+        contents=frozenset(data.get("contents", [])))
 
 
 # -- issues ----------------------------------------------------------------------
@@ -141,6 +143,13 @@ class IssueCues:
         # the head noun of each alias ('road' of 'Lachin road', 'withdrawal' of
         # 'withdrawal of peacekeepers'): 'the road' may point back to the issue
         self.heads: dict[str, set[str]] = {}
+        # a keyword ('negotiations', 'deal') names an issue by itself; one two
+        # issues of the profile share names neither
+        by_word: dict[str, set[str]] = {}
+        for issue in profile.issues:
+            for word in issue.keywords:
+                by_word.setdefault(word.lower(), set()).add(issue.id)
+        self.keywords = {w: next(iter(ids)) for w, ids in by_word.items() if len(ids) == 1}
         for issue in profile.issues:
             phrases = dict.fromkeys([issue.name, *issue.aliases])
             self.matcher.add(issue.id, [Doc(vocab, words=list(pattern_words(p)))  # as documents are
@@ -154,6 +163,7 @@ class IssueCues:
     def find(self, doc: Doc) -> list[tuple[str, Span]]:
         """(issue id, span) for each longest alias match, in text order."""
         found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in self.matcher(doc)]
+        found += _keywords(doc, found, self.keywords)
         found += _definite(doc, found, self.heads)
         found += _references(doc, found, stance_words())
         found += _implied(doc, found, stance_words())
@@ -164,6 +174,34 @@ class IssueCues:
                 continue
             out.append((issue, span))
         return out
+
+
+def _keywords(doc: Doc, named: list[tuple[str, Span]],
+              keywords: dict[str, str]) -> list[tuple[str, Span]]:
+    """A keyword of an issue outside any alias ('resume the negotiations',
+    'signed the deal'): a noun or verb, not part of a name. Whether anyone
+    takes a position on it is for the holder's clause to say. Not when it
+    says when something happened ('during the talks', 'under a deal'), nor
+    when it has a content of its own ('an agreement on a new border policy',
+    'a deal to dissolve the group'): that names another thing."""
+    if not keywords:
+        return []
+    taken = {i for _, span in named for i in range(span.start, span.end)}
+    pos = syntax_of(doc).pos
+    words = stance_words()
+    out = []
+    for i in with_words(doc, keywords):
+        if i in taken or pos[i] not in ("NOUN", "VERB"):
+            continue
+        token = doc[i]
+        if _circumstance(token, words) or (token.pos_ == "NOUN" and any(
+                c.dep_ == "acl" or (c.dep_ == "prep" and c.lower_ in words.contents)
+                for c in token.children)):
+            continue
+        issue = keywords.get(token.lemma_.lower()) or keywords.get(token.lower_)
+        if issue:
+            out.append((issue, doc[i:i + 1]))
+    return out
 
 
 def _definite(doc: Doc, named: list[tuple[str, Span]],
