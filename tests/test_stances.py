@@ -95,6 +95,8 @@ def test_hand_built(analyzer, text, actor, issue, expected):
     "Baku dismissed the accusation, saying the Lachin corridor was open to convoys.",
     # blaming a mediator for failing to act calls on it to act; no stance on its track
     "Armenia accused Moscow of failing to fulfil its obligations.",
+    # a failure told is a fact, no position on what was not done
+    "Pashinyan said the two sides had failed to settle the issue of prisoners of war.",
 ])
 
 def test_no_stance_in_narrative(analyzer, text):
@@ -117,6 +119,8 @@ def test_issue_keywords(analyzer, text, actor, issue):
     # a keyword telling when, or with a content of its own, names no issue
     "During the negotiations, Aliyev said Azerbaijan was ready to open its border crossings.",
     "Pashinyan said Armenia was ready to sign an agreement on fishing quotas.",
+    # an issue named as the occasion is not what anyone wants
+    "After the peace treaty, Aliyev said Azerbaijan was ready to open its border crossings.",
 ])
 def test_keywords_in_circumstance_name_no_issue(analyzer, text):
     assert not any(s.issue == "peace-treaty" for s in _analyse(analyzer, text))

@@ -75,6 +75,7 @@ class StanceWords:
     failing: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
     contents: frozenset[str] = frozenset()
+    occasions: frozenset[str] = frozenset()
 
     def has(self, token: Token, words: frozenset[str]) -> bool:
         return token.lemma_.lower() in words or token.lower_ in words
@@ -130,7 +131,8 @@ def stance_words() -> StanceWords:
         acts=(frozenset(support["verbs"]) | frozenset(oppose["verbs"])) -
         frozenset(support["words"]) - frozenset(oppose["words"]),
         documents=frozenset(data.get("documents", [])),
-        contents=frozenset(data.get("contents", [])))
+        contents=frozenset(data.get("contents", [])),
+        occasions=frozenset(data.get("occasions", [])))
 
 
 # -- issues ----------------------------------------------------------------------
@@ -417,12 +419,12 @@ def _outside(token: Token, words: StanceWords) -> bool:
     return any(words.has(t, words.outsiders) for t in near)
 
 
-def _circumstance(token: Token, words: StanceWords) -> bool:
+def _circumstance(token: Token, words: StanceWords, which: frozenset[str] | None = None) -> bool:
     """'after talks hosted by Putin', 'on the sidelines of the summit': when
     or where something happened, not what anyone wants of the talks."""
     node = token
     while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
-        if node.dep_ == "pobj" and node.head.lower_ in words.circumstance:
+        if node.dep_ == "pobj" and node.head.lower_ in (words.circumstance if which is None else which):
             return True
         node = node.head
     return False
@@ -604,6 +606,8 @@ def _position(mention: Span, top: Token, clause: Span, words: StanceWords,
     if any(f" {p} " in text for p in words.oppose_phrases):
         return "oppose" if default == "support" else default
     path = turns_in or _path(mention.root, top)
+    if not turns_in and _failed(path, words):
+        return None
     turns = sum(1 for t in (path if count_top or turns_in else path[:-1])
                 if words.has(t, words.oppose | words.turning) or
                 # 'not easy', 'not managed to' deny a fact, not a position
@@ -612,6 +616,16 @@ def _position(mention: Span, top: Token, clause: Span, words: StanceWords,
     if turns % 2:
         return "support" if default == "oppose" else "oppose"
     return default
+
+
+def _failed(path: list[Token], words: StanceWords) -> bool:
+    """'the parties had failed to settle the issue of prisoners': a failure
+    told is a fact, no position on what was not done; unless someone is
+    blamed for it ('accused Moscow of failing to keep the road open')."""
+    for n, token in enumerate(path):
+        if token.pos_ == "VERB" and words.has(token, words.failing):
+            return not any(words.has(t, words.judging) for t in path[n + 1:])
+    return False
 
 
 def _path(node: Token, top: Token) -> list[Token]:
@@ -646,11 +660,13 @@ def _shaped(mention: Span, words: StanceWords) -> bool:
         any(c.dep_ == "aux" and c.lower_ in words.modals for c in head.children)
 
 
-def _event_position(event: Event, mention: Span, clause: Span, words: StanceWords) -> str:
+def _event_position(event: Event, mention: Span, clause: Span, words: StanceWords) -> str | None:
     base = "oppose" if event.type in OPPOSING else "support"
     if event.status == "negated":
         base = "support" if base == "oppose" else "oppose"
     root = _trigger_root(mention.doc, event) or clause.root
+    if _failed([root, root.head], words):
+        return None  # 'had failed to settle the issue': a fact told, no position
     return _position(mention, root, clause, words, default=base, count_top=False)
 
 
@@ -675,6 +691,8 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
         sent = sentence_of(span.root)
         if _headline(doc, sent) or (_addressee(span, words) and (named_issue, span) not in judged):
             continue
+        if (named_issue, span) in named and _circumstance(span.root, words, words.occasions):
+            continue  # 'during the talks', 'under the ceasefire': when, not what is wanted
         if (named_issue, span) in judged:
             holders = _judges(span, who, words)
         else:
@@ -684,8 +702,9 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
                 key = (actor.id or f"code:{actor.code}", issue, sent.start)
                 if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
                     found[key] = (actor, issue, sent, pos)
+    # a holder with neither an identity nor a code is no party anyone can follow
     records = [_record(doc, doc_id, sent, actor, issue, pos, published)
-               for actor, issue, sent, pos in found.values()]
+               for actor, issue, sent, pos in found.values() if actor.id or actor.code]
     return one_per_position(records)
 
 
