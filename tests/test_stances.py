@@ -82,6 +82,18 @@ def test_hand_built(analyzer, text, actor, issue, expected):
     assert found.get((actor, issue)) == expected
 
 
+@pytest.mark.parametrize("text, actor, issue, expected", [
+    # a cue noun's owner: a modifier or a 'by' phrase, not only a possessive
+    ("A Russian proposal for a peace treaty was on the table in Moscow.",
+     "russia", "peace-treaty", "support"),
+    ("A proposal by Qatar for a ceasefire in Gaza was on the table.",
+     "qatar", "ceasefire", "support"),
+])
+def test_cue_noun_owners(analyzer, text, actor, issue, expected):
+    found = {(s.actor.id, s.issue): s.position for s in _analyse(analyzer, text)}
+    assert found.get((actor, issue)) == expected
+
+
 @pytest.mark.parametrize("text", [
     "Russia has brought peacekeepers into the region.",            # an act, not a position
     "Baku and Yerevan made progress towards a peace agreement.",   # the reporter's judgement

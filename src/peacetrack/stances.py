@@ -495,7 +495,7 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
     for _ in range(12):
         path.append(node)
         if node.pos_ == "NOUN" and words.cue(node) and node not in span:
-            owners = _actors([m for c in node.children if c.dep_ == "poss" for m in who.group(c)])
+            owners = _actors([m for c in _owners(node) for m in who.group(c)])
             if owners:
                 return Governor(node, owners, path, words.judgement(node))
         if node.pos_ in ("VERB", "AUX", "ADJ"):
@@ -516,6 +516,15 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
             break
         node = node.head
     return None
+
+
+def _owners(noun: Token) -> list[Token]:
+    """Who a cue noun belongs to: 'Russia's proposal', 'a U.S. proposal', 'the
+    Egyptian proposal', 'a proposal by Qatar', 'calls from Kyiv'."""
+    out = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    out += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+            for g in c.children if g.dep_ == "pobj"]
+    return out
 
 
 def _neutral(path: list[Token], words: StanceWords) -> bool:
