@@ -82,6 +82,18 @@ def test_hand_built(analyzer, text, actor, issue, expected):
     assert found.get((actor, issue)) == expected
 
 
+@pytest.mark.parametrize("text, actor, issue, expected", [
+    # a cue noun's owner: a modifier or a 'by' phrase, not only a possessive
+    ("A Russian proposal for a peace treaty was on the table in Moscow.",
+     "russia", "peace-treaty", "support"),
+    ("A proposal by Qatar for a ceasefire in Gaza was on the table.",
+     "qatar", "ceasefire", "support"),
+])
+def test_cue_noun_owners(analyzer, text, actor, issue, expected):
+    found = {(s.actor.id, s.issue): s.position for s in _analyse(analyzer, text)}
+    assert found.get((actor, issue)) == expected
+
+
 @pytest.mark.parametrize("text", [
     "Russia has brought peacekeepers into the region.",            # an act, not a position
     "Baku and Yerevan made progress towards a peace agreement.",   # the reporter's judgement
@@ -95,10 +107,35 @@ def test_hand_built(analyzer, text, actor, issue, expected):
     "Baku dismissed the accusation, saying the Lachin corridor was open to convoys.",
     # blaming a mediator for failing to act calls on it to act; no stance on its track
     "Armenia accused Moscow of failing to fulfil its obligations.",
+    # a failure told is a fact, no position on what was not done
+    "Pashinyan said the two sides had failed to settle the issue of prisoners of war.",
 ])
 
 def test_no_stance_in_narrative(analyzer, text):
     assert _analyse(analyzer, text) == []
+
+
+@pytest.mark.parametrize("text, actor, issue", [
+    # a keyword of an issue names it where a position is taken on it
+    ("Aliyev said Azerbaijan was ready to resume the negotiations with Armenia.",
+     "azerbaijan", "peace-treaty"),
+    ("Pashinyan said Armenia was ready to sign the agreement with Azerbaijan.",
+     "armenia", "peace-treaty"),
+])
+def test_issue_keywords(analyzer, text, actor, issue):
+    found = {(s.actor.id, s.issue) for s in _analyse(analyzer, text)}
+    assert (actor, issue) in found
+
+
+@pytest.mark.parametrize("text", [
+    # a keyword telling when, or with a content of its own, names no issue
+    "During the negotiations, Aliyev said Azerbaijan was ready to open its border crossings.",
+    "Pashinyan said Armenia was ready to sign an agreement on fishing quotas.",
+    # an issue named as the occasion is not what anyone wants
+    "After the peace treaty, Aliyev said Azerbaijan was ready to open its border crossings.",
+])
+def test_keywords_in_circumstance_name_no_issue(analyzer, text):
+    assert not any(s.issue == "peace-treaty" for s in _analyse(analyzer, text))
 
 
 def test_outside_mediators_are_the_other_tracks(analyzer):

@@ -72,6 +72,9 @@ class Issue:
     name: str
     aliases: tuple[str, ...]
     statement: str = ""  # the proposition `support` means (an issue is not a topic)
+    # single words (lemmas) that name the issue only where a position is taken
+    # on them ('agreed to resume the negotiations'), not wherever they occur
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,8 +218,9 @@ def _issue(data: dict[str, Any], generic: dict[str, Issue]) -> Issue:
         raise ProfileError(f"an issue has no id: {data!r}")
     base = generic.get(data["id"])
     aliases = tuple(dict.fromkeys([*(base.aliases if base else ()), *data.get("aliases", [])]))
+    keywords = tuple(dict.fromkeys([*(base.keywords if base else ()), *data.get("keywords", [])]))
     return Issue(data["id"], data.get("name") or (base.name if base else data["id"]), aliases,
-                 data.get("statement") or (base.statement if base else ""))
+                 data.get("statement") or (base.statement if base else ""), keywords)
 
 
 def shipped_profiles() -> list[str]:

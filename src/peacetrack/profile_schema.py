@@ -93,7 +93,8 @@ ENTITY = Mapping("an entity", {
     "demonyms": TEXTS, "metonyms": TEXTS, "capital": Text(), "capital_metonym": Flag(),
     "capital_aliases": TEXTS, "seats": TEXTS, "offices": ListOf(OFFICE), "part_of": Text(),
     "called": TEXTS, "bodies": ListOf(BODY)}, frozenset({"id"}))
-ISSUE = Mapping("an issue", {"id": Text(), "name": Text(), "aliases": TEXTS, "statement": Text()},
+ISSUE = Mapping("an issue", {"id": Text(), "name": Text(), "aliases": TEXTS, "statement": Text(),
+                             "keywords": TEXTS},
                 frozenset({"id"}))
 TRACK = Mapping("a track", {
     "id": Text(), "name": Text(), "issue": Text(), "mediators": TEXTS, "places": TEXTS},

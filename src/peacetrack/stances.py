@@ -74,6 +74,8 @@ class StanceWords:
     acts: frozenset[str] = frozenset()  # cue verbs that are no cue words
     failing: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
+    contents: frozenset[str] = frozenset()
+    occasions: frozenset[str] = frozenset()
 
     def has(self, token: Token, words: frozenset[str]) -> bool:
         return token.lemma_.lower() in words or token.lower_ in words
@@ -128,7 +130,9 @@ def stance_words() -> StanceWords:
         failing=frozenset(data.get("failing", [])),
         acts=(frozenset(support["verbs"]) | frozenset(oppose["verbs"])) -
         frozenset(support["words"]) - frozenset(oppose["words"]),
-        documents=frozenset(data.get("documents", [])))
+        documents=frozenset(data.get("documents", [])),
+        contents=frozenset(data.get("contents", [])),
+        occasions=frozenset(data.get("occasions", [])))
 
 
 # -- issues ----------------------------------------------------------------------
@@ -141,6 +145,13 @@ class IssueCues:
         # the head noun of each alias ('road' of 'Lachin road', 'withdrawal' of
         # 'withdrawal of peacekeepers'): 'the road' may point back to the issue
         self.heads: dict[str, set[str]] = {}
+        # a keyword ('negotiations', 'deal') names an issue by itself; one two
+        # issues of the profile share names neither
+        by_word: dict[str, set[str]] = {}
+        for issue in profile.issues:
+            for word in issue.keywords:
+                by_word.setdefault(word.lower(), set()).add(issue.id)
+        self.keywords = {w: next(iter(ids)) for w, ids in by_word.items() if len(ids) == 1}
         for issue in profile.issues:
             phrases = dict.fromkeys([issue.name, *issue.aliases])
             self.matcher.add(issue.id, [Doc(vocab, words=list(pattern_words(p)))  # as documents are
@@ -154,6 +165,7 @@ class IssueCues:
     def find(self, doc: Doc) -> list[tuple[str, Span]]:
         """(issue id, span) for each longest alias match, in text order."""
         found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in self.matcher(doc)]
+        found += _keywords(doc, found, self.keywords)
         found += _definite(doc, found, self.heads)
         found += _references(doc, found, stance_words())
         found += _implied(doc, found, stance_words())
@@ -164,6 +176,34 @@ class IssueCues:
                 continue
             out.append((issue, span))
         return out
+
+
+def _keywords(doc: Doc, named: list[tuple[str, Span]],
+              keywords: dict[str, str]) -> list[tuple[str, Span]]:
+    """A keyword of an issue outside any alias ('resume the negotiations',
+    'signed the deal'): a noun or verb, not part of a name. Whether anyone
+    takes a position on it is for the holder's clause to say. Not when it
+    says when something happened ('during the talks', 'under a deal'), nor
+    when it has a content of its own ('an agreement on a new border policy',
+    'a deal to dissolve the group'): that names another thing."""
+    if not keywords:
+        return []
+    taken = {i for _, span in named for i in range(span.start, span.end)}
+    pos = syntax_of(doc).pos
+    words = stance_words()
+    out = []
+    for i in with_words(doc, keywords):
+        if i in taken or pos[i] not in ("NOUN", "VERB"):
+            continue
+        token = doc[i]
+        if _circumstance(token, words) or (token.pos_ == "NOUN" and any(
+                c.dep_ == "acl" or (c.dep_ == "prep" and c.lower_ in words.contents)
+                for c in token.children)):
+            continue
+        issue = keywords.get(token.lemma_.lower()) or keywords.get(token.lower_)
+        if issue:
+            out.append((issue, doc[i:i + 1]))
+    return out
 
 
 def _definite(doc: Doc, named: list[tuple[str, Span]],
@@ -379,12 +419,12 @@ def _outside(token: Token, words: StanceWords) -> bool:
     return any(words.has(t, words.outsiders) for t in near)
 
 
-def _circumstance(token: Token, words: StanceWords) -> bool:
+def _circumstance(token: Token, words: StanceWords, which: frozenset[str] | None = None) -> bool:
     """'after talks hosted by Putin', 'on the sidelines of the summit': when
     or where something happened, not what anyone wants of the talks."""
     node = token
     while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
-        if node.dep_ == "pobj" and node.head.lower_ in words.circumstance:
+        if node.dep_ == "pobj" and node.head.lower_ in (words.circumstance if which is None else which):
             return True
         node = node.head
     return False
@@ -455,7 +495,7 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
     for _ in range(12):
         path.append(node)
         if node.pos_ == "NOUN" and words.cue(node) and node not in span:
-            owners = _actors([m for c in node.children if c.dep_ == "poss" for m in who.group(c)])
+            owners = _actors([m for c in _owners(node) for m in who.group(c)])
             if owners:
                 return Governor(node, owners, path, words.judgement(node))
         if node.pos_ in ("VERB", "AUX", "ADJ"):
@@ -476,6 +516,15 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
             break
         node = node.head
     return None
+
+
+def _owners(noun: Token) -> list[Token]:
+    """Who a cue noun belongs to: 'Russia's proposal', 'a U.S. proposal', 'the
+    Egyptian proposal', 'a proposal by Qatar', 'calls from Kyiv'."""
+    out = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+    out += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
+            for g in c.children if g.dep_ == "pobj"]
+    return out
 
 
 def _neutral(path: list[Token], words: StanceWords) -> bool:
@@ -566,6 +615,8 @@ def _position(mention: Span, top: Token, clause: Span, words: StanceWords,
     if any(f" {p} " in text for p in words.oppose_phrases):
         return "oppose" if default == "support" else default
     path = turns_in or _path(mention.root, top)
+    if not turns_in and _failed(path, words):
+        return None
     turns = sum(1 for t in (path if count_top or turns_in else path[:-1])
                 if words.has(t, words.oppose | words.turning) or
                 # 'not easy', 'not managed to' deny a fact, not a position
@@ -574,6 +625,16 @@ def _position(mention: Span, top: Token, clause: Span, words: StanceWords,
     if turns % 2:
         return "support" if default == "oppose" else "oppose"
     return default
+
+
+def _failed(path: list[Token], words: StanceWords) -> bool:
+    """'the parties had failed to settle the issue of prisoners': a failure
+    told is a fact, no position on what was not done; unless someone is
+    blamed for it ('accused Moscow of failing to keep the road open')."""
+    for n, token in enumerate(path):
+        if token.pos_ == "VERB" and words.has(token, words.failing):
+            return not any(words.has(t, words.judging) for t in path[n + 1:])
+    return False
 
 
 def _path(node: Token, top: Token) -> list[Token]:
@@ -608,11 +669,13 @@ def _shaped(mention: Span, words: StanceWords) -> bool:
         any(c.dep_ == "aux" and c.lower_ in words.modals for c in head.children)
 
 
-def _event_position(event: Event, mention: Span, clause: Span, words: StanceWords) -> str:
+def _event_position(event: Event, mention: Span, clause: Span, words: StanceWords) -> str | None:
     base = "oppose" if event.type in OPPOSING else "support"
     if event.status == "negated":
         base = "support" if base == "oppose" else "oppose"
     root = _trigger_root(mention.doc, event) or clause.root
+    if _failed([root, root.head], words):
+        return None  # 'had failed to settle the issue': a fact told, no position
     return _position(mention, root, clause, words, default=base, count_top=False)
 
 
@@ -637,6 +700,8 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
         sent = sentence_of(span.root)
         if _headline(doc, sent) or (_addressee(span, words) and (named_issue, span) not in judged):
             continue
+        if (named_issue, span) in named and _circumstance(span.root, words, words.occasions):
+            continue  # 'during the talks', 'under the ceasefire': when, not what is wanted
         if (named_issue, span) in judged:
             holders = _judges(span, who, words)
         else:
@@ -646,8 +711,9 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
                 key = (actor.id or f"code:{actor.code}", issue, sent.start)
                 if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
                     found[key] = (actor, issue, sent, pos)
+    # a holder with neither an identity nor a code is no party anyone can follow
     records = [_record(doc, doc_id, sent, actor, issue, pos, published)
-               for actor, issue, sent, pos in found.values()]
+               for actor, issue, sent, pos in found.values() if actor.id or actor.code]
     return one_per_position(records)
 
 
