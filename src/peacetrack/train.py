@@ -281,7 +281,15 @@ def main(argv: list[str] | None = None) -> int:
                              "the checks as features (an experiment: the models it writes "
                              "expect an analyzer with soft_vetoes set)")
     args = parser.parse_args(argv)
+    from threadpoolctl import threadpool_limits
 
+    # one thread: on a shared machine BLAS's threads oversubscribe the cores
+    # (a fit took minutes instead of seconds), and one thread is deterministic
+    with threadpool_limits(limits=1):
+        return _train(args)
+
+
+def _train(args: argparse.Namespace) -> int:
     from .analysis import Analyzer
     from .settings import load_settings
 
