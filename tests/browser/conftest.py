@@ -71,6 +71,18 @@ class Page:
             self.page.wait_for_timeout(100)
 
 
+def report_uri(store_path: Path, profile_name: str, folder: Path) -> str:
+    """The static report of a store, written into ``folder``, as a file:// address."""
+    from peacetrack.profile import load_profile
+    from peacetrack.report import build_report
+    from peacetrack.store import Store
+
+    out = folder / "report.html"
+    with Store(store_path, read_only=True) as store:
+        build_report(store, load_profile(profile_name), out)
+    return out.as_uri()
+
+
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     return sample.build(tmp_path_factory.mktemp("browser") / "sample.duckdb")

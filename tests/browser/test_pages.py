@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from peacetrack.profile import load_profile
-from peacetrack.report import build_report
-from peacetrack.store import Store
 from tests.browser import sample
-from tests.browser.conftest import Page
+from tests.browser.conftest import Page, report_uri
 
 CHARTS = tuple(sample.EXPECTED_MARKS)
 
 
 @pytest.fixture(scope="module")
 def report_url(sample_store, tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("report") / "report.html"
-    with Store(sample_store, read_only=True) as store:
-        build_report(store, load_profile("south-caucasus"), out)
-    return out.as_uri()
+    return report_uri(sample_store, "south-caucasus", tmp_path_factory.mktemp("report"))
 
 
 def _drawn(page: Page, chart: str) -> int:

@@ -10,17 +10,12 @@ import threading
 import pytest
 
 from peacetrack.profile import load_profile
-from peacetrack.report import build_report
-from peacetrack.store import Store
-from tests.browser.conftest import Page
+from tests.browser.conftest import Page, report_uri
 
 
 @pytest.fixture(scope="module")
 def report(real_store, tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("real-report") / "report.html"
-    with Store(real_store, read_only=True) as store:
-        build_report(store, load_profile("all"), out)
-    return out.as_uri()
+    return report_uri(real_store, "all", tmp_path_factory.mktemp("real-report"))
 
 
 @pytest.fixture(scope="module")
