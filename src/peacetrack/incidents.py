@@ -308,6 +308,9 @@ def fuse(events: Sequence[dict[str, Any]], incidents: list[Incident],
     outlets = outlets or {}
     published = published or {}
     touched: dict[str, Incident] = {}
+    by_type: dict[str, list[Incident]] = {}  # an incident accepts only its own type
+    for incident in incidents:
+        by_type.setdefault(incident.type, []).append(incident)
     for event in events:
         if not (event.get("date") or {}).get("value") and event.get("status") == "occurred":
             window = report_window(published.get(event["doc"]))
@@ -315,12 +318,13 @@ def fuse(events: Sequence[dict[str, Any]], incidents: list[Incident],
                 event["when"] = window
         home = None
         if _days(when(event)) is not None:
-            candidates = [i for i in incidents if i.accepts(event)]
+            candidates = [i for i in by_type.get(event["type"], ()) if i.accepts(event)]
             home = max(candidates, key=lambda i: (i.likeness(event), len(i.outlets)),
                        default=None)
         if home is None:
             home = Incident(id=incident_id(event), type=event["type"])
             incidents.append(home)
+            by_type.setdefault(home.type, []).append(home)
         home.add(event, outlets.get(event["doc"]))
         touched[home.id] = home
     return list(touched.values())
