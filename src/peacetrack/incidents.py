@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from .dates import days_covered
@@ -65,9 +66,16 @@ def _days(date: dict[str, Any] | None) -> tuple[Date, Date] | None:
     if not date or not date.get("value"):
         return None
     try:
-        return days_covered(date["value"], date.get("end"))
+        return _covered(date["value"], date.get("end"))
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=65536)
+def _covered(value: str, end: str | None) -> tuple[Date, Date]:
+    """``days_covered``, read once per date: fusing compares each event's date
+    with every event of each incident of its type."""
+    return days_covered(value, end)
 
 
 def _precision_rank(date: dict[str, Any] | None) -> int:
