@@ -678,9 +678,19 @@ class _Maker:
 
     def __init__(self, vocab) -> None:
         self.vocab = vocab
+        # the pattern documents made in this vocab, by text: every process's
+        # finders add the same generic names (a PhraseMatcher keeps the
+        # words' ids, not the Doc); the vocab is held so its id stays its own
+        self._docs = _PATTERN_DOCS.setdefault(id(vocab), (vocab, {}))[1]
 
     def make_doc(self, text: str) -> Doc:
-        return Doc(self.vocab, words=list(pattern_words(text)))
+        doc = self._docs.get(text)
+        if doc is None:
+            doc = self._docs[text] = Doc(self.vocab, words=list(pattern_words(text)))
+        return doc
+
+
+_PATTERN_DOCS: dict[int, tuple[object, dict[str, Doc]]] = {}
 
 
 def _lexicon_places() -> list[dict]:

@@ -25,10 +25,12 @@ from spacy.tokens import Doc, Span, Token
 from .learned import LinearModel
 from .nlp import entities_in, sentence_number, sentence_of
 from .records import Event
+from .rules import tree_of
 
 NONE = "NONE"
 # quotation marks that open or close a direct quote (any style)
 QUOTE_MARKS = set('"“”«»„')
+QUOTED = "peacetrack.quoted"
 MODAL_LEMMAS = {"will", "would", "shall", "should", "can", "could", "may", "might", "must"}
 
 
@@ -44,20 +46,33 @@ def _trigger_token(event: Event, doc: Doc) -> Token | None:
 def _in_quote(token: Token, sent: Span) -> bool:
     """Whether an odd number of quotation marks opens before the token in its
     paragraph (a direct quote can run over sentences)."""
-    doc = token.doc
-    marks = 0
-    i = token.i - 1
-    while i >= 0 and "\n" not in doc[i].text_with_ws:
-        if doc[i].text in QUOTE_MARKS:
-            marks += 1
-        i -= 1
-    return marks % 2 == 1
+    return _quoted(token.doc)[token.i]
+
+
+def _quoted(doc: Doc) -> list[bool]:
+    """For each token, whether an odd number of quotation marks comes before it
+    since the last line break, read once per doc from the tree's words (a
+    token's trailing whitespace is one space at most: a line break is a
+    token of its own)."""
+    quoted = doc.user_data.get(QUOTED)
+    if quoted is None or len(quoted) != len(doc):
+        quoted, marks = [], 0
+        for word in tree_of(doc).text:
+            quoted.append(marks % 2 == 1)
+            if "\n" in word:
+                marks = 0
+            elif word in QUOTE_MARKS:
+                marks += 1
+        doc.user_data[QUOTED] = quoted
+    return quoted
 
 
 def _headline(sent: Span) -> bool:
     """The first line of a report when it reads as a title (no final stop)."""
+    if sent.start != 0:
+        return False
     text = sent.text.strip()
-    return sent.start == 0 and bool(text) and text[-1] not in ".!?\"”"
+    return bool(text) and text[-1] not in ".!?\"”"
 
 
 def _path_up(token: Token, steps: int = 3) -> list[str]:

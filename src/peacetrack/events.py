@@ -649,10 +649,10 @@ class EventCoder:
         if not any((lemmas[i] in cues or lower[i] in forms or i in actors.prefixed)
                    and (i != found.head.i or lemmas[i] in verbs) for i in range(sent.start, sent.end)):
             return out  # no cue in the sentence: its clause need not be walked
+        tree = tree_of(sent.doc)
         for token in _clause_tokens(found.head, sent, self.grammar):
             i = token.i
-            if any(self._proviso(a) or any(self._proviso(c) for c in a.children if c.i < a.i)
-                   for a in token.ancestors):
+            if self._under_proviso(tree, i):
                 continue  # "provided that solutions are found with the help of X": a condition
             if i in actors.prefixed and i != found.head.i and \
                     _participle_of(lower[i].rsplit("-", 1)[1], lexicon.mediation_hyphenated) and \
@@ -667,6 +667,18 @@ class EventCoder:
             group = "mediator" if verbal else "mediator-noun"
             out += self._actors(self._role(group, token, found), actors)
         return out
+
+    def _under_proviso(self, tree, i: int) -> bool:
+        """Whether a token hangs under a condition: one of its ancestors is a
+        ``proviso`` or has one among its children before it."""
+        book = self.rules.vetoes
+        head, children = tree.head, tree.children
+        while head[i] != i:
+            i = head[i]
+            if book.condition("proviso", tree, i, {}) or \
+                    any(book.condition("proviso", tree, c, {}) for c in children[i] if c < i):
+                return True
+        return False
 
     def _proviso(self, token: Token) -> bool:
         """'provided (that) they ...': a condition, not an act of providing."""

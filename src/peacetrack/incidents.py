@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from .dates import days_covered
@@ -65,9 +66,16 @@ def _days(date: dict[str, Any] | None) -> tuple[Date, Date] | None:
     if not date or not date.get("value"):
         return None
     try:
-        return days_covered(date["value"], date.get("end"))
+        return _covered(date["value"], date.get("end"))
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=65536)
+def _covered(value: str, end: str | None) -> tuple[Date, Date]:
+    """``days_covered``, read once per date: fusing compares each event's date
+    with every event of each incident of its type."""
+    return days_covered(value, end)
 
 
 def _precision_rank(date: dict[str, Any] | None) -> int:
@@ -308,6 +316,9 @@ def fuse(events: Sequence[dict[str, Any]], incidents: list[Incident],
     outlets = outlets or {}
     published = published or {}
     touched: dict[str, Incident] = {}
+    by_type: dict[str, list[Incident]] = {}  # an incident accepts only its own type
+    for incident in incidents:
+        by_type.setdefault(incident.type, []).append(incident)
     for event in events:
         if not (event.get("date") or {}).get("value") and event.get("status") == "occurred":
             window = report_window(published.get(event["doc"]))
@@ -315,12 +326,13 @@ def fuse(events: Sequence[dict[str, Any]], incidents: list[Incident],
                 event["when"] = window
         home = None
         if _days(when(event)) is not None:
-            candidates = [i for i in incidents if i.accepts(event)]
+            candidates = [i for i in by_type.get(event["type"], ()) if i.accepts(event)]
             home = max(candidates, key=lambda i: (i.likeness(event), len(i.outlets)),
                        default=None)
         if home is None:
             home = Incident(id=incident_id(event), type=event["type"])
             incidents.append(home)
+            by_type.setdefault(home.type, []).append(home)
         home.add(event, outlets.get(event["doc"]))
         touched[home.id] = home
     return list(touched.values())

@@ -344,6 +344,37 @@ class _NameIndex:
         return table[np.argsort(table[:, 0], kind="stable")]
 
 
+_TOWNS: dict[tuple[Path, str], list] = {}
+
+
+def _country_towns(path: Path, code: str) -> list[tuple[dict[str, Any], list[str]]]:
+    """A country's records in a cities file, trimmed, each with its Latin-script
+    name keys (English reports spell places in Latin letters), in the file's
+    order: read once per process, and kept in the cache folder beside the
+    name index (reading every alternate name of a party's towns costs each
+    worker ~0.2 s a country)."""
+    if (path, code) not in _TOWNS:
+        stat = path.stat()
+        cached = _cache_folder() / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-towns-{code}-v1.json"
+        towns = None
+        try:
+            towns = json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+        if not isinstance(towns, list):
+            towns = [[_trim(r), sorted(k for k in _record_keys(r) if k.isascii())]
+                     for r in _CityFile(path).in_countries([code])]
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                partial = cached.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_text(json.dumps(towns), encoding="utf-8")
+                partial.replace(cached)  # workers writing at once: the last one wins, whole
+            except OSError:
+                pass  # no writable cache folder: read from the file each time
+        _TOWNS[(path, code)] = [(trimmed, keys) for trimmed, keys in towns]
+    return _TOWNS[(path, code)]
+
+
 def _cache_folder() -> Path:
     """Where peacetrack keeps what it derives once per machine (XDG_CACHE_HOME)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -505,10 +536,9 @@ class Gazetteer:
         """The parties' towns of ≥1k people, by every Latin-script name (built once)."""
         if self._focus_index is None:
             self._focus_index = {}
-            for record in self._files[1000].in_countries(sorted(self._focus)):
-                trimmed = _trim(record)
-                for key in _record_keys(record):
-                    if key.isascii():  # English reports spell places in Latin letters
+            for code in sorted(self._focus):
+                for trimmed, keys in _country_towns(self._files[1000].path, code):
+                    for key in keys:
                         self._focus_index.setdefault(key, []).append(trimmed)
         return self._focus_index
 

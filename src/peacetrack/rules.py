@@ -42,6 +42,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,9 @@ class Tree:
     children: list[list[int]]
     sent_start: list[int]
     sent_end: list[int]
+    # what a rule book's conditions answered at a token, with no facts
+    # (``RuleBook.condition``): the same question comes from many stages
+    memo: dict = field(default_factory=dict)
 
 
 def tree_of(doc: Doc) -> Tree:
@@ -229,6 +233,24 @@ class Pattern:
     def names(self) -> list[str]:
         return [n.name for n in self.nodes]
 
+    @cached_property
+    def gate(self) -> tuple[tuple[str, frozenset | str | bool | None, bool, bool], ...]:
+        """The first node's tests that read only the tree (no fact, no
+        condition) as (column, values, is a set, negate): checked inline before
+        any other, most candidate tokens fail one."""
+        return tuple((t.column, t.values, isinstance(t.values, (frozenset, set)), t.negate)
+                     for t in self.nodes[0].tests if t.fact is None and t.condition is None)
+
+
+def _opens(pattern: Pattern, tree: Tree, i: int) -> bool:
+    """Whether token ``i`` passes the tests of the pattern's first node that
+    read the tree alone (``Pattern.gate``)."""
+    for column, values, is_set, negate in pattern.gate:
+        value = getattr(tree, column)[i]
+        if ((value in values) if is_set else (value == values)) is negate:  # type: ignore[operator]
+            return False
+    return True
+
 
 @dataclass(frozen=True)
 class Alternative:
@@ -277,6 +299,8 @@ class RuleBook:
               *, every: bool = False) -> list[tuple[int, ...]]:
         """The bindings of the pattern's nodes with its first node at ``anchor``
         (the first one found, or ``every`` one), in the parse's order."""
+        if not _opens(pattern, tree, anchor):
+            return []
         nodes = pattern.nodes
         if not all(t.holds(tree, anchor, facts, self) for t in nodes[0].tests):
             return []
@@ -327,6 +351,8 @@ class RuleBook:
         if rule.off or rule.code:
             return None
         for alternative in rule.alternatives:
+            if alternative.pattern is not None and not _opens(alternative.pattern, tree, i):
+                continue  # its first node cannot be this token
             binding = self.holds(alternative, tree, i, facts)
             if binding is not None:
                 names = alternative.pattern.names() if alternative.pattern else ["anchor"]
@@ -381,6 +407,15 @@ class RuleBook:
                 if (found := self.fires(rule, tree, i, facts)) is not None]
 
     def condition(self, name: str, tree: Tree, i: int, facts: Mapping[str, Any]) -> bool:
+        if facts:
+            return self._condition(name, tree, i, facts)
+        key = (id(self), name, i)  # a condition of the tree alone: asked once per token
+        answer = tree.memo.get(key)
+        if answer is None:
+            answer = tree.memo[key] = self._condition(name, tree, i, facts)
+        return answer
+
+    def _condition(self, name: str, tree: Tree, i: int, facts: Mapping[str, Any]) -> bool:
         check = self.checks.get(name)
         if check is not None:
             return check(tree, i, facts)
