@@ -159,6 +159,13 @@ def test_a_quote_broken_by_its_attribution_is_one_quote(analyzer, text, parts):
     assert all(q.speaker is not None and q.speaker.id == "sergey-lavrov" for q in found)
 
 
+def _speaker_id(analyzer, text: str, fragment: str) -> str | None:
+    """The speaker id of the first quote holding ``fragment`` (asserts there is one)."""
+    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
+    assert found and found[0].speaker is not None
+    return found[0].speaker.id
+
+
 @pytest.mark.parametrize("text, fragment, speaker", [
     # the document's own phrase names its issuer
     ("“The sides will meet again in May,” read the statement of the Russian foreign ministry.",
@@ -171,9 +178,7 @@ def test_a_quote_broken_by_its_attribution_is_one_quote(analyzer, text, parts):
      "border commissions will meet", "charles-michel"),
 ])
 def test_a_statement_speaks_for_its_issuer(analyzer, text, fragment, speaker):
-    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
-    assert found and found[0].speaker is not None
-    assert found[0].speaker.id == speaker
+    assert _speaker_id(analyzer, text, fragment) == speaker
 
 
 def test_one_record_per_quote(analyzer):
@@ -200,9 +205,7 @@ def test_one_record_per_quote(analyzer):
      "their “spirit of compromise in the talks”.", "spirit of compromise", "elina-valtonen"),
 ])
 def test_a_titled_speaker_is_the_person_named(analyzer, text, fragment, speaker):
-    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
-    assert found and found[0].speaker is not None
-    assert found[0].speaker.id == speaker
+    assert _speaker_id(analyzer, text, fragment) == speaker
 
 
 def test_an_official_without_a_name_speaks_for_the_state(analyzer):
@@ -226,9 +229,7 @@ def test_an_official_without_a_name_speaks_for_the_state(analyzer):
      "railway,” he said.", "discussed the border", "sergey-lavrov"),
 ])
 def test_he_is_the_last_person_named_outside_the_quote(analyzer, text, fragment, speaker):
-    found = [q for q in _quotes(analyzer, text, "2023-05-02") if fragment in q.text]
-    assert found and found[0].speaker is not None
-    assert found[0].speaker.id == speaker
+    assert _speaker_id(analyzer, text, fragment) == speaker
 
 
 @pytest.mark.parametrize("text", [

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from . import dates
 from .actors import ActorFinder, DocActors, actor_for
 from .chronology import Chronology, link_events, narrow_published, place_linked
-from .clean import paragraph_starts
+from .clean import lead_end, paragraph_starts
 from .decide import decide
 from .events import EventCoder
 from .incidents import report_window
@@ -168,7 +168,7 @@ class Analyzer:
         """``analyse_doc`` for a report known to be about this analyzer's process."""
         references = self.chronology.find(doc)
         if document.published.method == "inferred":
-            lead = _lead_end(doc)
+            lead = lead_end(text_of(doc))
             year = document.published if document.published.precision == "year" else None
             lead_dates = [d for d in dates.dates_within(doc, anchor=year, start=0, end=lead)
                           if not _after(d, document.published)]
@@ -212,7 +212,7 @@ class Analyzer:
         for the paragraph it opens ("SOCHI, Nov 26 – The leaders pledged…")."""
         text = text_of(doc)
         dateline = self.dateline_place(doc)
-        lead_end = next((start for start in paragraph_starts(text)
+        filed_lead_end = next((start for start in paragraph_starts(text)
                          if dateline is not None and start > dateline.span[0]), len(text))
         previous: Event | None = None  # the last act placed by its own sentence
         anchored: list[Event] = []  # placed by their own words or the dateline
@@ -241,7 +241,7 @@ class Analyzer:
                         (event.status != "future" or previous.status == "future") and \
                         _kin(previous, event) and _same_paragraph(text, previous, event):
                     event.location = previous.location
-                elif dateline is not None and dateline.span[0] <= event.span[0] < lead_end and \
+                elif dateline is not None and dateline.span[0] <= event.span[0] < filed_lead_end and \
                         not _background(doc, event) and _filed_near(dateline, event):
                     event.location = dateline
                     anchored.append(event)
@@ -374,16 +374,6 @@ class Analyzer:
                 if place is not None:
                     return place.at(name.text, (name.start_char, name.end_char))
         return None
-
-
-def _lead_end(doc: Doc) -> int:
-    """Where a report's lead ends: its first paragraph, and the next one too
-    when the first is a headline (no closing stop)."""
-    text = text_of(doc)
-    starts = paragraph_starts(text) + [len(text)]
-    first = text[starts[0]:starts[1]].strip()
-    lead = 2 if first and first[-1] not in ".!?\"”»" and len(starts) > 2 else 1
-    return starts[lead]
 
 
 def _of_objects(token):
@@ -539,6 +529,7 @@ def _place_by_occasion(events: list[Event], anchored: list[Event], vague: set[in
         if parties and _parties(event) and not _parties(event) & parties:
             continue
         event.location = occasion.location
+        event.decided_by.append({"by": "place:occasion"})
 
 
 # Acts in the field (PLOVER's material acts, cooperative or not, and threats)

@@ -65,6 +65,15 @@ def paragraph_starts(text: str) -> list[int]:
     return starts or [0]
 
 
+def lead_end(text: str) -> int:
+    """Where a report's lead ends: its first paragraph, and the next one too
+    when the first is a headline (no closing stop)."""
+    starts = paragraph_starts(text) + [len(text)]
+    first = text[starts[0]:starts[1]].strip()
+    lead = 2 if first and first[-1] not in ".!?\"”»" and len(starts) > 2 else 1
+    return starts[lead]
+
+
 # Control characters are not text: line and page breaks among them become
 # newlines, the rest go (a NUL or an escape code in a report is noise).
 _BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")

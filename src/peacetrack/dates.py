@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from types import MappingProxyType
 from typing import NamedTuple
 
+from peacetrack.clean import lead_end
 from peacetrack.records import DateValue
 
 __all__ = [
@@ -1008,17 +1009,6 @@ NEWS_DAYS = 3
 _LEAD_GAP = dt.timedelta(days=31)
 
 
-def _lead_end(text: str) -> int:
-    """Where a report's lead ends: its first line that closes a sentence (a
-    headline or dateline line before it belongs to the lead too)."""
-    at = 0
-    for line in text.splitlines(keepends=True):
-        at += len(line)
-        if line.rstrip().endswith((".", "!", "?", '"', "”")):
-            return at
-    return at
-
-
 def _lead_year(text: str, hits: list[_Hit]) -> tuple[int, dt.date] | None:
     """The year of the yearless days a report's lead names as past or present
     ("YEREVAN, July 29", "agreed on 10 October"), when the report also tells a dated act as
@@ -1032,7 +1022,7 @@ def _lead_year(text: str, hits: list[_Hit]) -> tuple[int, dt.date] | None:
     if not days:
         return None
     last_told = max(days)  # (a year or a month told says nothing of the news's day)
-    end = _lead_end(text)
+    end = lead_end(text)
     years: set[int] = set()
     news: dt.date | None = None
     for hit in hits:

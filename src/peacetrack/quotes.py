@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from . import dates
 from .actors import COUNTRY_WORDS, PERSON_PRONOUNS, DocActors, Mention
 from .lexicons import load_lexicon
-from .nlp import sentence_of, text_of, words_of
+from .nlp import sentence_of, sentences_before, text_of, words_of
 from .profile import NON_STATE_SECTORS, Profile, slugify
 from .records import Actor, DateValue, Quote
 
@@ -475,12 +475,8 @@ def _in_heading(text: str, at: int, words: int) -> bool:
 
 def _sentence_back(token: Token, count: int) -> int:
     """The first token of the sentence ``count`` sentences before the token's."""
-    start = sentence_of(token).start
-    for _ in range(count):
-        if start == 0:
-            break
-        start = sentence_of(token.doc[start - 1]).start
-    return start
+    before = sentences_before(token, count)
+    return before[0].start if before else sentence_of(token).start
 
 
 def _negated(verb: Token) -> bool:

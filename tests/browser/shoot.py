@@ -32,17 +32,24 @@ def _ready(page, url: str) -> None:
     page.wait_for_timeout(800)
 
 
-def shoot(db: Path, folder: Path) -> list[Path]:
-    profile = load_profile("south-caucasus")
+def _report_and_dashboard(db: Path, profile, folder: Path):
+    """The store's report (in a temporary folder), a dashboard served over the
+    store and its address; the screenshots' folder made."""
     folder.mkdir(parents=True, exist_ok=True)
     report = Path(tempfile.mkdtemp()) / "report.html"
     with Store(db, read_only=True) as store:
         build_report(store, profile, report)
-        latest = views.dashboard(store, profile)["overview"]["latest"]
-        event = next(e for e in views.events(store, profile) if e["id"] == latest[0])
     server = make_server(db, profile, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    live = f"http://127.0.0.1:{server.server_address[1]}/"
+    return report, server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def shoot(db: Path, folder: Path) -> list[Path]:
+    profile = load_profile("south-caucasus")
+    report, server, live = _report_and_dashboard(db, profile, folder)
+    with Store(db, read_only=True) as store:
+        latest = views.dashboard(store, profile)["overview"]["latest"]
+        event = next(e for e in views.events(store, profile) if e["id"] == latest[0])
     written = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -85,13 +92,7 @@ def _card(page, url: str, card: str, path: Path, *, then=None) -> Path:
 def questions(db: Path, folder: Path) -> list[Path]:
     """One picture per question of issue 19 (and the undated events no chart drops)."""
     profile = load_profile("all")
-    folder.mkdir(parents=True, exist_ok=True)
-    report = Path(tempfile.mkdtemp()) / "report.html"
-    with Store(db, read_only=True) as store:
-        build_report(store, profile, report)
-    server = make_server(db, profile, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    live = f"http://127.0.0.1:{server.server_address[1]}/"
+    report, server, live = _report_and_dashboard(db, profile, folder)
     caucasus = live + "?process=south-caucasus"
 
     def matrix_cell(page) -> None:
