@@ -323,3 +323,26 @@ def test_a_third_party_taking_part_in_an_act_of_others_mediates_it():
     assert len(handed) == 1
     assert ids(handed[0]["actor"]) == {"azerbaijan"} and ids(handed[0]["recipient"]) == {"armenia"}
     assert ids(handed[0]["mediator"]) == {"georgia"}
+
+
+def test_the_leaders_after_a_meeting_are_the_people_who_met_not_the_mediator(analyzer):
+    # devcorpus: after the Brussels dinner Michel hosted, "The leaders also agreed to
+    # set up a joint committee ..., Michel said": the leaders, under his mediation
+    events = events_of(DEVCORPUS / "04_newsaze_brussels_michel_peace_process.txt", analyzer)
+    agreed = event_at(events, "The leaders also agreed", "agreed", "AGREE")
+    assert ids(agreed["actor"]) == {"ilham-aliyev", "nikol-pashinyan"}
+    assert ids(agreed["mediator"]) == {"charles-michel"}
+    assert any(b["by"] == "role:those-who-met" for b in agreed["decided_by"])
+    assert {a["text"] for a in agreed["actor"]} == {"leaders"}
+
+
+def test_a_count_in_the_reference_picks_the_group_of_that_size(analyzer):
+    # "the trio", after talks three mediated between two sides, are the three
+    events = _events_in(analyzer, (
+        "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan met "
+        "French President Emmanuel Macron, German Chancellor Olaf Scholz and European Council "
+        "President Charles Michel in Granada on Thursday.\n\n"
+        "The trio later agreed to meet again in Brussels."), published="2023-10-05")
+    agreed = event_at(events, "later agreed", "agreed", "AGREE")
+    assert ids(agreed["actor"]) == {"emmanuel-macron", "charles-michel", "olaf-scholz"}
+    assert any(b["by"] == "role:those-who-met" for b in agreed["decided_by"])

@@ -35,6 +35,7 @@ from .roles import (
     carry_mediators,
     fill_implicit_roles,
     fill_populations,
+    refer_to_meeting,
     refer_to_participants,
     speak_for_quotes,
     turn_hosts,
@@ -197,6 +198,7 @@ class Analyzer:
         # after the stances: a position is held by whom the report names, not by an implied role
         fill_implicit_roles(events, actors, self.process, document.text)
         refer_to_participants(events, document.text)
+        refer_to_meeting(events, doc, self.process)
         carry_mediators(events, document.text)
         fill_populations(events, doc, self.process)
         turn_hosts(events, actors, self.process)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from spacy.tokens import Doc, Token
@@ -29,6 +29,7 @@ from .actors import DocActors, actor_for, unique_actors
 from .clean import paragraph_starts
 from .events import imperative
 from .lexicons import load_lexicon
+from .nlp import text_of
 from .profile import NON_STATE_SECTORS, Entity, Profile
 from .records import Actor, Event, Quote
 
@@ -54,6 +55,8 @@ class RoleRules:
     hosting_verbs: frozenset[str]
     participant_words: frozenset[str] = frozenset()
     cosigned_types: frozenset[str] = frozenset()
+    meeting_reference_words: frozenset[str] = frozenset()
+    reference_counts: dict[str, int] = field(default_factory=dict)
 
 
 @cache
@@ -79,7 +82,9 @@ def role_rules() -> RoleRules:
         # is one hosted what it tells (its mediator, not its actor)
         hosting_verbs=frozenset(w.lower() for w in load_lexicon("positions").get("hosting", [])),
         participant_words=frozenset(w.lower() for w in data.get("participant_words", [])),
-        cosigned_types=frozenset(data.get("cosigned_types", [])))
+        cosigned_types=frozenset(data.get("cosigned_types", [])),
+        meeting_reference_words=frozenset(w.lower() for w in data.get("meeting_reference_words", [])),
+        reference_counts={w.lower(): int(n) for w, n in (data.get("reference_counts") or {}).items()})
 
 
 class Process:
@@ -281,6 +286,101 @@ def refer_to_participants(events: list[Event], text: str, rules: RoleRules | Non
             own = {a.id for a in event.actor + event.recipient if a.id}
             event.mediator = [m for m in nearest.mediator if m.id not in own]
         event.decided_by.append({"by": "role:participants-of-the-meeting"})
+
+
+def refer_to_meeting(events: list[Event], doc: Doc, process: Process,
+                     rules: RoleRules | None = None) -> None:
+    """A plural subject no name covers is those who met at the meeting told
+    before it: "the leaders also agreed ..." after Aliyev and Pashinyan met
+    under Michel, "the trio suggested ..." after talks Russia, Iran and Turkey
+    sponsored, "the four countries agreed" after a four-way summit, "they
+    welcomed ..." with no plural subject in reach. A number in the words
+    ("the two parties", "the trio") picks the group of that size: the sides,
+    the mediators, or all at the table; without one, the sides, with the
+    meeting's mediators. Only the nearest meeting of two or more named
+    participants, within ``mediated_within`` paragraphs and not on another
+    day, is used; the report's own words and span are kept."""
+    rules = rules or role_rules()
+    if not rules.meeting_reference_words:
+        return
+    paragraphs = paragraph_starts(text_of(doc))
+    talks = [e for e in events if e.type == "CONSULT" and e.status != "negated" and
+             len({a.id for a in e.actor + e.recipient if a.id}) >= 2]
+    if not talks:
+        return
+    for event in events:
+        subject = _reference_subject(event, doc, rules)
+        if subject is None:
+            continue
+        words = (subject.left_edge.idx, subject.idx + len(subject))
+        if any(_inside(a, words) for a in event.actor):
+            continue  # the subject named someone: the actor finder read it
+        here = bisect.bisect_right(paragraphs, event.span[0])
+        met = [t for t in talks if t is not event and t.span[0] < event.span[0]
+               and here - bisect.bisect_right(paragraphs, t.span[0]) <= rules.mediated_within
+               and not _other_day(event, t)]
+        if not met:
+            continue
+        people, mediators = _third_party_split(max(met, key=lambda t: t.span[0]), process)
+        mediators = unique_actors(mediators)
+        mediating = {m.id for m in mediators}
+        sides = _persons_over_states([a for a in unique_actors(people)
+                                      if a.id and a.id not in mediating], process)
+        count = _reference_count(subject, rules)
+        if count is None:
+            group = sides if len(sides) >= 2 else []
+        else:
+            group = next((g for g in (sides, mediators, sides + mediators) if len(g) == count), [])
+        if not group:
+            continue
+        span = (subject.idx, subject.idx + len(subject))
+        event.actor = [replace(a, text=subject.text, span=span) for a in group]
+        if group is sides and not event.mediator and event.type in rules.mediated_types:
+            event.mediator = list(mediators)
+        event.decided_by.append({"by": "role:those-who-met"})
+
+
+def _persons_over_states(actors: list[Actor], process: Process) -> list[Actor]:
+    """A state named beside a person acting for it is the person's side, not
+    a second participant ('Aliyev and Azerbaijan' met once)."""
+    acting = {a.code for a in actors
+              if getattr(process.entities.get(a.id or ""), "kind", None) == "person"}
+    return [a for a in actors if a.code not in acting or
+            getattr(process.entities.get(a.id or ""), "kind", None) != "country"]
+
+
+def _reference_subject(event: Event, doc: Doc, rules: RoleRules) -> Token | None:
+    """The event's subject when it is a plural word that names nobody ('the
+    leaders', 'both delegations', 'they'), else None."""
+    span = event.governor_span or event.trigger_span
+    words = doc.char_span(*span, alignment_mode="expand") if span else None
+    if words is None:
+        return None
+    subject = _subject_of(words.root) or _agent_of(words.root)
+    if subject is None:
+        return None
+    if subject.tag_ not in ("NNS", "NNPS") and subject.lemma_.lower() not in rules.reference_counts:
+        return None
+    if subject.lower_ not in rules.meeting_reference_words and \
+            subject.lemma_.lower() not in rules.meeting_reference_words:
+        return None
+    if any(c.dep_ in ("poss", "prep", "compound") or (c.ent_type_ and c.dep_ != "nummod")
+           for c in subject.children):
+        return None  # "Russia's leaders", "the leaders of ...": the actor finder's to read
+    return subject
+
+
+def _agent_of(verb: Token) -> Token | None:
+    """The doer of a passive verb ('the deal agreed upon by the four countries')."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+
+
+def _reference_count(subject: Token, rules: RoleRules) -> int | None:
+    for word in [subject.lemma_.lower(), *(c.lower_ for c in subject.children)]:
+        if word in rules.reference_counts:
+            return rules.reference_counts[word]
+    return None
 
 
 def _plural_reference(actors: list[Actor], rules: RoleRules) -> bool:
