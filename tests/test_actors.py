@@ -155,3 +155,30 @@ def test_a_plural_title_after_conjoined_demonyms_is_each_countrys_holder(nlp, fi
     officials = next(m for t, m in _mentions(nlp, finder, "Armenian and Azerbaijani officials "
                                                           "met.").items() if t.endswith("officials"))
     assert {a.id for a in officials.actors} == {"armenia", "azerbaijan"}
+
+
+def test_a_group_introduced_with_its_people_is_those_people_when_told_again(analyzer):
+    # traincorpus: the Minsk Group's co-chairs are listed once in brackets (spaCy runs the
+    # title and the first name together); "The Co-Chairs were received ..." later are them
+    from peacetrack.evaluate import analyse_gold
+
+    from .conftest import SHARED
+
+    report = SHARED / "traincorpus" / "03_kentron_paris_cochairs_statement.txt"
+    events = [r for r in analyse_gold({}, report, analyzer) if r["kind"] == "event"]
+    received = next(e for e in events if e["sentence"].startswith("The Co-Chairs were received"))
+    who = {a["id"] for a in received["actor"] + received["recipient"]}
+    assert {"igor-popov", "stephane-visconti", "andrew-schofer"} <= who
+
+
+@pytest.mark.parametrize("later", ["The mediators later proposed a truce.",
+                                   "Both sides welcomed a proposal the mediators made."])
+def test_plural_words_with_an_apposition_of_people_mean_them_later(nlp, later):
+    finder = ActorFinder(load_profile("none"), nlp.vocab)
+    doc = nlp("The mediators, Qatari envoy Mohammed Al-Khulaifi and Egyptian official Hassan "
+              f"Rashad, met both delegations in Doha. {later}")
+    mentions = finder.find(doc, DateValue("2024-01-10", "day")).mentions
+    mediators = [m for m in mentions if doc[m.start:m.end].text.lower() == "the mediators"]
+    assert len(mediators) == 2  # where they are introduced, and told again
+    for mention in mediators:
+        assert {a.id for a in mention.actors} == {"mohammed-al-khulaifi", "hassan-rashad"}

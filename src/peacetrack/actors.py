@@ -504,7 +504,7 @@ class ActorFinder:
                 continue
             if ent.label_ in ("NORP", "GPE"):
                 continue  # unknown places and peoples are not actors by themselves
-            label, ent = ent.label_, _trim(ent)  # a trimmed slice has no label of its own
+            label, ent = ent.label_, _trim(_after_bracket(ent))  # a slice has no label
             if ent is None or ent.text.lower() in self.place_names:
                 continue  # "Karabakh" tagged ORG is a place, not an actor
             after = doc[ent.end] if ent.end < len(doc) else None
@@ -577,7 +577,7 @@ class ActorFinder:
                 if parties is not None:
                     extra.append(parties)
         resolved = sorted(mentions + extra, key=lambda m: m.start)
-        return _link_surnames(resolved)
+        return _named_groups(doc, _link_surnames(resolved))
 
     def _parties(self, token: Token, mentions: list[Mention],
                  date: DateValue | None) -> Mention | None:
@@ -857,6 +857,68 @@ def _previous_sentence_start(token: Token) -> int:
     if sent.start == 0:
         return 0
     return sentence_of(token.doc[sent.start - 1]).start
+
+
+def _after_bracket(ent: Span) -> Span:
+    """A name spaCy ran over an opening bracket ("The Co-Chairs of the OSCE
+    Minsk Group (Igor Popov") is what follows the bracket."""
+    opens = [t.i for t in ent if t.text in ("(", "[")]
+    return ent.doc[opens[-1] + 1:ent.end] if opens and opens[-1] + 1 < ent.end else ent
+
+
+def _named_groups(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A plural noun or title the report introduces with the people it means
+    ("the co-chairs of the Minsk Group (Igor Popov, Stéphane Visconti and
+    Andrew Schofer)", "the mediators, envoy X and official Y") means those
+    people when the report says it again ("the co-chairs plan to meet ..."):
+    those words and the later ones, unresolved, become them, in the report's
+    words."""
+    people_at = {m.end - 1: m for m in mentions if m.is_person and m.actor.id}
+    if len(people_at) < 2:
+        return mentions
+    covering = {i: m for m in mentions for i in range(m.start, m.end)}
+    groups: dict[str, list[Mention]] = {}
+    out = list(mentions)
+    for token in doc:
+        mention = covering.get(token.i)
+        if mention is not None and (mention.actor.id or mention.kind != "title" or
+                                    token.i != mention.end - 1 or not mention.actor.role):
+            continue  # a name, or not the last word of an unresolved title
+        if mention is None and token.tag_ not in ("NNS", "NNPS"):
+            continue
+        key = f"role:{mention.actor.role}" if mention is not None else token.lemma_.lower()
+        words = doc[mention.start:mention.end] if mention is not None else [token]
+        listed = _listed_people(words, people_at)
+        start = mention.start if mention is not None else \
+            next((t.i for t in doc[token.left_edge.i:token.i] if t.lower_ == "the"), None)
+        if len(listed) >= 2:
+            groups[key] = listed  # the words that introduce them mean them too
+            start = token.i if start is None else start
+        elif key not in groups or start is None or doc[start].lower_ != "the":
+            continue
+        span = (doc[start].idx, token.idx + len(token))
+        actors = [replace(m.actor, text=doc[start:token.i + 1].text, span=span) for m in groups[key]]
+        if mention is not None:
+            out.remove(mention)
+        out.append(Mention(start, token.i + 1, "group", actors[0], groups[key][0].entity,
+                           others=actors[1:]))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _listed_people(words, people_at: dict[int, Mention]) -> list[Mention]:
+    """The people an apposition lists after a plural noun or title, or after
+    its 'of' phrase: 'the mediators, A and B', 'the co-chairs of the group
+    (A, B and C)'."""
+    heads = [c for w in words for c in w.children if c.dep_ == "appos"]
+    heads += [a for w in words for p in w.children if p.dep_ == "prep" and p.lower_ == "of"
+              for o in p.children if o.dep_ == "pobj" for a in o.children if a.dep_ == "appos"]
+    found: dict[str, Mention] = {}
+    for head in heads:
+        for word in head.subtree:
+            mention = people_at.get(word.i)
+            if mention is not None:
+                found.setdefault(mention.actor.id, mention)
+    return list(found.values())
 
 
 def _link_surnames(mentions: list[Mention]) -> list[Mention]:
