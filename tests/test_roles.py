@@ -346,3 +346,30 @@ def test_a_count_in_the_reference_picks_the_group_of_that_size(analyzer):
     agreed = event_at(events, "later agreed", "agreed", "AGREE")
     assert ids(agreed["actor"]) == {"emmanuel-macron", "charles-michel", "olaf-scholz"}
     assert any(b["by"] == "role:those-who-met" for b in agreed["decided_by"])
+
+
+def test_hyphen_joined_peoples_before_an_act_are_both_its_actors(analyzer):
+    # devcorpus: "Days after the launch of the Turkish-Azerbaijani attack, on September 30 ..."
+    events = events_of(DEVCORPUS / "01_usc_war_update_ceasefire_peacekeepers.txt", analyzer)
+    attack = event_at(events, "Turkish-Azerbaijani attack", "attack", "ASSAULT")
+    assert {"turkey", "azerbaijan"} <= ids(attack["actor"])
+
+
+@pytest.mark.parametrize("text, type_, sides", [
+    # a people's adjective before an act, alone or joined to another by a hyphen
+    ("The Israeli-Palestinian talks collapsed in Washington on Monday.", "CONSULT",
+     {"israel", "palestine"}),
+    ("The Azerbaijani offensive began on Tuesday.", "ASSAULT", {"azerbaijan"}),
+    # those a passive act was "between" did it
+    ("Officials said the exchange had been agreed between Moscow and Kyiv.", "AGREE",
+     {"russia", "ukraine"}),
+])
+def test_who_did_an_act_the_sentence_names_without_a_subject(text, type_, sides):
+    found = [e for e in _events(text) if e["type"] == type_]
+    assert len(found) == 1 and ids(found[0]["actor"]) == sides
+
+
+def test_a_common_adjective_before_an_act_is_not_its_actor():
+    mobilised = [e for e in _events("Armenia declared a general mobilisation on Sunday.")
+                 if e["type"] == "MOBILIZE"]
+    assert len(mobilised) == 1 and ids(mobilised[0]["actor"]) == {"armenia"}

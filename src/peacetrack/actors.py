@@ -301,7 +301,18 @@ class ActorFinder:
             return None
         role = self.roles.get(head.lemma_.lower()) or self.roles.get(head.text.lower())
         if role is None or not role.group:
-            return None
+            # "the Azerbaijani offensive": the people's state; "Armenian-Azerbaijani
+            # talks": both states, one mention
+            other = self._by_demonym.get(doc[end + 1].lower_) \
+                if end + 1 < len(doc) and doc[end].text == "-" else None
+            last = end + 2 if other is not None and other is not country else end
+            if last == end and head.pos_ not in ("NOUN", "PROPN"):
+                return None
+            span = doc[start:last]
+            found = [Actor(text=span.text, id=c.id, name=c.name, code=c.code, sector=None,
+                           span=(span.start_char, span.end_char))
+                     for c in ([country, other] if last > end else [country])]
+            return Mention(start, last, "demonym", found[0], country, others=found[1:])
         first = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
         span = doc[first:head.i + 1]
         bounds = (span.start_char, span.end_char)
