@@ -182,3 +182,26 @@ def test_plural_words_with_an_apposition_of_people_mean_them_later(nlp, later):
     assert len(mediators) == 2  # where they are introduced, and told again
     for mention in mediators:
         assert {a.id for a in mention.actors} == {"mohammed-al-khulaifi", "hassan-rashad"}
+
+
+def test_a_bare_title_after_an_unknown_person_named_with_it_is_that_person(analyzer):
+    # the profile knows India's foreign minister; the report names its foreign secretary
+    import peacetrack
+
+    records = peacetrack.analyse(
+        "Indian Foreign Secretary Vikram Misri briefed reporters in New Delhi on Saturday. "
+        "\"Instructions have been given on both sides,\" the Foreign Secretary said.",
+        published="2025-05-10")
+    quote = next(r for r in records if r["kind"] == "quote")
+    assert quote["speaker"]["id"] == "vikram-misri"
+
+
+def test_a_last_name_alone_is_the_person_named_in_full_before(nlp):
+    # the lexicon knows "Josep Borrell", not his second surname; spaCy tags the later
+    # "Fontelles" a common noun
+    finder = ActorFinder(load_profile("none"), nlp.vocab)
+    doc = nlp("High Representative of the European Union Josep Borrell Fontelles welcomed the "
+              "deal. \"EU will be there to support,\" Fontelles said.")
+    mentions = finder.find(doc, DateValue("2020-08-22", "day")).mentions
+    later = [m for m in mentions if doc[m.start:m.end].text == "Fontelles"]
+    assert later and later[0].actor.id == "josep-borrell"

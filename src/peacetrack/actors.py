@@ -588,7 +588,8 @@ class ActorFinder:
                 if parties is not None:
                     extra.append(parties)
         resolved = sorted(mentions + extra, key=lambda m: m.start)
-        return _named_groups(doc, _link_surnames(resolved))
+        resolved = _link_surnames(_surnames_left(doc, resolved))
+        return _named_groups(doc, _titles_of_the_named(doc, resolved))
 
     def _parties(self, token: Token, mentions: list[Mention],
                  date: DateValue | None) -> Mention | None:
@@ -930,6 +931,54 @@ def _listed_people(words, people_at: dict[int, Mention]) -> list[Mention]:
             if mention is not None:
                 found.setdefault(mention.actor.id, mention)
     return list(found.values())
+
+
+def _surnames_left(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A last name on its own that no mention covers ("Fontelles said", told
+    after "Josep Borrell Fontelles") is the person named in full before it."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    people: dict[str, Mention] = {}
+    extra: list[Mention] = []
+    ordered = iter(sorted(mentions, key=lambda m: m.start))
+    upcoming = next(ordered, None)
+    for token in doc:
+        while upcoming is not None and upcoming.end <= token.i:
+            last = doc[upcoming.end - 1]
+            if upcoming.is_person and upcoming.actor.id and upcoming.end - upcoming.start >= 2 \
+                    and last.pos_ == "PROPN":
+                people[last.text] = upcoming
+            upcoming = next(ordered, None)
+        if token.i in covered or not token.is_title or token.pos_ not in ("PROPN", "NOUN") or \
+                token.text not in people:
+            continue
+        named = people[token.text]
+        span = (token.idx, token.idx + len(token))
+        extra.append(Mention(token.i, token.i + 1, "name", replace(named.actor, text=token.text,
+                                                                 span=span),
+                             named.entity, named.gender))
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _titles_of_the_named(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A bare title ("the Foreign Secretary", "the minister") after a person
+    no lexicon knows was named with that title ("Indian Foreign Secretary
+    Vikram Misri") is that person, not whoever the profile says held such an
+    office: the report has told its reader who it means."""
+    titled: dict[str, Mention] = {}  # role -> the last unknown person named with it
+    out = []
+    for mention in mentions:
+        role = mention.actor.role
+        if mention.kind == "ner" and role and mention.actor.id:
+            titled[role] = mention
+        elif mention.kind == "title" and role in titled and \
+                doc[mention.start].lower_ == "the" and mention.end - mention.start <= 3:
+            named = titled[role]
+            if mention.actor.code is None or named.actor.code in (None, mention.actor.code):
+                mention = replace(mention, actor=replace(named.actor, text=mention.actor.text,
+                                                         span=mention.actor.span),
+                                  entity=None, others=[])
+        out.append(mention)
+    return out
 
 
 def _link_surnames(mentions: list[Mention]) -> list[Mention]:
