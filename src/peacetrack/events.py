@@ -399,7 +399,10 @@ class EventCoder:
                     continue
             if outer is None or outer is item:
                 continue
-            if outer.head.lemma_.lower() in negators or outer.trigger.defers:
+            if (outer.head.lemma_.lower() in negators and outer.trigger.type != "REJECT") or \
+                    outer.trigger.defers:
+                # "failed to agree": the agreement, negated; but refusing or rejecting
+                # ("rejected Armenia's demand", "refused to support") is the act (REJECT)
                 dropped.add(id(outer))
             elif outer.trigger.type == item.trigger.type and \
                     item.head.dep_ in labels.participle_or_infinitive:
