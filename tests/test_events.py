@@ -413,3 +413,17 @@ def test_sides_joined_in_an_of_phrase_or_by_a_comma_all_act(analyzer):
                      "exchanged 200 prisoners of war under Türkiye's initiative.", "2024-04-15")
     assert _ids(_find(events, "Caracas", "CONSULT")["actor"]) == {"colombia", "eln"}
     assert _ids(_find(events, "prisoners", "RETREAT")["actor"]) == {"russia", "ukraine"}
+
+
+def test_declining_to_comment_is_no_refusal(analyzer):
+    # traincorpus: "The White House declined to provide further comment Saturday."
+    from .conftest import SHARED
+
+    text = (SHARED / "traincorpus" / "25_pressdemocrat_camp_david_cancelled.txt").read_text(
+        encoding="utf-8")
+    events = _events(analyzer, text, published="2019-09-08")
+    assert not [e for e in events if e["type"] == "REJECT" and "further comment" in e["sentence"]]
+    # a refusal of a political act stays one
+    refused = _events(analyzer, "Azerbaijan refused to attend the talks in Moscow on Friday.",
+                      published="2023-07-16")
+    assert [e for e in refused if e["type"] == "REJECT"]
