@@ -270,3 +270,17 @@ def test_a_quote_introduced_by_a_colon_is_its_clause_subjects(analyzer):
     found = [q for q in _quotes(analyzer, text, "2025-08-09") if q.direct]
     assert found and found[0].speaker is not None
     assert found[0].speaker.id == "nikol-pashinyan"
+
+
+@pytest.mark.parametrize("text", [
+    "Azerbaijani media reported that the decision had been agreed between Moscow and Baku.",
+    "Russian press reported that the meeting between the two leaders lasted twenty minutes.",
+])
+def test_news_media_no_name_covers_speak_no_indirect_quote(analyzer, text):
+    assert not [q for q in _quotes(analyzer, text, "2024-04-17") if not q.direct]
+
+
+def test_a_named_speaker_who_reports_still_speaks(analyzer):
+    text = "Lavrov reported that the meeting between the two leaders lasted twenty minutes."
+    found = [q for q in _quotes(analyzer, text, "2024-04-17") if not q.direct]
+    assert found and found[0].speaker is not None and found[0].speaker.id == "sergey-lavrov"

@@ -58,6 +58,7 @@ class SpeechLexicon:
     issuing: frozenset[str]
     document_lookback: int
     heading_words: int
+    media: frozenset[str] = frozenset()
 
     @property
     def indirect(self) -> frozenset[str]:
@@ -86,7 +87,8 @@ def speech_lexicon() -> SpeechLexicon:
         max_attribution_words=int(data["max_attribution_words"]),
         documents=frozenset(data["documents"]), issuing=frozenset(data["issuing"]),
         document_lookback=int(data["document_lookback"]),
-        heading_words=int(data["heading_words"]))
+        heading_words=int(data["heading_words"]),
+        media=frozenset(w.lower() for w in data.get("media", [])))
 
 
 @dataclass
@@ -648,6 +650,7 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
         if any(s <= token.idx < e for s, e in inside):
             continue  # speech reported inside a quote is the quoted speaker's
         clause, speakers, cue = _indirect_at(who, token)
+        speakers = [m for m in speakers if not _medium(m, doc, who.lexicon)]
         if clause is None or not speakers or _joint(token):
             continue
         start, end = _clause_chars(clause)
@@ -779,6 +782,15 @@ def _host_clause(prep: Token) -> list[Token]:
         head = head.head
     own = {t.i for t in prep.subtree}
     return [t for t in head.subtree if t.i not in own]
+
+
+def _medium(mention: Mention, doc: Doc, lexicon: SpeechLexicon) -> bool:
+    """Whether the speaker is news media no name covers ('Azerbaijani media
+    reported', 'RIA news agency said'): they relay what others said and are
+    no named speaker (ANNOTATION.md). A medium named by its own name ('the
+    Wall Street Journal reported') is one."""
+    last = doc[mention.end - 1]
+    return last.lower_ in lexicon.media and last.is_lower
 
 
 def _named(mention: Mention) -> bool:
