@@ -22,6 +22,7 @@ from .lexicons import load_lexicon
 from .nlp import pattern_words, sentence_of, words_of
 from .profile import NON_STATE_SECTORS, Entity, Profile, slugify
 from .records import Actor, DateValue
+from .rules import tree_of
 
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
 # "both sides", "the two countries", "the parties": the process's two parties
@@ -888,31 +889,32 @@ def _named_groups(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     people_at = {m.end - 1: m for m in mentions if m.is_person and m.actor.id}
     if len(people_at) < 2:
         return mentions
-    covering = {i: m for m in mentions for i in range(m.start, m.end)}
+    tree = tree_of(doc)  # plain lists: a Token only for the words that may fit
+    titles = {m.end - 1: m for m in mentions
+              if m.kind == "title" and not m.actor.id and m.actor.role}
+    covered = {i for m in mentions for i in range(m.start, m.end)}
     groups: dict[str, list[Mention]] = {}
     out = list(mentions)
-    for token in doc:
-        mention = covering.get(token.i)
-        if mention is not None and (mention.actor.id or mention.kind != "title" or
-                                    token.i != mention.end - 1 or not mention.actor.role):
-            continue  # a name, or not the last word of an unresolved title
-        if mention is None and token.tag_ not in ("NNS", "NNPS"):
-            continue
-        key = f"role:{mention.actor.role}" if mention is not None else token.lemma_.lower()
+    for i, tag in enumerate(tree.tag):
+        mention = titles.get(i)
+        if mention is None and (tag not in ("NNS", "NNPS") or i in covered):
+            continue  # neither an unresolved title nor a plural noun of its own
+        token = doc[i]
+        key = f"role:{mention.actor.role}" if mention is not None else tree.lemma[i]
         words = doc[mention.start:mention.end] if mention is not None else [token]
         listed = _listed_people(words, people_at)
         start = mention.start if mention is not None else \
-            next((t.i for t in doc[token.left_edge.i:token.i] if t.lower_ == "the"), None)
+            next((t.i for t in doc[token.left_edge.i:i] if t.lower_ == "the"), None)
         if len(listed) >= 2:
             groups[key] = listed  # the words that introduce them mean them too
-            start = token.i if start is None else start
-        elif key not in groups or start is None or doc[start].lower_ != "the":
+            start = i if start is None else start
+        elif key not in groups or start is None or tree.lower[start] != "the":
             continue
         span = (doc[start].idx, token.idx + len(token))
-        actors = [replace(m.actor, text=doc[start:token.i + 1].text, span=span) for m in groups[key]]
+        actors = [replace(m.actor, text=doc[start:i + 1].text, span=span) for m in groups[key]]
         if mention is not None:
             out.remove(mention)
-        out.append(Mention(start, token.i + 1, "group", actors[0], groups[key][0].entity,
+        out.append(Mention(start, i + 1, "group", actors[0], groups[key][0].entity,
                            others=actors[1:]))
     return sorted(out, key=lambda m: m.start)
 
@@ -936,26 +938,29 @@ def _listed_people(words, people_at: dict[int, Mention]) -> list[Mention]:
 def _surnames_left(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """A last name on its own that no mention covers ("Fontelles said", told
     after "Josep Borrell Fontelles") is the person named in full before it."""
+    tree = tree_of(doc)  # plain lists: no Token is built for words that cannot fit
+    named: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        last = mention.end - 1
+        if mention.is_person and mention.actor.id and mention.end - mention.start >= 2 and \
+                tree.pos[last] == "PROPN":
+            named.setdefault(tree.text[last], []).append(mention)
+    if not named:
+        return mentions
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    people: dict[str, Mention] = {}
     extra: list[Mention] = []
-    ordered = iter(sorted(mentions, key=lambda m: m.start))
-    upcoming = next(ordered, None)
-    for token in doc:
-        while upcoming is not None and upcoming.end <= token.i:
-            last = doc[upcoming.end - 1]
-            if upcoming.is_person and upcoming.actor.id and upcoming.end - upcoming.start >= 2 \
-                    and last.pos_ == "PROPN":
-                people[last.text] = upcoming
-            upcoming = next(ordered, None)
-        if token.i in covered or not token.is_title or token.pos_ not in ("PROPN", "NOUN") or \
-                token.text not in people:
+    for i, word in enumerate(tree.text):
+        people = named.get(word)
+        if people is None or i in covered or not tree.is_title[i] or \
+                tree.pos[i] not in ("PROPN", "NOUN"):
             continue
-        named = people[token.text]
-        span = (token.idx, token.idx + len(token))
-        extra.append(Mention(token.i, token.i + 1, "name", replace(named.actor, text=token.text,
-                                                                 span=span),
-                             named.entity, named.gender))
+        before = [m for m in people if m.end <= i]
+        if not before:
+            continue
+        person = max(before, key=lambda m: m.end)
+        span = (doc[i].idx, doc[i].idx + len(word))
+        extra.append(Mention(i, i + 1, "name", replace(person.actor, text=word, span=span),
+                             person.entity, person.gender))
     return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
 
