@@ -268,3 +268,19 @@ def test_a_where_clause_places_its_act_and_background_is_not_the_dateline(analyz
     assert halted["location"]["name"].lower() == "lachin corridor"
     retook = next(e for e in events if e["trigger"] == "retook")
     assert (retook["location"] or {}).get("name") != "Yerevan"
+
+
+def test_a_word_capitalised_by_its_sentence_is_no_town_by_another_name(analyzer):
+    # traincorpus: "CRANS-MONTANA, Switzerland (AFP) -- Marathon talks aimed at ending
+    # Cyprus's drawn-out conflict collapsed": GeoNames knows a French town also called
+    # "Marathon"; the hyphenated dateline names where the report was filed
+    from peacetrack.evaluate import analyse_gold
+
+    from .conftest import SHARED
+
+    report = SHARED / "traincorpus" / "20_kayhan_crans_montana_collapse.txt"
+    events = [r for r in analyse_gold({}, report, analyzer, metadata=True) if r["kind"] == "event"]
+    assert [e for e in events if e["sentence"].startswith("Marathon talks")]
+    assert not [e for e in events if (e["location"] or {}).get("text") == "Marathon"]
+    doc = analyzer.nlp("CRANS-MONTANA, Switzerland (AFP) -- Marathon talks on Cyprus collapsed.")
+    assert analyzer.dateline_place(doc).name == "Crans-Montana"

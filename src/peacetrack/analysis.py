@@ -25,7 +25,7 @@ from .incidents import report_window
 from .learned import load_models
 from .mentions import merge
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
-from .places import Gazetteer, anaphor_location, event_location
+from .places import Gazetteer, anaphor_location, event_location, taken_for_capital
 from .processes import OTHER, ProcessFinder
 from .profile import Profile, load_profile
 from .quotes import find_quotes, speech_lexicon
@@ -282,8 +282,13 @@ class Analyzer:
             if token.is_alpha and token.text.isupper() and (words or opens):
                 words.append(token)
                 continue
+            if words and token.text == "-" and not token.whitespace_ and \
+                    token.i + 1 < len(doc) and doc[token.i + 1].text.isupper() and \
+                    doc[token.i + 1].is_alpha and not doc[token.i - 1].whitespace_:
+                words.append(token)  # "CRANS-MONTANA, Switzerland": one name
+                continue
             if words and token.text in (",", "–", "-", "—", "(", "/", ")"):
-                name = " ".join(w.text for w in words)
+                name = "".join(w.text + w.whitespace_ for w in words).strip()
                 place = self.gazetteer.lookup(name.title()) \
                     if len(name) >= 3 and name not in self.gazetteer.words.wire_credits else None
                 if place is not None:
@@ -343,7 +348,8 @@ class Analyzer:
             name = trigger.doc[words[0].i:words[-1].i + 1]
             place = self.gazetteer.place(name.text)
             if place is not None and place.kind != "country" and \
-                    self.gazetteer.country(name.text) is None:
+                    self.gazetteer.country(name.text) is None and \
+                    not (not child.ent_type_ and taken_for_capital(name, place)):
                 return place.at(name.text, (name.start_char, name.end_char))
         return None
 

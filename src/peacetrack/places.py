@@ -739,9 +739,18 @@ def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention
         if first is not None:
             span = sent.doc[first:i]
             place = gazetteer.place(span.text, tiers=_tiers_for(span.text, ""))
-            if place:
+            if place and not taken_for_capital(span, place):
                 yield _mention(span, place, span.root)
         first = None
+
+
+def taken_for_capital(span: Span, place: Place) -> bool:
+    """Whether a word that opens its sentence (after a dateline's dash too:
+    "GENEVA -- Marathon talks …") matched a town only by another of its names:
+    its capital letter may be the sentence's, so only a town's own name counts."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    opens = span.start == span.sent.start or (before is not None and before.text in ("--", "—", "–"))
+    return opens and place.kind == "city" and name_key(place.name) != name_key(span.text)
 
 
 def _border_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:
