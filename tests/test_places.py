@@ -284,3 +284,18 @@ def test_a_word_capitalised_by_its_sentence_is_no_town_by_another_name(analyzer)
     assert not [e for e in events if (e["location"] or {}).get("text") == "Marathon"]
     doc = analyzer.nlp("CRANS-MONTANA, Switzerland (AFP) -- Marathon talks on Cyprus collapsed.")
     assert analyzer.dateline_place(doc).name == "Crans-Montana"
+
+
+
+def test_a_capital_named_by_the_report_is_that_place(analyzer):
+    # traincorpus: "... signed a comprehensive peace deal with opposition groups in the South
+    # Sudanese capital Juba": the capital is Juba, not the one "Sudanese" implies (Khartoum)
+    from peacetrack.evaluate import analyse_gold
+
+    from .conftest import SHARED
+
+    report = SHARED / "traincorpus" / "27_globaltimes_juba_peace_deal.txt"
+    events = [r for r in analyse_gold({}, report, analyzer, metadata=True) if r["kind"] == "event"]
+    signed = [e for e in events if e["type"] == "SUPPORT" and "Juba" in e["sentence"]]
+    assert signed and all((e["location"] or {}).get("name") == "Juba" for e in signed)
+    assert not [e for e in events if (e["location"] or {}).get("text") == "Sudanese capital"]

@@ -776,7 +776,12 @@ def _border_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:
 
 
 def _capital_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:
-    """'the Azerbaijani capital', "Armenia's capital": that country's capital city."""
+    """'the Azerbaijani capital', "Armenia's capital": that country's capital city;
+    but the capital the report names ("the South Sudanese capital Juba") is
+    that name's, read as a place of its own."""
+    if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.rights) or \
+            (token.dep_ == "compound" and token.head.pos_ == "PROPN"):
+        return
     for child in token.lefts:
         country = gazetteer.country(child.text) if child.dep_ in ("amod", "compound", "poss") else None
         capital = gazetteer.capital(country.country) if country and country.country else None
