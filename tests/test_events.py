@@ -427,3 +427,18 @@ def test_declining_to_comment_is_no_refusal(analyzer):
     refused = _events(analyzer, "Azerbaijan refused to attend the talks in Moscow on Friday.",
                       published="2023-07-16")
     assert [e for e in refused if e["type"] == "REJECT"]
+
+
+@pytest.mark.parametrize("text, actor", [
+    # someone's attack told by what it did is an attack by them
+    ("Israeli air strikes killed 12 people in Gaza on Monday.", {"israel"}),
+    ("Russian missile attacks have killed at least eight people in Kharkiv.", {"russia"}),
+])
+def test_an_owned_attack_told_by_its_outcome_is_an_assault(analyzer, text, actor):
+    assaults = [e for e in _events(analyzer, text, published="2024-05-20") if e["type"] == "ASSAULT"]
+    assert len(assaults) == 1 and _ids(assaults[0]["actor"]) == actor
+
+
+def test_a_war_that_killed_is_no_one_s_assault(analyzer):
+    assert not [e for e in _events(analyzer, "The war has killed more than 13,000 people.",
+                                   published="2019-12-10") if e["type"] == "ASSAULT"]
