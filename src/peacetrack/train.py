@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the folder to write events.json and mentions.json to")
     parser.add_argument("--folds", type=int, default=10,
                         help="cross-validation folds over reports (each report held out once)")
-    parser.add_argument("--c", type=float, nargs="*", default=[0.3, 1.0],
+    parser.add_argument("--c", type=float, nargs="*", default=[0.3, 0.5, 1.0],
                         help="regularisation strengths to try")
     parser.add_argument("--soft-vetoes", action="store_true",
                         help="train on the candidates the rules' sense checks drop too, with "
