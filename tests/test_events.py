@@ -98,6 +98,12 @@ def test_seed000_refusal_is_a_rejection_of_whom_the_act_was_for(analyzer):
      {"armenia"}, {"azerbaijan"}),
     ("Lavrov dismissed Armenian criticism of the peacekeepers.", "REJECT", "occurred",
      {"sergey-lavrov"}, {"armenia"}),
+    # refusing is the act, aimed at whom the refused act was for; denying one's own
+    # act leaves that act, negated (ANNOTATION.md)
+    ("Pashinyan refused to meet Aliyev in Moscow.", "REJECT", "occurred",
+     {"nikol-pashinyan"}, {"ilham-aliyev"}),
+    ("Azerbaijan denied shelling Armenian positions.", "ASSAULT", "negated",
+     {"azerbaijan"}, {"armenia"}),
     ("The agreement calls for talks between Armenia and Azerbaijan.", "AGREE", "occurred",
      set(), set()),
     ("Russian peacekeepers engaged in mine clearance near Shusha.", "AID", "occurred",

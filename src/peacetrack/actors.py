@@ -913,7 +913,7 @@ def _named_groups(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         span = (doc[start].idx, token.idx + len(token))
         actors = [replace(m.actor, text=doc[start:i + 1].text, span=span) for m in groups[key]]
         if mention is not None:
-            out.remove(mention)
+            out = [m for m in out if m is not mention]
         out.append(Mention(start, i + 1, "group", actors[0], groups[key][0].entity,
                            others=actors[1:]))
     return sorted(out, key=lambda m: m.start)

@@ -25,7 +25,7 @@ from .incidents import report_window
 from .learned import load_models
 from .mentions import merge
 from .nlp import load_model, remember_text, sentence_of, sentences_before, text_of
-from .places import Gazetteer, anaphor_location, event_location, taken_for_capital
+from .places import Gazetteer, anaphor_location, event_location, sentence_initial_alias
 from .processes import OTHER, ProcessFinder
 from .profile import Profile, load_profile
 from .quotes import find_quotes, speech_lexicon
@@ -349,7 +349,7 @@ class Analyzer:
             place = self.gazetteer.place(name.text)
             if place is not None and place.kind != "country" and \
                     self.gazetteer.country(name.text) is None and \
-                    not (not child.ent_type_ and taken_for_capital(name, place)):
+                    (child.ent_type_ or not sentence_initial_alias(name, place)):
                 return place.at(name.text, (name.start_char, name.end_char))
         return None
 

@@ -30,6 +30,8 @@ from .walks import Grammar, grammar
 # ("offered to host", "urged X to reopen", "threatened to cut").
 EMBEDDING_TYPES = {"AGREE", "REQUEST", "REJECT", "THREATEN", "ACCUSE"}
 FORCE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "THREATEN", "MOBILIZE"}
+# acts aimed, when nothing else names whom, at whom their content act is for
+CONTENT_RECIPIENT_TYPES = {"AGREE", "REJECT"}
 
 
 @dataclass(frozen=True)
@@ -377,6 +379,7 @@ class EventCoder:
         negating verb ('refused to support') the inner act stays, negated."""
         owner = {t.i: f for f in found for t in f.tokens}
         negators = self.lexicon.status["negated"]["verbs"]
+        refusing = self.lexicon.frames.get("refusing_verbs", frozenset())
         labels = self.grammar.labels
         dropped: set[int] = set()
         for item in found:
@@ -399,9 +402,9 @@ class EventCoder:
                     continue
             if outer is None or outer is item:
                 continue
-            if (outer.head.lemma_.lower() in negators and outer.trigger.type != "REJECT") or \
-                    outer.trigger.defers:
-                # "failed to agree": the agreement, negated; but refusing or rejecting
+            lemma = outer.head.lemma_.lower()
+            if (lemma in negators and lemma not in refusing) or outer.trigger.defers:
+                # "failed to agree", "denied shelling": the act, negated; but refusing
                 # ("rejected Armenia's demand", "refused to support") is the act (REJECT)
                 dropped.add(id(outer))
             elif outer.trigger.type == item.trigger.type and \
@@ -472,9 +475,9 @@ class EventCoder:
             actor_list = _adjacent_actor(head, actors, self.grammar)  # a misparsed subject right before the verb
         recipients = [a for a in unique_actors(self._actors(recipient_heads, actors))
                       if a.id is None or a.id not in {x.id for x in actor_list}]
-        if not recipients and type_name == "AGREE" and trigger.pos == "VERB":
-            # "agreed to host an EU mission", "agreed to hand villages back to Azerbaijan":
-            # whom the promised act is for
+        if not recipients and type_name in CONTENT_RECIPIENT_TYPES and trigger.pos == "VERB":
+            # "agreed to host an EU mission", "agreed to hand villages back to Azerbaijan",
+            # "refused to support Armenia": whom the promised or refused act is for
             own = {a.id for a in actor_list}
             for group in ("promised-object", "promised-partner"):  # its object, then its with/to
                 heads = self._role(group, head, found)

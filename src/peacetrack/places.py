@@ -739,12 +739,12 @@ def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention
         if first is not None:
             span = sent.doc[first:i]
             place = gazetteer.place(span.text, tiers=_tiers_for(span.text, ""))
-            if place and not taken_for_capital(span, place):
+            if place and not sentence_initial_alias(span, place):
                 yield _mention(span, place, span.root)
         first = None
 
 
-def taken_for_capital(span: Span, place: Place) -> bool:
+def sentence_initial_alias(span: Span, place: Place) -> bool:
     """Whether a word that opens its sentence (after a dateline's dash too:
     "GENEVA -- Marathon talks …") matched a town only by another of its names:
     its capital letter may be the sentence's, so only a town's own name counts."""

@@ -293,8 +293,8 @@ def refer_to_meeting(events: list[Event], doc: Doc, process: Process,
     """A plural subject no name covers is those who met at the meeting told
     before it: "the leaders also agreed ..." after Aliyev and Pashinyan met
     under Michel, "the trio suggested ..." after talks Russia, Iran and Turkey
-    sponsored, "the four countries agreed" after a four-way summit, "they
-    welcomed ..." with no plural subject in reach. A number in the words
+    sponsored, "the four countries agreed" after a four-way summit ("they" is
+    left to the actor finder's antecedents). A number in the words
     ("the two parties", "the trio") picks the group of that size: the sides,
     the mediators, or all at the table; without one, the sides, with the
     meeting's mediators. Only the nearest meeting of two or more named
@@ -350,8 +350,8 @@ def _persons_over_states(actors: list[Actor], process: Process) -> list[Actor]:
 
 
 def _reference_subject(event: Event, doc: Doc, rules: RoleRules) -> Token | None:
-    """The event's subject when it is a plural word that names nobody ('the
-    leaders', 'both delegations', 'they'), else None."""
+    """The event's subject when it is a plural noun that names nobody ('the
+    leaders', 'both delegations', 'the trio'), else None."""
     span = event.governor_span or event.trigger_span
     words = doc.char_span(*span, alignment_mode="expand") if span else None
     if words is None:
