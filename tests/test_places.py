@@ -283,7 +283,7 @@ def test_a_word_capitalised_by_its_sentence_is_no_town_by_another_name(analyzer)
     assert [e for e in events if e["sentence"].startswith("Marathon talks")]
     assert not [e for e in events if (e["location"] or {}).get("text") == "Marathon"]
     doc = analyzer.nlp("CRANS-MONTANA, Switzerland (AFP) -- Marathon talks on Cyprus collapsed.")
-    assert analyzer.dateline_place(doc).name == "Crans-Montana"
+    assert analyzer.placer.dateline_place(doc).name == "Crans-Montana"
 
 
 
