@@ -133,6 +133,9 @@ def test_issue_keywords(analyzer, text, actor, issue):
     "Pashinyan said Armenia was ready to sign an agreement on fishing quotas.",
     # an issue named as the occasion is not what anyone wants
     "After the peace treaty, Aliyev said Azerbaijan was ready to open its border crossings.",
+    # 'according to' is no accord
+    "According to Aliyev, Azerbaijan is ready to open its border crossings with Armenia.",
+    "Azerbaijan, according to Aliyev, is ready to open its border crossings with Armenia.",
 ])
 def test_keywords_in_circumstance_name_no_issue(analyzer, text):
     assert not any(s.issue == "peace-treaty" for s in _analyse(analyzer, text))

@@ -42,6 +42,7 @@ from .roles import (
 )
 from .sections import analyse_in_sections
 from .settings import Settings
+from .stages import Stage, Work, check_order
 from .stances import find_stances, issue_cues
 
 
@@ -162,47 +163,150 @@ class Analyzer:
 
     def analyse_process_doc(self, document: Document, doc: Doc, *,
                             candidates: bool = False) -> Analysis:
-        """``analyse_doc`` for a report known to be about this analyzer's process."""
-        references = self.chronology.find(doc)
-        if document.published.method == "inferred":
-            lead = lead_end(text_of(doc))
-            year = document.published if document.published.precision == "year" else None
-            lead_dates = [d for d in dates.dates_within(doc, anchor=year, start=0, end=lead)
-                          if not after_report(d, document.published)]
-            document = replace(document, published=narrow_published(
-                document.published, references, lead_dates, lead))
-        actors = self.actors.find(doc, document.published)
-        if document.published.method == "inferred" and document.published.precision != "month":
-            published = bound_by_offices(document.published, actors)
-            moved = published.value != document.published.value
-            document = replace(document, published=published)
-            if moved:  # the offices people held are read on the new date
-                actors = self.actors.find(doc, published)
-        events = self.events.code(doc, actors, doc_id=document.id, published=document.published,
-                                  title=document.title,
-                                  keep_vetoed=self.soft_vetoes)
-        quotes = find_quotes(doc, actors, doc_id=document.id, published=document.published,
-                             profile=self.profile)
-        speak_for_quotes(events, doc, quotes, self.process)
-        links = link_events(events, references, self.profile.entities)
-        date_events(events, doc, document.published, quotes)
-        self.placer.place_events(events, doc, quotes)
-        place_linked(links, self.placer.place_named)
-        recode_offices(events, actors, self.profile)
-        stances = find_stances(doc, actors, events, quotes, self.profile, doc_id=document.id,
-                               published=document.published, cues=self.stance_cues)
-        # after the stances: a position is held by whom the report names, not by an implied role
-        fill_implicit_roles(events, actors, self.process, document.text)
-        refer_to_participants(events, document.text)
-        refer_to_meeting(events, doc, self.process)
-        carry_mediators(events, document.text)
-        fill_populations(events, doc, self.process)
-        turn_hosts(events, actors, self.process)
-        if not candidates:
-            events = decide(events, doc, self.models.get("events"))
-            if self.settings.merge_mentions:
-                events = merge(events, self.models.get("mentions"))
-        return Analysis(document, events=events, quotes=quotes, stances=stances)
+        """``analyse_doc`` for a report known to be about this analyzer's
+        process: the stages of ``STAGES`` in their order."""
+        work = Work(document=document, doc=doc, candidates=candidates)
+        for stage in STAGES:
+            if not (stage.final and candidates):
+                stage.run(self, work)
+        return Analysis(work.document, events=work.events, quotes=work.quotes,
+                        stances=work.stances)
+
+
+# -- the stages (stages.py): each reads what it needs of the work and sets its part
+
+def _references(analyzer: Analyzer, work: Work) -> None:
+    work.references = analyzer.chronology.find(work.doc)
+
+
+def _published_by_lead(analyzer: Analyzer, work: Work) -> None:
+    published = work.document.published
+    if published.method != "inferred":
+        return
+    lead = lead_end(text_of(work.doc))
+    year = published if published.precision == "year" else None
+    lead_dates = [d for d in dates.dates_within(work.doc, anchor=year, start=0, end=lead)
+                  if not after_report(d, published)]
+    work.document = replace(work.document, published=narrow_published(
+        published, work.references, lead_dates, lead))
+
+
+def _actors(analyzer: Analyzer, work: Work) -> None:
+    work.actors = analyzer.actors.find(work.doc, work.document.published)
+
+
+def _published_by_offices(analyzer: Analyzer, work: Work) -> None:
+    document = work.document
+    if document.published.method != "inferred" or document.published.precision == "month":
+        return
+    published = bound_by_offices(document.published, work.actors)
+    work.document = replace(document, published=published)
+    if published.value != document.published.value:  # the offices held are read on the new date
+        work.actors = analyzer.actors.find(work.doc, published)
+
+
+def _events(analyzer: Analyzer, work: Work) -> None:
+    document = work.document
+    work.events = analyzer.events.code(work.doc, work.actors, doc_id=document.id,
+                                       published=document.published, title=document.title,
+                                       keep_vetoed=analyzer.soft_vetoes)
+
+
+def _quotes(analyzer: Analyzer, work: Work) -> None:
+    document = work.document
+    work.quotes = find_quotes(work.doc, work.actors, doc_id=document.id,
+                              published=document.published, profile=analyzer.profile)
+    speak_for_quotes(work.events, work.doc, work.quotes, analyzer.process)
+
+
+def _chronology(analyzer: Analyzer, work: Work) -> None:
+    work.links = link_events(work.events, work.references, analyzer.profile.entities)
+
+
+def _dates(analyzer: Analyzer, work: Work) -> None:
+    date_events(work.events, work.doc, work.document.published, work.quotes)
+
+
+def _places(analyzer: Analyzer, work: Work) -> None:
+    analyzer.placer.place_events(work.events, work.doc, work.quotes)
+    place_linked(work.links, analyzer.placer.place_named)
+
+
+def _offices(analyzer: Analyzer, work: Work) -> None:
+    recode_offices(work.events, work.actors, analyzer.profile)
+
+
+def _stances(analyzer: Analyzer, work: Work) -> None:
+    document = work.document
+    work.stances = find_stances(work.doc, work.actors, work.events, work.quotes,
+                                analyzer.profile, doc_id=document.id,
+                                published=document.published, cues=analyzer.stance_cues)
+
+
+def _implied_roles(analyzer: Analyzer, work: Work) -> None:
+    events, text = work.events, work.document.text
+    fill_implicit_roles(events, work.actors, analyzer.process, text)
+    refer_to_participants(events, text)
+    refer_to_meeting(events, work.doc, analyzer.process)
+    carry_mediators(events, text)
+    fill_populations(events, work.doc, analyzer.process)
+    turn_hosts(events, work.actors, analyzer.process)
+
+
+def _decision(analyzer: Analyzer, work: Work) -> None:
+    work.events = decide(work.events, work.doc, analyzer.models.get("events"))
+
+
+def _mentions(analyzer: Analyzer, work: Work) -> None:
+    if analyzer.settings.merge_mentions:
+        work.events = merge(work.events, analyzer.models.get("mentions"))
+
+
+ROLES = ("events.actor", "events.recipient", "events.mediator")
+STAGES = (
+    Stage.of("references", _references, needs={"doc"}, sets={"references"},
+             why="the happenings of the profile's chronology the report names"),
+    Stage.of("published-by-lead", _published_by_lead,
+             needs={"doc", "document.published", "references"}, sets={"document.published"},
+             why="an inferred publication date narrowed by the lead's dates and happenings"),
+    Stage.of("actors", _actors, needs={"doc", "document.published"}, sets={"actors"},
+             why="the people, states and groups named, with the offices held then"),
+    Stage.of("published-by-offices", _published_by_offices,
+             needs={"actors", "document.published"}, sets={"document.published", "actors"},
+             why="an inferred publication date bounded by the offices its people held"),
+    Stage.of("events", _events, needs={"doc", "actors", "document.published"},
+             sets={"events", "events.type", "events.mode", "events.status", *ROLES},
+             why="one candidate per trigger, with its roles and status (events.py)"),
+    Stage.of("quotes", _quotes, needs={"doc", "actors", "events"},
+             sets={"quotes", *ROLES},
+             why="quotes and their speakers; 'we' in a quote acts for its speaker"),
+    Stage.of("chronology", _chronology, needs={"events", "references"},
+             sets={"links", "events.date", "events.mediator"},
+             why="an act naming a known happening takes its date and mediators"),
+    Stage.of("dates", _dates, needs={"events", "quotes", "document.published"},
+             sets={"events.date", "events.status"},
+             why="each event's date; long before the report is historical (event_dates.py)"),
+    Stage.of("places", _places, needs={"events", "events.date", "events.status", "quotes", "links"},
+             sets={"events.location", "events.actor", "events.recipient"},
+             why="where each event happened; a venue is no actor (event_places.py)"),
+    Stage.of("offices", _offices, needs={"events.date", "actors"}, sets=set(ROLES),
+             why="a person keeps the office held on the event's date"),
+    Stage.of("stances", _stances, needs={"events", "quotes", "actors"}, sets={"stances"},
+             why="positions on the profile's issues, held by whom the report names"),
+    # after the stances: a position is held by whom the report names, not by an implied role
+    Stage.of("implied-roles", _implied_roles, needs={"events", "events.date", "events.location", "stances"},
+             sets={*ROLES, "events.mode", "events.date", "events.location"},
+             why="roles the report leaves implicit; a meeting told again with no one named "
+                 "takes the earlier one's people, day and place (roles.py)"),
+    Stage.of("decision", _decision, needs={"events", *ROLES, "events.status"},
+             sets={"events", "events.type", "events.mode"}, final=True,
+             why="the learned model keeps and types each candidate (decide.py)"),
+    Stage.of("mentions", _mentions, needs={"events", "events.date", "events.location"},
+             sets={"events", "events.mentions", "events.date", "events.location", *ROLES},
+             final=True, why="the mentions of one happening merged into one event, with the "
+                             "facts of all of them (mentions.py)"),
+)
+check_order(STAGES)
 
 
 def bound_by_offices(published: DateValue, actors: DocActors) -> DateValue:

@@ -196,6 +196,8 @@ def _keywords(doc: Doc, named: list[tuple[str, Span]],
         if i in taken or pos[i] not in ("NOUN", "VERB"):
             continue
         token = doc[i]
+        if token.dep_ == "prep":
+            continue  # a verb form used as a preposition names nothing: 'according to'
         if _circumstance(token, words) or (token.pos_ == "NOUN" and any(
                 c.dep_ == "acl" or (c.dep_ == "prep" and c.lower_ in words.contents)
                 for c in token.children)):
