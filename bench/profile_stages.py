@@ -7,10 +7,9 @@ One process (no workers, so every cost is seen): prepares the reports,
 parses them with the Analyzer's model, runs ``Analyzer.analyse_doc`` on each
 parse, and builds the store's rows. Wall times are measured without a
 profiler; the split of the stages' time between the functions that
-``analyse_doc`` calls comes from a cProfile pass (which slows Python code
-more than the parser's C, hence only the split is taken from it). The
-stages are found from the profile, so the tool follows the engine as it
-changes. A few reports are analysed once, untimed, beforehand: what the
+``analysis.STAGES`` comes from a second pass that times each stage apart
+(the stages declare themselves, so the tool follows the engine as it
+changes); a cProfile pass lists the functions by their own time. A few reports are analysed once, untimed, beforehand: what the
 stages load on first use is paid once per worker process, not per report.
 Writes bench/results/profile-N.json.
 """
@@ -78,8 +77,10 @@ def _profile(folder: Path, n: int, *, top: int) -> dict:
         analyzer.analyse_doc(replace(document), doc)
     with _timer(ms, "parse (nlp.pipe)", n):
         docs = list(analyzer.nlp.pipe((d.text for d in documents), batch_size=16))
-    with _timer(ms, "stages (analyse_doc)", n):
-        analyses = [analyzer.analyse_doc(d, doc) for d, doc in zip(documents, docs, strict=True)]
+    # the stages as analyse_doc runs them, each timed apart (one pass: a second
+    # would find the look-ups the first one cached)
+    stage_ms, analyses = _stage_times(analyzer, documents, docs)
+    ms["stages (analyse_doc)"] = round(sum(stage_ms.values()), 2)
     with _timer(ms, "store rows (records to JSON)", n):
         _rows(analyses)
     # fresh parses: a stage keeps what it found in its doc's user_data
@@ -87,13 +88,39 @@ def _profile(folder: Path, n: int, *, top: int) -> dict:
     profiler = cProfile.Profile()
     profiler.runcall(lambda: [analyzer.analyse_doc(d, doc) for d, doc in zip(documents, docs, strict=True)])
     stats = pstats.Stats(profiler)
-    stages = _callees_of(stats, "analyse_doc")
-    total = sum(stages.values()) or 1.0
-    stage_ms = {name: round(ms["stages (analyse_doc)"] * t / total, 2) for name, t in stages.items()}
     return {"reports": n, "words": sum(len(d.text.split()) for d in documents),
             "ms_per_report": ms, "stages_ms_per_report": stage_ms,
             "stages_over_parse": round(ms["stages (analyse_doc)"] / ms["parse (nlp.pipe)"], 3),
             "own_time_top": _own_time(stats, top, n)}
+
+
+def _stage_times(analyzer, documents, docs) -> tuple[dict[str, float], list]:
+    """What ``analyse_doc`` does, with each stage of ``analysis.STAGES`` timed
+    apart, and the process a report is about found first: milliseconds per
+    report of each, and the analyses."""
+    from peacetrack.analysis import STAGES
+    from peacetrack.nlp import remember_text
+    from peacetrack.records import Analysis
+    from peacetrack.stages import Work
+
+    seconds = dict.fromkeys(["which process", *(s.name for s in STAGES)], 0.0)
+    analyses = []
+    for document, doc in zip(documents, docs, strict=True):
+        started = time.perf_counter()
+        remember_text(doc, document.text)
+        process_analyzer, processes = analyzer.for_doc(doc, document.title)
+        seconds["which process"] += time.perf_counter() - started
+        work = Work(document=replace(document, process=processes[0], processes=processes),
+                    doc=doc)
+        for stage in STAGES:
+            started = time.perf_counter()
+            stage.run(process_analyzer, work)
+            seconds[stage.name] += time.perf_counter() - started
+        analyses.append(Analysis(work.document, events=work.events, quotes=work.quotes,
+                                 stances=work.stances))
+    times = {name: round(1000 * t / len(documents), 2)
+             for name, t in sorted(seconds.items(), key=lambda kv: -kv[1])}
+    return times, analyses
 
 
 class _timer:
@@ -112,16 +139,6 @@ def _label(func: tuple) -> str:
     return f"{Path(path).stem}.{name}" if path.startswith("/") else f"{path}:{name}"
 
 
-def _callees_of(stats: pstats.Stats, caller_name: str) -> dict[str, float]:
-    """Cumulative seconds of each function called directly by ``caller_name``."""
-    out: dict[str, float] = {}
-    for func, (_, _, _, _, callers) in stats.stats.items():  # type: ignore[attr-defined]
-        for caller, timing in callers.items():
-            if caller[2] == caller_name:
-                out[_label(func)] = out.get(_label(func), 0.0) + timing[3]
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
-
-
 def _own_time(stats: pstats.Stats, top: int, n: int) -> list[dict]:
     rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]  # type: ignore[attr-defined]
     return [{"function": f"{_label(func)} ({Path(func[0]).name}:{func[1]})",
@@ -134,7 +151,7 @@ def print_profile(result: dict) -> None:
     print(f"{result['reports']} reports, {result['words']} words; ms per report (no profiler):")
     for name, value in result["ms_per_report"].items():
         print(f"  {name:<40}{value:>9.1f}")
-    print(f"stages / parse = {result['stages_over_parse']}; the stages' time, split by cProfile:")
+    print(f"stages / parse = {result['stages_over_parse']}; each stage timed apart:")
     for name, value in result["stages_ms_per_report"].items():
         print(f"  {name:<40}{value:>9.1f}")
     print("own time (cProfile, ms per report; profiled, so inflated):")
