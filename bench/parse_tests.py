@@ -82,6 +82,11 @@ def _skipped_strings(tree: ast.AST) -> set[int]:
             skip.update(id(a) for a in node.args if isinstance(a, ast.Constant))
         elif isinstance(node, ast.Dict):
             skip.update(id(k) for k in node.keys if isinstance(k, ast.Constant))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "of" and isinstance(node.func.value, ast.Name) and \
+                node.func.value.id == "Stage":
+            # a stage's declaration (stages.py): its name and the fields it needs and sets
+            skip.update(id(v) for v in ast.walk(node) if isinstance(v, ast.Constant))
         elif isinstance(node, ast.keyword):
             pass
     return skip
