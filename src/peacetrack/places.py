@@ -634,7 +634,7 @@ def anaphor_location(sent: Span, trigger: Token, gazetteer: Gazetteer,
         if not names:
             continue
         token = sent.doc[i]
-        if not any(c.dep_ in labels.determiner and c.lower_ in grammar_words.definite_articles
+        if not any(c.dep_ in labels.determiner and c.lower_ in grammar_words.definite_article
                    for c in token.children):
             continue
         if any(c.dep_ in labels.naming_modifiers for c in token.children):
@@ -691,7 +691,7 @@ def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
     for ent in entities_in(sent):
         if ent.label_ in labels.not_place_entities:
             continue
-        if ent[0].lower_ in grammar_words.definite_articles and len(ent) > 1:
+        if ent[0].lower_ in grammar_words.definite_article and len(ent) > 1:
             ent = ent[1:]
         before = sent.doc[ent.start - 1] if ent.start > sent.start else None
         if before is not None and before.dep_ in labels.adjectival_modifier and \

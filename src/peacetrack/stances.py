@@ -27,6 +27,7 @@ from .nlp import determined, pattern_words, sentence_of, syntax_of, text_of, wit
 from .profile import Profile
 from .quotes import Attributor, quote_date, speech_lexicon
 from .records import Actor, DateValue, Event, Quote, Stance
+from .walks import grammar
 
 # PLOVER types whose actor states a position on what the event names: for it
 # ("agreed to restore railway links", "urged Baku to reopen the corridor") or
@@ -34,13 +35,9 @@ from .records import Actor, DateValue, Event, Quote, Stance
 # ...) are what parties do, not what they say they want, and give no stance.
 SUPPORTING = {"AGREE", "SUPPORT", "REQUEST"}
 OPPOSING = {"REJECT", "PROTEST"}
-NEGATORS = {"not", "n't", "never"}
-SUBJECTS = ("nsubj", "nsubjpass")
-CLAUSES = ("ccomp", "xcomp")
-OTHER_CLAUSES = ("conj", "cc", "ccomp", "advcl", "parataxis", "relcl", "punct", "nsubj", "nsubjpass")
-# What an event is about hangs from its trigger by these ('rejects this item').
-OBJECTS = ("dobj", "xcomp", "ccomp", "prep", "pobj", "attr", "acomp", "oprd", "dative", "advcl")
-COMPLEMENTS = ("acomp", "attr", "dobj", "prt", "oprd")  # 'is ready', 'gave its backing'
+# the parser's labels and the grammar words (data/languages/en: labels.yaml, words.yaml)
+L = grammar().labels
+W = grammar().words
 STRENGTH = {"conditional": 3, "neutral": 2, "oppose": 1, "support": 0}
 
 
@@ -85,7 +82,7 @@ class StanceWords:
         judgement); 'asked about the withdrawal' is a question, no request."""
         if self.question(token):
             return False
-        if token.pos_ == "ADJ" and token.dep_ == "acomp" and self.has(token, self.acts):
+        if token.pos_ in L.adjective and token.dep_ in L.adjective_complement and self.has(token, self.acts):
             return False  # 'the road was open': a state described, not an act wanted
         return self.has(token, self.support | self.oppose | self.conditional | self.evaluative)
 
@@ -158,7 +155,9 @@ class IssueCues:
                                         for p in phrases])
             for phrase in issue.aliases:
                 words = [w.lower() for w in pattern_words(phrase)]
-                head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+                genitive = [n for n, w in enumerate(words) if w in W.genitive_preps]
+                # 'of' after the first word: the word before the first 'of'
+                head = words[genitive[0] - 1] if genitive and genitive[-1] > 0 else words[-1]
                 if len(words) > 1 and head.isalpha():
                     self.heads.setdefault(head, set()).add(issue.id)
 
@@ -193,13 +192,13 @@ def _keywords(doc: Doc, named: list[tuple[str, Span]],
     words = stance_words()
     out = []
     for i in with_words(doc, keywords):
-        if i in taken or pos[i] not in ("NOUN", "VERB"):
+        if i in taken or pos[i] not in L.noun_or_verb:
             continue
         token = doc[i]
-        if token.dep_ == "prep":
+        if token.dep_ in L.preposition:
             continue  # a verb form used as a preposition names nothing: 'according to'
-        if _circumstance(token, words) or (token.pos_ == "NOUN" and any(
-                c.dep_ == "acl" or (c.dep_ == "prep" and c.lower_ in words.contents)
+        if _circumstance(token, words) or (token.pos_ in L.common_noun and any(
+                c.dep_ in L.clause_modifier or (c.dep_ in L.preposition and c.lower_ in words.contents)
                 for c in token.children)):
             continue
         issue = keywords.get(token.lemma_.lower()) or keywords.get(token.lower_)
@@ -217,18 +216,18 @@ def _definite(doc: Doc, named: list[tuple[str, Span]],
     has an alias with that head ('Lachin road', 'withdrawal of peacekeepers')."""
     heads: dict[str, list[tuple[int, str]]] = {}
     for issue, span in named:
-        if len(span) > 1 and span[-1].pos_ == "NOUN":
+        if len(span) > 1 and span[-1].pos_ in L.common_noun:
             heads.setdefault(span[-1].lemma_.lower(), []).append((span.end, issue))
     taken = {i for _, span in named for i in range(span.start, span.end)}
     out = []
     pos = syntax_of(doc).pos
-    for i in sorted(determined(doc, ("the", "this", "that"))):
-        if i in taken or pos[i] != "NOUN":
+    for i in sorted(determined(doc, W.definite_determiners)):
+        if i in taken or pos[i] not in L.common_noun:
             continue
         token = doc[i]
         earlier = [issue for end, issue in heads.get(token.lemma_.lower(), []) if end <= token.i]
         if not earlier and alias_heads and not any(
-                c.dep_ in ("amod", "compound", "poss", "nmod", "prep", "acl", "relcl")
+                c.dep_ in L.noun_qualifiers
                 for c in token.children):
             issues = alias_heads.get(token.lower_, set())
             sent = sentence_of(token)
@@ -250,7 +249,7 @@ def _references(doc: Doc, named: list[tuple[str, Span]],
     sentence or the one before it."""
     taken = {i for _, span in named for i in range(span.start, span.end)}
     out = []
-    this = determined(doc, ("this", "that"))
+    this = determined(doc, W.demonstratives)
     lemmas = words_of(doc)[1]
     for i in sorted(this):
         if i in taken or lemmas[i] not in words.references:
@@ -278,14 +277,14 @@ def _implied(doc: Doc, named: list[tuple[str, Span]],
         if i in taken:
             continue
         token = doc[i]
-        if token.pos_ == "VERB":
-            bare = not any(c.dep_ in ("dobj", "prt", "nsubjpass", "attr") or
-                           (c.dep_ == "prep" and c.lower_ in ("on", "up", "off", "for"))
-                           for c in token.children) and token.dep_ not in ("amod", "acl", "relcl")
+        if token.pos_ in L.full_verb:
+            bare = not any(c.dep_ in L.object_links or
+                           (c.dep_ in L.preposition and c.lower_ in W.object_particles)
+                           for c in token.children) and token.dep_ not in L.noun_modifying_verb
         else:  # 'the signing', not 'the signing of the declaration'
-            bare = token.pos_ == "NOUN" and not any(c.dep_ in ("prep", "compound", "poss", "amod")
-                                                    for c in token.children) and \
-                any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+            bare = token.pos_ in L.common_noun and not any(c.dep_ in L.noun_specifiers
+                                                           for c in token.children) and \
+                any(c.dep_ in L.determiner and c.lower_ in W.definite_article for c in token.children)
         earlier = [issue for end, issue in documents if end <= token.i]
         if bare and earlier:
             out.append((earlier[-1], doc[token.i:token.i + 1]))
@@ -351,13 +350,13 @@ class TrackCues:
         out: list[tuple[str, Span]] = []
         pos = syntax_of(doc).pos
         for i in with_words(doc, words.mediation):
-            if i in taken or pos[i] not in ("NOUN", "PROPN"):
+            if i in taken or pos[i] not in L.noun:
                 continue
             token = doc[i]
             if _circumstance(token, words):
                 continue
             span = doc[token.i:token.i + 1]
-            if token.dep_ in ("dobj", "pobj") and words.has(token.head, words.hosting):
+            if token.dep_ in L.any_object and words.has(token.head, words.hosting):
                 out.append(("@host", span))
                 continue
             issues = self._named(token, who)
@@ -375,7 +374,7 @@ class TrackCues:
         dep, head = syntax.dep, syntax.head
         judging = set(with_words(doc, words.judging))
         for i, d in enumerate(dep):
-            if d != "dobj" or i in taken or head[i] not in judging:
+            if d not in L.direct_object or i in taken or head[i] not in judging:
                 continue
             token = doc[i]
             for mention in who.group(token):
@@ -386,38 +385,39 @@ class TrackCues:
         return out
 
     def _named(self, token: Token, who: Attributor) -> list[str]:
-        near = [c for c in token.children if c.dep_ in MODIFIERS or c.dep_ in ("prep", "agent", "acl")]
-        near += [g for c in near if c.dep_ in ("prep", "agent", "acl") for g in c.children]
-        near += [g for c in near if c.dep_ in ("agent", "prep") for g in c.children]
-        if token.dep_ == "attr":  # 'the United States has been an important partner'
-            near += [c for c in token.head.children if c.dep_ in SUBJECTS]
-        if token.dep_ == "dobj":  # 'to hold another round of talks on December 15 in Brussels'
-            places = [c for c in token.head.children if c.dep_ == "prep"]
-            places += [p for c in places for g in c.children for p in g.children if p.dep_ == "prep"]
-            near += [g for c in places if c.lower_ == "in" for g in c.children if g.dep_ == "pobj"]
+        near = [c for c in token.children if c.dep_ in L.owner_modifiers or c.dep_ in L.mediator_links]
+        near += [g for c in near if c.dep_ in L.mediator_links for g in c.children]
+        near += [g for c in near if c.dep_ in L.preposition_or_agent for g in c.children]
+        if token.dep_ in L.attribute:  # 'the United States has been an important partner'
+            near += [c for c in token.head.children if c.dep_ in L.active_or_passive_subject]
+        if token.dep_ in L.direct_object:  # 'to hold another round of talks on December 15 in Brussels'
+            places = [c for c in token.head.children if c.dep_ in L.preposition]
+            places += [p for c in places for g in c.children for p in g.children
+                       if p.dep_ in L.preposition]
+            near += [g for c in places if c.lower_ in W.place_preps for g in c.children
+                     if g.dep_ in L.preposition_object]
         issues: list[str] = []
         for other in near:
             for actor in _actors(who.group(other)):
                 issue = self.of_actor(actor)
                 if issue and issue not in issues:
                     issues.append(issue)
-            if other.dep_ == "pobj" and other.head.lower_ == "in":
+            if other.dep_ in L.preposition_object and other.head.lower_ in W.place_preps:
                 issue = self.by_place.get(other.text.lower())
                 if issue and issue not in issues:
                     issues.append(issue)
         return issues
 
 
-MODIFIERS = ("poss", "compound", "amod", "nmod")
-
 
 def _outside(token: Token, words: StanceWords) -> bool:
     """'Western mediators', 'efforts by partners', 'other international
     players', 'any efforts': mediation by others than the speaker's side."""
-    near = [token, *(c for c in token.children if c.dep_ in (*MODIFIERS, "det", "prep"))]
-    near += [g for c in near if c.dep_ == "prep" and c.lower_ in ("by", "of", "from")
-             for g in c.children if g.dep_ == "pobj"]
-    near += [g for c in near if c.dep_ == "pobj" for g in c.children if g.dep_ in MODIFIERS]
+    near = [token, *(c for c in token.children if c.dep_ in L.noun_dependents)]
+    near += [g for c in near if c.dep_ in L.preposition and c.lower_ in W.owner_preps
+             for g in c.children if g.dep_ in L.preposition_object]
+    near += [g for c in near if c.dep_ in L.preposition_object for g in c.children
+             if g.dep_ in L.owner_modifiers]
     return any(words.has(t, words.outsiders) for t in near)
 
 
@@ -425,8 +425,8 @@ def _circumstance(token: Token, words: StanceWords, which: frozenset[str] | None
     """'after talks hosted by Putin', 'on the sidelines of the summit': when
     or where something happened, not what anyone wants of the talks."""
     node = token
-    while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
-        if node.dep_ == "pobj" and node.head.lower_ in (words.circumstance if which is None else which):
+    while node.head.i != node.i and node.pos_ not in L.verb:
+        if node.dep_ in L.preposition_object and node.head.lower_ in (words.circumstance if which is None else which):
             return True
         node = node.head
     return False
@@ -464,21 +464,22 @@ def _own_subject(node: Token, span: Span, who: Attributor, words: StanceWords,
     """The actors a verb's own subject names ('the main task for Yerevan is':
     Yerevan), else its agent ('was proposed by Baku')."""
     # an issue is no holder ('the expected Brussels meeting will bring ...')
-    subjects = [c for c in node.children if c.dep_ in SUBJECTS and c not in span
+    subjects = [c for c in node.children if c.dep_ in L.active_or_passive_subject and c not in span
                 and c.i not in issues]
     for child in subjects:
         found = _actors(who.group(child))
         if found:
             return found
         if words.has(child, words.aims):
-            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ == "for"):
-                found = _actors([m for g in prep.children if g.dep_ == "pobj"
+            for prep in (c for c in child.children
+                         if c.dep_ in L.preposition and c.lower_ in W.benefactive_preps):
+                found = _actors([m for g in prep.children if g.dep_ in L.preposition_object
                                  for m in who.group(g)])
                 if found:
                     return found
     if subjects:
         return []
-    if node.dep_ == "conj" and node.head.pos_ in ("VERB", "AUX") and node.head.i != node.i:
+    if node.dep_ in L.conjunct and node.head.pos_ in L.verb and node.head.i != node.i:
         # 'X accused Baku of ... and called on Y to reopen the road': X calls
         return _own_subject(node.head, span, who, words, issues)
     return _actors(who.subject(node, depth=3))  # 'agent': 'proposed by Baku'
@@ -496,19 +497,22 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
     path: list[Token] = []
     for _ in range(12):
         path.append(node)
-        if node.pos_ == "NOUN" and words.cue(node) and node not in span:
+        if node.pos_ in L.common_noun and words.cue(node) and node not in span:
             owners = _actors([m for c in _owners(node) for m in who.group(c)])
             if owners:
                 return Governor(node, owners, path, words.judgement(node))
-        if node.pos_ in ("VERB", "AUX", "ADJ"):
-            wanted = (node.dep_ in CLAUSES and words.has(node.head, words.desire)) or \
-                (node.dep_ == "acl" and node.head.pos_ == "NOUN" and words.cue(node.head))
+        if node.pos_ in L.predicate:
+            wanted = (node.dep_ in L.clausal_complement and words.has(node.head, words.desire)) or \
+                (node.dep_ in L.clause_modifier and node.head.pos_ in L.common_noun and
+                 words.cue(node.head))
             found = [] if wanted else _own_subject(node, span, who, words, issues)
             if found:
                 # 'the main task for Yerevan is to ...': the aim states the position
-                goals = [c for c in node.children if c.dep_ in SUBJECTS and words.has(c, words.goals)]
-                cues = [t for t in (*path, *(c for c in node.children if c.dep_ in COMPLEMENTS))
-                        if words.cue(t) and (t not in span or t.pos_ == "VERB")] + goals
+                goals = [c for c in node.children if c.dep_ in L.active_or_passive_subject
+                         and words.has(c, words.goals)]
+                cues = [t for t in (*path, *(c for c in node.children
+                                            if c.dep_ in L.predicate_complements))
+                        if words.cue(t) and (t not in span or t.pos_ in L.full_verb)] + goals
                 if not cues and not _neutral(path, words):
                     return None
                 return Governor(node, found, path, all(words.judgement(t) for t in cues))
@@ -523,9 +527,9 @@ def _governor(span: Span, who: Attributor, words: StanceWords,
 def _owners(noun: Token) -> list[Token]:
     """Who a cue noun belongs to: 'Russia's proposal', 'a U.S. proposal', 'the
     Egyptian proposal', 'a proposal by Qatar', 'calls from Kyiv'."""
-    out = [c for c in noun.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
-    out += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from")
-            for g in c.children if g.dep_ == "pobj"]
+    out = [c for c in noun.children if c.dep_ in L.owner_modifiers]
+    out += [g for c in noun.children if c.dep_ in L.preposition_or_agent and c.lower_ in W.origin_preps
+            for g in c.children if g.dep_ in L.preposition_object]
     return out
 
 
@@ -538,16 +542,16 @@ def _neutral(path: list[Token], words: StanceWords) -> bool:
 
 
 def _reports(verb: Token, who: Attributor) -> bool:
-    return verb.pos_ == "VERB" and who.is_speech(verb, who.lexicon.reporting)
+    return verb.pos_ in L.full_verb and who.is_speech(verb, who.lexicon.reporting)
 
 
 def _addressee(span: Span, words: StanceWords) -> bool:
     """'called on Russian peacekeepers to ...', 'urged the EU to ...': the
     mention is whom a request goes to, not what it is about."""
     root = span.root
-    if root.dep_ == "dobj" and words.has(root.head, words.addressed):
+    if root.dep_ in L.direct_object and words.has(root.head, words.addressed):
         return True
-    return root.dep_ == "pobj" and root.head.lower_ in ("on", "upon", "to") and \
+    return root.dep_ in L.preposition_object and root.head.lower_ in W.addressee_preps and \
         words.has(root.head.head, words.addressed)
 
 
@@ -581,7 +585,7 @@ def _event_holders(span: Span, events: list[Event], who: Attributor | None = Non
         if root is not None and stance_words().question(root):
             continue
         if root is not None and (root.i in range(span.start, span.end) or any(
-                c.dep_ in OBJECTS and (c.is_ancestor(span.root) or c.i == span.root.i)
+                c.dep_ in L.topic_links and (c.is_ancestor(span.root) or c.i == span.root.i)
                 and not (who is not None and _reports(c, who))
                 for c in root.children)):
             out.append(event)
@@ -623,7 +627,7 @@ def _position(mention: Span, top: Token, clause: Span, words: StanceWords,
                 if words.has(t, words.oppose | words.turning) or
                 # 'not easy', 'not managed to' deny a fact, not a position
                 ((words.cue(t) or t.i == top.i) and
-                 any(c.dep_ == "neg" or c.lower_ in NEGATORS for c in t.children)))
+                 any(c.dep_ in L.negation or c.lower_ in W.negators for c in t.children)))
     if turns % 2:
         return "support" if default == "oppose" else "oppose"
     return default
@@ -634,7 +638,7 @@ def _failed(path: list[Token], words: StanceWords) -> bool:
     told is a fact, no position on what was not done; unless someone is
     blamed for it ('accused Moscow of failing to keep the road open')."""
     for n, token in enumerate(path):
-        if token.pos_ == "VERB" and words.has(token, words.failing):
+        if token.pos_ in L.full_verb and words.has(token, words.failing):
             return not any(words.has(t, words.judging) for t in path[n + 1:])
     return False
 
@@ -656,8 +660,8 @@ def _condition_start(clause: Span, words: StanceWords) -> int | None:
             if lowered[i:i + len(parts)] == parts:
                 return clause.start + i
     for token in clause:
-        if token.lower_ in words.conditional and (token.dep_ in ("mark", "advmod", "prep", "acomp")
-                                                  or token.lower_ != "if"):
+        if token.lower_ in words.conditional and (token.dep_ in L.condition_links
+                                                  or token.lower_ not in W.ambiguous_conditionals):
             return token.i
     return None
 
@@ -667,8 +671,8 @@ def _shaped(mention: Span, words: StanceWords) -> bool:
     national level': the issue is the subject of terms set on it."""
     root = mention.root
     head = root.head
-    return root.dep_ in SUBJECTS and words.has(head, words.shaping) and \
-        any(c.dep_ == "aux" and c.lower_ in words.modals for c in head.children)
+    return root.dep_ in L.active_or_passive_subject and words.has(head, words.shaping) and \
+        any(c.dep_ in L.auxiliary_verb and c.lower_ in words.modals for c in head.children)
 
 
 def _event_position(event: Event, mention: Span, clause: Span, words: StanceWords) -> str | None:
@@ -749,17 +753,17 @@ def _resolve(issue: str, actor: Actor, tracks: TrackCues, in_doc: list[str]) -> 
 def _judges(span: Span, who: Attributor, words: StanceWords) -> list[tuple[Actor, str]]:
     """Who praises or blames the mediator named at ``span``, and so its mediation."""
     node = span.root
-    while node.dep_ == "conj" and node.head.i != node.i:
+    while node.dep_ in L.conjunct and node.head.i != node.i:
         node = node.head
     verb = node.head
     pos = "support" if words.has(verb, words.support) else "oppose"
-    acts = [g for v in (verb, *(c for c in verb.children if c.dep_ == "conj"))
-            for c in v.children if c.dep_ == "prep" and c.lower_ in ("of", "for")
-            for g in c.children if g.dep_ in ("pcomp", "pobj")]
+    acts = [g for v in (verb, *(c for c in verb.children if c.dep_ in L.conjunct))
+            for c in v.children if c.dep_ in L.preposition and c.lower_ in W.reason_preps
+            for g in c.children if g.dep_ in L.preposition_complement]
     if pos == "oppose" and any(words.has(t, words.failing) or any(
-            c.dep_ == "neg" for c in t.children) for t in acts):
+            c.dep_ in L.negation for c in t.children) for t in acts):
         return []  # 'accused Moscow of failing to fulfil its role': a call on it to act
-    if any(c.dep_ == "neg" or c.lower_ in NEGATORS for c in verb.children):
+    if any(c.dep_ in L.negation or c.lower_ in W.negators for c in verb.children):
         pos = "support" if pos == "oppose" else "oppose"
     judged = {a.id for m in who.group(span.root) for a in m.actors}
     return [(a, pos) for a in _actors(who.subject(verb)) if a.id not in judged]
@@ -826,8 +830,9 @@ def _asked_of(span: Span, events: list[Event]) -> tuple[Event, Token] | None:
     asked, the event's actor wants it."""
     node = span.root
     for _ in range(12):
-        if node.pos_ in ("VERB", "AUX"):
-            if not any(c.dep_ == "mark" and c.lower_ == "for" for c in node.children):
+        if node.pos_ in L.verb:
+            if not any(c.dep_ in L.marker and c.lower_ in W.infinitive_subject_marks
+                       for c in node.children):
                 return None
             event = _event_of(node.head, events)
             return (event, node.head) if event is not None else None
@@ -851,10 +856,10 @@ def _cued(span: Span, top: Token, words: StanceWords, who: Attributor) -> bool:
         if token not in span and _reports(token, who):
             return False  # what the speaker reports, with no cue of its own
         if words.has(token, words.shaping) and \
-                any(c.dep_ == "aux" and c.lower_ in words.modals for c in token.children):
+                any(c.dep_ in L.auxiliary_verb and c.lower_ in words.modals for c in token.children):
             return True  # what 'the treaty must rest on' is asked for
-        near = [c for c in token.children if c.dep_ not in OTHER_CLAUSES]
-        near += [g for c in near for g in c.children if g.dep_ not in OTHER_CLAUSES]
+        near = [c for c in token.children if c.dep_ not in L.other_clause_links]
+        near += [g for c in near for g in c.children if g.dep_ not in L.other_clause_links]
         if words.cue(token) or any(words.cue(t) for t in near if t not in span):
             return True
     return False
@@ -873,12 +878,12 @@ def _aside(span: Span, words: StanceWords) -> bool:
     passive ('supported by Russian peacekeepers')."""
     node = span.root
     for _ in range(12):
-        if node.dep_ == "agent":
+        if node.dep_ in L.agent:
             return True
         if words.cue(node):
             return False
-        if node.dep_ == "relcl" and node.pos_ in ("VERB", "AUX") and _after_comma(node) and \
-                not any(words.cue(c) for c in node.children if c.dep_ in COMPLEMENTS):
+        if node.dep_ in L.relative_clause and node.pos_ in L.verb and _after_comma(node) and \
+                not any(words.cue(c) for c in node.children if c.dep_ in L.predicate_complements):
             return True
         if node.head.i == node.i:
             return False
