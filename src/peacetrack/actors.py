@@ -23,18 +23,23 @@ from .nlp import pattern_words, sentence_of, words_of
 from .profile import NON_STATE_SECTORS, Entity, Profile, slugify
 from .records import Actor, DateValue
 from .rules import tree_of
+from .walks import grammar
 
-PLURAL_PRONOUNS = {"they", "them", "their", "theirs"}
+# the parser's labels and the grammar words (languages/en/labels.yaml, words.yaml)
+L = grammar().labels
+W = grammar().words
+
+PLURAL_PRONOUNS = W.plural_pronouns
 # "both sides", "the two countries", "the parties": the process's two parties
-PARTY_NOUNS = {"side", "party", "country", "nation", "neighbour", "neighbor", "republic",
-               "capital", "government", "leader", "state", "delegation"}
+PARTY_NOUNS = W.party_nouns
 # With a bare "the" only these mean the process's parties ("the sides agreed");
 # "the countries" or "the leaders" may be any named before.
-BARE_PARTY_NOUNS = {"party", "side", "delegation"}
-PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-THING_PRONOUNS = {"it", "its"}
+BARE_PARTY_NOUNS = W.bare_party_nouns
+PERSON_PRONOUNS = {**dict.fromkeys(W.masculine_pronouns, "m"),
+                   **dict.fromkeys(W.feminine_pronouns, "f")}
+THING_PRONOUNS = W.thing_pronouns
 REFERRING = PLURAL_PRONOUNS | set(PERSON_PRONOUNS) | THING_PRONOUNS
-COUNTRY_WORDS = {"country", "nation", "state", "republic"}
+COUNTRY_WORDS = W.country_words
 # How many mentions back a title looks for whom it means ("the minister": the
 # last one named; "the leaders": the parties named so far). No shared report
 # has more than ~110 mentions in all; in a report of thousands the look-back
@@ -171,7 +176,7 @@ class ActorFinder:
                             for n in [p.get("name", ""), *(p.get("aliases") or [])] if n}
         # words after a name that make it a place: "the Adre crossing" is no speaker
         self.place_nouns = frozenset(load_lexicon("places").get("place_nouns", [])) | \
-            {"crossing", "checkpoint", "camp", "province", "region", "state", "strip"}
+            W.place_nouns_after_names
         # who answers to a description: "the US foreign minister" is the secretary of state
         self.answering: dict[str, set[str]] = {}
         for role in self.roles.values():
@@ -293,9 +298,9 @@ class ActorFinder:
                          date: DateValue | None) -> Mention | None:
         """'the Armenian side', 'Azerbaijani officials': the demonym and its group noun."""
         token = doc[end - 1]
-        head = token.head if token.dep_ in ("amod", "compound", "nmod") else None
+        head = token.head if token.dep_ in L.noun_modifiers else None
         if head is None or head.i < end or head.i - end > 2:
-            if token.tag_ in ("NNPS", "NNS") and token.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "conj"):
+            if token.tag_ in L.plural_noun and token.dep_ in L.noun_argument_links:
                 actor = Actor(text=token.text, id=country.id, name=country.name,
                               code=country.code, sector=None, span=(token.idx, token.idx + len(token)))
                 return Mention(start, end, "demonym", actor, country)
@@ -307,14 +312,14 @@ class ActorFinder:
             other = self._by_demonym.get(doc[end + 1].lower_) \
                 if end + 1 < len(doc) and doc[end].text == "-" else None
             last = end + 2 if other is not None and other is not country else end
-            if last == end and head.pos_ not in ("NOUN", "PROPN"):
+            if last == end and head.pos_ not in L.noun:
                 return None
             span = doc[start:last]
             found = [Actor(text=span.text, id=c.id, name=c.name, code=c.code, sector=None,
                            span=(span.start_char, span.end_char))
                      for c in ([country, other] if last > end else [country])]
             return Mention(start, last, "demonym", found[0], country, others=found[1:])
-        first = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
+        first = start - 1 if start > 0 and doc[start - 1].lower_ in W.definite_article else start
         span = doc[first:head.i + 1]
         bounds = (span.start_char, span.end_char)
         actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
@@ -334,7 +339,7 @@ class ActorFinder:
             begin, country = self._country_word_owner(doc, begin, earlier)
         span = doc[begin:end]
         code = country.code if country else None
-        plural = doc[start:end].root.tag_ in ("NNS", "NNPS")
+        plural = doc[start:end].root.tag_ in L.plural_noun
         if plural and not role.group and not (role.head and country is not None):
             return self._plural_title(doc, role, begin, end, country, date, earlier, owners)
         if role.group:
@@ -348,7 +353,7 @@ class ActorFinder:
         if holder is not None:
             actor = actor_for(holder, span.text, date, (span.start_char, span.end_char))
             mention = Mention(begin, end, "title", actor, holder, holder.gender)
-            if doc[start:end].root.tag_ in ("NNS", "NNPS"):  # "the leaders of Azerbaijan and Armenia"
+            if doc[start:end].root.tag_ in L.plural_noun:  # "the leaders of Azerbaijan and Armenia"
                 end = self._more_holders(doc, mention, role, owners, date, earlier)
             return mention
         # an organisation's envoy or official acts for it: "the African Union's envoy" is AU IGO
@@ -362,12 +367,12 @@ class ActorFinder:
                             earlier: list[Mention]) -> tuple[int, Entity | None]:
         """'the country's foreign ministry': the country last named."""
         j = begin - 1
-        if j >= 1 and doc[j].text in ("'s", "’s") and doc[j - 1].lower_ in COUNTRY_WORDS:
+        if j >= 1 and doc[j].text in W.possessive_endings and doc[j - 1].lower_ in COUNTRY_WORDS:
             for mention in reversed(earlier):
                 code = mention.actor.code
                 country = self.profile.country_by_code(code) if code else None
                 if country is not None:
-                    first = j - 2 if j >= 2 and doc[j - 2].lower_ == "the" else j - 1
+                    first = j - 2 if j >= 2 and doc[j - 2].lower_ in W.definite_article else j - 1
                     return first, country
         return begin, None
 
@@ -393,7 +398,8 @@ class ActorFinder:
             actor = Actor(text=span.text, id=country.id, name=country.name, code=country.code,
                           sector=role.sector, span=bounds)
             return Mention(begin, end, "group", actor, country)
-        count = 3 if any(t.lower_ == "three" for t in doc[end:end + 4]) else 2  # "of the three countries"
+        # "of the three countries"
+        count = 3 if any(t.lower_ in W.three_party_numerals for t in doc[end:end + 4]) else 2
         parties = self._two_parties(earlier, count)
         lo, hi = date_range(date)
         holders = [self.profile.holders(p.code, self.answering.get(role.role, {role.role}),
@@ -418,7 +424,7 @@ class ActorFinder:
                      date: DateValue | None) -> Mention:
         """One actor per country: the one holder of the role there on the date,
         else the country itself with the role's sector."""
-        first -= 1 if first > 0 and doc[first - 1].lower_ == "the" else 0
+        first -= 1 if first > 0 and doc[first - 1].lower_ in W.definite_article else 0
         span = doc[first:end]
         bounds = (span.start_char, span.end_char)
         lo, hi = date_range(date)
@@ -469,24 +475,24 @@ class ActorFinder:
         'European Council President', 'Prime Minister of Armenia'."""
         begin, owner = start, None
         j = start - 1
-        if j >= 0 and doc[j].text in ("'s", "’s", "'"):
+        if j >= 0 and doc[j].text in W.owner_possessive_marks:
             j -= 1
         if j >= 0 and j in owners:
             owner = owners[j]
             begin = j
             while begin > 0 and owners.get(begin - 1) is owner:
                 begin -= 1
-        if owner is None and end + 1 < len(doc) and doc[end].lower_ == "of":
-            k = end + 1 + (doc[end + 1].lower_ == "the")
+        if owner is None and end + 1 < len(doc) and doc[end].lower_ in W.genitive_preps:
+            k = end + 1 + (doc[end + 1].lower_ in W.definite_article)
             if k < len(doc) and k in owners:
                 owner = owners[k]
                 end = k + 1
                 while end < len(doc) and owners.get(end) is owner:
                     end += 1
                 if end < len(doc) and doc[end - 1].head.i == end and \
-                        doc[end].pos_ in ("NOUN", "PROPN") and doc[end].ent_type_ != "PERSON":
+                        doc[end].pos_ in L.noun and doc[end].ent_type_ not in L.person_entity:
                     end += 1  # "Speaker of the Armenian Parliament": the body the owner names
-        if begin > 0 and doc[begin - 1].lower_ == "the":
+        if begin > 0 and doc[begin - 1].lower_ in W.definite_article:
             begin -= 1
         return begin, end, owner
 
@@ -511,16 +517,16 @@ class ActorFinder:
         record and run); a bare name or an organisation stays unresolved."""
         out = []
         for ent in doc.ents:
-            if ent.label_ not in ("PERSON", "ORG", "NORP", "GPE") or \
+            if ent.label_ not in L.actor_entity_candidates or \
                     any(i in taken for i in range(ent.start, ent.end)):
                 continue
-            if ent.label_ in ("NORP", "GPE"):
+            if ent.label_ in L.place_or_people_entities:
                 continue  # unknown places and peoples are not actors by themselves
             label, ent = ent.label_, _trim(_after_bracket(ent))  # a slice has no label
             if ent is None or ent.text.lower() in self.place_names:
                 continue  # "Karabakh" tagged ORG is a place, not an actor
             after = doc[ent.end] if ent.end < len(doc) else None
-            if label == "PERSON" and after is not None and after.pos_ == "NOUN" and \
+            if label in L.person_entity and after is not None and after.pos_ in L.common_noun and \
                     after.lemma_.lower() in self.place_nouns:
                 continue  # "the Adre crossing", "Zamzam camp": a place named like a person
             actor = Actor(text=ent.text, id=_person_id(ent, label), name=ent.text, code=None,
@@ -561,7 +567,7 @@ class ActorFinder:
         lower, lemmas = words_of(doc)
         called = self._called
         for i in range(len(doc)):
-            if i not in taken and lemmas[i] in called and i > 0 and lower[i - 1] == "the":
+            if i not in taken and lemmas[i] in called and i > 0 and lower[i - 1] in W.definite_article:
                 target = _called_back(doc[i], mentions, lemmas[i])
                 if target is not None:  # "accusing the bloc": the CSTO named before
                     extra.append(replace(target, start=i - 1, end=i + 1, kind="body",
@@ -584,7 +590,7 @@ class ActorFinder:
                 target = _plural_antecedent(token, mentions + extra)
                 if target is not None:
                     extra.append(_pointing(token, target))
-            elif token.lemma_.lower() in PARTY_NOUNS and token.tag_ in ("NNS", "NNPS"):
+            elif token.lemma_.lower() in PARTY_NOUNS and token.tag_ in L.plural_noun:
                 parties = self._parties(token, mentions, date)
                 if parties is not None:
                     extra.append(parties)
@@ -597,15 +603,15 @@ class ActorFinder:
         """'both sides', 'the two countries', 'the parties', 'the two leaders':
         the two parties of the process (the profile's, else the two countries
         the report names most); leaders are their heads on the date."""
-        words = {c.lower_ for c in token.children if c.dep_ in ("det", "nummod", "predet", "amod")}
-        if not words & {"both", "two", "three", "the"} or \
-                (words == {"the"} and token.lemma_.lower() not in BARE_PARTY_NOUNS):
+        words = {c.lower_ for c in token.children if c.dep_ in L.quantifying_modifiers}
+        if not words & W.party_count_words or \
+                (words == W.definite_article and token.lemma_.lower() not in BARE_PARTY_NOUNS):
             return None
-        count = 3 if "three" in words else 2  # "the leaders of the three countries"
+        count = 3 if words & W.three_party_numerals else 2  # "the leaders of the three countries"
         countries = self._two_parties(mentions, count)
         if len(countries) != count:
             return None
-        if token.lemma_.lower() == "leader" and all(c.kind == "country" for c in countries):
+        if token.lemma_.lower() in W.leader_nouns and all(c.kind == "country" for c in countries):
             lo, hi = date_range(date)
             heads = [self.profile.holders(c.code, set(), head=True, lo=lo, hi=hi) for c in countries]
             if all(len(h) == 1 for h in heads):
@@ -739,8 +745,7 @@ def _role_aliases(roles: dict[str, Role]) -> dict[str, list[str]]:
 
 # Lower-case particles inside a full name: "Bashar al-Jaafari", "Ursula von der Leyen".
 _APOSTROPHES = re.compile("['’]")
-NAME_PARTICLES = frozenset({"al", "el", "bin", "bint", "ibn", "abu", "de", "da", "do", "dos",
-                            "del", "della", "di", "du", "la", "le", "van", "von", "der", "den"})
+NAME_PARTICLES = W.name_particles
 
 
 def _spellings(phrase: str) -> list[str]:
@@ -754,7 +759,7 @@ def _person_id(ent: Span, label: str) -> str | None:
     'Kim Jong-un' -> 'kim-jong-un', "Robert O'Brien" -> 'robert-obrien'; None for
     anything less than a full name. ``label``: the entity's label (a trimmed
     span, a slice of the doc, has none of its own)."""
-    if label != "PERSON":
+    if label not in L.person_entity:
         return None
     parts = [_APOSTROPHES.sub("", part) for part in ent.text.split()]
     names = [p for p in parts if p.lower() not in NAME_PARTICLES]
@@ -777,9 +782,9 @@ def _trim(ent: Span) -> Span | None:
     """Drop a leading 'the' and a trailing possessive from an entity span."""
     start, end = ent.start, ent.end
     doc = ent.doc
-    if doc[start].lower_ == "the":
+    if doc[start].lower_ in W.definite_article:
         start += 1
-    if end - 1 >= start and doc[end - 1].text in ("'s", "’s"):
+    if end - 1 >= start and doc[end - 1].text in W.possessive_endings:
         end -= 1
     return doc[start:end] if end > start else None
 
@@ -800,8 +805,8 @@ def _antecedent(token: Token, mentions: list[Mention], gender: str | None,
     # within the pronoun's own sentence or the previous one, prefer a subject
     previous_start = _previous_sentence_start(token)
     window = [m for m in before if m.start >= previous_start]
-    subjects = [m for m in window if token.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")
-                or any(token.doc[i].dep_ in ("nsubj", "nsubjpass") for i in range(m.start, m.end))]
+    subjects = [m for m in window if token.doc[m.end - 1].dep_ in L.active_or_passive_subject
+                or any(token.doc[i].dep_ in L.active_or_passive_subject for i in range(m.start, m.end))]
     for group in (subjects, window, before):
         if group:
             same = [m for m in group if m.start >= sentence_start]
@@ -822,13 +827,13 @@ def _clause_subject(token: Token) -> set[int]:
     """For an object pronoun, the token indices of its own clause's subject,
     which it cannot stand for ('A and B signed a statement with him': him is
     neither A nor B; that would be 'himself')."""
-    if token.dep_ not in ("dobj", "pobj", "dative", "iobj") or token.tag_ == "PRP$":
+    if token.dep_ not in L.direct_or_indirect_object or token.tag_ in L.possessive_pronoun:
         return set()
     node = token
     for _ in range(4):
         node = node.head
-        if node.pos_ in ("VERB", "AUX"):
-            return {t.i for s in node.children if s.dep_ in ("nsubj", "nsubjpass")
+        if node.pos_ in L.verb:
+            return {t.i for s in node.children if s.dep_ in L.active_or_passive_subject
                     for t in s.subtree}
         if node.head.i == node.i:
             break
@@ -844,14 +849,14 @@ def _plural_antecedent(token: Token, mentions: list[Mention]) -> list[Mention] |
     # in its own sentence, a plural subject first: "the leaders of the three countries
     # adopted a statement, in which they …" are the leaders, not the countries
     subjects = [m for m in window if m.others and m.start >= sentence_start and
-                token.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
+                token.doc[m.end - 1].dep_ in L.active_or_passive_subject]
     if subjects:
         return [subjects[-1]]
     for mention in reversed(window):
         if mention.others:
             return [mention]
         head = token.doc[mention.end - 1]
-        if head.dep_ in ("nsubj", "nsubjpass") and head.conjuncts:
+        if head.dep_ in L.active_or_passive_subject and head.conjuncts:
             group = [m for m in window if any(m.start <= c.i < m.end for c in head.conjuncts)]
             if group:
                 return [mention, *group]
@@ -897,18 +902,18 @@ def _named_groups(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     out = list(mentions)
     for i, tag in enumerate(tree.tag):
         mention = titles.get(i)
-        if mention is None and (tag not in ("NNS", "NNPS") or i in covered):
+        if mention is None and (tag not in L.plural_noun or i in covered):
             continue  # neither an unresolved title nor a plural noun of its own
         token = doc[i]
         key = f"role:{mention.actor.role}" if mention is not None else tree.lemma[i]
         words = doc[mention.start:mention.end] if mention is not None else [token]
         listed = _listed_people(words, people_at)
         start = mention.start if mention is not None else \
-            next((t.i for t in doc[token.left_edge.i:i] if t.lower_ == "the"), None)
+            next((t.i for t in doc[token.left_edge.i:i] if t.lower_ in W.definite_article), None)
         if len(listed) >= 2:
             groups[key] = listed  # the words that introduce them mean them too
             start = i if start is None else start
-        elif key not in groups or start is None or tree.lower[start] != "the":
+        elif key not in groups or start is None or tree.lower[start] not in W.definite_article:
             continue
         span = (doc[start].idx, token.idx + len(token))
         actors = [replace(m.actor, text=doc[start:i + 1].text, span=span) for m in groups[key]]
@@ -923,9 +928,11 @@ def _listed_people(words, people_at: dict[int, Mention]) -> list[Mention]:
     """The people an apposition lists after a plural noun or title, or after
     its 'of' phrase: 'the mediators, A and B', 'the co-chairs of the group
     (A, B and C)'."""
-    heads = [c for w in words for c in w.children if c.dep_ == "appos"]
-    heads += [a for w in words for p in w.children if p.dep_ == "prep" and p.lower_ == "of"
-              for o in p.children if o.dep_ == "pobj" for a in o.children if a.dep_ == "appos"]
+    heads = [c for w in words for c in w.children if c.dep_ in L.apposition]
+    heads += [a for w in words for p in w.children
+              if p.dep_ in L.preposition and p.lower_ in W.genitive_preps
+              for o in p.children if o.dep_ in L.preposition_object
+              for a in o.children if a.dep_ in L.apposition]
     found: dict[str, Mention] = {}
     for head in heads:
         for word in head.subtree:
@@ -943,7 +950,7 @@ def _surnames_left(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     for mention in mentions:
         last = mention.end - 1
         if mention.is_person and mention.actor.id and mention.end - mention.start >= 2 and \
-                tree.pos[last] == "PROPN":
+                tree.pos[last] in L.proper_noun:
             named.setdefault(tree.text[last], []).append(mention)
     if not named:
         return mentions
@@ -952,7 +959,7 @@ def _surnames_left(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     for i, word in enumerate(tree.text):
         people = named.get(word)
         if people is None or i in covered or not tree.is_title[i] or \
-                tree.pos[i] not in ("PROPN", "NOUN"):
+                tree.pos[i] not in L.noun:
             continue
         before = [m for m in people if m.end <= i]
         if not before:
@@ -976,7 +983,7 @@ def _titles_of_the_named(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if mention.kind == "ner" and role and mention.actor.id:
             titled[role] = mention
         elif mention.kind == "title" and role in titled and \
-                doc[mention.start].lower_ == "the" and mention.end - mention.start <= 3:
+                doc[mention.start].lower_ in W.definite_article and mention.end - mention.start <= 3:
             named = titled[role]
             if mention.actor.code is None or named.actor.code in (None, mention.actor.code):
                 mention = replace(mention, actor=replace(named.actor, text=mention.actor.text,
