@@ -21,13 +21,10 @@ from .incidents import report_window
 from .nlp import text_of
 from .quotes import speech_lexicon
 from .records import DateValue, Event, Quote
+from .walks import grammar
 
-# Tags of a clause told as past, perfect or modal: not a stance held when said.
-NOT_PRESENT_TAGS = ("VBD", "VBN", "MD")
-
-
-PREMODIFIERS = {"nummod", "compound", "amod", "nmod"}
-
+# the parser's labels (languages/en/labels.yaml)
+L = grammar().labels
 
 # An act more than three months before its report is background (ANNOTATION.md, SPEC §2 "historical").
 HISTORICAL_DAYS = 92
@@ -141,12 +138,12 @@ def _said_in_quote(event: Event, doc: Doc, quotes: Sequence[Quote]) -> DateValue
 
 
 def _told_in_present(clause) -> bool:
-    return not any(t.tag_ in NOT_PRESENT_TAGS for t in (clause, *clause.children))
+    return not any(t.tag_ in L.past_or_modal for t in (clause, *clause.children))
 
 
 def _clause_of(token):
     """The verb of a token's clause: a noun event's own verb ("held … talks")."""
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+    while token.pos_ not in L.verb and token.head.i != token.i:
         token = token.head
     return token
 
@@ -187,25 +184,20 @@ def _dates_this_event(doc: Doc, date: DateValue, event: Event,
         targets |= {t.i for t in governor} if governor is not None else set()
     node = words.root
     words_i = {t.i for t in words}
-    modifies_noun = words.root.dep_ in PREMODIFIERS and words.root.i < words.root.head.i
+    modifies_noun = words.root.dep_ in L.noun_or_number_modifiers and words.root.i < words.root.head.i
     for _ in range(8):
         if node.i in targets:
             return True
-        if node.i != words.root.i and node.pos_ in ("VERB", "AUX"):
+        if node.i != words.root.i and node.pos_ in L.verb:
             return event.status == "occurred" and (
                 _said_then(node, clause) or _past_complement(node, clause, date, published))
-        if modifies_noun and node.pos_ in ("NOUN", "PROPN") and node.i not in words_i:
+        if modifies_noun and node.pos_ in L.noun and node.i not in words_i:
             return False  # "the 1991 Alma-Ata Declaration": the date names a thing
-        modifies_noun = modifies_noun and node.dep_ in PREMODIFIERS and node.i < node.head.i
+        modifies_noun = modifies_noun and node.dep_ in L.noun_or_number_modifiers and node.i < node.head.i
         if node.head.i == node.i:
             return True  # reached the root without meeting another act
         node = node.head
     return False
-
-
-# A clause told as part of another ("launched …, pounding positions"; "met and
-# agreed") shares its date; a complement ("agreed to meet next month") does not.
-SHARED_TIME_DEPS = {"advcl", "conj"}
 
 
 def _clause_hosts(clause) -> set[int]:
@@ -215,12 +207,12 @@ def _clause_hosts(clause) -> set[int]:
     hosts = set()
     node = clause
     for _ in range(4):
-        if node.dep_ not in SHARED_TIME_DEPS or node.head.i == node.i:
+        if node.dep_ not in L.time_shared_through or node.head.i == node.i:
             break
         node = node.head
         hosts.add(node.i)
-    for subject in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
-        hosts |= {c.i for c in subject.children if c.dep_ == "acl" and c.pos_ == "VERB"}
+    for subject in (c for c in clause.children if c.dep_ in L.active_or_passive_subject):
+        hosts |= {c.i for c in subject.children if c.dep_ in L.clause_modifier and c.pos_ in L.full_verb}
     return hosts
 
 
@@ -233,7 +225,7 @@ def _past_complement(verb, clause, date: DateValue, published: DateValue | None)
         return False
     node = verb
     for _ in range(3):
-        if node.dep_ not in ("xcomp", "ccomp") or node.head.i == node.i:
+        if node.dep_ not in L.clausal_complement or node.head.i == node.i:
             return False
         node = node.head
         if node.i == clause.i:
@@ -249,7 +241,7 @@ def saying_of(trigger):
         if node.head.i == node.i:
             return None
         node = node.head
-        if node.lemma_ in speech_lexicon().stating and node.pos_ == "VERB":
+        if node.lemma_ in speech_lexicon().stating and node.pos_ in L.full_verb:
             return node if _said_then(node, clause) else None
     return None
 
@@ -270,13 +262,13 @@ def _said_then(verb, clause) -> bool:
         node = node.head
     else:
         return False
-    return node.dep_ in ("ccomp", "parataxis") and _told_in_present(clause)
+    return node.dep_ in L.reported_clause_links and _told_in_present(clause)
 
 
 def saying_by(verb: Token) -> list[Token]:
     """The saying an act was done by: 'defended the process, telling villagers
     in Tavush last month' was done where and when the telling was."""
-    return [c for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG"
+    return [c for c in verb.children if c.dep_ in L.adverbial_clause and c.tag_ in L.gerund
             and c.lemma_ in speech_lexicon().stating]
 
 

@@ -20,6 +20,11 @@ from .nlp import sentence_of, sentences_before, text_of
 from .places import Gazetteer, anaphor_location, event_location, sentence_initial_alias
 from .quotes import speech_lexicon
 from .records import QUAD, Event, Location, Quote
+from .walks import grammar
+
+# the parser's labels and the grammar words (languages/en/labels.yaml, words.yaml)
+L = grammar().labels
+W = grammar().words
 
 
 class EventPlacer:
@@ -135,13 +140,14 @@ class EventPlacer:
             if event.governor_span else None
         tokens = [*sorted(span, key=lambda t: t.i != span.root.i), *(governor or [])]
         tokens += saying_by(span.root)  # "defended the process, telling villagers in Tavush"
-        if span.root.dep_ == "acl" and span.root.head.lemma_.lower() in self.gazetteer.words.event_nouns:
+        if span.root.dep_ in L.clause_modifier and \
+                span.root.head.lemma_.lower() in self.gazetteer.words.event_nouns:
             tokens.append(span.root.head)  # "talks mediated by the AU began in Pretoria"
         if governor is not None and governor.root.lemma_.lower() in self.lexicon.turning_verbs:
             node = governor.root  # "the conflict over Karabakh ... shifted to hostilities"
-            while node.dep_ == "conj" and node.head.i != node.i:
+            while node.dep_ in L.conjunct and node.head.i != node.i:
                 node = node.head
-            tokens += [c for c in node.children if c.dep_ == "nsubj"]
+            tokens += [c for c in node.children if c.dep_ in L.active_subject]
         for token in tokens:
             event.location = event_location(sent, token, self.gazetteer, exclude=exclude)
             if event.location is not None:
@@ -160,10 +166,11 @@ class EventPlacer:
         """The town a meeting noun is named after: "the Prague meeting", "the
         Astana talks", "the Sochi summit" (a town, not a country: "the Russia
         talks" name who talks)."""
-        if trigger.pos_ != "NOUN":
+        if trigger.pos_ not in L.common_noun:
             return None
         for child in trigger.children:
-            if child.dep_ != "compound" or child.pos_ != "PROPN" or child.i > trigger.i:
+            if child.dep_ not in L.compound_modifier or child.pos_ not in L.proper_noun or \
+                    child.i > trigger.i:
                 continue
             words = [t for t in child.subtree if t.i < trigger.i]
             name = trigger.doc[words[0].i:words[-1].i + 1]
@@ -193,12 +200,12 @@ class EventPlacer:
             if event.trigger_span else None
         groups = [doc.char_span(*a.span, alignment_mode="expand") for a in event.actor if a.span]
         if trigger is not None:  # the subject, when it named no actor ("Some residents of …")
-            groups += [list(c.subtree) for c in trigger.root.children if c.dep_ == "nsubj"]
+            groups += [list(c.subtree) for c in trigger.root.children if c.dep_ in L.active_subject]
         residents = (t for words in groups for t in words or ()
                      if t.lemma_.lower() in self.gazetteer.words.resident_nouns)
         for token in residents:
             for home in _of_objects(token):
-                name = home[1:] if home[0].lower_ == "the" else home
+                name = home[1:] if home[0].lower_ in W.definite_article else home
                 place = self.gazetteer.place(name.text) if len(name) else None
                 if place is not None:
                     return place.at(name.text, (name.start_char, name.end_char))
@@ -208,9 +215,9 @@ class EventPlacer:
 def _of_objects(token):
     """The phrases an "of" on the token governs: "residents of [the town of Kirants]"."""
     for prep in token.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
+        if prep.dep_ in L.preposition and prep.lower_ in W.genitive_preps:
             for obj in prep.children:
-                if obj.dep_ == "pobj":
+                if obj.dep_ in L.preposition_object:
                     yield obj.doc[obj.left_edge.i:obj.i + 1]
 
 
@@ -219,7 +226,8 @@ def _near_only(doc: Doc, location: Location | None) -> bool:
     if location is None or location.span is None:
         return False
     words = doc.char_span(*location.span, alignment_mode="expand")
-    return words is not None and words.root.dep_ == "pobj" and words.root.head.lower_ == "near"
+    return words is not None and words.root.dep_ in L.preposition_object and \
+        words.root.head.lower_ in W.proximity_preps
 
 
 def _place_by_day(events: list[Event], anchored: list[Event], text: str,
@@ -329,10 +337,6 @@ FIELD_TYPES = frozenset({t for t, quad in QUAD.items() if quad.startswith("mater
                         | {"THREATEN"})
 
 
-# Subordinators of a clause that tells what came before or after the news.
-BACKGROUND_MARKS = {"after", "before", "since", "until"}
-
-
 def _background(doc: Doc, event: Event) -> bool:
     """An act told in an 'after/before/since' clause of the lead ("..., two weeks
     after Azerbaijan retook the region"): not the news the dateline files."""
@@ -341,8 +345,8 @@ def _background(doc: Doc, event: Event) -> bool:
     for _ in range(4):
         if node is None or node.head.i == node.i:
             return False
-        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS
-                                        for c in node.children):
+        if node.dep_ in L.adverbial_clause and any(
+                c.dep_ in L.marker and c.lower_ in W.background_marks for c in node.children):
             return True
         node = node.head
     return False

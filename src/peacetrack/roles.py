@@ -32,6 +32,11 @@ from .lexicons import load_lexicon
 from .nlp import text_of
 from .profile import NON_STATE_SECTORS, Entity, Profile
 from .records import Actor, Event, Quote
+from .walks import grammar
+
+# the parser's labels and the grammar words (languages/en/labels.yaml, words.yaml)
+L = grammar().labels
+W = grammar().words
 
 # acts aimed at whoever held the place they happened in (Process.holder_at)
 ATTACK_TYPES = frozenset({"ASSAULT", "COERCE"})
@@ -359,12 +364,12 @@ def _reference_subject(event: Event, doc: Doc, rules: RoleRules) -> Token | None
     subject = _subject_of(words.root) or _agent_of(words.root)
     if subject is None:
         return None
-    if subject.tag_ not in ("NNS", "NNPS") and subject.lemma_.lower() not in rules.reference_counts:
+    if subject.tag_ not in L.plural_noun and subject.lemma_.lower() not in rules.reference_counts:
         return None
     if subject.lower_ not in rules.meeting_reference_words and \
             subject.lemma_.lower() not in rules.meeting_reference_words:
         return None
-    if any(c.dep_ in ("poss", "prep", "compound") or (c.ent_type_ and c.dep_ != "nummod")
+    if any(c.dep_ in L.owner_links or (c.ent_type_ and c.dep_ not in L.number_modifier)
            for c in subject.children):
         return None  # "Russia's leaders", "the leaders of ...": the actor finder's to read
     return subject
@@ -372,8 +377,9 @@ def _reference_subject(event: Event, doc: Doc, rules: RoleRules) -> Token | None
 
 def _agent_of(verb: Token) -> Token | None:
     """The doer of a passive verb ('the deal agreed upon by the four countries')."""
-    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    agent = next((c for c in verb.children if c.dep_ in L.agent), None)
+    return next((c for c in agent.children if c.dep_ in L.preposition_object), None) \
+        if agent is not None else None
 
 
 def _reference_count(subject: Token, rules: RoleRules) -> int | None:
@@ -623,9 +629,8 @@ def fill_populations(events: list[Event], doc: Doc, process: Process,
             continue
         subject = _subject_of(trigger.root)
         if subject is not None and subject.lemma_.lower() in rules.population_counts:
-            subject = next((g for p in subject.children if p.dep_ == "prep" and p.lower_ == "of"
-                            for g in p.children if g.dep_ == "pobj"), subject)  # "a group of protesters"
-        if subject is None and event.type == "PROTEST" and trigger.root.pos_ == "NOUN":
+            subject = next(iter(grammar().of_objects(subject)), subject)  # "a group of protesters"
+        if subject is None and event.type == "PROTEST" and trigger.root.pos_ in L.common_noun:
             subject = trigger.root  # "a protest is being held in Kirants": by its people
         if subject is None:
             continue
@@ -658,12 +663,13 @@ def _subject_of(token: Token) -> Token | None:
     stormed ... and demanded'), the verb's a participle hangs on ('rallied,
     calling for'), or the noun a relative clause hangs on."""
     for _ in range(4):
-        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects and subjects[0].lower_ not in ("who", "that", "which"):
+        subjects = [c for c in token.children if c.dep_ in L.active_or_passive_subject]
+        if subjects and subjects[0].lower_ not in W.subject_relative_pronouns:
             return subjects[0]
-        if token.dep_ == "relcl":
+        if token.dep_ in L.relative_clause:
             return token.head
-        if subjects or not (token.dep_ == "conj" or (token.dep_ == "advcl" and token.tag_ == "VBG")):
+        participle = token.dep_ in L.adverbial_clause and token.tag_ in L.gerund
+        if subjects or not (token.dep_ in L.conjunct or participle):
             return None
         token = token.head
     return None
@@ -704,9 +710,6 @@ def turn_hosts(events: list[Event], actors: DocActors, process: Process,
                 event.recipient[position] = hosts[0]
 
 
-FIRST_PERSON = {"i": "person", "we": "body", "us": "body"}
-
-
 def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
                      process: Process) -> None:
     """'I' and 'we' acting in a direct quote: 'I' is its speaker; 'we' is the
@@ -734,11 +737,11 @@ def speak_for_quotes(events: list[Event], doc: Doc, quotes: Sequence[Quote],
             event.actor = [replace(speaker, text=trigger.root.text,
                                    span=(trigger.root.idx, trigger.root.idx + len(trigger.root)))]
             continue
-        if subject is None or subject.lower_ not in FIRST_PERSON:
+        if subject is None or subject.lower_ not in W.first_person_singular | W.first_person_plural:
             continue
         state = process.voice_of(speaker)
         span = (subject.idx, subject.idx + len(subject))
-        if FIRST_PERSON[subject.lower_] == "body" and state is not None:
+        if subject.lower_ in W.first_person_plural and state is not None:
             actor = actor_for(state, subject.text, event.date, span)
         else:
             actor = Actor(text=subject.text, id=speaker.id, name=speaker.name, code=speaker.code,
@@ -754,8 +757,8 @@ def _shared_subject(verb: Token) -> Token | None:
     look forward to hosting': we host)."""
     node = verb
     for _ in range(4):
-        subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
-        if subject is not None or node.dep_ not in ("pcomp", "prep", "xcomp") or node.head.i == node.i:
+        subject = next((c for c in node.children if c.dep_ in L.active_subject), None)
+        if subject is not None or node.dep_ not in L.subject_shared_through or node.head.i == node.i:
             return subject
         node = node.head
     return None
@@ -771,6 +774,7 @@ def _venue_hosts(event: Event, actors: DocActors, rules: RoleRules) -> list[Acto
                 not mention.actor.id:
             continue
         prep = token.head
-        if token.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lemma_.lower() in rules.venue_nouns:
+        if token.dep_ in L.preposition_object and prep.lower_ in W.genitive_preps and \
+                prep.head.lemma_.lower() in rules.venue_nouns:
             return mention.actors
     return []
