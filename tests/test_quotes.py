@@ -44,6 +44,11 @@ def _quotes(analyzer, text: str, published: str | None = None):
      False),
     ("Nikol Pashinyan described the talks as “generally positive”.", "generally positive",
      "nikol-pashinyan", True),
+    # speech words of speech.yaml beyond the verbs: clear_verbs, attitude_adjectives
+    ("Sergey Lavrov made it clear that Russia is ready to host the next round of talks.",
+     "ready to host", "sergey-lavrov", False),
+    ("As the Armenian government is convinced, the blockade of the corridor must end soon.",
+     "blockade of the corridor", "armenia", False),
 ])
 def test_attribution(analyzer, text, fragment, speaker, direct):
     found = [q for q in _quotes(analyzer, text) if fragment in q.text]

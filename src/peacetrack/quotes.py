@@ -15,7 +15,7 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
@@ -46,6 +46,9 @@ class SpeechLexicon:
     nouns: frozenset[str]
     according: tuple[tuple[str, ...], ...]
     clear: frozenset[str]
+    clear_verbs: frozenset[str]
+    attitude_adjectives: tuple[tuple[str, str], ...]  # (adjective, verb): hashable
+    as_comment_verbs: frozenset[str]
     min_words: int
     min_indirect_words: int
     max_attribution_words: int
@@ -54,6 +57,11 @@ class SpeechLexicon:
     document_lookback: int
     heading_words: int
     media: frozenset[str] = frozenset()
+
+    @cached_property
+    def attitude_of(self) -> dict[str, str]:
+        """The attitude verb each attitude adjective tells ("convinced": convince)."""
+        return dict(self.attitude_adjectives)
 
     @property
     def indirect(self) -> frozenset[str]:
@@ -77,7 +85,9 @@ def speech_lexicon() -> SpeechLexicon:
         attitude=frozenset(data["attitude"]), clausal=frozenset(data["clausal"]),
         framing=frozenset(data["framing"]), nouns=frozenset(data["nouns"]),
         according=tuple(tuple(words) for words in data["according"]),
-        clear=frozenset(data["clear"]), min_words=int(data["min_words"]),
+        clear=frozenset(data["clear"]), clear_verbs=frozenset(data["clear_verbs"]),
+        attitude_adjectives=tuple(sorted(data["attitude_adjectives"].items())),
+        as_comment_verbs=frozenset(data["as_comment_verbs"]), min_words=int(data["min_words"]),
         min_indirect_words=int(data["min_indirect_words"]),
         max_attribution_words=int(data["max_attribution_words"]),
         documents=frozenset(data["documents"]), issuing=frozenset(data["issuing"]),
@@ -180,16 +190,17 @@ class Attributor:
         self.quoted: list[tuple[int, int]] = []  # the direct quotes' char spans, in order
 
     def is_speech(self, token: Token, lemmas: frozenset[str]) -> bool:
-        lemma = token.lemma_.lower()
-        if lemma not in lemmas and lemma not in ("make", "convinced"):
+        lemma, lexicon = token.lemma_.lower(), self.lexicon
+        attitude = lexicon.attitude_of.get(lemma)  # "is convinced": convince
+        if lemma not in lemmas and lemma not in lexicon.clear_verbs and attitude is None:
             return False  # the cheap test first: most words report nothing
-        if token.pos_ not in self.labels.predicate and lemma not in ("convinced",):
+        if token.pos_ not in self.labels.predicate and attitude is None:
             return False
         if _negated(token):
             return False  # "no official has ever explained ..." reports no words
-        if lemma == "make":  # "made it clear that ..."
-            return any(c.lower_ in self.lexicon.clear for c in token.children)
-        return lemma in lemmas or (lemma == "convinced" and "convince" in lemmas)
+        if lemma in lexicon.clear_verbs:  # "made it clear that ..."
+            return any(c.lower_ in lexicon.clear for c in token.children)
+        return lemma in lemmas or attitude in lemmas
 
     def subject(self, verb: Token, depth: int = 0) -> list[Mention]:
         """The speakers of a verb: its subject (with conjuncts), else the
@@ -661,7 +672,9 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
     'as noted in X, CLAUSE': the reported clause with a named speaker."""
     found: list[Found] = []
     lower, lemmas = words_of(doc)
-    openers, verbs = who.lexicon.openers, who.lexicon.indirect | {"make", "convinced"}
+    lexicon = who.lexicon
+    openers = lexicon.openers
+    verbs = lexicon.indirect | lexicon.clear_verbs | frozenset(lexicon.attitude_of)
     for i in range(len(doc)):
         if lower[i] not in openers and lemmas[i] not in verbs:
             continue  # neither 'according to' nor speech (see _indirect_at)
@@ -797,8 +810,7 @@ def _has_as(verb: Token) -> bool:
     """'as noted in the Kremlin', 'as Lavrov said', 'as the government is convinced'."""
     labels, words = grammar().labels, grammar().words
     lemma = verb.lemma_.lower()
-    if verb.tag_ not in labels.past_participle and lemma not in ("say", "believe", "think",
-                                                                "convince"):
+    if verb.tag_ not in labels.past_participle and lemma not in speech_lexicon().as_comment_verbs:
         return False
     return any(c.dep_ in labels.marker and c.lower_ in words.comment_marks
                for c in verb.children) or \
