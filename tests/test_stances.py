@@ -195,10 +195,16 @@ def test_seed_stances(analyzer, number, fragment, actor, issue, expected):
         assert mention["evidence"] == document.text[slice(*mention["span"])]
 
 
-def test_headline_gives_no_stance(analyzer):
+def test_the_title_and_its_restatement_are_one_stance(analyzer):
+    """The report's title states Russia's offer; the body says it again: one
+    record, the title's, with the body's sentence as its mention."""
     document, stances = _seed_stances(analyzer, "004")
-    title = document.text.index("Russia proposes Moscow summit")
-    assert not [s for s in stances if s.span[0] <= title < s.span[1]]
+    body = document.text.index("Russia offered a summit in Moscow")
+    offers = [s for s in stances if (s.actor.id, s.issue, s.position) ==
+              ("russia", "mediation-moscow", "support")]
+    assert len(offers) == 1
+    assert offers[0].span[0] == 0  # the title, the report's first line
+    assert any(a <= body < b for a, b in (m["span"] for m in offers[0].mentions))
 
 
 def test_records_are_well_formed(analyzer):

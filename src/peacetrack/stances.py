@@ -704,7 +704,11 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
     judged = tracks.judged(doc, who, words, taken) if at_work else []
     for named_issue, span in named + tracks.find(doc, who, words, taken) + judged:
         sent = sentence_of(span.root)
-        if _headline(doc, sent) or (_addressee(span, words) and (named_issue, span) not in judged):
+        # a line with no closing mark states no position (a caption, a subhead, a menu),
+        # but the report's title, its first line, does: its body's restatement is merged
+        # into the title's record (one_per_position)
+        if (_headline(doc, sent) and sent.start_char > 0) or \
+                (_addressee(span, words) and (named_issue, span) not in judged):
             continue
         if (named_issue, span) in named and _circumstance(span.root, words, words.occasions):
             continue  # 'during the talks', 'under the ceasefire': when, not what is wanted
@@ -781,8 +785,7 @@ def _in_name(span: Span, actors: DocActors) -> bool:
 
 
 def _headline(doc: Doc, sent: Span) -> bool:
-    """A title line (no closing punctuation, a line of its own): the report
-    repeats what it says in sentences, where the holder is named."""
+    """A title line (no closing punctuation, a line of its own)."""
     text = text_of(doc)
     stripped = text[sent.start_char:sent.end_char].rstrip()
     after = text[sent.start_char + len(stripped):sent.start_char + len(stripped) + 1]
