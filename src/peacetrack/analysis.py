@@ -165,7 +165,7 @@ class Analyzer:
                             candidates: bool = False) -> Analysis:
         """``analyse_doc`` for a report known to be about this analyzer's
         process: the stages of ``STAGES`` in their order."""
-        work = Work(document=document, doc=doc, candidates=candidates)
+        work = Work(document=document, doc=doc)
         for stage in STAGES:
             if not (stage.final and candidates):
                 stage.run(self, work)

@@ -31,7 +31,6 @@ class Work:
 
     document: Document
     doc: Doc
-    candidates: bool = False  # every candidate, before the learned decision (training)
     references: list[Any] = field(default_factory=list)  # chronology happenings named
     actors: Any = None  # actors.DocActors
     events: list[Event] = field(default_factory=list)
