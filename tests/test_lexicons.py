@@ -53,7 +53,8 @@ def test_every_key_of_the_place_words_is_read():
 
     data = yaml.safe_load(data_path("lexicons", "places.yaml").read_text(encoding="utf-8"))
     read = {f.name for f in fields(PlaceWords)} | {"country_aliases", "landmarks", "border_nouns",
-                                                   "regions", "crossings", "country_codes"}
+                                                   "regions", "crossings", "country_codes",
+                                                   "place_nouns_after_names"}
     assert set(data) <= read, set(data) - read
 
 

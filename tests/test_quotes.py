@@ -44,9 +44,12 @@ def _quotes(analyzer, text: str, published: str | None = None):
      False),
     ("Nikol Pashinyan described the talks as “generally positive”.", "generally positive",
      "nikol-pashinyan", True),
-    # speech words of speech.yaml beyond the verbs: clear_verbs, attitude_adjectives
+    # speech.yaml's clear_verbs ("made it clear") and as_comment_verbs ("as Lavrov said")
     ("Sergey Lavrov made it clear that Russia is ready to host the next round of talks.",
      "ready to host", "sergey-lavrov", False),
+    ("As Lavrov said, the talks will resume in Moscow next month.", "talks will resume",
+     "sergey-lavrov", False),
+    # an attitude ("is convinced": the verb convince)
     ("As the Armenian government is convinced, the blockade of the corridor must end soon.",
      "blockade of the corridor", "armenia", False),
 ])

@@ -175,8 +175,9 @@ class ActorFinder:
         self.place_names = {n.lower() for p in [*profile.places, *_lexicon_places()]
                             for n in [p.get("name", ""), *(p.get("aliases") or [])] if n}
         # words after a name that make it a place: "the Adre crossing" is no speaker
-        self.place_nouns = frozenset(load_lexicon("places").get("place_nouns", [])) | \
-            W.place_nouns_after_names
+        places = load_lexicon("places")
+        self.place_nouns = frozenset(places.get("place_nouns", [])) | \
+            frozenset(places["place_nouns_after_names"])
         # who answers to a description: "the US foreign minister" is the secretary of state
         self.answering: dict[str, set[str]] = {}
         for role in self.roles.values():

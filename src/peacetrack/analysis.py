@@ -42,7 +42,7 @@ from .roles import (
 )
 from .sections import analyse_in_sections
 from .settings import Settings
-from .stages import Stage, Work, check_order
+from .stages import Stage, Watch, Work, check_order
 from .stances import find_stances, issue_cues
 
 
@@ -147,28 +147,36 @@ class Analyzer:
             else:
                 yield next(originals)
 
-    def analyse_doc(self, document: Document, doc: Doc, *, candidates: bool = False) -> Analysis:
+    def analyse_doc(self, document: Document, doc: Doc, *, candidates: bool = False,
+                    watch: Watch | None = None) -> Analysis:
         """Everything found in one parsed document. ``candidates``: every event
         the rules propose, one per trigger, before the model decides and the
-        mentions of one event are merged (what training learns from)."""
+        mentions of one event are merged (what training learns from).
+        ``watch(stage, work, run)`` runs each stage instead of the loop (the
+        bench times them, a test checks what each changes)."""
         remember_text(doc, document.text)  # the parsed text: Doc.text rebuilds it on each call
         analyzer, processes = self.for_doc(doc, document.title)
         document = replace(document, process=processes[0], processes=processes)
         if document.duplicate_of is not None:
             return Analysis(document)  # a near-duplicate is recorded, not counted twice
-        analysis = analyzer.analyse_process_doc(document, doc, candidates=candidates)
+        analysis = analyzer.analyse_process_doc(document, doc, candidates=candidates,
+                                                watch=watch)
         for record in (*analysis.events, *analysis.stances):
             record.process = document.process
         return analysis
 
-    def analyse_process_doc(self, document: Document, doc: Doc, *,
-                            candidates: bool = False) -> Analysis:
+    def analyse_process_doc(self, document: Document, doc: Doc, *, candidates: bool = False,
+                            watch: Watch | None = None) -> Analysis:
         """``analyse_doc`` for a report known to be about this analyzer's
         process: the stages of ``STAGES`` in their order."""
         work = Work(document=document, doc=doc)
         for stage in STAGES:
-            if not (stage.final and candidates):
+            if stage.final and candidates:
+                continue
+            if watch is None:
                 stage.run(self, work)
+            else:
+                watch(stage, work, partial(stage.run, self, work))
         return Analysis(work.document, events=work.events, quotes=work.quotes,
                         stances=work.stances)
 

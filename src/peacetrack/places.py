@@ -38,6 +38,10 @@ from peacetrack.walks import grammar
 
 __all__ = ["Gazetteer", "Place", "PlaceWords", "anaphor_location", "event_location", "name_key"]
 
+# the parser's labels and the grammar words (data/languages/en: labels.yaml, words.yaml)
+L = grammar().labels
+W = grammar().words
+
 LEXICON = Path(__file__).parent / "data" / "lexicons" / "places.yaml"
 
 
@@ -587,15 +591,14 @@ def event_location(sent: Span, trigger: Token, gazetteer: Gazetteer, *,
 
 def _where_antecedent(trigger: Token) -> Token | None:
     """The noun a 'where' clause of the trigger describes, if any."""
-    labels, grammar_words = grammar().labels, grammar().words
-    clause = _conjunct_head(trigger) if trigger.pos_ in labels.verb else trigger
+    clause = _conjunct_head(trigger) if trigger.pos_ in L.verb else trigger
     for _ in range(3):
-        if clause.dep_ in labels.relative_clause:
-            if any(c.dep_ in labels.adverbial_modifier and
-                   c.lower_ in grammar_words.place_relative_adverbs for c in clause.children):
+        if clause.dep_ in L.relative_clause:
+            if any(c.dep_ in L.adverbial_modifier and
+                   c.lower_ in W.place_relative_adverbs for c in clause.children):
                 return clause.head
             return None
-        if clause.dep_ not in labels.open_or_conjoined_clause or clause.head.i == clause.i:
+        if clause.dep_ not in L.open_or_conjoined_clause or clause.head.i == clause.i:
             return None
         clause = clause.head
     return None
@@ -603,10 +606,9 @@ def _where_antecedent(trigger: Token) -> Token | None:
 
 def _destination(place: Token, words: PlaceWords) -> bool:
     """'visit to Baku', 'visited Moscow': where a trip went."""
-    labels = grammar().labels
-    if place.dep_ in labels.direct_object:
+    if place.dep_ in L.direct_object:
         return _lemma(place.head) in words.motion_words
-    if place.dep_ not in labels.preposition_object or \
+    if place.dep_ not in L.preposition_object or \
             place.head.lower_ not in words.destination_preps:
         return False
     return _lemma(place.head.head) in words.motion_words
@@ -614,9 +616,8 @@ def _destination(place: Token, words: PlaceWords) -> bool:
 
 def _conjunct_head(verb: Token) -> Token:
     """The first of a run of conjoined verbs ("stormed … and demanded")."""
-    labels = grammar().labels
-    while verb.dep_ in labels.conjunct and verb.head.i != verb.i and \
-            verb.head.pos_ in labels.verb:
+    while verb.dep_ in L.conjunct and verb.head.i != verb.i and \
+            verb.head.pos_ in L.verb:
         verb = verb.head
     return verb
 
@@ -627,19 +628,18 @@ def anaphor_location(sent: Span, trigger: Token, gazetteer: Gazetteer,
     ("the Lachin road … pitched tents on the road"; "Nagorno-Karabakh …
     brought peacekeepers into the region"; "left Nagorno-Karabakh …, after
     Azerbaijan retook the region"), when it locates the event."""
-    labels, grammar_words = grammar().labels, grammar().words
     lemmas, pos = words_of(sent.doc)[1], syntax_of(sent.doc).pos
     for i in range(sent.start, sent.end):
-        names = gazetteer.heads.get(lemmas[i]) if pos[i] in labels.common_noun else None
+        names = gazetteer.heads.get(lemmas[i]) if pos[i] in L.common_noun else None
         if not names:
             continue
         token = sent.doc[i]
-        if not any(c.dep_ in labels.determiner and c.lower_ in grammar_words.definite_article
+        if not any(c.dep_ in L.determiner and c.lower_ in W.definite_article
                    for c in token.children):
             continue
-        if any(c.dep_ in labels.naming_modifiers for c in token.children):
+        if any(c.dep_ in L.naming_modifiers for c in token.children):
             continue  # "the Karabakh region", "the region of Syunik": named, not repeated
-        taken = taking and token.dep_ in labels.object and token.head.i == trigger.i
+        taken = taking and token.dep_ in L.object and token.head.i == trigger.i
         if not taken and _hops_to_event(token, trigger, gazetteer.words) is None:
             continue  # where the act was, or, for a seizure (``taking``), what was seized
         for before in [sent, *reversed(earlier)]:  # earlier in its own sentence first
@@ -648,7 +648,7 @@ def anaphor_location(sent: Span, trigger: Token, gazetteer: Gazetteer,
                      and m.location.span[1] <= token.idx]
             if found:
                 place = found[-1].location
-                det = next(c for c in token.children if c.dep_ in labels.determiner)
+                det = next(c for c in token.children if c.dep_ in L.determiner)
                 return replace(place, text=sent.doc[det.i:token.i + 1].text,
                                span=(det.idx, token.idx + len(token)))
     return None
@@ -687,21 +687,20 @@ def _mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
 
 
 def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
-    labels, grammar_words = grammar().labels, grammar().words
     for ent in entities_in(sent):
-        if ent.label_ in labels.not_place_entities:
+        if ent.label_ in L.not_place_entities:
             continue
-        if ent[0].lower_ in grammar_words.definite_article and len(ent) > 1:
+        if ent[0].lower_ in W.definite_article and len(ent) > 1:
             ent = ent[1:]
         before = sent.doc[ent.start - 1] if ent.start > sent.start else None
-        if before is not None and before.dep_ in labels.adjectival_modifier and \
+        if before is not None and before.dep_ in L.adjectival_modifier and \
                 COMPASS.match(f"{before.text} _"):
             part = gazetteer.place(sent.doc[ent.start - 1:ent.end].text, tiers=())
             if part is not None:  # "in northern Mali", "eastern Ukraine"
                 yield _mention(sent.doc[ent.start - 1:ent.end], part, ent.root)
                 continue
         after = sent.doc[ent.end] if ent.end < sent.end else None
-        if after is not None and after.pos_ in labels.noun and \
+        if after is not None and after.pos_ in L.noun and \
                 after.lower_ in gazetteer.heads:  # "the Lachin corridor": the model tags "Lachin"
             longer = sent.doc[ent.start:ent.end + 1]
             named = gazetteer.place(longer.text, tiers=())
@@ -709,7 +708,7 @@ def _entity_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
                 yield _mention(longer, named, longer.root)
                 continue
         place = gazetteer.place(ent.text, tiers=_tiers_for(ent.text, ent.label_))
-        if place or ent.label_ in labels.place_entities:
+        if place or ent.label_ in L.place_entities:
             yield _mention(ent, place, ent.root)
 
 
@@ -721,12 +720,12 @@ def _tiers_for(text: str, label: str) -> tuple[int, ...]:
         return ()
     if not label:  # an untagged proper noun: big towns and the parties' own, never a
         return (CITY_TIERS[0], FOCUS_TOWNS)  # scan of every hamlet on Earth (slow, and noisy)
-    return CITY_TIERS if label in grammar().labels.place_entities else CITY_TIERS[:1]
+    return CITY_TIERS if label in L.place_entities else CITY_TIERS[:1]
 
 
 def _proper_noun_mentions(sent: Span, gazetteer: Gazetteer) -> Iterator[_Mention]:
     """Runs of proper nouns the model left untagged ("Khojaly" it missed)."""
-    proper_noun = grammar().labels.proper_noun
+    proper_noun = L.proper_noun
     syntax = syntax_of(sent.doc)
     pos, in_entity = syntax.pos, syntax.in_entity
     first = None  # where the current run started
@@ -754,12 +753,11 @@ def sentence_initial_alias(span: Span, place: Place) -> bool:
 
 def _border_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:
     """'the Armenian-Azerbaijani border', 'the border between Armenia and Azerbaijan'."""
-    labels, grammar_words = grammar().labels, grammar().words
-    sides = labels.place_name_links | labels.adjectival_modifier
+    sides = L.place_name_links | L.adjectival_modifier
     before = [t for child in token.lefts if child.dep_ in sides for t in child.subtree]
-    after = [t for prep in token.rights if prep.dep_ in labels.preposition
-             and prep.lower_ in grammar_words.border_side_preps
-             for obj in prep.children if obj.dep_ in labels.preposition_object
+    after = [t for prep in token.rights if prep.dep_ in L.preposition
+             and prep.lower_ in W.border_side_preps
+             for obj in prep.children if obj.dep_ in L.preposition_object
              for t in (obj, *obj.conjuncts)]
     countries: dict[str, Place] = {}
     used: list[Token] = []
@@ -781,12 +779,11 @@ def _capital_mention(token: Token, gazetteer: Gazetteer) -> Iterator[_Mention]:
     """'the Azerbaijani capital', "Armenia's capital": that country's capital city;
     but the capital the report names ("the South Sudanese capital Juba") is
     that name's, read as a place of its own."""
-    labels = grammar().labels
-    if any(c.dep_ in labels.apposition and c.pos_ in labels.proper_noun for c in token.rights) or \
-            (token.dep_ in labels.compound_modifier and token.head.pos_ in labels.proper_noun):
+    if any(c.dep_ in L.apposition and c.pos_ in L.proper_noun for c in token.rights) or \
+            (token.dep_ in L.compound_modifier and token.head.pos_ in L.proper_noun):
         return
     for child in token.lefts:
-        country = gazetteer.country(child.text) if child.dep_ in labels.country_modifiers else None
+        country = gazetteer.country(child.text) if child.dep_ in L.country_modifiers else None
         capital = gazetteer.capital(country.country) if country and country.country else None
         if capital:
             yield _mention(token.doc[child.i:token.i + 1], capital, token)
@@ -812,7 +809,7 @@ def _climb(token: Token, trigger: Token, words: PlaceWords) -> tuple[Token, int]
     Returns the word the walk stops at (the trigger, or the word the place's
     phrase hangs on) and the number of locative steps taken.
     """
-    name_links = grammar().labels.place_name_links
+    name_links = L.place_name_links
     hops = 0
     for _ in range(len(token.doc)):  # a parse is a tree, but never loop
         if token.i == trigger.i or (hops and token.dep_ in name_links):
@@ -827,30 +824,29 @@ def _climb(token: Token, trigger: Token, words: PlaceWords) -> tuple[Token, int]
 
 def _step(token: Token, words: PlaceWords) -> tuple[Token, int] | None:
     """One step up: (next word, 1 if the step was a locative phrase else 0)."""
-    labels, grammar_words = grammar().labels, grammar().words
     head = token.head
     if head.i == token.i:
         return None
-    if token.dep_ in labels.place_name_links:
+    if token.dep_ in L.place_name_links:
         # "the Brussels meeting": a place naming an event noun locates it.
-        return head, int(token.dep_ in labels.compound_modifier and
+        return head, int(token.dep_ in L.compound_modifier and
                          _lemma(head) in words.event_nouns)
-    if token.dep_ in labels.direct_object and _lemma(head) in words.motion_words:
+    if token.dep_ in L.direct_object and _lemma(head) in words.motion_words:
         return head, 1  # "visited Baku"
-    if token.dep_ not in labels.preposition_object:
+    if token.dep_ not in L.preposition_object:
         return None
     prep, host = _preposition(token)
     word, host_lemma = prep.lower_, _lemma(host)
-    if word in grammar_words.genitive_preps and \
+    if word in W.genitive_preps and \
             host_lemma in words.place_nouns | words.event_nouns:
         return host, 0  # "the city of Khojaly", "the meeting of the council in Baku"
     if word in words.locative_preps or (word in words.destination_preps
                                         and host_lemma in words.motion_words):
         return _lift_of(host, words), 1
     # "pull out of Karabakh"
-    if host_lemma in grammar_words.exit_particles and host.head.i != host.i:
+    if host_lemma in W.exit_particles and host.head.i != host.i:
         host, host_lemma = host.head, _lemma(host.head)
-    if word in grammar_words.leaving_preps and host_lemma in words.departure_words:
+    if word in W.leaving_preps and host_lemma in words.departure_words:
         return host, 1  # "withdraw from the region": where the leaving happens
     if word in words.occasion_preps and _lemma(token) in words.event_nouns:
         return host, 0  # "said during talks in Sochi": the talks frame the saying
@@ -859,10 +855,9 @@ def _step(token: Token, words: PlaceWords) -> tuple[Token, int] | None:
 
 def _preposition(pobj: Token) -> tuple[Token, Token]:
     """The preposition over a prepositional object and the word it attaches to."""
-    labels = grammar().labels
     prep = pobj.head
     # "on the border and along the line": a conjoined preposition shares the host.
-    while prep.dep_ in labels.conjunct and prep.head.pos_ in labels.adposition and \
+    while prep.dep_ in L.conjunct and prep.head.pos_ in L.adposition and \
             prep.head.i != prep.i:
         prep = prep.head
     return prep, prep.head
@@ -870,8 +865,8 @@ def _preposition(pobj: Token) -> tuple[Token, Token]:
 
 def _lift_of(host: Token, words: PlaceWords) -> Token:
     """'the residence of the president in Sochi': the phrase belongs to 'residence'."""
-    if host.dep_ in grammar().labels.preposition_object and \
-            host.head.lower_ in grammar().words.genitive_preps:
+    if host.dep_ in L.preposition_object and \
+            host.head.lower_ in W.genitive_preps:
         owner = host.head.head
         if _lemma(owner) in words.place_nouns | words.event_nouns:
             return owner
@@ -886,11 +881,10 @@ def _frames_event(anchor: Token, trigger: Token, words: PlaceWords) -> bool:
     """Whether a locative phrase hanging on ``anchor`` tells where the event was."""
     if anchor.i == trigger.i:
         return True
-    labels = grammar().labels
-    if anchor.ent_type_ in labels.time_entities and anchor.dep_ in labels.time_phrase_links and \
+    if anchor.ent_type_ in L.time_entities and anchor.dep_ in L.time_phrase_links and \
             trigger.i in (anchor.head.i, anchor.head.head.i):
         return True  # "negotiated for three days at the centre in Arlington"
-    if anchor.pos_ in labels.verb:
+    if anchor.pos_ in L.verb:
         return _happening_verb(anchor, trigger, words) or _trip_for(anchor, trigger, words)
     return _participant(anchor, trigger, words)
 
@@ -899,15 +893,14 @@ def _trip_for(verb: Token, trigger: Token, words: PlaceWords) -> bool:
     """A trip made for the act: 'flew to Doha on Sunday to discuss the deal'
     (the act happens where the trip went)."""
     return _lemma(verb) in words.motion_words and trigger.head.i == verb.i and \
-        trigger.dep_ in grammar().labels.participle_or_infinitive and \
-        any(c.lower_ in grammar().words.infinitive_marks for c in trigger.children)
+        trigger.dep_ in L.participle_or_infinitive and \
+        any(c.lower_ in W.infinitive_marks for c in trigger.children)
 
 
 def _happening_verb(verb: Token, trigger: Token, words: PlaceWords) -> bool:
     """An event noun's own verb: 'talks held in Sochi', 'met in Brussels for talks'."""
-    labels = grammar().labels
     # a gerund too: "fighting … took place"
-    nominal = trigger.pos_ in labels.noun or trigger.tag_ in labels.gerund
+    nominal = trigger.pos_ in L.noun or trigger.tag_ in L.gerund
     if not nominal or _lemma(verb) not in words.support_verbs:
         return False
     return verb in trigger.subtree or verb == _governing_verb(trigger)
@@ -915,11 +908,10 @@ def _happening_verb(verb: Token, trigger: Token, words: PlaceWords) -> bool:
 
 def _governing_verb(token: Token) -> Token | None:
     """The verb a noun is an argument of, through prepositions: talks -> for -> met."""
-    labels = grammar().labels
     for ancestor in token.ancestors:
-        if ancestor.pos_ in labels.verb:
+        if ancestor.pos_ in L.verb:
             return ancestor
-        if ancestor.dep_ not in labels.argument_links:
+        if ancestor.dep_ not in L.argument_links:
             return None
     return None
 
@@ -927,21 +919,20 @@ def _governing_verb(token: Token) -> Token | None:
 def _participant(noun: Token, trigger: Token, words: PlaceWords) -> bool:
     """Someone or something taking part in the act: 'met with representatives at X',
     'held talks in Sochi'. A mere topic ('discussed the situation in X') is not."""
-    labels = grammar().labels
-    while noun.dep_ in labels.conjunct and noun.head.i != noun.i:
+    while noun.dep_ in L.conjunct and noun.head.i != noun.i:
         noun = noun.head  # "host Aliyev and Pashinyan in Brussels"
-    if noun.dep_ in labels.direct_object and _lemma(noun) in words.place_nouns and \
+    if noun.dep_ in L.direct_object and _lemma(noun) in words.place_nouns and \
             noun.head.i in (trigger.i, _conjunct_head(trigger).i):
         return True  # "shelled towns inside Armenia", "stormed the building in Yerevan and demanded"
     if noun.head.i == trigger.i:
-        if noun.dep_ in labels.active_or_passive_subject:
+        if noun.dep_ in L.active_or_passive_subject:
             return True
         # the people an act is done to are where it is done ("host the two
         # leaders in Brussels"; the parser often hangs the place on them)
-        return noun.dep_ in labels.direct_object and (_lemma(trigger) in words.support_verbs
-                                                      or noun.ent_type_ in labels.person_entity
+        return noun.dep_ in L.direct_object and (_lemma(trigger) in words.support_verbs
+                                                      or noun.ent_type_ in L.person_entity
                                                       or _lemma(noun) in words.people_nouns)
-    if noun.dep_ in labels.preposition_object and \
-            noun.head.lower_ in grammar().words.participant_preps:
+    if noun.dep_ in L.preposition_object and \
+            noun.head.lower_ in W.participant_preps:
         return noun.head.head.i == trigger.i
     return False

@@ -34,6 +34,9 @@ CLOSERS = {"“": "”\"“", "„": "“”\"", "«": "»", "\"": "\"”", "‘
 SINGLE = {"‘", "'", "’"}
 OPENING_MARKS = " \n\"“«„‘'"
 SENTENCE_END = re.compile(r"[.!?][\"”’»]?(?:\s|$)")
+# the parser's labels and the grammar words (data/languages/en: labels.yaml, words.yaml)
+L = grammar().labels
+W = grammar().words
 
 
 @dataclass(frozen=True)
@@ -184,8 +187,6 @@ class Attributor:
         self.doc = doc
         self.actors = actors
         self.lexicon = lexicon
-        self.labels = grammar().labels  # the parser's labels (languages/en/labels.yaml)
-        self.words = grammar().words  # grammar words (languages/en/words.yaml)
         self._documents: list[tuple[int, list[Mention]]] | None = None
         self.quoted: list[tuple[int, int]] = []  # the direct quotes' char spans, in order
 
@@ -194,7 +195,7 @@ class Attributor:
         attitude = lexicon.attitude_of.get(lemma)  # "is convinced": convince
         if lemma not in lemmas and lemma not in lexicon.clear_verbs and attitude is None:
             return False  # the cheap test first: most words report nothing
-        if token.pos_ not in self.labels.predicate and attitude is None:
+        if token.pos_ not in L.predicate and attitude is None:
             return False
         if _negated(token):
             return False  # "no official has ever explained ..." reports no words
@@ -205,9 +206,8 @@ class Attributor:
     def subject(self, verb: Token, depth: int = 0) -> list[Mention]:
         """The speakers of a verb: its subject (with conjuncts), else the
         subject of the clause it continues, else its agent ('noted by X')."""
-        labels = self.labels
         subjects = sorted((c for c in verb.children
-                           if c.dep_ in labels.active_or_passive_subject),
+                           if c.dep_ in L.active_or_passive_subject),
                           key=lambda c: abs(c.i - verb.i))
         for child in subjects:
             found = self.speaker_pronoun(child) or self.document_voice(child) or \
@@ -216,17 +216,17 @@ class Attributor:
                 return found
         if subjects:
             return []
-        if depth < 3 and verb.dep_ in labels.speech_continued_through and verb.head.i != verb.i:
+        if depth < 3 and verb.dep_ in L.speech_continued_through and verb.head.i != verb.i:
             found = self.subject(verb.head, depth + 1)
             if found:
                 return found
         for child in verb.children:
             # 'as noted in the Kremlin', 'said by X'
-            if child.dep_ in labels.preposition_or_agent and \
-                    child.lower_ in self.words.speaker_preps \
-                    and verb.tag_ in labels.past_participle:
+            if child.dep_ in L.preposition_or_agent and \
+                    child.lower_ in W.speaker_preps \
+                    and verb.tag_ in L.past_participle:
                 for grand in child.children:
-                    if grand.dep_ in labels.preposition_object:
+                    if grand.dep_ in L.preposition_object:
                         return self.group(grand)
         adjacent = self.actors.before(verb.i)[:1]  # a misparsed 'X’s ministry accused'
         return [m for m in adjacent if m.end == verb.i and depth == 0]
@@ -254,12 +254,12 @@ class Attributor:
         if found is not None:
             return found
         for child in head.children:
-            if child.dep_ in self.labels.owner_modifiers and child.i < head.i:
+            if child.dep_ in L.owner_modifiers and child.i < head.i:
                 inner = self.actors.at(child) or next(
                     (self.actors.at(t) for t in child.subtree if self.actors.at(t)), None)
                 if inner is not None:
                     return inner
-        if any(t.lower_ in COUNTRY_WORDS and t.dep_ in self.labels.possessive
+        if any(t.lower_ in COUNTRY_WORDS and t.dep_ in L.possessive
                for t in head.children):
             return next((m for m in self.actors.before(head.i)
                          if m.kind in ("country", "metonym")), None)
@@ -270,7 +270,7 @@ class Attributor:
         ('Armenian Minister of Economy Gevorg Papoyan', 'the Saudi ambassador
         to Yemen Mohammed Al-Jaber'): the name is the person, the title gives
         the state, sector and role. spaCy often tags such a name as no one."""
-        for appos in (c for c in head.children if c.dep_ in self.labels.apposition):
+        for appos in (c for c in head.children if c.dep_ in L.apposition):
             person = self.actors.at(appos)  # 'the group's chair, Foreign Minister X,'
             if person is not None and person.is_person and person.actor.id:
                 return person
@@ -300,7 +300,7 @@ class Attributor:
     def surname(self, head: Token, found: Mention | None) -> Mention | None:
         """'said Papoyan': the person named in full before whose name ends
         (or, for names written family name first, begins) with it."""
-        if head.pos_ not in self.labels.proper_noun or not head.text[:1].isupper() or \
+        if head.pos_ not in L.proper_noun or not head.text[:1].isupper() or \
                 (found is not None and found.end - found.start > 1):
             return None
         for earlier in self.actors.before(head.i):
@@ -328,7 +328,7 @@ class Attributor:
             tokens = self.doc[token.i:token.i + len(words)]
             if len(tokens) == len(words) and [t.lower_ for t in tokens] == list(words):
                 objects = [t for t in tokens[-1].children
-                           if t.dep_ in self.labels.any_object]
+                           if t.dep_ in L.any_object]
                 if not objects and tokens.end < len(self.doc):
                     objects = [self.doc[tokens.end]]
                 return self.group(objects[0]) if objects else []
@@ -339,12 +339,11 @@ class Attributor:
         speaks for whoever issued it ('read the EU statement')."""
         if noun.lemma_.lower() in self.lexicon.documents:
             return self.named_issuer(noun)  # not 'called the declaration “…”'
-        labels = self.labels
         for child in noun.children:
-            if child.dep_ in labels.possessive:
+            if child.dep_ in L.possessive:
                 return self.group(child)
-            if child.dep_ in labels.preposition and child.lower_ in self.words.genitive_preps:
-                objects = [g for g in child.children if g.dep_ in labels.preposition_object]
+            if child.dep_ in L.preposition and child.lower_ in W.genitive_preps:
+                objects = [g for g in child.children if g.dep_ in L.preposition_object]
                 if objects:
                     return self.group(objects[0])
         return []
@@ -357,13 +356,13 @@ class Attributor:
         before; the name read as the attribution reads it ('the ambassador to
         the UN X Y' is X Y)."""
         gender = PERSON_PRONOUNS.get(token.lower_)
-        if gender is None or token.lower_ not in self.words.speaker_pronouns:
+        if gender is None or token.lower_ not in W.speaker_pronouns:
             return []
         people = [m for m in self.actors.before(token.i) if self._may_be(m, gender, token)]
         if not people:
             return []
         near = [m for m in people if m.start >= _sentence_back(token, 1)]
-        subjects = [m for m in near if any(t.dep_ in self.labels.active_or_passive_subject
+        subjects = [m for m in near if any(t.dep_ in L.active_or_passive_subject
                                            for t in self.doc[m.start:m.end])]
         chosen = (subjects or near or people)[0]
         return [self.mention(self.doc[chosen.end - 1]) or chosen]
@@ -374,7 +373,7 @@ class Attributor:
             return False
         if mention.gender not in (None, gender) or (mention.kind == "ner" and not mention.actor.id
                                                     and self.doc[mention.start].ent_type_
-                                                    not in self.labels.person_entity):
+                                                    not in L.person_entity):
             return False  # an organisation spaCy found is no 'he'
         at, text = self.doc[mention.start].idx, text_of(self.doc)
         own_line = _line_start(text, at) == _line_start(text, pronoun.idx)
@@ -390,7 +389,7 @@ class Attributor:
         'Zas said in a statement', 'the government issued a statement'), else
         that of the last document named a few sentences before."""
         word = token.lower_
-        pronouns = self.words.document_pronouns
+        pronouns = W.document_pronouns
         if token.lemma_.lower() not in self.lexicon.documents and word not in pronouns:
             return []
         if word not in pronouns:
@@ -413,7 +412,7 @@ class Attributor:
             self._documents = []  # an issuer is a person or body, never another document
             self._documents = [(i, self.issuer(self.doc[i])) for i in range(len(self.doc))
                                if lemmas[i] in self.lexicon.documents
-                               and self.doc[i].pos_ in self.labels.noun]
+                               and self.doc[i].pos_ in L.noun]
         return self._documents
 
     def issuer(self, noun: Token) -> list[Mention]:
@@ -422,11 +421,10 @@ class Attributor:
         if found:
             return found
         head = noun.head
-        labels = self.labels
-        if noun.dep_ in labels.direct_object and head.lemma_.lower() in self.lexicon.issuing:
+        if noun.dep_ in L.direct_object and head.lemma_.lower() in self.lexicon.issuing:
             return self.subject(head, depth=1)  # 'the ministry issued a statement'
-        if noun.dep_ in labels.preposition_object and head.lower_ in self.words.document_preps \
-                and head.head.pos_ in labels.full_verb and \
+        if noun.dep_ in L.preposition_object and head.lower_ in W.document_preps \
+                and head.head.pos_ in L.full_verb and \
                 self.is_speech(head.head, self.lexicon.direct):
             return self.subject(head.head, depth=1)  # 'Zas said in a statement'
         return []
@@ -437,19 +435,18 @@ class Attributor:
         own = self.mention(noun)
         if own is not None:
             return [own]
-        labels = self.labels
         for child in noun.children:
-            if child.dep_ in labels.possessive:
+            if child.dep_ in L.possessive:
                 return self.group(child)
-            if child.dep_ in labels.preposition and child.lower_ in self.words.owner_preps:
-                objects = [g for g in child.children if g.dep_ in labels.preposition_object]
+            if child.dep_ in L.preposition and child.lower_ in W.owner_preps:
+                objects = [g for g in child.children if g.dep_ in L.preposition_object]
                 found = self.group(objects[0]) if objects else []
                 if found:
                     return found
-            if child.dep_ in labels.clause_modifier and child.tag_ in labels.past_participle:
+            if child.dep_ in L.clause_modifier and child.tag_ in L.past_participle:
                 # 'a statement issued by X'
-                found = [m for g in child.children if g.dep_ in labels.agent
-                         for o in g.children if o.dep_ in labels.preposition_object
+                found = [m for g in child.children if g.dep_ in L.agent
+                         for o in g.children if o.dep_ in L.preposition_object
                          for m in self.group(o)]
                 if found:
                     return found
@@ -476,16 +473,15 @@ def _title_complement(between: Span) -> bool:
     """Nothing, or a short complement of the title ('of Economy', 'to the
     UN', 'for Foreign Affairs'), lies between a title and the name it gives."""
     return len(between) == 0 or (len(between) <= 4 and
-                                 between[0].pos_ in grammar().labels.adposition)
+                                 between[0].pos_ in L.adposition)
 
 
 def _name_word(token: Token, actors: DocActors) -> bool:
-    labels = grammar().labels
     mention = actors.at(token)
     if (mention is not None and not mention.is_person) or \
-            token.ent_type_ in labels.not_name_entities:
+            token.ent_type_ in L.not_name_entities:
         return False
-    return (token.pos_ in labels.proper_noun and token.text[:1].isupper()) or \
+    return (token.pos_ in L.proper_noun and token.text[:1].isupper()) or \
         (token.text in ("-", "‐") and token.whitespace_ == "")
 
 
@@ -508,12 +504,11 @@ def _sentence_back(token: Token, count: int) -> int:
 
 def _negated(verb: Token) -> bool:
     """'did not say', 'never said', 'not a single official has explained'."""
-    labels, words = grammar().labels, grammar().words
     for child in verb.children:
-        if child.dep_ in labels.negation or child.lower_ in words.negating_adverbs:
+        if child.dep_ in L.negation or child.lower_ in W.negating_adverbs:
             return True
-        if child.dep_ in labels.active_or_passive_subject and \
-                any(t.lower_ in words.negative_quantifiers
+        if child.dep_ in L.active_or_passive_subject and \
+                any(t.lower_ in W.negative_quantifiers
                     for t in child.subtree if t.i < child.i):
             return True
     return False
@@ -562,9 +557,8 @@ def _introduced(doc: Doc, who: Attributor, start: int) -> tuple[list[Mention], s
     colon = _token_before(doc, len(before)) if before.endswith(":") else None
     if colon is None or colon.text != ":":
         return [], None, start
-    labels = grammar().labels
-    verb = colon.head if colon.head.pos_ in labels.verb else sentence_of(colon).root
-    if verb.i > colon.i or verb.pos_ not in labels.verb:
+    verb = colon.head if colon.head.pos_ in L.verb else sentence_of(colon).root
+    if verb.i > colon.i or verb.pos_ not in L.verb:
         return [], None, start
     speakers = [m for m in who.subject(verb) if _named(m)]
     return (speakers, verb.text, verb.idx) if speakers else ([], None, start)
@@ -583,7 +577,7 @@ def _attribution(who: Attributor, token: Token,
         return [], None
     if token.i < quote.start and _governs(token, quote) and who.is_speech(token, lexicon.framing):
         return who.subject(token), token.text
-    if token.pos_ in grammar().labels.common_noun and token.lower_ in lexicon.nouns and \
+    if token.pos_ in L.common_noun and token.lower_ in lexicon.nouns and \
             _same_clause(token, quote):
         return who.owner(token), token.text
     return [], None
@@ -599,11 +593,10 @@ def _governs(token: Token, quote: Span) -> bool:
 def _same_clause(token: Token, quote: Span) -> bool:
     """'If we believe Lavrov’s statements, Russia is ready … “…”': the noun's
     clause modifies the clause the quote is in."""
-    labels = grammar().labels
     clause = token
-    while clause.dep_ not in labels.speech_noun_clause_top and clause.head.i != clause.i:
+    while clause.dep_ not in L.speech_noun_clause_top and clause.head.i != clause.i:
         clause = clause.head
-    root = clause.head if clause.dep_ in labels.adverbial_clause else clause
+    root = clause.head if clause.dep_ in L.adverbial_clause else clause
     inside = {t.i for t in quote}
     return any(t.i in inside for t in root.subtree)
 
@@ -703,10 +696,9 @@ def _attribution_chars(cue: Token, clause: list[Token], according: bool) -> tupl
     inside = {t.i for t in clause}
     phrase = [cue]
     if not according:
-        labels = grammar().labels
         for child in cue.children:
-            if child.dep_ in labels.active_or_passive_subject or \
-                    child.dep_ in labels.attribution_modifiers and child.i < cue.i:
+            if child.dep_ in L.active_or_passive_subject or \
+                    child.dep_ in L.attribution_modifiers and child.i < cue.i:
                 phrase += [t for t in child.subtree if t.i not in inside]
     else:  # 'according to X', 'in the words of X': the phrase up to its object
         phrase += [t for t in cue.subtree if t.i not in inside]
@@ -721,7 +713,7 @@ def _attribution_chars(cue: Token, clause: list[Token], according: bool) -> tupl
 def _indirect_at(who: Attributor, token: Token) -> tuple[list[Token] | None, list[Mention], str | None]:
     according = who.according(token)
     if according is not None and token.lower_ != "citing":
-        prep = token.head if token.dep_ not in grammar().labels.preposition else token
+        prep = token.head if token.dep_ not in L.preposition else token
         return _host_clause(prep), according, "according to"
     if not who.is_speech(token, who.lexicon.indirect):
         return None, [], None
@@ -735,9 +727,8 @@ def _joint(verb: Token) -> bool:
     """'Aliyev and Pashinyan said they would …': a joint saying reported
     in indirect speech has no one named speaker, and is not taken for a quote
     (ANNOTATION.md; their direct words still are)."""
-    labels = grammar().labels
-    return any(c.dep_ in labels.active_or_passive_subject and
-               any(j.dep_ in labels.conjunct for j in c.children)
+    return any(c.dep_ in L.active_or_passive_subject and
+               any(j.dep_ in L.conjunct for j in c.children)
                for c in verb.children)
 
 
@@ -745,18 +736,17 @@ def _complement(verb: Token) -> list[Token] | None:
     """The verb's clausal complement: 'said [that X]', 'made it clear [that X]',
     or a 'that'-clause the parser hung elsewhere in the verb's phrase ('told
     reporters after the talks that X')."""
-    labels, words = grammar().labels, grammar().words
     for child in verb.children:
-        if child.dep_ in labels.closed_complement and child.i > verb.i and \
-                (child.pos_ in labels.verb or any(
-                    c.dep_ in labels.marker and c.lower_ in words.reported_clause_marks
+        if child.dep_ in L.closed_complement and child.i > verb.i and \
+                (child.pos_ in L.verb or any(
+                    c.dep_ in L.marker and c.lower_ in W.reported_clause_marks
                     for c in child.children)):
             return list(child.subtree)  # a misparsed 'noted that [the articles] concerned …'
     for token in verb.subtree:
         clause = token.head
-        if token.dep_ in labels.marker and token.lower_ in words.reported_clause_marks and \
-                token.i > verb.i and clause.dep_ in labels.that_clause_links and \
-                any(c.dep_ in labels.clause_subject for c in clause.children) and \
+        if token.dep_ in L.marker and token.lower_ in W.reported_clause_marks and \
+                token.i > verb.i and clause.dep_ in L.that_clause_links and \
+                any(c.dep_ in L.clause_subject for c in clause.children) and \
                 _direct_path(clause, verb):
             return list(clause.subtree)
     return None
@@ -765,10 +755,9 @@ def _complement(verb: Token) -> list[Token] | None:
 def _direct_path(clause: Token, verb: Token) -> bool:
     """No other verb between a clause and the speech verb it hangs under
     (', stressing that …' is the participle's complement, not 'said's)."""
-    labels = grammar().labels
     node = clause.head
     while node.i != verb.i and node.head.i != node.i:
-        if node.pos_ in labels.verb:
+        if node.pos_ in L.verb:
             return False
         node = node.head
     return node.i == verb.i
@@ -777,22 +766,21 @@ def _direct_path(clause: Token, verb: Token) -> bool:
 def _fronted(verb: Token) -> list[Token] | None:
     """'CLAUSE, the Kremlin confirmed' / 'As noted in the Kremlin, CLAUSE': the
     clause the verb comments on, without the verb's own words."""
-    labels = grammar().labels
     own = {t.i for t in verb.subtree}
     if _has_as(verb):
         host = verb.head
-        while host.pos_ not in labels.verb and host.head.i != host.i:
+        while host.pos_ not in L.verb and host.head.i != host.i:
             host = host.head
         # 'As noted in the Kremlin, CLAUSE': what follows the parenthetical
         return [t for t in host.subtree if t.i > max(own)] or \
             [t for t in host.subtree if t.i not in own]
     if not _after_comma(verb):
         return None  # 'a move Yerevan says breaches …' comments on nothing before it
-    before = [c for c in verb.children if c.dep_ in labels.closed_complement and c.i < verb.i]
+    before = [c for c in verb.children if c.dep_ in L.closed_complement and c.i < verb.i]
     if before:
         return list(before[0].subtree)
-    if verb.dep_ in labels.parataxis or (verb.dep_ in labels.conjunct and any(
-            c.dep_ in labels.active_or_passive_subject for c in verb.children)):
+    if verb.dep_ in L.parataxis or (verb.dep_ in L.conjunct and any(
+            c.dep_ in L.active_or_passive_subject for c in verb.children)):
         return [t for t in verb.head.subtree if t.i not in own and t.i < verb.i]
     return None
 
@@ -800,7 +788,7 @@ def _fronted(verb: Token) -> list[Token] | None:
 def _after_comma(verb: Token) -> bool:
     """Whether the attribution ('the Kremlin confirmed', 'said Lavrov') follows
     a comma or a closing mark, as a comment on what came before."""
-    subjects = grammar().labels.active_or_passive_subject
+    subjects = L.active_or_passive_subject
     first = min([verb.i] + [t.i for c in verb.children if c.dep_ in subjects and c.i < verb.i
                             for t in c.subtree])
     return first > 0 and verb.doc[first - 1].is_punct
@@ -808,20 +796,19 @@ def _after_comma(verb: Token) -> bool:
 
 def _has_as(verb: Token) -> bool:
     """'as noted in the Kremlin', 'as Lavrov said', 'as the government is convinced'."""
-    labels, words = grammar().labels, grammar().words
     lemma = verb.lemma_.lower()
-    if verb.tag_ not in labels.past_participle and lemma not in speech_lexicon().as_comment_verbs:
+    if verb.tag_ not in L.past_participle and lemma not in speech_lexicon().as_comment_verbs:
         return False
-    return any(c.dep_ in labels.marker and c.lower_ in words.comment_marks
+    return any(c.dep_ in L.marker and c.lower_ in W.comment_marks
                for c in verb.children) or \
-        any(c.dep_ in labels.marker and c.lower_ in words.comment_marks for c in verb.head.children
-            if verb.dep_ in labels.adjective_complement)
+        any(c.dep_ in L.marker and c.lower_ in W.comment_marks for c in verb.head.children
+            if verb.dep_ in L.adjective_complement)
 
 
 def _host_clause(prep: Token) -> list[Token]:
     """The clause an 'according to' phrase is attached to, without it."""
     head = prep.head
-    while head.dep_ not in grammar().labels.according_clause_top and head.head.i != head.i:
+    while head.dep_ not in L.according_clause_top and head.head.i != head.i:
         head = head.head
     own = {t.i for t in prep.subtree}
     return [t for t in head.subtree if t.i not in own]
@@ -843,7 +830,7 @@ def _named(mention: Mention) -> bool:
 def _clause_chars(tokens: list[Token]) -> tuple[int, int]:
     """The clause's char span without its complementiser and outer punctuation."""
     tokens = sorted(tokens, key=lambda t: t.i)
-    complementisers = grammar().words.complementisers
+    complementisers = W.complementisers
     while tokens and (tokens[0].is_punct or tokens[0].lower_ in complementisers or
                       tokens[0].is_space):
         tokens = tokens[1:]
@@ -895,7 +882,7 @@ def fold_continuing(doc: Doc, direct: list[Found], indirect: list[Found]) -> lis
     ('“…,” Rubio said, adding that …', 'X said A and noted that B') joins the
     quote of the verb it continues; a reported clause inside another of the
     same speaker is part of it. Returns the indirect quotes left."""
-    continuing = grammar().labels.speech_continued_through
+    continuing = L.speech_continued_through
     by_cue = {f.anchor: f for f in direct + indirect}
     kept: list[Found] = []
     for item in sorted(indirect, key=lambda f: f.start):

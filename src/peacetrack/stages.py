@@ -58,6 +58,11 @@ class Stage:
         return cls(name, run, frozenset(needs), frozenset(sets), final, why)
 
 
+# runs one stage of a report's analysis in place of the plain loop:
+# watch(stage, work, run) calls run() (analysis.Analyzer.analyse_doc)
+Watch = Callable[["Stage", Work, Callable[[], None]], None]
+
+
 class OrderError(ValueError):
     """A stage needs what no earlier stage sets."""
 
