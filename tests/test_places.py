@@ -299,3 +299,26 @@ def test_a_capital_named_by_the_report_is_that_place(analyzer):
     signed = [e for e in events if e["type"] == "SUPPORT" and "Juba" in e["sentence"]]
     assert signed and all((e["location"] or {}).get("name") == "Juba" for e in signed)
     assert not [e for e in events if (e["location"] or {}).get("text") == "Sudanese capital"]
+
+
+def test_talks_placed_in_a_country_are_in_the_town_the_report_names(analyzer):
+    # Annotators place talks and statements in a town wherever the report names one:
+    # "talks in Armenia" told by a report that says the minister spoke in Yerevan were
+    # in Yerevan. Fighting "in Armenia" keeps the country: the town is not its place.
+    from peacetrack.ingest import RawReport
+    from peacetrack.pipeline import prepare
+
+    text = ("Lavrov visits the South Caucasus\n"
+            "Russian Foreign Minister Sergey Lavrov held talks with Armenian officials in "
+            "Armenia on Monday.\n"
+            "Speaking to reporters in Yerevan, Lavrov said Moscow was ready to host the next "
+            "round.\n"
+            "On Tuesday Azerbaijani forces shelled Armenian positions in Armenia, the defence "
+            "ministry in Yerevan said.")
+    document = prepare(RawReport(source="t", text=text, published="2024-05-14"))
+    events = [r for r in next(analyzer.analyse([document])).records() if r["kind"] == "event"]
+    talks = next(e for e in events if e["type"] == "CONSULT")
+    assert talks["location"]["name"] == "Yerevan"
+    assert {"by": "place:town-of-country"} in talks["decided_by"]
+    shelled = next(e for e in events if e["type"] == "ASSAULT")
+    assert shelled["location"]["name"] == "Armenia"

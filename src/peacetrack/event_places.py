@@ -17,7 +17,7 @@ from .clean import paragraph_starts
 from .event_dates import present_in_quote, same_paragraph, saying_by, saying_of
 from .events import Lexicon
 from .nlp import sentence_of, sentences_before, text_of
-from .places import Gazetteer, anaphor_location, event_location, sentence_initial_alias
+from .places import Gazetteer, anaphor_location, event_location, sentence_initial_alias, towns_named
 from .quotes import speech_lexicon
 from .records import QUAD, Event, Location, Quote
 from .walks import grammar
@@ -78,6 +78,24 @@ class EventPlacer:
         vague = {id(e) for e in anchored if e.location is dateline or _near_only(doc, e.location)}
         _place_by_day(events, anchored, text, vague)
         _place_by_occasion(events, anchored, vague, dateline)
+        self.narrow_countries(events, doc)
+
+    def narrow_countries(self, events: list[Event], doc: Doc) -> None:
+        """A talk or statement placed only in a country ("arrived in Armenia",
+        "talks in Libya") was in a town of it: the one the report names nearest
+        to the act. Acts in the field keep the country: fighting "in Ukraine"
+        is not in the town the report names for something else."""
+        towns: list[Location] | None = None
+        for event in events:
+            if event.location is None or event.type in FIELD_TYPES or \
+                    self.gazetteer.country(event.location.name or "") is None:
+                continue
+            if towns is None:
+                towns = towns_named(doc, self.gazetteer)
+            inside = [t for t in towns if t.country == event.location.country]
+            if inside:
+                event.location = min(inside, key=lambda t: abs(t.span[0] - event.span[0]))
+                event.decided_by.append({"by": "place:town-of-country"})
 
     def place_named(self, name: str) -> Location | None:
         place = self.gazetteer.lookup(name)

@@ -664,6 +664,14 @@ def _mention(tokens: Span, place: Place | None, head: Token) -> _Mention:
     return _Mention(location, head, place.kind if place else None)
 
 
+def towns_named(doc, gazetteer: Gazetteer) -> list[Location]:
+    """Every place smaller than a country the report names and the gazetteer
+    locates in a country (towns, venues, regions), in the report's order."""
+    return [m.location for sent in doc.sents for m in _sentence_mentions(sent, gazetteer)
+            if m.kind not in (None, "country") and m.location.country and m.location.span
+            and gazetteer.country(m.location.name or "") is None]
+
+
 def _sentence_mentions(sent: Span, gazetteer: Gazetteer) -> list[_Mention]:
     """The places a sentence names, found once per sentence and gazetteer
     (several events share a sentence, and each tries several words)."""
