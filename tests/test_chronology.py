@@ -50,3 +50,31 @@ def test_a_report_whose_lead_tells_a_named_happening_is_its_news(coder):
     published = analysis.document.published
     assert published.value == "2021-11" and published.precision == "month"
     assert "Sochi summit" in published.text
+
+
+def test_every_shipped_profile_has_a_chronology_whose_names_resolve():
+    # the other processes' profiles date and place the happenings their reports name too
+    for name in ("serbia-kosovo", "ethiopia-tigray", "russia-ukraine", "sudan", "israel-hamas",
+                 "colombia-eln"):
+        profile = load_profile(name)
+        assert profile.chronology, name
+        for happening in profile.chronology:
+            assert happening.aliases and happening.date.value, happening.id
+            unknown = [p for p in happening.participants + happening.mediators
+                       if profile.entities.get(p) is None]
+            assert not unknown, (name, happening.id, unknown)
+
+
+def test_another_process_names_its_happenings(coder):
+    analysis = _analyse(coder, "Vucic and Kurti meet again in Brussels\n\n"
+                               "Serbian President Aleksandar Vucic and Kosovo Prime Minister "
+                               "Albin Kurti met in Brussels, six months after the Ohrid "
+                               "agreement.\n\nThe two leaders agreed to the Ohrid "
+                               "agreement's annex but did not sign it.")
+    published = analysis.document.published
+    assert published.method == "inferred" and published.earliest == "2023-03-18"
+    assert "Ohrid agreement" in published.text
+    ohrid = [e for e in analysis.events if any(
+        step["by"] == "chronology:ohrid-annex-2023" for step in e.decided_by)]
+    assert ohrid and ohrid[0].date.value == "2023-03-18"
+    assert {m.id for m in ohrid[0].mediator} >= {"josep-borrell", "miroslav-lajcak"}
