@@ -102,3 +102,14 @@ def test_explain_prints_the_rules_and_scores_behind_a_stored_event(tmp_path, cap
     assert event["type"] in out and "trigger:" in out and "events@" in out
     assert "merge:same-event" in out and "also told:" in out
     assert main(["explain", "e-nothing", "--db", db]) == 2
+    capsys.readouterr()
+    # quotes and stances say how they were found too
+    quote = next(r for r in records if r["kind"] == "quote" and r["speaker"])
+    assert main(["explain", quote["id"], "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"quote {quote['id']}") and "speaker:" in out
+    assert "quote:direct" in out or "quote:indirect" in out
+    stance = next(r for r in records if r["kind"] == "stance")
+    assert main(["explain", stance["id"][:10], "--db", db, "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)["decided_by"]
+    assert [s["by"].split(":")[0] for s in steps] == ["issue", "holder"]

@@ -292,3 +292,19 @@ def test_a_named_speaker_who_reports_still_speaks(analyzer):
     text = "Lavrov reported that the meeting between the two leaders lasted twenty minutes."
     found = [q for q in _quotes(analyzer, text, "2024-04-17") if not q.direct]
     assert found and found[0].speaker is not None and found[0].speaker.id == "sergey-lavrov"
+
+
+def test_each_quote_says_how_its_speaker_was_found(analyzer):
+    # provenance (README, Standards): a quote names the rule that attributed it
+    found = _quotes(analyzer, "“We are not against mediation by others,” said Sergey Lavrov.\n"
+                              "“We want the Lachin corridor reopened without conditions now.”\n"
+                              "According to Aliyev, Armenia must amend its constitution first.")
+    said = [s["by"] for s in next(q for q in found if q.text.startswith("We are")).decided_by]
+    assert said[:2] == ["quote:direct", "speaker:attribution:after"]
+    assert "speaker-mention:name" in said
+    carried = next(q for q in found if q.text.startswith("We want"))
+    assert carried.speaker.id == "sergey-lavrov"
+    assert [s["by"] for s in carried.decided_by][1] == "speaker:continues-speech"
+    according = next(q for q in found if not q.direct)
+    assert {"by": "speaker:attribution:according-to", "cue": "according to"} in according.decided_by
+    assert all(q.to_dict()["decided_by"] == q.decided_by for q in found)

@@ -218,3 +218,17 @@ def test_records_are_well_formed(analyzer):
 
 def test_issue_cues_built_once(analyzer):
     assert issue_cues(analyzer.profile, analyzer.nlp.vocab) is analyzer.stance_cues
+
+
+def test_each_stance_says_how_its_issue_and_holder_were_found(analyzer):
+    # provenance (README, Standards): the words that named the issue, and the rule
+    # that found who holds the position
+    found = {s.actor.id: s for s in _analyse(
+        analyzer, "Aliyev urged Armenia to reopen the Lachin corridor. "
+                  "Pashinyan said Armenia is ready to sign the peace treaty.")}
+    urged = found["ilham-aliyev"].decided_by
+    assert urged[0] == {"by": "issue:alias", "words": "Lachin corridor"}
+    assert urged[1]["by"] == "holder:governing-event"
+    ready = found["armenia"].decided_by
+    assert ready[0]["words"] == "peace treaty" and ready[1]["by"] == "holder:governing-verb"
+    assert found["armenia"].to_dict()["decided_by"] == ready

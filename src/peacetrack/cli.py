@@ -99,8 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: localhost only)")
     serve.add_argument("--port", type=_port, default=8765, help="port (default: 8765)")
     serve.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
-    explain = commands.add_parser("explain", help="which rules and model decided an event")
-    explain.add_argument("event_id", metavar="EVENT_ID", help="an event id (or a unique prefix)")
+    explain = commands.add_parser("explain", help="which rules and model decided an event, "
+                                                  "a quote or a stance")
+    explain.add_argument("event_id", metavar="ID",
+                         help="an event (e-), quote (q-) or stance (s-) id, or a unique prefix")
     _add_common(explain)
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_record_queries(commands)
@@ -318,9 +320,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from . import queries
 
     with _reader(_settings(args)) as store:
-        record = queries.event(store, args.event_id)
+        record = queries.record(store, args.event_id)
     if record is None:
-        raise UsageError(f"no event {args.event_id!r} in the store (ids: peacetrack export)")
+        raise UsageError(f"no event, quote or stance {args.event_id!r} in the store "
+                         "(ids: peacetrack export)")
     if args.format == "json":
         print(json.dumps({"id": record["id"], "decided_by": record.get("decided_by", []),
                           "mentions": record.get("mentions", [])}, ensure_ascii=False))

@@ -127,31 +127,64 @@ def _with_source(record: str, source: str | None) -> dict[str, Any]:
 
 def event(store: Store, event_id: str) -> dict[str, Any] | None:
     """One stored event record by its id (or a unique prefix of it)."""
-    rows = store.query("SELECT record FROM events WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 2",
-                       [event_id, f"{event_id}%"])
-    exact = [r for r in rows if json.loads(r[0])["id"] == event_id]
+    return _by_id(store, "events", event_id)
+
+
+# what each kind of record's id starts with, and its table
+ID_TABLES = {"e-": "events", "q-": "quotes", "s-": "stances"}
+
+
+def record(store: Store, record_id: str) -> dict[str, Any] | None:
+    """One stored event, quote or stance by its id (or a unique prefix):
+    ``e-``, ``q-`` and ``s-`` ids name their table; another id is looked
+    for among the events."""
+    table = next((t for prefix, t in ID_TABLES.items() if record_id.startswith(prefix)), "events")
+    return _by_id(store, table, record_id)
+
+
+def _by_id(store: Store, table: str, record_id: str) -> dict[str, Any] | None:
+    rows = store.query(f"SELECT record FROM {table} WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 2",
+                       [record_id, f"{record_id}%"])
+    exact = [r for r in rows if json.loads(r[0])["id"] == record_id]
     if exact or len(rows) == 1:
         return json.loads((exact or rows)[0][0])
     return None
 
 
 def explain_lines(record: dict[str, Any]) -> list[str]:
-    """What decided an event, for a reader: its sentence and trigger, every
-    rule and model that acted on it with its score, and its other mentions."""
-    lines = [f"event {record['id']}  {record['type']} ({record.get('status')})",
-             f"  sentence: {' '.join(record['sentence'].split())}",
-             f"  trigger:  {record['trigger']!r} at {record['span']}"]
-    for name in ("actor", "recipient", "mediator"):
-        people = ", ".join(a.get("id") or a.get("text") or "?" for a in record.get(name) or [])
-        if people:
-            lines.append(f"  {name}: {people}")
+    """What decided a record, for a reader. An event: its sentence and
+    trigger, every rule and model that acted on it with its score, and its
+    other mentions; a quote: its words, speaker and how the speaker was
+    found; a stance: its sentence, holder, issue and position, and how each
+    was found."""
+    kind = record.get("kind", "event")
+    if kind == "quote":
+        speaker = record.get("speaker") or {}
+        lines = [f"quote {record['id']}  ({'direct' if record.get('direct') else 'indirect'})",
+                 f"  words:   {' '.join(record['text'].split())[:200]}",
+                 f"  speaker: {speaker.get('id') or speaker.get('text') or '?'}"
+                 + (f" (cue {record['cue']!r})" if record.get("cue") else "")]
+    elif kind == "stance":
+        actor = record.get("actor") or {}
+        lines = [f"stance {record['id']}  {actor.get('id') or actor.get('code') or '?'} "
+                 f"{record['position']} {record['issue']}",
+                 f"  sentence: {' '.join(record['evidence'].split())}"]
+    else:
+        lines = [f"event {record['id']}  {record['type']} ({record.get('status')})",
+                 f"  sentence: {' '.join(record['sentence'].split())}",
+                 f"  trigger:  {record['trigger']!r} at {record['span']}"]
+        for name in ("actor", "recipient", "mediator"):
+            people = ", ".join(a.get("id") or a.get("text") or "?" for a in record.get(name) or [])
+            if people:
+                lines.append(f"  {name}: {people}")
     lines.append("  decided by:")
     for step in record.get("decided_by") or []:
         extra = {k: v for k, v in step.items() if k != "by"}
         detail = " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())
         lines.append(f"    - {step['by']}" + (f"  {detail}" if detail else ""))
     for mention in record.get("mentions") or []:
-        lines.append(f"  also told: {' '.join(mention['sentence'].split())[:160]}")
+        told = mention.get("sentence") or mention.get("evidence") or ""
+        lines.append(f"  also told: {' '.join(told.split())[:160]}")
     return lines
 
 

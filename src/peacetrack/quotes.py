@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
+from typing import Any
 
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span, Token
@@ -109,6 +110,7 @@ class Found:
     speakers: list[Mention]
     cue: str | None
     anchor: int  # a char offset of the attribution (the sentence it is dated by)
+    by: str = "unattributed"  # how the speaker was found (the record's decided_by)
 
 
 # -- quotation marks ---------------------------------------------------------
@@ -529,15 +531,16 @@ def direct_quotes(doc: Doc, who: Attributor) -> list[Found]:
     for n, (start, end) in enumerate(spans):
         previous_end = spans[n - 1][1] if n else -1
         next_start = spans[n + 1][0] if n + 1 < len(spans) else len(text_of(doc))
-        speakers, cue, at = attribute_direct(doc, who, start, end, previous_end, next_start)
-        found.append(Found(start, end, True, speakers, cue, at))
+        speakers, cue, at, by = attribute_direct(doc, who, start, end, previous_end, next_start)
+        found.append(Found(start, end, True, speakers, cue, at, by))
     return found
 
 
 def attribute_direct(doc: Doc, who: Attributor, start: int, end: int, previous_end: int,
-                     next_start: int) -> tuple[list[Mention], str | None, int]:
+                     next_start: int) -> tuple[list[Mention], str | None, int, str]:
     """The attribution in the quote's own sentences, nearest the marks first:
-    '…,” Lavrov said', 'Lavrov said: “…”', 'According to X, “…”'."""
+    '…,” Lavrov said', 'Lavrov said: “…”', 'According to X, “…”'; and how it
+    was found (``attribution:before``/``after``, ``attribution:colon``)."""
     after = _after(doc, end, next_start)
     before = _before(doc, start, previous_end)
     quote = doc.char_span(start, end, alignment_mode="expand")
@@ -546,8 +549,10 @@ def attribute_direct(doc: Doc, who: Attributor, start: int, end: int, previous_e
     for _, token in sorted(candidates, key=lambda c: c[0]):
         speakers, cue = _attribution(who, token, quote)
         if speakers:
-            return speakers, cue, token.idx
-    return _introduced(doc, who, start)
+            side = "after" if token.idx >= end else "before"
+            return speakers, cue, token.idx, f"attribution:{side}"
+    speakers, cue, at = _introduced(doc, who, start)
+    return speakers, cue, at, "attribution:colon" if speakers else "unattributed"
 
 
 def _introduced(doc: Doc, who: Attributor, start: int) -> tuple[list[Mention], str | None, int]:
@@ -683,7 +688,8 @@ def indirect_quotes(doc: Doc, who: Attributor, inside: list[tuple[int, int]]) ->
         if end > start and own >= who.lexicon.min_indirect_words:
             said_from, said_to = _attribution_chars(token, clause, cue == "according to")
             found.append(Found(min(start, said_from), max(end, said_to), False, speakers, cue,
-                               token.idx))
+                               token.idx, "attribution:according-to" if cue == "according to"
+                               else "attribution:reported-speech"))
     return found
 
 
@@ -867,7 +873,7 @@ def carry_speakers(text: str, found: list[Found]) -> None:
         previous = ordered[n - 1]
         gap = text[previous.end:item.start]
         if previous.speakers and _adjacent(gap):
-            item.speakers, item.cue = previous.speakers, previous.cue
+            item.speakers, item.cue, item.by = previous.speakers, previous.cue, "continues-speech"
 
 
 def _adjacent(gap: str) -> bool:
@@ -973,11 +979,19 @@ def _records(doc: Doc, item: Found, doc_id: str, published: DateValue,
     its speaker the first it names ('a statement by China, Saudi Arabia and
     Iran': China)."""
     date = quote_date(doc, item.anchor, published)
-    speaker = _speaker(item.speakers[0] if item.speakers else None, profile)
+    mention = item.speakers[0] if item.speakers else None
+    speaker = _speaker(mention, profile)
     key = f"{doc_id}:{item.start}:{item.end}:{speaker.id if speaker else ''}:{item.direct}"
+    steps: list[dict[str, Any]] = [{"by": "quote:direct" if item.direct else "quote:indirect"},
+                                   {"by": f"speaker:{item.by}", **({"cue": item.cue} if item.cue else {})}]
+    if mention is not None:
+        steps.append({"by": f"speaker-mention:{mention.kind}"})
+        if speaker is not None and speaker is not mention.actor:
+            steps.append({"by": "speaker:official-speaks-for-state"})
     return [Quote(id="q-" + hashlib.sha1(key.encode()).hexdigest()[:16], doc=doc_id,
                   span=(item.start, item.end), text=text_of(doc)[item.start:item.end],
-                  speaker=speaker, cue=item.cue, direct=item.direct, date=date)]
+                  speaker=speaker, cue=item.cue, direct=item.direct, date=date,
+                  decided_by=steps)]
 
 
 def _speaker(mention: Mention | None, profile: Profile | None) -> Actor | None:

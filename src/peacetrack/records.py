@@ -192,6 +192,8 @@ class Quote:
     cue: str | None
     direct: bool
     date: DateValue | None = None
+    # how it was found and its speaker attributed (SPEC: decided_by), as for events
+    decided_by: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -199,6 +201,7 @@ class Quote:
             "span": list(self.span), "text": self.text,
             "speaker": self.speaker.to_dict() if self.speaker else None,
             "cue": self.cue, "direct": self.direct, "date": _date(self.date),
+            "decided_by": list(self.decided_by),
         }
 
 
@@ -215,6 +218,8 @@ class Stance:
     # the other sentences stating the same position: {"evidence", "span"}
     mentions: list[dict[str, Any]] = field(default_factory=list)
     process: str | None = None  # the profile of the process it belongs to, or "other"
+    # how the issue, the holder and the position were found (SPEC: decided_by)
+    decided_by: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,6 +228,7 @@ class Stance:
             "issue": self.issue, "position": self.position,
             "evidence": self.evidence, "date": _date(self.date),
             "mentions": list(self.mentions), "process": self.process,
+            "decided_by": list(self.decided_by),
         }
 
 

@@ -163,17 +163,29 @@ class IssueCues:
 
     def find(self, doc: Doc) -> list[tuple[str, Span]]:
         """(issue id, span) for each longest alias match, in text order."""
+        return [(issue, span) for issue, span, _ in self.found(doc)]
+
+    def found(self, doc: Doc) -> list[tuple[str, Span, str]]:
+        """As ``find``, with how each was named: ``alias``, ``keyword``,
+        ``definite`` ('the corridor'), ``reference`` ('this issue') or
+        ``implied`` ('the signing')."""
         found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in self.matcher(doc)]
-        found += _keywords(doc, found, self.keywords)
-        found += _definite(doc, found, self.heads)
-        found += _references(doc, found, stance_words())
-        found += _implied(doc, found, stance_words())
-        found.sort(key=lambda f: (f[1].start, -len(f[1])))
-        out: list[tuple[str, Span]] = []
-        for issue, span in found:
+        kinds = ["alias"] * len(found)
+
+        def add(kind: str, more: list[tuple[str, Span]]) -> None:
+            found.extend(more)
+            kinds.extend([kind] * len(more))
+
+        add("keyword", _keywords(doc, found, self.keywords))
+        add("definite", _definite(doc, found, self.heads))
+        add("reference", _references(doc, found, stance_words()))
+        add("implied", _implied(doc, found, stance_words()))
+        ordered = sorted(zip(found, kinds, strict=True), key=lambda f: (f[0][1].start, -len(f[0][1])))
+        out: list[tuple[str, Span, str]] = []
+        for (issue, span), kind in ordered:
             if out and span.start < out[-1][1].end and out[-1][0] == issue:
                 continue
-            out.append((issue, span))
+            out.append((issue, span, kind))
         return out
 
 
@@ -696,9 +708,12 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
     who = Attributor(doc, actors, speech_lexicon())
     words = stance_words()
     tracks = TrackCues(profile)
-    named = [(issue, span) for issue, span in cues.find(doc) if not _in_name(span, actors)]
+    named_as = [(issue, span, kind) for issue, span, kind in cues.found(doc)
+                if not _in_name(span, actors)]
+    named = [(issue, span) for issue, span, _ in named_as]
+    how_named = {(issue, span.start, span.end): kind for issue, span, kind in named_as}
     taken = {i for _, span in named for i in range(span.start, span.end)}
-    found: dict[tuple[str, str, int], tuple[Actor, str, Span, str]] = {}
+    found: dict[tuple[str, str, int], tuple[Actor, str, Span, str, list[dict[str, str]]]] = {}
     at_work = tracks.at_work(actors)
     in_doc = tracks.in_doc(doc, actors, named) if at_work else []
     judged = tracks.judged(doc, who, words, taken) if at_work else []
@@ -713,17 +728,20 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
         if (named_issue, span) in named and _circumstance(span.root, words, words.occasions):
             continue  # 'during the talks', 'under the ceasefire': when, not what is wanted
         if (named_issue, span) in judged:
-            holders = _judges(span, who, words)
+            holders = [(a, pos, "judges-mediator") for a, pos in _judges(span, who, words)]
+            cue = "mediator-judged"
         else:
             holders = _holders(span, events, quotes, who, words, frozenset(taken))
-        for actor, pos in holders:
+            cue = how_named.get((named_issue, span.start, span.end), "track")
+        for actor, pos, how in holders:
+            steps = [{"by": f"issue:{cue}", "words": span.text}, {"by": f"holder:{how}"}]
             for issue in _resolve(named_issue, actor, tracks, in_doc):
                 key = (actor.id or f"code:{actor.code}", issue, sent.start)
                 if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
-                    found[key] = (actor, issue, sent, pos)
+                    found[key] = (actor, issue, sent, pos, steps)
     # a holder with neither an identity nor a code is no party anyone can follow
-    records = [_record(doc, doc_id, sent, actor, issue, pos, published)
-               for actor, issue, sent, pos in found.values() if actor.id or actor.code]
+    records = [_record(doc, doc_id, sent, actor, issue, pos, published, steps)
+               for actor, issue, sent, pos, steps in found.values() if actor.id or actor.code]
     return one_per_position(records)
 
 
@@ -793,38 +811,44 @@ def _headline(doc: Doc, sent: Span) -> bool:
 
 
 def _holders(span: Span, events: list[Event], quotes: list[Quote], who: Attributor,
-             words: StanceWords, issues: frozenset[int] = frozenset()) -> list[tuple[Actor, str]]:
-    """Who holds a position on the issue named at ``span``, and which."""
+             words: StanceWords, issues: frozenset[int] = frozenset()) -> list[tuple[Actor, str, str]]:
+    """Who holds a position on the issue named at ``span``, which, and how
+    they were found (the record's ``holder:`` step)."""
     if _aside(span, words):
         return []
     sent = sentence_of(span.root)
     speakers = _quote_holders(span, quotes)
     governor = _governor(span, who, words, issues)
     found: list[tuple[Actor, str | None]] = []
+    how = "none"
     if (asked := _asked_of(span, events)) is not None:
         # 'calls for Moscow to ensure the reopening of ...': the caller's position
         clause = span.doc[asked[1].left_edge.i:asked[1].right_edge.i + 1]
         pos = _event_position(asked[0], span, clause, words)
-        found = [(a, pos) for a in asked[0].actor]
+        found, how = [(a, pos) for a in asked[0].actor], "asks-for"
     elif governor is not None:
         clause = span.doc[governor.verb.left_edge.i:governor.verb.right_edge.i + 1]
         event = _event_of(governor.verb, events)
         if governor.judgement:  # 'X said A and B made real progress towards ...': X's view
-            holders = governor.holders if _speaks(governor.verb, who) else speakers
+            speaks = _speaks(governor.verb, who)
+            holders = governor.holders if speaks else speakers
             found = [(a, _position(span, governor.verb, clause, words)) for a in holders]
+            how = "judgement-of-speaker" if speaks else "judgement-in-quote"
         elif event is not None:  # its actors, with the subject's conjuncts it may lack
             pos = _event_position(event, span, clause, words)
-            found = [(a, pos) for a in _union(event.actor, governor.holders)]
+            found, how = [(a, pos) for a in _union(event.actor, governor.holders)], "governing-event"
         else:
             pos = _position(span, governor.verb, clause, words)
-            found = [(a, pos) for a in governor.holders]
+            found, how = [(a, pos) for a in governor.holders], "governing-verb"
     elif by_event := _event_holders(span, events, who):
         found = [(actor, _event_position(event, span, sent, words))
                  for event in by_event for actor in event.actor]
+        how = "event-about-it"
     elif _cued(span, sent.root, words, who):
         # inside a quote with no named subject ('we are ready'): the speaker's
         found = [(actor, _position(span, sent.root, sent, words)) for actor in speakers]
-    return [(a, pos) for a, pos in found if pos is not None]
+        how = "quote-speaker"
+    return [(a, pos, how) for a, pos in found if pos is not None]
 
 
 def _asked_of(span: Span, events: list[Event]) -> tuple[Event, Token] | None:
@@ -904,7 +928,7 @@ def _speaks(verb: Token, who: Attributor) -> bool:
 
 
 def _record(doc: Doc, doc_id: str, sent: Span, actor: Actor, issue: str, pos: str,
-            published: DateValue) -> Stance:
+            published: DateValue, decided_by: list[dict[str, str]] | None = None) -> Stance:
     start, end = sent.start_char, sent.end_char
     while end > start and text_of(doc)[end - 1].isspace():
         end -= 1
@@ -912,4 +936,4 @@ def _record(doc: Doc, doc_id: str, sent: Span, actor: Actor, issue: str, pos: st
     digest = hashlib.sha1(f"{doc_id}:{start}:{end}:{issue}:{holder}".encode()).hexdigest()
     return Stance(id="s-" + digest[:16], doc=doc_id, span=(start, end), actor=actor, issue=issue,
                   position=pos, evidence=text_of(doc)[start:end],
-                  date=quote_date(doc, start, published))
+                  date=quote_date(doc, start, published), decided_by=list(decided_by or []))
