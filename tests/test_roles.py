@@ -373,3 +373,16 @@ def test_a_common_adjective_before_an_act_is_not_its_actor():
     mobilised = [e for e in _events("Armenia declared a general mobilisation on Sunday.")
                  if e["type"] == "MOBILIZE"]
     assert len(mobilised) == 1 and ids(mobilised[0]["actor"]) == {"armenia"}
+
+
+def test_an_agreement_told_with_no_one_agreeing_is_between_the_sides(analyzer):
+    # ANNOTATION.md: "Specific parameters of the ceasefire will be agreed upon" is the
+    # sides' agreement; a subject that names who agreed ("we have agreed") keeps its own
+    events = _events_in(analyzer, (
+        "Armenia and Azerbaijan held talks in Moscow on Friday.\n\n"
+        "Lavrov said the details of the ceasefire would be agreed separately.\n\n"
+        "\"We have agreed on the next steps,\" Armenian Foreign Minister Ararat Mirzoyan said."))
+    passive = next(e for e in events if e["type"] == "AGREE" and "separately" in e["sentence"])
+    assert {a["id"] for a in passive["actor"]} == {"armenia", "azerbaijan"}
+    spoken = next(e for e in events if e["type"] == "AGREE" and "next steps" in e["sentence"])
+    assert {a["id"] for a in spoken["actor"]} <= {"ararat-mirzoyan", "armenia"}

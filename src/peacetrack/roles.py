@@ -49,6 +49,7 @@ class RoleRules:
     offer_types: frozenset[str]
     mutual_types: frozenset[str]
     mutual_words: frozenset[str]
+    agentless_mutual_types: frozenset[str]
     present_mediator_types: frozenset[str]
     counterpart_types: frozenset[str]
     counterpart_actor_types: frozenset[str]
@@ -73,6 +74,7 @@ def role_rules() -> RoleRules:
         offer_types=frozenset(data.get("offer_types", [])),
         mutual_types=frozenset(data.get("mutual_types", [])),
         mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
+        agentless_mutual_types=frozenset(data.get("agentless_mutual_types", [])),
         present_mediator_types=frozenset(data.get("present_mediator_types", [])),
         counterpart_types=frozenset(data.get("counterpart_types", [])),
         counterpart_actor_types=frozenset(data.get("counterpart_actor_types", [])),
@@ -228,7 +230,8 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
         if event.status == "negated":
             continue
         if not event.actor and not event.recipient and event.type in rules.mutual_types and \
-                _words(event.trigger) & rules.mutual_words:
+                (_words(event.trigger) & rules.mutual_words or
+                 event.type in rules.agentless_mutual_types and _agentless(event, actors.doc)):
             event.actor = process.parties_in(actors, _phrase_of(event, actors, rules)) or []
             if not event.actor and event.type == "CONSULT":
                 met = _meeting_before(event, events[:position], process, paragraphs)
@@ -255,6 +258,18 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
                 all(process.party_of(a) for a in event.actor) and \
                 not (event.type == "CONSULT" and any(process.is_mediator(r) for r in event.recipient)):
             _carry_mediators(event, events, process, paragraphs, rules.mediated_within)
+
+
+def _agentless(event: Event, doc: Doc) -> bool:
+    """Whether the act's verb names no one doing it: no subject of an active
+    verb, no by-phrase of a passive one."""
+    words = doc.char_span(*event.trigger_span, alignment_mode="expand") \
+        if event.trigger_span else None
+    if words is None:
+        return False
+    verb = words.root
+    return verb.pos_ in L.verb and not any(
+        c.dep_ in L.active_subject or c.dep_ in L.agent for c in verb.children)
 
 
 def refer_to_participants(events: list[Event], text: str, rules: RoleRules | None = None) -> None:
