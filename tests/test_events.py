@@ -448,3 +448,14 @@ def test_an_owned_attack_told_by_its_outcome_is_an_assault(analyzer, text, actor
 def test_a_war_that_killed_is_no_one_s_assault(analyzer):
     assert not [e for e in _events(analyzer, "The war has killed more than 13,000 people.",
                                    published="2019-12-10") if e["type"] == "ASSAULT"]
+
+
+def test_two_titled_subjects_the_parser_leaves_uncoordinated_both_act(analyzer):
+    # en_core_web_sm parses "Minister A and Minister B reached" with B as a second
+    # subject of the verb, not A's conjunct: both still reached the agreement
+    events = _events(analyzer, "Armenian Foreign Minister Zohrab Mnatsakanyan and Azerbaijani "
+                               "Foreign Minister Jeyhun Bayramov reached an agreement on Friday.",
+                     "2020-10-30")
+    event = _find(events, "", "AGREE")
+    assert _ids(event["actor"]) == {"zohrab-mnatsakanyan", "jeyhun-bayramov"}
+    assert not event["recipient"]

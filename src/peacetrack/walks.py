@@ -93,8 +93,16 @@ class Grammar:
         return self.prep_objects(token, self.words.genitive_preps)
 
     def later_conjuncts(self, token: Token) -> list[Token]:
-        """The words coordinated with the token after it ('A and B': B of A)."""
-        return [t for t in token.conjuncts if t.i > token.i]
+        """The words coordinated with the token after it ('A and B': B of A).
+        The parser sometimes leaves a coordination split: 'Minister A and
+        Minister B reached' gives A an 'and' but makes B a second subject of
+        the verb, not A's conjunct; that B is taken as coordinated too."""
+        out = [t for t in token.conjuncts if t.i > token.i]
+        if out or token.head.i == token.i or \
+                not any(c.dep_ in self.labels.coordinator and c.i > token.i for c in token.children):
+            return out
+        split = next((s for s in token.head.children if s.i > token.i and s.dep_ == token.dep_), None)
+        return [split, *(t for t in split.conjuncts if t.i > split.i)] if split is not None else out
 
     def objects(self, verb: Token) -> list[Token]:
         """What a verb acts on: its objects, then what its prepositions govern."""
