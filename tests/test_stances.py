@@ -228,7 +228,7 @@ def test_each_stance_says_how_its_issue_and_holder_were_found(analyzer):
                   "Pashinyan said Armenia is ready to sign the peace treaty.")}
     urged = found["ilham-aliyev"].decided_by
     assert urged[0] == {"by": "issue:alias", "words": "Lachin corridor"}
-    assert urged[1]["by"] == "holder:governing-event"
+    assert urged[1] == {"by": "holder:governing-event", "verb": "urge"}
     ready = found["armenia"].decided_by
     assert ready[0]["words"] == "peace treaty" and ready[1]["by"] == "holder:governing-verb"
     assert found["armenia"].to_dict()["decided_by"] == ready

@@ -728,13 +728,14 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
         if (named_issue, span) in named and _circumstance(span.root, words, words.occasions):
             continue  # 'during the talks', 'under the ceasefire': when, not what is wanted
         if (named_issue, span) in judged:
-            holders = [(a, pos, "judges-mediator") for a, pos in _judges(span, who, words)]
+            holders = [(a, pos, ("judges-mediator", None)) for a, pos in _judges(span, who, words)]
             cue = "mediator-judged"
         else:
             holders = _holders(span, events, quotes, who, words, frozenset(taken))
             cue = how_named.get((named_issue, span.start, span.end), "track")
         for actor, pos, how in holders:
-            steps = [{"by": f"issue:{cue}", "words": span.text}, {"by": f"holder:{how}"}]
+            holder = {"by": f"holder:{how[0]}", **({"verb": how[1]} if how[1] else {})}
+            steps = [{"by": f"issue:{cue}", "words": span.text}, holder]
             for issue in _resolve(named_issue, actor, tracks, in_doc):
                 key = (actor.id or f"code:{actor.code}", issue, sent.start)
                 if key not in found or STRENGTH[pos] > STRENGTH[found[key][3]]:
@@ -811,24 +812,26 @@ def _headline(doc: Doc, sent: Span) -> bool:
 
 
 def _holders(span: Span, events: list[Event], quotes: list[Quote], who: Attributor,
-             words: StanceWords, issues: frozenset[int] = frozenset()) -> list[tuple[Actor, str, str]]:
+             words: StanceWords, issues: frozenset[int] = frozenset()
+             ) -> list[tuple[Actor, str, tuple[str, str | None]]]:
     """Who holds a position on the issue named at ``span``, which, and how
-    they were found (the record's ``holder:`` step)."""
+    they were found (the record's ``holder:`` step, with the verb it read)."""
     if _aside(span, words):
         return []
     sent = sentence_of(span.root)
     speakers = _quote_holders(span, quotes)
     governor = _governor(span, who, words, issues)
     found: list[tuple[Actor, str | None]] = []
-    how = "none"
+    how, verb = "none", None
     if (asked := _asked_of(span, events)) is not None:
         # 'calls for Moscow to ensure the reopening of ...': the caller's position
         clause = span.doc[asked[1].left_edge.i:asked[1].right_edge.i + 1]
         pos = _event_position(asked[0], span, clause, words)
-        found, how = [(a, pos) for a in asked[0].actor], "asks-for"
+        found, how, verb = [(a, pos) for a in asked[0].actor], "asks-for", asked[1].lemma_
     elif governor is not None:
         clause = span.doc[governor.verb.left_edge.i:governor.verb.right_edge.i + 1]
         event = _event_of(governor.verb, events)
+        verb = governor.verb.lemma_
         if governor.judgement:  # 'X said A and B made real progress towards ...': X's view
             speaks = _speaks(governor.verb, who)
             holders = governor.holders if speaks else speakers
@@ -848,7 +851,7 @@ def _holders(span: Span, events: list[Event], quotes: list[Quote], who: Attribut
         # inside a quote with no named subject ('we are ready'): the speaker's
         found = [(actor, _position(span, sent.root, sent, words)) for actor in speakers]
         how = "quote-speaker"
-    return [(a, pos, how) for a, pos in found if pos is not None]
+    return [(a, pos, (how, verb)) for a, pos in found if pos is not None]
 
 
 def _asked_of(span: Span, events: list[Event]) -> tuple[Event, Token] | None:
