@@ -308,3 +308,18 @@ def test_each_quote_says_how_its_speaker_was_found(analyzer):
     according = next(q for q in found if not q.direct)
     assert {"by": "speaker:attribution:according-to", "cue": "according to"} in according.decided_by
     assert all(q.to_dict()["decided_by"] == q.decided_by for q in found)
+
+
+def test_a_bare_title_after_a_named_office_holder_is_that_person(analyzer):
+    # "Foreign Minister Jeyhun Bayramov stated …. '…,' the minister said": the report
+    # has told its reader which minister; a bare title no one was named with stays open
+    found = _quotes(analyzer, "On Thursday, Azerbaijani Foreign Minister Jeyhun Bayramov stated "
+                              "that Armenia had accepted the proposals.\n"
+                              "\"At the next stage, Baku expects Armenia to amend its "
+                              "constitution,\" the minister said.\n"
+                              "\"Talks will go on in the coming weeks,\" the spokesman added.",
+                    published="2025-03-13")
+    said = next(q for q in found if q.text.startswith("At the next stage"))
+    assert said.speaker.id == "jeyhun-bayramov"
+    added = next(q for q in found if q.text.startswith("Talks will go on"))
+    assert (added.speaker.id if added.speaker else None) != "jeyhun-bayramov"

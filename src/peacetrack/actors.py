@@ -978,18 +978,30 @@ def _titles_of_the_named(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     Vikram Misri") is that person, not whoever the profile says held such an
     office: the report has told its reader who it means."""
     titled: dict[str, Mention] = {}  # role -> the last unknown person named with it
+    # role, and its last word ('minister' of 'foreign minister') -> the last known
+    # person named with it: "Foreign Minister Jeyhun Bayramov stated …, the minister said"
+    known: dict[str, Mention] = {}
     out = []
     for mention in mentions:
         role = mention.actor.role
+        bare = mention.kind == "title" and doc[mention.start].lower_ in W.definite_article and \
+            mention.end - mention.start <= 3
         if mention.kind == "ner" and role and mention.actor.id:
             titled[role] = mention
-        elif mention.kind == "title" and role in titled and \
-                doc[mention.start].lower_ in W.definite_article and mention.end - mention.start <= 3:
+        elif mention.kind == "name" and role and mention.actor.id and mention.entity is not None:
+            known[role] = known[role.split()[-1]] = mention
+        elif bare and role in titled:
             named = titled[role]
             if mention.actor.code is None or named.actor.code in (None, mention.actor.code):
                 mention = replace(mention, actor=replace(named.actor, text=mention.actor.text,
                                                          span=mention.actor.span),
                                   entity=None, others=[])
+        elif bare and mention.actor.id is None and role in known:
+            named = known[role]
+            if mention.actor.code is None or named.actor.code == mention.actor.code:
+                mention = replace(mention, actor=replace(named.actor, text=mention.actor.text,
+                                                         span=mention.actor.span),
+                                  entity=named.entity, gender=named.gender, others=[])
         out.append(mention)
     return out
 
