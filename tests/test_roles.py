@@ -386,3 +386,18 @@ def test_an_agreement_told_with_no_one_agreeing_is_between_the_sides(analyzer):
     assert {a["id"] for a in passive["actor"]} == {"armenia", "azerbaijan"}
     spoken = next(e for e in events if e["type"] == "AGREE" and "next steps" in e["sentence"])
     assert {a["id"] for a in spoken["actor"]} <= {"ararat-mirzoyan", "armenia"}
+
+
+def test_both_sides_holding_talks_with_a_third_party_are_mediated_by_it(analyzer):
+    # ANNOTATION.md: whoever hosts talks between others mediates them; "the two
+    # ministers held talks with Pompeo" is not a meeting of the two with Pompeo as its
+    # recipient. A meeting of one side with a third party keeps its recipient.
+    events = _events_in(analyzer, (
+        "Armenian Foreign Minister Zohrab Mnatsakanyan and Azerbaijani Foreign Minister Jeyhun "
+        "Bayramov held talks with Pompeo in Washington on Friday.\n\n"
+        "On Monday, Mnatsakanyan held talks with Lavrov in Moscow."), published="2020-10-26")
+    both = next(e for e in events if e["type"] == "CONSULT" and "Pompeo" in e["sentence"])
+    assert {a["id"] for a in both["mediator"]} == {"mike-pompeo"} and not both["recipient"]
+    assert {a["id"] for a in both["actor"]} == {"zohrab-mnatsakanyan", "jeyhun-bayramov"}
+    one = next(e for e in events if e["type"] == "CONSULT" and "Lavrov" in e["sentence"])
+    assert {a["id"] for a in one["recipient"]} == {"sergey-lavrov"}

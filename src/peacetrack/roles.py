@@ -557,7 +557,13 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> Non
                     _inside(actor, event.span):
                 found.setdefault(actor.id, actor)
     if not found:
-        return
+        # both sides holding talks with a third party ("the two ministers held talks
+        # with Pompeo"): the third party hosts their talks, it is not whom they met
+        third = [r for r in event.recipient if not process.party_of(r)]
+        if not third or len(third) < len(event.recipient):
+            return
+        found = {a.id or a.text: a for a in third}
+        event.recipient = []
     event.actor = [a for a in event.actor if a.id not in found]
     event.mediator = list(found.values())
     if event.mode is None:
