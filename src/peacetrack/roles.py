@@ -560,8 +560,8 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> Non
         # both sides holding talks with a third party ("the two ministers held talks
         # with Pompeo"): the third party hosts their talks, it is not whom they met
         third = [r for r in event.recipient if not process.party_of(r)]
-        if not third or len(third) < len(event.recipient):
-            return
+        if not third or len(third) < len(event.recipient) or event.mode == "phone":
+            return  # (a call is between those on the line: whom they called is called)
         found = {a.id or a.text: a for a in third}
         event.recipient = []
     event.actor = [a for a in event.actor if a.id not in found]
