@@ -401,3 +401,14 @@ def test_both_sides_holding_talks_with_a_third_party_are_mediated_by_it(analyzer
     assert {a["id"] for a in both["actor"]} == {"zohrab-mnatsakanyan", "jeyhun-bayramov"}
     one = next(e for e in events if e["type"] == "CONSULT" and "Lavrov" in e["sentence"])
     assert {a["id"] for a in one["recipient"]} == {"sergey-lavrov"}
+
+
+def test_a_mediator_offering_talks_mediates_the_talks_it_offers(analyzer):
+    # ANNOTATION.md: a mediator proposing a meeting between the parties is the AGREE's
+    # actor, the parties its recipients, and the mediator of the meeting proposed
+    events = _events_in(analyzer, "Armenia and Azerbaijan held talks in Brussels on Saturday. "
+                                  "Russia offered to host the next round of talks in Moscow.")
+    offer = next(e for e in events if e["type"] == "AGREE")
+    assert {a["id"] for a in offer["actor"]} == {"russia"}
+    assert {a["id"] for a in offer["recipient"]} == {"armenia", "azerbaijan"}
+    assert {a["id"] for a in offer["mediator"]} == {"russia"}

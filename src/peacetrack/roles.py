@@ -47,6 +47,8 @@ class RoleRules:
     mediated_types: frozenset[str]
     mediated_within: int
     offer_types: frozenset[str]
+    proposed_talks_types: frozenset[str]
+    talks_words: frozenset[str]
     mutual_types: frozenset[str]
     mutual_words: frozenset[str]
     agentless_mutual_types: frozenset[str]
@@ -72,6 +74,8 @@ def role_rules() -> RoleRules:
         mediated_types=frozenset(data.get("mediated_types", [])),
         mediated_within=int(data.get("mediated_within_paragraphs", 1)),
         offer_types=frozenset(data.get("offer_types", [])),
+        proposed_talks_types=frozenset(data.get("proposed_talks_types", [])),
+        talks_words=frozenset(w.lower() for w in data.get("talks_words", [])),
         mutual_types=frozenset(data.get("mutual_types", [])),
         mutual_words=frozenset(w.lower() for w in data.get("mutual_words", [])),
         agentless_mutual_types=frozenset(data.get("agentless_mutual_types", [])),
@@ -246,6 +250,11 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
         if event.actor and not event.recipient and event.type in rules.offer_types and \
                 all(process.is_mediator(a) for a in event.actor):
             event.recipient = process.parties_in(actors, event.span) or list(parties.values())
+            if event.type in rules.proposed_talks_types and not event.mediator and \
+                    _words(event.sentence) & rules.talks_words:
+                # ANNOTATION.md: a mediator proposing talks between the parties is the
+                # AGREE's actor, the parties its recipients, and the talks' mediator
+                event.mediator = list(event.actor)
             continue
         if event.actor and not event.recipient and event.type in rules.counterpart_types:
             event.recipient = _counterpart(event.actor, event, actors, process, parties)
