@@ -412,3 +412,15 @@ def test_a_mediator_offering_talks_mediates_the_talks_it_offers(analyzer):
     assert {a["id"] for a in offer["actor"]} == {"russia"}
     assert {a["id"] for a in offer["recipient"]} == {"armenia", "azerbaijan"}
     assert {a["id"] for a in offer["mediator"]} == {"russia"}
+
+
+def test_a_brokered_agreement_lends_its_broker_to_the_sides_other_agreements(analyzer):
+    # "Egyptian-brokered": the demonym before a hyphenated participle is the state that
+    # brokered; the sides' other agreement told beside it was made under its mediation
+    events = _events_in(analyzer, "Israel and Hamas agreed to an Egyptian-brokered ceasefire on "
+                                  "Thursday. Israel and Hamas also agreed to exchange prisoners "
+                                  "next week.", published="2021-05-21")
+    brokered, other = [e for e in events if e["type"] == "AGREE"]
+    assert {a["id"] for a in brokered["mediator"]} == {"egypt"}
+    assert {a["id"] for a in other["mediator"]} == {"egypt"}
+    assert {a["id"] for a in other["actor"]} == {"israel", "hamas"}

@@ -297,8 +297,14 @@ class ActorFinder:
 
     def _demonym_mention(self, doc: Doc, country: Entity, start: int, end: int,
                          date: DateValue | None) -> Mention | None:
-        """'the Armenian side', 'Azerbaijani officials': the demonym and its group noun."""
+        """'the Armenian side', 'Azerbaijani officials': the demonym and its group noun;
+        'Egyptian-brokered', 'Qatari-mediated': the state that did what the participle says."""
         token = doc[end - 1]
+        if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and \
+                not token.whitespace_ and doc[end + 1].tag_ in L.past_participle:
+            actor = Actor(text=token.text, id=country.id, name=country.name, code=country.code,
+                          sector=None, span=(token.idx, token.idx + len(token)))
+            return Mention(start, end, "demonym", actor, country)
         head = token.head if token.dep_ in L.noun_modifiers else None
         if head is None or head.i < end or head.i - end > 2:
             if token.tag_ in L.plural_noun and token.dep_ in L.noun_argument_links:

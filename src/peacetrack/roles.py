@@ -432,10 +432,14 @@ def carry_mediators(events: list[Event], text: str, rules: RoleRules | None = No
     the sides of talks someone mediated, told near them and not on another
     day, takes the talks' mediators. So does an agreement the talks failed
     to reach ("failed to agree"), and a mediator who signs with the sides
-    is an actor and stays the mediator ("signed a statement with Putin")."""
+    is an actor and stays the mediator ("signed a statement with Putin").
+    The mediated act may be the talks or what they produced: beside "the
+    Egyptian-brokered ceasefire", the sides' other agreements of that day
+    were made under the same mediation."""
     rules = rules or role_rules()
     paragraphs = paragraph_starts(text)
-    talks = [e for e in events if e.type == "CONSULT" and e.mediator and e.status != "negated"]
+    talks = [e for e in events
+             if e.type in rules.mediated_types and e.mediator and e.status != "negated"]
     if not talks:
         return
     for event in events:
