@@ -254,16 +254,21 @@ def test_seed_border_fighting(nlp, gazetteer):
         "Armenian-Azerbaijani border", "Armenia\u2013Azerbaijan border", None, None)
 
 
-def test_a_where_clause_places_its_act_and_background_is_not_the_dateline(analyzer):
+def _report_events(analyzer, text: str, published: str) -> list[dict]:
+    """The event records of a short report the test writes."""
     from peacetrack.ingest import RawReport
     from peacetrack.pipeline import prepare
 
+    document = prepare(RawReport(source="t", text=text, published=published))
+    return [r for r in next(analyzer.analyse([document])).records() if r["kind"] == "event"]
+
+
+def test_a_where_clause_places_its_act_and_background_is_not_the_dateline(analyzer):
     text = ("YEREVAN, Sept 30 (Wire) – More than 100,000 people have left the region, the "
             "government said on Saturday, two weeks after Azerbaijan retook the region in a swift "
             "offensive.\nBlinken urged Baku to reopen the Lachin corridor, where Azerbaijan "
             "has halted all traffic.")
-    document = prepare(RawReport(source="t", text=text, published="2023-09-30"))
-    events = [r for r in next(analyzer.analyse([document])).records() if r["kind"] == "event"]
+    events = _report_events(analyzer, text, "2023-09-30")
     halted = next(e for e in events if e["type"] == "COERCE")
     assert halted["location"]["name"].lower() == "lachin corridor"
     retook = next(e for e in events if e["trigger"] == "retook")
@@ -305,9 +310,6 @@ def test_talks_placed_in_a_country_are_in_the_town_the_report_names(analyzer):
     # Annotators place talks and statements in a town wherever the report names one:
     # "talks in Armenia" told by a report that says the minister spoke in Yerevan were
     # in Yerevan. Fighting "in Armenia" keeps the country: the town is not its place.
-    from peacetrack.ingest import RawReport
-    from peacetrack.pipeline import prepare
-
     text = ("Lavrov visits the South Caucasus\n"
             "Russian Foreign Minister Sergey Lavrov held talks with Armenian officials in "
             "Armenia on Monday.\n"
@@ -315,8 +317,7 @@ def test_talks_placed_in_a_country_are_in_the_town_the_report_names(analyzer):
             "round.\n"
             "On Tuesday Azerbaijani forces shelled Armenian positions in Armenia, the defence "
             "ministry in Yerevan said.")
-    document = prepare(RawReport(source="t", text=text, published="2024-05-14"))
-    events = [r for r in next(analyzer.analyse([document])).records() if r["kind"] == "event"]
+    events = _report_events(analyzer, text, "2024-05-14")
     talks = next(e for e in events if e["type"] == "CONSULT")
     assert talks["location"]["name"] == "Yerevan"
     assert {"by": "place:town-of-country"} in talks["decided_by"]
