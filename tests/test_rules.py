@@ -156,3 +156,9 @@ def test_the_rules_report_scores_each_rule_on_the_training_gold(analyzer):
     assert by_rule[("trigger", "CONSULT/meet/VERB")].right > 0
     lines = rule_lines(scores)
     assert lines[0].split() == ["family", "rule", "does", "fired", "right", "prec"]
+    # the steps quotes and stances name in their decided_by are scored the same way:
+    # a quote's attribution is right where the speaker is the gold one
+    after = by_rule[("step", "speaker:attribution:after")]
+    assert after.fired > 0 and 0 < after.right <= after.fired
+    assert any(s.family == "stances" and s.fired for s in scores)
+    assert any(line.startswith("quotes") for line in lines)

@@ -133,9 +133,11 @@ def _facts_at(coder, doc, token) -> dict:
 
 def score_rules(analyzer, dirs: Iterable[Path], *, shared: Path, root: Path) -> list[RuleScore]:
     """Each rule's record on the gold of ``dirs``: a veto is right on a candidate
-    that tells no gold event of its type, any other rule on one that does."""
-    from .evaluate import _gold_offsets, _tells, analyse_gold_doc, gold_files, report_path
+    that tells no gold event of its type, any other rule on one that does; and
+    each step a quote or stance names in its ``decided_by`` (``_score_steps``)."""
+    from .evaluate import Canon, _gold_offsets, _tells, analyse_gold_doc, gold_files, report_path
 
+    canon = Canon(analyzer.profile)
     scores: dict[str, RuleScore] = {}
     does = {RECORDED[r.does] + r.id: (family, r) for family, book in families(analyzer.events).items()
             for r in book if r.does in RECORDED}
@@ -150,6 +152,7 @@ def score_rules(analyzer, dirs: Iterable[Path], *, shared: Path, root: Path) -> 
             document, _doc, analysis = analyse_gold_doc(gold, path, analyzer, metadata=True,
                                                         candidates=True)
             text = document.text
+            _score_steps(analysis.records(), gold, text, canon, scores, gold_path.stem)
             located = [(g, _gold_offsets(text, g, _Misses(), gold_path.stem))
                        for g in gold.get("events", [])]
             for event in analysis.records():
@@ -181,6 +184,43 @@ def score_rules(analyzer, dirs: Iterable[Path], *, shared: Path, root: Path) -> 
     finally:
         analyzer.soft_vetoes = soft
     return sorted(scores.values(), key=lambda s: (s.family, s.rule))
+
+
+def _score_steps(records: list[dict[str, Any]], gold: dict[str, Any], text: str, canon,
+                 scores: dict[str, RuleScore], name: str) -> None:
+    """The steps of each quote's and stance's ``decided_by``, scored like the
+    event rules: a quote's step is right where the quote is a gold quote with
+    its speaker; a stance's where a gold stance of that sentence has its
+    issue, position and holder."""
+    from .evaluate import _containing, _tells, locate
+
+    quotes = [r for r in records if r.get("kind") == "quote"]
+    speaker_of = {}
+    for item in gold.get("quotes", []):
+        at = locate(text, item["anchor"])
+        for quote in _containing(quotes, at) if at is not None else []:
+            speaker_of.setdefault(quote["id"], canon(item["speaker"]))
+    stances = [(g, [o for o in (locate(text, a) for a in [g["anchor"], *(g.get("mentions") or [])])
+                    if o is not None]) for g in gold.get("stances", [])]
+    for record in records:
+        kind = record.get("kind")
+        if kind == "quote":
+            right = speaker_of.get(record["id"]) == canon.actor(record.get("speaker"))
+            label = f"{record['text'][:40]!r}"
+        elif kind == "stance":
+            right = any(g["issue"] == record["issue"] and g["position"] == record["position"]
+                        and canon(g["actor"]) == canon.actor(record["actor"]) and _tells(record, at)
+                        for g, at in stances)
+            label = f"{record['issue']} {record['position']}"
+        else:
+            continue
+        for step in record.get("decided_by") or []:
+            key = f"{kind}:{step['by']}"
+            score = scores.setdefault(key, RuleScore(f"{kind}s", step["by"], "step"))
+            score.fired += 1
+            score.right += right
+            if not right and len(score.examples) < 3:
+                score.examples.append(f"{name}: {label}")
 
 
 class _Misses:
