@@ -146,7 +146,8 @@ def insert_copies(db, first: int, last: int, *, limit: int) -> None:
             e.confidence,
             with_date(replace(replace(e.record, i.old, i.new), c.old, c.new), e.date,
                       shifted(e.date, c.days)),
-            NULL, e.process  -- a copy is a happening of its own: no incident
+            NULL, e.process,  -- a copy is a happening of its own: no incident
+            json_extract_string(e.record, '$.sentence')
         FROM copy c JOIN tpl.events e ON e.doc = c.old
         JOIN event_ids i ON i.old = e.id AND i.k = c.k""")
     db.execute("""

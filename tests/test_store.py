@@ -75,3 +75,25 @@ def test_row_groups_stay_small_however_large_the_store(tmp_path):
                              " GROUP BY row_group_id")
         assert store.count("documents") == n
     assert max(rows for _, rows in groups) <= 2048
+
+
+def test_an_events_sentence_is_a_column_the_word_filters_read(tmp_path):
+    # the views' word and issue filters read a column, not each record's JSON; a store
+    # written before the column existed gets it filled when it is next opened to write
+    import duckdb
+
+    from peacetrack import views
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.write([_analysis("d-1", "Aliyev met Pashinyan in Brussels.", 5)])
+    db = duckdb.connect(str(path))
+    db.execute("ALTER TABLE events DROP COLUMN sentence")  # as an older store had it
+    db.close()
+    with Store(path, read_only=True) as store:  # read as it is: the record's sentence
+        assert views.count_events(store, None, views.Filters(q="Brussels")) == 1
+    with Store(path) as store:
+        assert store.query("SELECT sentence FROM events") == [("Aliyev met Pashinyan in Brussels.",)]
+    with Store(path, read_only=True) as store:
+        assert views.count_events(store, None, views.Filters(q="Brussels")) == 1
+        assert views.count_events(store, None, views.Filters(q="Moscow")) == 0

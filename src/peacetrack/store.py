@@ -62,7 +62,13 @@ CREATE TABLE IF NOT EXISTS problems (
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS process VARCHAR;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS process VARCHAR;
 ALTER TABLE stances ADD COLUMN IF NOT EXISTS process VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS sentence VARCHAR;
 """
+# An event's sentence as a column of its own, for the views' word and issue
+# filters (a regular expression over a column, not over each record's JSON);
+# filled once for the events a store held before it had the column.
+FILL_SENTENCES = ("UPDATE events SET sentence = json_extract_string(record, '$.sentence') "
+                  "WHERE sentence IS NULL AND record IS NOT NULL")
 # A run's status: running (or killed, until the next run looks), finished,
 # interrupted (stopped by Ctrl-C or killed: found so by the next run), failed.
 RUN_STATUSES = ("running", "finished", "interrupted", "failed")
@@ -115,6 +121,7 @@ class Store:
         self.db = _connect(self.path, read_only=read_only, wait=wait, memory=self.memory)
         if not read_only:
             self.db.execute(SCHEMA)
+            self.db.execute(FILL_SENTENCES)
         if not hold:
             self.db.close()
             self.db = None
@@ -522,7 +529,7 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
         "country": location.get("country"), "lat": location.get("lat"),
         "lon": location.get("lon"), "confidence": event["confidence"],
         "incident": event.get("incident"), "process": event.get("process"),
-        "record": json.dumps(event, ensure_ascii=False)}
+        "sentence": event.get("sentence"), "record": json.dumps(event, ensure_ascii=False)}
 
 
 def is_parquet_store(path: str | Path) -> bool:

@@ -99,10 +99,18 @@ _OUTLET = ("coalesce(d.outlet, nullif(regexp_extract(coalesce(d.url, ''),"
 _SOURCE_LABEL = f"coalesce({_OUTLET}, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
 # An undated event is placed at its report's date, except background history.
 _WHEN = "coalesce(e.date, CASE WHEN e.status <> 'historical' THEN d.published END)"
-_SENTENCE = "json_extract_string(e.record, '$.sentence')"
+_SENTENCE_JSON = "json_extract_string(e.record, '$.sentence')"
 
 
-def _event_where(f: Filters, profile: Profile | None) -> tuple[list[str], list[Any]]:
+def _sentence(store: Store) -> str:
+    """SQL for an event's sentence: its column, where the store has it (a store
+    or Parquet parts written before it had one read it from the record)."""
+    columns = [row[0] for row in store.query("SELECT column_name FROM (DESCRIBE events)")]
+    return f"coalesce(e.sentence, {_SENTENCE_JSON})" if "sentence" in columns else _SENTENCE_JSON
+
+
+def _event_where(f: Filters, profile: Profile | None,
+                 sentence: str = _SENTENCE_JSON) -> tuple[list[str], list[Any]]:
     where: list[str] = ["d.duplicate_of IS NULL"]
     params: list[Any] = []
     if f.type:
@@ -116,10 +124,10 @@ def _event_where(f: Filters, profile: Profile | None) -> tuple[list[str], list[A
         where.append(f"{_SOURCE_LABEL} = ?")
         params.append(f.source)
     if f.q:
-        where.append(f"regexp_matches({_SENTENCE}, ?)")
+        where.append(f"regexp_matches({sentence}, ?)")
         params.append(word_regex(f.q))
     if f.issue:
-        where.append(f"regexp_matches({_SENTENCE}, ?)")
+        where.append(f"regexp_matches({sentence}, ?)")
         params.append(issue_regex(profile, f.issue))
     if f.process:
         where.append("e.process = ?")
@@ -137,7 +145,7 @@ def _event_where(f: Filters, profile: Profile | None) -> tuple[list[str], list[A
 def _selection(f: Filters, profile: Profile | None, store: Store) -> tuple[str, list[Any]]:
     """A CTE ``sel``: one row per selected event with what the aggregates need;
     ``rid`` finds its record again cheaply (``event_views_at``)."""
-    where, params = _event_where(f, profile)
+    where, params = _event_where(f, profile, _sentence(store) if f.q or f.issue else _SENTENCE_JSON)
     sql = (f"WITH sel AS (SELECT e.{_row_key(store)} AS rid, e.id, e.doc, e.type, e.status, e.place, e.country, e.lat, e.lon, e.process,"
            f" {_WHEN} AS happened, CASE WHEN e.date IS NOT NULL THEN 'event'"
            f" WHEN {_WHEN} IS NOT NULL THEN 'report' END AS basis,"
