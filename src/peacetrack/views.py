@@ -105,8 +105,13 @@ _SENTENCE_JSON = "json_extract_string(e.record, '$.sentence')"
 def _sentence(store: Store) -> str:
     """SQL for an event's sentence: its column, where the store has it (a store
     or Parquet parts written before it had one read it from the record)."""
-    columns = [row[0] for row in store.query("SELECT column_name FROM (DESCRIBE events)")]
-    return f"coalesce(e.sentence, {_SENTENCE_JSON})" if "sentence" in columns else _SENTENCE_JSON
+    known = getattr(store, "_sentence_sql", None)  # asked once per open store
+    if known is None:
+        columns = [row[0] for row in store.query("SELECT column_name FROM (DESCRIBE events)")]
+        known = f"coalesce(e.sentence, {_SENTENCE_JSON})" if "sentence" in columns \
+            else _SENTENCE_JSON
+        store._sentence_sql = known
+    return known
 
 
 def _event_where(f: Filters, profile: Profile | None,
