@@ -384,6 +384,7 @@ def test_an_agreement_told_with_no_one_agreeing_is_between_the_sides(analyzer):
         "\"We have agreed on the next steps,\" Armenian Foreign Minister Ararat Mirzoyan said."))
     passive = next(e for e in events if e["type"] == "AGREE" and "separately" in e["sentence"])
     assert {a["id"] for a in passive["actor"]} == {"armenia", "azerbaijan"}
+    assert {"by": "role:agreed-by-no-one-named"} in passive["decided_by"]
     spoken = next(e for e in events if e["type"] == "AGREE" and "next steps" in e["sentence"])
     assert {a["id"] for a in spoken["actor"]} <= {"ararat-mirzoyan", "armenia"}
 
@@ -398,6 +399,7 @@ def test_both_sides_holding_talks_with_a_third_party_are_mediated_by_it(analyzer
         "On Monday, Mnatsakanyan held talks with Lavrov in Moscow."), published="2020-10-26")
     both = next(e for e in events if e["type"] == "CONSULT" and "Pompeo" in e["sentence"])
     assert {a["id"] for a in both["mediator"]} == {"mike-pompeo"} and not both["recipient"]
+    assert {"by": "role:both-sides-met-a-third-party"} in both["decided_by"]
     assert {a["id"] for a in both["actor"]} == {"zohrab-mnatsakanyan", "jeyhun-bayramov"}
     one = next(e for e in events if e["type"] == "CONSULT" and "Lavrov" in e["sentence"])
     assert {a["id"] for a in one["recipient"]} == {"sergey-lavrov"}
@@ -412,6 +414,7 @@ def test_a_mediator_offering_talks_mediates_the_talks_it_offers(analyzer):
     assert {a["id"] for a in offer["actor"]} == {"russia"}
     assert {a["id"] for a in offer["recipient"]} == {"armenia", "azerbaijan"}
     assert {a["id"] for a in offer["mediator"]} == {"russia"}
+    assert {"by": "role:mediator-offers-talks"} in offer["decided_by"]
 
 
 def test_a_brokered_agreement_lends_its_broker_to_the_sides_other_agreements(analyzer):

@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--profile", help="the profile naming the tracks and issues (default: the setting)")
     explain = commands.add_parser("explain", help="which rules and model decided an event, "
                                                   "a quote or a stance")
-    explain.add_argument("event_id", metavar="ID",
+    explain.add_argument("record_id", metavar="ID",
                          help="an event (e-), quote (q-) or stance (s-) id, or a unique prefix")
     _add_common(explain)
     explain.add_argument("--format", choices=("text", "json"), default="text")
@@ -320,9 +320,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from . import queries
 
     with _reader(_settings(args)) as store:
-        record = queries.record(store, args.event_id)
+        record = queries.record(store, args.record_id)
     if record is None:
-        raise UsageError(f"no event, quote or stance {args.event_id!r} in the store "
+        raise UsageError(f"no event, quote or stance {args.record_id!r} in the store "
                          "(ids: peacetrack export)")
     if args.format == "json":
         print(json.dumps({"id": record["id"], "decided_by": record.get("decided_by", []),

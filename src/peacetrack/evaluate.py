@@ -369,17 +369,29 @@ def _same_place(gold: str, got: dict | None) -> bool:
                                         for n in names)
 
 
-def score_quotes(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
-                 score: Score) -> None:
+def match_quotes(text: str, gold: list[dict], predicted: list[dict]
+                 ) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
+    """Each gold quote with the predicted quote that holds its anchor (each
+    used once), and the predicted quotes left over."""
     unmatched = list(predicted)
+    pairs: list[tuple[dict, dict | None]] = []
     for item in gold:
         offset = locate(text, item["anchor"])
         candidates = _containing(unmatched, offset) if offset is not None else []
-        if not candidates:
+        best = candidates[0] if candidates else None
+        if best is not None:
+            unmatched.remove(best)
+        pairs.append((item, best))
+    return pairs, unmatched
+
+
+def score_quotes(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
+                 score: Score) -> None:
+    pairs, unmatched = match_quotes(text, gold, predicted)
+    for item, best in pairs:
+        if best is None:
             score.quotes.fn += 1
             continue
-        best = candidates[0]
-        unmatched.remove(best)
         score.quotes.tp += 1
         score.speakers["total"] += 1
         right = canon(item["speaker"]) == canon.actor(best.get("speaker"))
@@ -393,32 +405,45 @@ def score_quotes(text: str, gold: list[dict], predicted: list[dict], canon: Cano
     score.quotes.fp += len(unmatched)
 
 
+def match_stances(text: str, gold: list[dict], predicted: list[dict], canon: Canon, *,
+                  parties: bool = False) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
+    """Each gold stance with the predicted stance of its issue, position and
+    actor (as an entity, or with ``parties`` as the side it acts for) that
+    one of its anchors' sentences tells (each used once), and those left over."""
+    identity, actor_of = (canon.party, canon.actor_party) if parties else (canon, canon.actor)
+    unmatched = list(predicted)
+    pairs: list[tuple[dict, dict | None]] = []
+    for item in gold:
+        offsets = [o for o in (locate(text, a) for a in [item["anchor"], *(item.get("mentions") or [])])
+                   if o is not None]
+        who = identity(item["actor"])
+        best = next((s for s in unmatched if s["issue"] == item["issue"]
+                     and s["position"] == item["position"] and _tells(s, offsets)
+                     and actor_of(s["actor"]) == who), None)
+        if best is not None:
+            unmatched = [u for u in unmatched if u is not best]
+        pairs.append((item, best))
+    return pairs, unmatched
+
+
 def score_stances(text: str, gold: list[dict], predicted: list[dict], canon: Canon,
                   score: Score) -> None:
     """One gold record per actor, issue and position (ANNOTATION.md): a
     predicted stance matches it when it has its issue, position and actor and
     one of its sentences holds one of the gold record's anchors. Scored twice:
     actors as entities, and as the side they act for."""
-    for tally, identity, name in ((score.stances, canon, "stance"),
-                                  (score.stance_parties, canon.party, None)):
-        unmatched = list(predicted)
-        for item in gold:
-            offsets = [o for o in (locate(text, a) for a in [item["anchor"], *(item.get("mentions") or [])])
-                       if o is not None]
-            who = identity(item["actor"])
-            candidates = [s for s in unmatched if s["issue"] == item["issue"]
-                          and s["position"] == item["position"] and _tells(s, offsets)
-                          and (canon.actor(s["actor"]) if name else canon.actor_party(s["actor"])) == who]
-            if not candidates:
-                tally.fn += 1
-                if name:
-                    score.misses.append(f"missed stance {item['actor']} {item['issue']} "
-                                        f"{item['position']} at {item['anchor']!r}")
+    for tally, parties in ((score.stances, False), (score.stance_parties, True)):
+        pairs, unmatched = match_stances(text, gold, predicted, canon, parties=parties)
+        for item, best in pairs:
+            if best is not None:
+                tally.tp += 1
                 continue
-            unmatched = [u for u in unmatched if u is not candidates[0]]
-            tally.tp += 1
+            tally.fn += 1
+            if not parties:
+                score.misses.append(f"missed stance {item['actor']} {item['issue']} "
+                                    f"{item['position']} at {item['anchor']!r}")
         tally.fp += len(unmatched)
-        if name:
+        if not parties:
             for stance in unmatched:
                 score.misses.append(f"extra stance {canon.actor(stance['actor'])} {stance['issue']} "
                                     f"{stance['position']} in {stance.get('evidence', '')[:70]!r}")

@@ -125,11 +125,6 @@ def _with_source(record: str, source: str | None) -> dict[str, Any]:
     return out
 
 
-def event(store: Store, event_id: str) -> dict[str, Any] | None:
-    """One stored event record by its id (or a unique prefix of it)."""
-    return _by_id(store, "events", event_id)
-
-
 # what each kind of record's id starts with, and its table
 ID_TABLES = {"e-": "events", "q-": "quotes", "s-": "stances"}
 

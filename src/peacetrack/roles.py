@@ -233,9 +233,12 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
     for position, event in enumerate(events):
         if event.status == "negated":
             continue
-        if not event.actor and not event.recipient and event.type in rules.mutual_types and \
-                (_words(event.trigger) & rules.mutual_words or
-                 event.type in rules.agentless_mutual_types and _agentless(event, actors.doc)):
+        mutual = not event.actor and not event.recipient and event.type in rules.mutual_types
+        if mutual and (_words(event.trigger) & rules.mutual_words or
+                       event.type in rules.agentless_mutual_types and _agentless(event, actors.doc)):
+            event.decided_by.append({"by": "role:mutual-act-of-the-sides"
+                                     if _words(event.trigger) & rules.mutual_words
+                                     else "role:agreed-by-no-one-named"})
             event.actor = process.parties_in(actors, _phrase_of(event, actors, rules)) or []
             if not event.actor and event.type == "CONSULT":
                 met = _meeting_before(event, events[:position], process, paragraphs)
@@ -255,6 +258,7 @@ def fill_implicit_roles(events: list[Event], actors: DocActors, process: Process
                 # ANNOTATION.md: a mediator proposing talks between the parties is the
                 # AGREE's actor, the parties its recipients, and the talks' mediator
                 event.mediator = list(event.actor)
+                event.decided_by.append({"by": "role:mediator-offers-talks"})
             continue
         if event.actor and not event.recipient and event.type in rules.counterpart_types:
             event.recipient = _counterpart(event.actor, event, actors, process, parties)
@@ -277,8 +281,7 @@ def _agentless(event: Event, doc: Doc) -> bool:
     if words is None:
         return False
     verb = words.root
-    return verb.pos_ in L.verb and not any(
-        c.dep_ in L.active_subject or c.dep_ in L.agent for c in verb.children)
+    return verb.pos_ in L.verb and grammar().own_subject(verb) is None and _agent_of(verb) is None
 
 
 def refer_to_participants(events: list[Event], text: str, rules: RoleRules | None = None) -> None:
@@ -554,9 +557,11 @@ def _cosigning_mediators(event: Event, process: Process) -> None:
 
 
 def _present_mediators(event: Event, actors: DocActors, process: Process) -> None:
-    """Talks of both parties with one of the process's mediators named by name
-    in their sentence ('talks between the leaders of the two countries, Macron
-    and Michel'): the mediator mediates (fills ``event.mediator``)."""
+    """Talks of both parties with a third party: one of the process's mediators
+    named by name in their sentence ('talks between the leaders of the two
+    countries, Macron and Michel'), else whom both sides held the talks with
+    ('the two ministers held talks with Pompeo'; not a call). The third party
+    mediates (fills ``event.mediator``; ``decided_by`` says which)."""
     parties = [a for a in event.actor if process.party_of(a)]
     if len({process.party_of(a) for a in parties}) < len(process.party_codes):
         return
@@ -569,14 +574,16 @@ def _present_mediators(event: Event, actors: DocActors, process: Process) -> Non
             if actor.id and actor.id not in own and process.is_mediator(actor) and \
                     _inside(actor, event.span):
                 found.setdefault(actor.id, actor)
+    step = "role:mediator-at-the-talks"
     if not found:
-        # both sides holding talks with a third party ("the two ministers held talks
-        # with Pompeo"): the third party hosts their talks, it is not whom they met
+        # the third party hosts their talks, it is not whom they met
         third = [r for r in event.recipient if not process.party_of(r)]
         if not third or len(third) < len(event.recipient) or event.mode == "phone":
             return  # (a call is between those on the line: whom they called is called)
         found = {a.id or a.text: a for a in third}
         event.recipient = []
+        step = "role:both-sides-met-a-third-party"
+    event.decided_by.append({"by": step})
     event.actor = [a for a in event.actor if a.id not in found]
     event.mediator = list(found.values())
     if event.mode is None:

@@ -189,37 +189,29 @@ def score_rules(analyzer, dirs: Iterable[Path], *, shared: Path, root: Path) -> 
 def _score_steps(records: list[dict[str, Any]], gold: dict[str, Any], text: str, canon,
                  scores: dict[str, RuleScore], name: str) -> None:
     """The steps of each quote's and stance's ``decided_by``, scored like the
-    event rules: a quote's step is right where the quote is a gold quote with
-    its speaker; a stance's where a gold stance of that sentence has its
-    issue, position and holder."""
-    from .evaluate import _containing, _tells, locate
+    event rules, on the evaluator's own matching: a quote's step is right
+    where the quote matches a gold quote and has its speaker; a stance's
+    where the stance matches a gold stance (its issue, position and holder)."""
+    from .evaluate import match_quotes, match_stances
 
     quotes = [r for r in records if r.get("kind") == "quote"]
-    speaker_of = {}
-    for item in gold.get("quotes", []):
-        at = locate(text, item["anchor"])
-        for quote in _containing(quotes, at) if at is not None else []:
-            speaker_of.setdefault(quote["id"], canon(item["speaker"]))
-    stances = [(g, [o for o in (locate(text, a) for a in [g["anchor"], *(g.get("mentions") or [])])
-                    if o is not None]) for g in gold.get("stances", [])]
-    for record in records:
-        kind = record.get("kind")
-        if kind == "quote":
-            right = speaker_of.get(record["id"]) == canon.actor(record.get("speaker"))
-            label = f"{record['text'][:40]!r}"
-        elif kind == "stance":
-            right = any(g["issue"] == record["issue"] and g["position"] == record["position"]
-                        and canon(g["actor"]) == canon.actor(record["actor"]) and _tells(record, at)
-                        for g, at in stances)
-            label = f"{record['issue']} {record['position']}"
-        else:
-            continue
+    stances = [r for r in records if r.get("kind") == "stance"]
+    right: dict[str, bool] = {}
+    for item, quote in match_quotes(text, gold.get("quotes", []), quotes)[0]:
+        if quote is not None:
+            right[quote["id"]] = canon(item["speaker"]) == canon.actor(quote.get("speaker"))
+    for _, stance in match_stances(text, gold.get("stances", []), stances, canon)[0]:
+        if stance is not None:
+            right[stance["id"]] = True
+    for record in quotes + stances:
+        kind = record["kind"]
+        label = repr(record["text"][:40]) if kind == "quote" else \
+            f"{record['issue']} {record['position']}"
         for step in record.get("decided_by") or []:
-            key = f"{kind}:{step['by']}"
-            score = scores.setdefault(key, RuleScore(f"{kind}s", step["by"], "step"))
+            score = scores.setdefault(f"{kind}:{step['by']}", RuleScore(f"{kind}s", step["by"], "step"))
             score.fired += 1
-            score.right += right
-            if not right and len(score.examples) < 3:
+            score.right += right.get(record["id"], False)
+            if not right.get(record["id"]) and len(score.examples) < 3:
                 score.examples.append(f"{name}: {label}")
 
 

@@ -161,14 +161,10 @@ class IssueCues:
                 if len(words) > 1 and head.isalpha():
                     self.heads.setdefault(head, set()).add(issue.id)
 
-    def find(self, doc: Doc) -> list[tuple[str, Span]]:
-        """(issue id, span) for each longest alias match, in text order."""
-        return [(issue, span) for issue, span, _ in self.found(doc)]
-
-    def found(self, doc: Doc) -> list[tuple[str, Span, str]]:
-        """As ``find``, with how each was named: ``alias``, ``keyword``,
-        ``definite`` ('the corridor'), ``reference`` ('this issue') or
-        ``implied`` ('the signing')."""
+    def find(self, doc: Doc) -> list[tuple[str, Span, str]]:
+        """(issue id, span, how it was named) for each longest alias match, in
+        text order; how: ``alias``, ``keyword``, ``definite`` ('the corridor'),
+        ``reference`` ('this issue') or ``implied`` ('the signing')."""
         found = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in self.matcher(doc)]
         kinds = ["alias"] * len(found)
 
@@ -708,7 +704,7 @@ def find_stances(doc: Doc, actors: DocActors, events: list[Event], quotes: list[
     who = Attributor(doc, actors, speech_lexicon())
     words = stance_words()
     tracks = TrackCues(profile)
-    named_as = [(issue, span, kind) for issue, span, kind in cues.found(doc)
+    named_as = [(issue, span, kind) for issue, span, kind in cues.find(doc)
                 if not _in_name(span, actors)]
     named = [(issue, span) for issue, span, _ in named_as]
     how_named = {(issue, span.start, span.end): kind for issue, span, kind in named_as}

@@ -66,9 +66,8 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS sentence VARCHAR;
 """
 # An event's sentence as a column of its own, for the views' word and issue
 # filters (a regular expression over a column, not over each record's JSON);
-# filled once for the events a store held before it had the column.
-FILL_SENTENCES = ("UPDATE events SET sentence = json_extract_string(record, '$.sentence') "
-                  "WHERE sentence IS NULL AND record IS NOT NULL")
+# filled once, when the column is added to a store that held events before it.
+FILL_SENTENCES = "UPDATE events SET sentence = json_extract_string(record, '$.sentence')"
 # A run's status: running (or killed, until the next run looks), finished,
 # interrupted (stopped by Ctrl-C or killed: found so by the next run), failed.
 RUN_STATUSES = ("running", "finished", "interrupted", "failed")
@@ -113,6 +112,7 @@ class Store:
         self.hold = hold
         self.memory = memory or READ_MEMORY
         self._lock = threading.RLock()
+        self._columns: dict[str, frozenset[str]] = {}
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: `peacetrack ingest PATH --db {self.path}` "
                              "makes one (or give --db)")
@@ -120,8 +120,11 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = _connect(self.path, read_only=read_only, wait=wait, memory=self.memory)
         if not read_only:
+            fill = "events" in self.columns_of() and "sentence" not in self.columns("events")
             self.db.execute(SCHEMA)
-            self.db.execute(FILL_SENTENCES)
+            self._columns.clear()
+            if fill:
+                self.db.execute(FILL_SENTENCES)
         if not hold:
             self.db.close()
             self.db = None
@@ -386,6 +389,19 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, list(params)).fetchall()
+
+    def columns(self, table: str) -> frozenset[str]:
+        """A table's column names (none for a table it lacks), read once per open store."""
+        if table not in self._columns:
+            self._columns[table] = frozenset(self.columns_of().get(table, ()))
+        return self._columns[table]
+
+    def columns_of(self) -> dict[str, list[str]]:
+        """Every table and view of the store with its columns."""
+        out: dict[str, list[str]] = {}
+        for table, column in self.query("SELECT table_name, column_name FROM information_schema.columns"):
+            out.setdefault(table, []).append(column)
+        return out
 
 
 def _alive(pid: int) -> bool:

@@ -105,17 +105,11 @@ _SENTENCE_JSON = "json_extract_string(e.record, '$.sentence')"
 def _sentence(store: Store) -> str:
     """SQL for an event's sentence: its column, where the store has it (a store
     or Parquet parts written before it had one read it from the record)."""
-    known = getattr(store, "_sentence_sql", None)  # asked once per open store
-    if known is None:
-        columns = [row[0] for row in store.query("SELECT column_name FROM (DESCRIBE events)")]
-        known = f"coalesce(e.sentence, {_SENTENCE_JSON})" if "sentence" in columns \
-            else _SENTENCE_JSON
-        store._sentence_sql = known
-    return known
+    return f"coalesce(e.sentence, {_SENTENCE_JSON})" if "sentence" in store.columns("events") \
+        else _SENTENCE_JSON
 
 
-def _event_where(f: Filters, profile: Profile | None,
-                 sentence: str = _SENTENCE_JSON) -> tuple[list[str], list[Any]]:
+def _event_where(f: Filters, profile: Profile | None, sentence: str) -> tuple[list[str], list[Any]]:
     where: list[str] = ["d.duplicate_of IS NULL"]
     params: list[Any] = []
     if f.type:
@@ -150,7 +144,7 @@ def _event_where(f: Filters, profile: Profile | None,
 def _selection(f: Filters, profile: Profile | None, store: Store) -> tuple[str, list[Any]]:
     """A CTE ``sel``: one row per selected event with what the aggregates need;
     ``rid`` finds its record again cheaply (``event_views_at``)."""
-    where, params = _event_where(f, profile, _sentence(store) if f.q or f.issue else _SENTENCE_JSON)
+    where, params = _event_where(f, profile, _sentence(store))
     sql = (f"WITH sel AS (SELECT e.{_row_key(store)} AS rid, e.id, e.doc, e.type, e.status, e.place, e.country, e.lat, e.lon, e.process,"
            f" {_WHEN} AS happened, CASE WHEN e.date IS NOT NULL THEN 'event'"
            f" WHEN {_WHEN} IS NOT NULL THEN 'report' END AS basis,"
