@@ -97,3 +97,51 @@ def test_an_events_sentence_is_a_column_the_word_filters_read(tmp_path):
     with Store(path, read_only=True) as store:
         assert views.count_events(store, None, views.Filters(q="Brussels")) == 1
         assert views.count_events(store, None, views.Filters(q="Moscow")) == 0
+
+
+def _quoted(doc_id: str, text: str, said: str) -> Analysis:
+    from peacetrack.records import Quote
+
+    analysis = _analysis(doc_id, text, 9)
+    analysis.quotes = [Quote(id=f"q-{doc_id}", doc=doc_id, span=(0, len(said)), text=said,
+                             speaker=None, cue="said", direct=True)]
+    return analysis
+
+
+def test_a_quotes_words_are_a_column_the_word_filters_read(tmp_path):
+    # as for an event's sentence: a store written before the column existed gets
+    # it filled when it is next opened to write, and is read through the record until then
+    import duckdb
+
+    from peacetrack import views
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.write([_quoted("d-1", "Aliyev met Pashinyan.", "The Lachin corridor must reopen")])
+    db = duckdb.connect(str(path))
+    db.execute("ALTER TABLE quotes DROP COLUMN text")
+    db.close()
+    with Store(path, read_only=True) as store:
+        assert views.record_counts(store, None, views.Filters(q="corridor"))["quotes"] == 1
+    with Store(path) as store:
+        assert store.query("SELECT text FROM quotes") == [("The Lachin corridor must reopen",)]
+    with Store(path, read_only=True) as store:
+        assert views.record_counts(store, None, views.Filters(q="corridor"))["quotes"] == 1
+        assert views.record_counts(store, None, views.Filters(q="border"))["quotes"] == 0
+        assert views.search(store, "corridor")["quotes"][0]["id"] == "q-d-1"
+
+
+def test_a_view_asked_again_after_a_write_counts_the_new_events(tmp_path):
+    # the parts of a view share one made selection of the events (Store.selection);
+    # a write to the open store must not leave a view reading the old one
+    from peacetrack import views
+
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([_analysis("d-1", "Aliyev met Pashinyan in Brussels.", 1)])
+        brussels = views.Filters(q="Brussels")
+        assert views.timeline(store, None, brussels)["total"] == 1
+        assert views.event_summary(store, None, brussels)["events"] == 1
+        store.write([_analysis("d-2", "They met again in Brussels.", 2**40)])
+        assert views.timeline(store, None, brussels)["total"] == 2
+        assert views.event_summary(store, None, brussels)["events"] == 2
+        assert views.count_events(store, None, views.Filters(q="Moscow")) == 0

@@ -32,8 +32,9 @@ from .views import (
     PAGE_MAX,
     Filters,
     _actor_key,
+    _quote_text,
     _selection,
-    _track_sql,
+    _tracked,
     event_views,
     event_views_at,
     issue_regex,
@@ -60,7 +61,7 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
     names = {lane_id(t): (f"{_process_title(profile, t.process)}: {t.name}" if several else t.name)
              for t in shown}
     sel, params = _selection(filters, profile, store)
-    union, track_params = _track_sql(shown)
+    union = _tracked(store, sel, params, shown)
     counts: dict[str, Counter[str]] = {lane_id(t): Counter() for t in shown}
     # Counted in the store (a million reports hold many track events); the events
     # listed are the newest PAGE_MAX, mediated or of a track.
@@ -68,11 +69,11 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
     if union:
         for track, year, n in store.query(
                 f"{sel}{tracked} SELECT track, coalesce(left(happened, 4), 'undated') AS y, count(*)"
-                " FROM tracked GROUP BY track, y", params + track_params):
+                " FROM tracked GROUP BY track, y", params):
             counts[track][year] += n
     chosen = (f"{sel}{tracked}, chosen AS (SELECT rid, happened FROM sel WHERE id IN (SELECT event FROM"
               " participants WHERE role = 'mediator') UNION SELECT rid, happened FROM tracked)")
-    chosen_params = params + (track_params if union else [])
+    chosen_params = params
     (total, undated, rids), = store.query(  # one pass: counts and the newest (a top-n aggregate)
         f"{chosen} SELECT count(*), count_if(happened IS NULL),"
         f" arg_max(rid, coalesce(happened, ''), {PAGE_MAX}) FROM chosen", chosen_params)
@@ -174,7 +175,7 @@ def _side_quotes(store: Store, profile: Profile | None, side: dict[str, Any], is
     rows = store.query(
         f"SELECT q.record, {_SOURCE_LABEL}, d.published FROM quotes q JOIN documents d ON d.id = q.doc"
         f" WHERE d.duplicate_of IS NULL AND {who}{extra}"
-        " AND regexp_matches(json_extract_string(q.record, '$.text'), ?)"
+        f" AND regexp_matches({_quote_text(store)}, ?)"
         f" ORDER BY coalesce(q.date, d.published) NULLS LAST LIMIT {HISTORY_ITEMS}",
         [*params, *extra_params, issue_regex(profile, issue)])
     out = []
@@ -269,7 +270,7 @@ def history_records(store: Store, profile: Profile | None, filters: Filters = NO
     for record, source, title, published in store.query(
             f"SELECT s.record, {_SOURCE_LABEL}, d.title, d.published FROM stances s JOIN documents d"
             f" ON d.id = s.doc WHERE d.duplicate_of IS NULL{extra}"
-            f" ORDER BY coalesce(s.date, d.published) DESC NULLS LAST LIMIT {int(limit)}", params):
+            f" ORDER BY coalesce(s.date, d.published) DESC NULLS LAST, s.id LIMIT {int(limit)}", params):
         r = json.loads(record)
         date = (r.get("date") or {}).get("value")
         out["stances"].append({
@@ -281,7 +282,7 @@ def history_records(store: Store, profile: Profile | None, filters: Filters = NO
     for record, source, published in store.query(
             f"SELECT q.record, {_SOURCE_LABEL}, d.published FROM quotes q JOIN documents d ON d.id = q.doc"
             f" WHERE d.duplicate_of IS NULL{extra}"
-            f" ORDER BY coalesce(q.date, d.published) DESC NULLS LAST LIMIT {int(limit)}", params):
+            f" ORDER BY coalesce(q.date, d.published) DESC NULLS LAST, q.id LIMIT {int(limit)}", params):
         r = json.loads(record)
         named = issues_in(r.get("text") or "", profile)
         if named:

@@ -13,6 +13,7 @@ import socket
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,11 +64,13 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS process VARCHAR;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS process VARCHAR;
 ALTER TABLE stances ADD COLUMN IF NOT EXISTS process VARCHAR;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS sentence VARCHAR;
+ALTER TABLE quotes ADD COLUMN IF NOT EXISTS text VARCHAR;
 """
-# An event's sentence as a column of its own, for the views' word and issue
-# filters (a regular expression over a column, not over each record's JSON);
-# filled once, when the column is added to a store that held events before it.
-FILL_SENTENCES = "UPDATE events SET sentence = json_extract_string(record, '$.sentence')"
+# An event's sentence and a quote's words as columns of their own, for the
+# views' word and issue filters (a regular expression over a column, not over
+# each record's JSON); filled once, when the column is added to a store that
+# held records before it.
+TEXT_COLUMNS = {("events", "sentence"): "$.sentence", ("quotes", "text"): "$.text"}
 # A run's status: running (or killed, until the next run looks), finished,
 # interrupted (stopped by Ctrl-C or killed: found so by the next run), failed.
 RUN_STATUSES = ("running", "finished", "interrupted", "failed")
@@ -80,6 +83,9 @@ ROW_GROUP_SIZE = 2048
 
 # What a reader's DuckDB may hold in memory (cache and work), beyond which it spills.
 READ_MEMORY = "512MB"
+# the selections (Store.selection) a connection keeps at once: the few the
+# parts of a view ask for (some read fewer filters than others)
+SELECTIONS_KEPT = 4
 # What an export's DuckDB may hold in memory, and the rows per Parquet row group it writes.
 EXPORT_MEMORY = "512MB"
 # A streamed scan of one table (the partitioned export) holds little of its own.
@@ -113,6 +119,8 @@ class Store:
         self.memory = memory or READ_MEMORY
         self._lock = threading.RLock()
         self._columns: dict[str, frozenset[str]] = {}
+        # selections made into temporary tables: (connection, {(sql, params): table})
+        self._selections: tuple[Any, dict[tuple[str, str], str]] = (None, {})
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: `peacetrack ingest PATH --db {self.path}` "
                              "makes one (or give --db)")
@@ -120,11 +128,13 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = _connect(self.path, read_only=read_only, wait=wait, memory=self.memory)
         if not read_only:
-            fill = "events" in self.columns_of() and "sentence" not in self.columns("events")
+            tables = self.columns_of()
+            fill = [(table, column, path) for (table, column), path in TEXT_COLUMNS.items()
+                    if table in tables and column not in tables[table]]
             self.db.execute(SCHEMA)
             self._columns.clear()
-            if fill:
-                self.db.execute(FILL_SENTENCES)
+            for table, column, path in fill:
+                self.db.execute(f"UPDATE {table} SET {column} = json_extract_string(record, '{path}')")
         if not hold:
             self.db.close()
             self.db = None
@@ -234,6 +244,7 @@ class Store:
         return [Incident.stored(json.loads(record), events.get(i, [])) for i, record in found]
 
     def _append(self, table: str, rows: list[dict[str, Any]]) -> None:
+        self._forget_selections()
         arrow = pa.table({name: pa.array([r[name] for r in rows], type=ARROW_TYPES.get(name))
                           for name in rows[0]})
         self.db.register("_batch", arrow)
@@ -390,6 +401,32 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, list(params)).fetchall()
 
+    def selection(self, select: str, params: Sequence[Any] = ()) -> str:
+        """A temporary table holding ``select``'s rows, made once while the store
+        is unchanged: the parts of one view filter the events the same way, and
+        each would otherwise filter (and join) them again for each of its
+        queries. Temporary tables live in the connection, not in the file, so a
+        read-only store makes them too; a write forgets them."""
+        connection, made = self._selections
+        if connection is not self.db:
+            made = {}
+            self._selections = (self.db, made)
+        key = (select, repr(list(params)))
+        if key not in made:
+            while len(made) >= SELECTIONS_KEPT:  # the oldest first (dicts keep their order)
+                self.db.execute(f"DROP TABLE IF EXISTS temp.{made.pop(next(iter(made)))}")
+            name = f"selection_{uuid.uuid4().hex[:12]}"
+            self.db.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", list(params))
+            made[key] = name
+        return made[key]
+
+    def _forget_selections(self) -> None:
+        connection, made = self._selections
+        if connection is self.db and self.db is not None:
+            for name in made.values():
+                self.db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        self._selections = (None, {})
+
     def columns(self, table: str) -> frozenset[str]:
         """A table's column names (none for a table it lacks), read once per open store."""
         if table not in self._columns:
@@ -499,7 +536,7 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
                 "id": quote.id, "doc": quote.doc, "span_start": quote.span[0],
                 "span_end": quote.span[1], "speaker": quote.speaker.id if quote.speaker else None,
                 "direct": quote.direct, "date": (q["date"] or {}).get("value"),
-                "record": json.dumps(q, ensure_ascii=False)})
+                "text": quote.text, "record": json.dumps(q, ensure_ascii=False)})
         for stance in analysis.stances:
             s = stance.to_dict()
             rows["stances"].append({

@@ -99,14 +99,23 @@ _OUTLET = ("coalesce(d.outlet, nullif(regexp_extract(coalesce(d.url, ''),"
 _SOURCE_LABEL = f"coalesce({_OUTLET}, regexp_replace(d.source, '^.*[/\\\\]|:[0-9]+$', '', 'g'))"
 # An undated event is placed at its report's date, except background history.
 _WHEN = "coalesce(e.date, CASE WHEN e.status <> 'historical' THEN d.published END)"
-_SENTENCE_JSON = "json_extract_string(e.record, '$.sentence')"
+
+
+def _text_column(store: Store, table: str, alias: str, column: str, path: str) -> str:
+    """SQL for a record's text that the word filters read: its column, where the
+    store has it (a store or Parquet parts written before it had one read it
+    from the record)."""
+    from_record = f"json_extract_string({alias}.record, '{path}')"
+    return f"coalesce({alias}.{column}, {from_record})" if column in store.columns(table) \
+        else from_record
 
 
 def _sentence(store: Store) -> str:
-    """SQL for an event's sentence: its column, where the store has it (a store
-    or Parquet parts written before it had one read it from the record)."""
-    return f"coalesce(e.sentence, {_SENTENCE_JSON})" if "sentence" in store.columns("events") \
-        else _SENTENCE_JSON
+    return _text_column(store, "events", "e", "sentence", "$.sentence")
+
+
+def _quote_text(store: Store) -> str:
+    return _text_column(store, "quotes", "q", "text", "$.text")
 
 
 def _event_where(f: Filters, profile: Profile | None, sentence: str) -> tuple[list[str], list[Any]]:
@@ -143,15 +152,17 @@ def _event_where(f: Filters, profile: Profile | None, sentence: str) -> tuple[li
 
 def _selection(f: Filters, profile: Profile | None, store: Store) -> tuple[str, list[Any]]:
     """A CTE ``sel``: one row per selected event with what the aggregates need;
-    ``rid`` finds its record again cheaply (``event_views_at``)."""
+    ``rid`` finds its record again cheaply (``event_views_at``). The rows are
+    made once per store and filters (``Store.selection``), not per query."""
     where, params = _event_where(f, profile, _sentence(store))
-    sql = (f"WITH sel AS (SELECT e.{_row_key(store)} AS rid, e.id, e.doc, e.type, e.status, e.place, e.country, e.lat, e.lon, e.process,"
-           f" {_WHEN} AS happened, CASE WHEN e.date IS NOT NULL THEN 'event'"
-           f" WHEN {_WHEN} IS NOT NULL THEN 'report' END AS basis,"
-           f" CASE WHEN e.date IS NOT NULL THEN e.date_precision ELSE d.published_precision END"
-           f" AS precision, d.ingested_at, e.span_start"
-           f" FROM events e JOIN documents d ON d.id = e.doc WHERE {' AND '.join(where)}) ")
-    return sql, params
+    table = store.selection(
+        f"SELECT e.{_row_key(store)} AS rid, e.id, e.doc, e.type, e.status, e.place, e.country, e.lat, e.lon, e.process,"
+        f" {_WHEN} AS happened, CASE WHEN e.date IS NOT NULL THEN 'event'"
+        f" WHEN {_WHEN} IS NOT NULL THEN 'report' END AS basis,"
+        f" CASE WHEN e.date IS NOT NULL THEN e.date_precision ELSE d.published_precision END"
+        f" AS precision, d.ingested_at, e.span_start"
+        f" FROM events e JOIN documents d ON d.id = e.doc WHERE {' AND '.join(where)}", params)
+    return f"WITH sel AS (SELECT * FROM temp.{table}) ", []
 
 
 # Newest first: what a list of events shows at its top.
@@ -404,28 +415,31 @@ def _undated(store: Store, profile: Profile | None, sel: str, params: list[Any])
     return {"undated_total": int(n or 0), "undated": event_views_at(store, profile, list(newest or []))}
 
 
-def _track_sql(shown: list[Any]) -> tuple[str, list[Any]]:
-    """CTEs after ``sel`` that end in ``tracked``: one row per (event, track) for
-    the tracks shown, by mediator or by venue; a track of a process holds only
+def _tracked(store: Store, sel: str, params: list[Any], shown: list[Any]) -> str:
+    """A CTE after ``sel``: ``tracked``, one row per (event, track) for the
+    tracks shown, by mediator or by venue; a track of a process holds only
     that process's events. The tracks are two small tables joined once (one pass
-    over the events whatever the number of tracks), not a query per track."""
+    over the events whatever the number of tracks), not a query per track, and
+    the rows are made once per selection (``Store.selection``): the tracks and
+    the mediation views both read them, several times each."""
     if not shown:
-        return "", []
+        return ""
     by_actor = [(lane_id(t), t.process, a) for t in shown for a in t.mediators]
     by_place = [(lane_id(t), t.process, p.lower()) for t in shown for p in t.places]
     columns = lambda rows, i: [r[i] for r in rows]  # noqa: E731
-    sql = (", tm AS (SELECT unnest(?::VARCHAR[]) AS track, unnest(?::VARCHAR[]) AS process,"
+    sql = (f"{sel}, tm AS (SELECT unnest(?::VARCHAR[]) AS track, unnest(?::VARCHAR[]) AS process,"
            " unnest(?::VARCHAR[]) AS actor)"
            ", tp AS (SELECT unnest(?::VARCHAR[]) AS track, unnest(?::VARCHAR[]) AS process,"
            " unnest(?::VARCHAR[]) AS place)"
            ", pairs AS (SELECT p.event AS id, tm.track, tm.process FROM participants p JOIN tm"
            " ON p.actor_id = tm.actor WHERE p.role = 'mediator'"
            " UNION SELECT sel.id, tp.track, tp.process FROM sel JOIN tp ON lower(sel.place) = tp.place)"
-           ", tracked AS (SELECT pairs.track, sel.* FROM pairs JOIN sel ON sel.id = pairs.id"
-           " WHERE pairs.process IS NULL OR sel.process IS NULL OR sel.process = pairs.process) ")
-    params = [columns(by_actor, 0), columns(by_actor, 1), columns(by_actor, 2),
-              columns(by_place, 0), columns(by_place, 1), columns(by_place, 2)]
-    return sql, params
+           " SELECT pairs.track, sel.* FROM pairs JOIN sel ON sel.id = pairs.id"
+           " WHERE pairs.process IS NULL OR sel.process IS NULL OR sel.process = pairs.process")
+    table = store.selection(sql, params + [columns(by_actor, 0), columns(by_actor, 1),
+                                           columns(by_actor, 2), columns(by_place, 0),
+                                           columns(by_place, 1), columns(by_place, 2)])
+    return f", tracked AS (SELECT * FROM temp.{table}) "
 
 
 def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
@@ -438,13 +452,11 @@ def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
     lanes = [{"id": lane_id(t), "name": f"{_title_of(profile, t.process)}: {t.name}" if several else t.name,
               "process": t.process, "mediators": list(t.mediators), "places": list(t.places)}
              for t in shown]
-    union, track_params = _track_sql(shown)
-    if not union:
+    if not shown:
         return {"lanes": lanes, "granularity": "event", "total": 0, "items": [], "events": [],
                 "undated_total": 0, "undated": [], "undated_events": []}
     sel, params = _selection(filters, profile, store)
-    params = params + track_params
-    base = f"{sel}{union}"
+    base = f"{sel}{_tracked(store, sel, params, shown)}"
     total = int(store.query(f"{base} SELECT count(*) FROM tracked WHERE happened IS NOT NULL", params)[0][0])
     # One pass: the count and the newest POINTS (a top-n aggregate holds only those).
     (n_undated, newest), = store.query(
@@ -657,9 +669,10 @@ def places(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
 
 # -- quotes and stances --------------------------------------------------------
 def _record_where(f: Filters, profile: Profile | None, *, alias: str, actor: str,
-                  text: str) -> tuple[list[str], list[Any]]:
+                  text: str, store: Store) -> tuple[list[str], list[Any]]:
     """The filters that apply to quotes and stances (their table aliased ``alias``)."""
     where, params = ["d.duplicate_of IS NULL"], []
+    words = _quote_text(store) if alias == "q" else f"json_extract_string({alias}.record, '$.{text}')"
     if f.actor:
         column = f"{alias}.{'speaker' if actor == 'speaker' else 'actor_id'}"
         # the record's name only for unresolved actors: reading JSON is the costly part
@@ -670,10 +683,10 @@ def _record_where(f: Filters, profile: Profile | None, *, alias: str, actor: str
         where.append(f"{_SOURCE_LABEL} = ?")
         params.append(f.source)
     if f.q:
-        where.append(f"regexp_matches(json_extract_string({alias}.record, '$.{text}'), ?)")
+        where.append(f"regexp_matches({words}, ?)")
         params.append(word_regex(f.q))
     if f.issue and alias == "q":
-        where.append("regexp_matches(json_extract_string(q.record, '$.text'), ?)")
+        where.append(f"regexp_matches({words}, ?)")
         params.append(issue_regex(profile, f.issue))
     if f.issue and alias == "s":
         where.append("s.issue = ?")
@@ -697,7 +710,7 @@ _SPEAKER = ("coalesce(q.speaker, json_extract_string(q.record, '$.speaker.name')
 
 def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """The most quoted speakers (SPEAKERS), each with its count and latest quotes."""
-    where, params = _record_where(filters, profile, alias="q", actor="speaker", text="text")
+    where, params = _record_where(filters, profile, alias="q", actor="speaker", text="text", store=store)
     rows = store.query(
         f"WITH sq AS (SELECT q.id, {_SPEAKER} AS speaker, coalesce(q.date, d.published) AS happened,"
         f" d.ingested_at, q.span_start FROM quotes q JOIN documents d ON d.id = q.doc"
@@ -726,7 +739,7 @@ def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
 
 def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """Actors × issues: each cell the latest position, its evidence, and its recent history."""
-    where, params = _record_where(filters, profile, alias="s", actor="actor", text="evidence")
+    where, params = _record_where(filters, profile, alias="s", actor="actor", text="evidence", store=store)
     actor = ("coalesce(s.actor_id, json_extract_string(s.record, '$.actor.name'),"
              " json_extract_string(s.record, '$.actor.text'), '?')")
     label = ("coalesce(json_extract_string(s.record, '$.actor.name'),"
@@ -853,7 +866,7 @@ def _zeros(rows: list[tuple[Any, ...]], *, keep: tuple[int, ...]) -> list[tuple[
 
 def _count_records(store: Store, profile: Profile | None, filters: Filters, alias: str) -> int:
     table, actor, text = {"q": ("quotes", "speaker", "text"), "s": ("stances", "actor", "evidence")}[alias]
-    where, params = _record_where(filters, profile, alias=alias, actor=actor, text=text)
+    where, params = _record_where(filters, profile, alias=alias, actor=actor, text=text, store=store)
     return int(store.query(f"SELECT count(*) FROM {table} {alias} JOIN documents d ON d.id = {alias}.doc"
                            f" WHERE {' AND '.join(where)}", params)[0][0])
 
@@ -944,7 +957,7 @@ def search(store: Store, q: str, *, limit: int = 50) -> dict[str, Any]:
         return {"q": q, "quotes": [], "reports": []}
     pattern = word_regex(q)
     found_quotes = [json.loads(r) for (r,) in store.query(
-        "SELECT record FROM quotes WHERE regexp_matches(json_extract_string(record, '$.text'), ?) LIMIT ?",
+        f"SELECT q.record FROM quotes q WHERE regexp_matches({_quote_text(store)}, ?) LIMIT ?",
         [pattern, limit])]
     reports = []
     for doc_id, title, source, record in store.query(
