@@ -85,7 +85,7 @@ ROW_GROUP_SIZE = 2048
 READ_MEMORY = "512MB"
 # the selections (Store.selection) a connection keeps at once: the few the
 # parts of a view ask for (some read fewer filters than others)
-SELECTIONS_KEPT = 4
+SELECTIONS_KEPT = 6
 # What an export's DuckDB may hold in memory, and the rows per Parquet row group it writes.
 EXPORT_MEMORY = "512MB"
 # A streamed scan of one table (the partitioned export) holds little of its own.

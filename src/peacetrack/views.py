@@ -708,16 +708,38 @@ _SPEAKER = ("coalesce(q.speaker, json_extract_string(q.record, '$.speaker.name')
             " json_extract_string(q.record, '$.speaker.text'), 'unattributed')")
 
 
+def _quote_rows(store: Store, profile: Profile | None, filters: Filters) -> str:
+    """The quotes that pass the filters, with what the quotes chart needs: made
+    once per store and filters (``Store.selection``), for the chart and the count."""
+    where, params = _record_where(filters, profile, alias="q", actor="speaker", text="text", store=store)
+    return store.selection(
+        f"SELECT q.id, {_SPEAKER} AS speaker, coalesce(q.date, d.published) AS happened,"
+        f" d.ingested_at, q.span_start FROM quotes q JOIN documents d ON d.id = q.doc"
+        f" WHERE {' AND '.join(where)}", params)
+
+
+_STANCE_ACTOR = ("coalesce(s.actor_id, json_extract_string(s.record, '$.actor.name'),"
+                 " json_extract_string(s.record, '$.actor.text'), '?')")
+_STANCE_LABEL = ("coalesce(json_extract_string(s.record, '$.actor.name'),"
+                 " json_extract_string(s.record, '$.actor.text'))")
+
+
+def _stance_rows(store: Store, profile: Profile | None, filters: Filters) -> str:
+    """The stances that pass the filters, as ``_quote_rows`` for quotes."""
+    where, params = _record_where(filters, profile, alias="s", actor="actor", text="evidence", store=store)
+    return store.selection(
+        f"SELECT s.id, {_STANCE_ACTOR} AS actor, s.issue, s.position,"
+        f" coalesce(s.date, d.published) AS happened, d.ingested_at, s.span_start"
+        f" FROM stances s JOIN documents d ON d.id = s.doc WHERE {' AND '.join(where)}", params)
+
+
 def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """The most quoted speakers (SPEAKERS), each with its count and latest quotes."""
-    where, params = _record_where(filters, profile, alias="q", actor="speaker", text="text", store=store)
     rows = store.query(
-        f"WITH sq AS (SELECT q.id, {_SPEAKER} AS speaker, coalesce(q.date, d.published) AS happened,"
-        f" d.ingested_at, q.span_start FROM quotes q JOIN documents d ON d.id = q.doc"
-        f" WHERE {' AND '.join(where)})"
+        f"WITH sq AS (SELECT * FROM temp.{_quote_rows(store, profile, filters)})"
         f" SELECT speaker, count(*) AS n,"
         f" arg_max(id, {_NEWEST_KEY}, {SPEAKER_QUOTES})"
-        f" FROM sq GROUP BY speaker ORDER BY n DESC, speaker LIMIT {SPEAKERS}", params)
+        f" FROM sq GROUP BY speaker ORDER BY n DESC, speaker LIMIT {SPEAKERS}")
     ids = [i for *_, latest in rows for i in latest]
     found = {}
     for record, source, title, published in store.query(
@@ -739,25 +761,21 @@ def quotes(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
 
 def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS) -> dict[str, Any]:
     """Actors × issues: each cell the latest position, its evidence, and its recent history."""
-    where, params = _record_where(filters, profile, alias="s", actor="actor", text="evidence", store=store)
-    actor = ("coalesce(s.actor_id, json_extract_string(s.record, '$.actor.name'),"
-             " json_extract_string(s.record, '$.actor.text'), '?')")
-    label = ("coalesce(json_extract_string(s.record, '$.actor.name'),"
-             " json_extract_string(s.record, '$.actor.text'))")
     rows = store.query(
-        f"WITH ss AS (SELECT s.id, {actor} AS actor, {label} AS label, s.issue, s.position,"
-        f" coalesce(s.date, d.published) AS happened, d.ingested_at, s.span_start"
-        f" FROM stances s JOIN documents d ON d.id = s.doc WHERE {' AND '.join(where)}),"
+        f"WITH ss AS (SELECT * FROM temp.{_stance_rows(store, profile, filters)}),"
         f" top AS (SELECT actor FROM ss GROUP BY actor ORDER BY count(*) DESC, actor"
         f" LIMIT {STANCE_ACTORS})"
-        f" SELECT actor, any_value(label), issue, count(*), count(DISTINCT position),"
+        f" SELECT actor, any_value(id), issue, count(*), count(DISTINCT position),"
         f" arg_max({{'id': id, 'position': position, 'date': happened}}, {_NEWEST_KEY}, {HISTORY})"
-        f" FROM ss WHERE actor IN (SELECT actor FROM top) GROUP BY actor, issue", params)
+        f" FROM ss WHERE actor IN (SELECT actor FROM top) GROUP BY actor, issue")
     latest = {r["id"]: r for r in records(store, profile, [r[5][0]["id"] for r in rows])}
-    labels: dict[str, str] = {}
+    # an actor's label from one of its stances: read from the records of a few, not all
+    one_each = list({actor: some for actor, some, *_ in rows}.values())
+    labels: dict[str, str] = {actor: label for actor, label in store.query(
+        f"SELECT {_STANCE_ACTOR}, {_STANCE_LABEL} FROM stances s WHERE s.id IN (SELECT unnest(?))",
+        [one_each]) if label}
     cells, weight = [], Counter()
-    for actor_id, label, issue, n, positions, history in rows:
-        labels[actor_id] = labels.get(actor_id) or label
+    for actor_id, _, issue, n, positions, history in rows:
         history = history[::-1]  # oldest first, the latest last
         top = latest.get(history[-1]["id"], {})
         weight[actor_id] += n
@@ -865,10 +883,8 @@ def _zeros(rows: list[tuple[Any, ...]], *, keep: tuple[int, ...]) -> list[tuple[
 
 
 def _count_records(store: Store, profile: Profile | None, filters: Filters, alias: str) -> int:
-    table, actor, text = {"q": ("quotes", "speaker", "text"), "s": ("stances", "actor", "evidence")}[alias]
-    where, params = _record_where(filters, profile, alias=alias, actor=actor, text=text, store=store)
-    return int(store.query(f"SELECT count(*) FROM {table} {alias} JOIN documents d ON d.id = {alias}.doc"
-                           f" WHERE {' AND '.join(where)}", params)[0][0])
+    rows = _quote_rows if alias == "q" else _stance_rows
+    return int(store.query(f"SELECT count(*) FROM temp.{rows(store, profile, filters)}")[0][0])
 
 
 def options(store: Store, profile: Profile | None) -> dict[str, Any]:
