@@ -145,3 +145,29 @@ def test_a_view_asked_again_after_a_write_counts_the_new_events(tmp_path):
         assert views.timeline(store, None, brussels)["total"] == 2
         assert views.event_summary(store, None, brussels)["events"] == 2
         assert views.count_events(store, None, views.Filters(q="Moscow")) == 0
+
+
+def test_a_long_open_store_answers_views_of_many_filters(tmp_path):
+    # a store open for long (the static report, a notebook) asks for more selections
+    # than it keeps; the one a view is still reading is never the one let go
+    from peacetrack import views
+    from peacetrack.profile import load_profile
+    from peacetrack.settings import load_settings
+    from peacetrack.store import SELECTIONS_KEPT
+
+    profile = load_profile(load_settings().profile)
+    assert profile.tracks
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([_analysis("d-1", "Aliyev met Pashinyan in Brussels.", 1)])
+        others = ["Aliyev", "met", "Pashinyan", "Moscow", "Prague", "Sochi", "Aliyev met"]
+        assert len(others) >= SELECTIONS_KEPT
+        brussels = views.Filters(q="Brussels")
+        assert views.timeline(store, profile, brussels)["total"] == 1
+        for word in others[:SELECTIONS_KEPT - 1]:  # the store now keeps as many as it may
+            views.timeline(store, profile, views.Filters(q=word))
+        # the tracks read Brussels' selection, the oldest kept, and make one of their own
+        assert views.tracks(store, profile, brussels)["total"] >= 0
+        for word in others:
+            views.timeline(store, profile, views.Filters(q=word))
+            assert views.timeline(store, profile, brussels)["total"] == 1
+        assert views.event_summary(store, profile, views.Filters(q="Moscow"))["events"] == 0

@@ -412,13 +412,15 @@ class Store:
             made = {}
             self._selections = (self.db, made)
         key = (select, repr(list(params)))
-        if key not in made:
-            while len(made) >= SELECTIONS_KEPT:  # the oldest first (dicts keep their order)
-                self.db.execute(f"DROP TABLE IF EXISTS temp.{made.pop(next(iter(made)))}")
-            name = f"selection_{uuid.uuid4().hex[:12]}"
-            self.db.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", list(params))
-            made[key] = name
-        return made[key]
+        if key in made:
+            made[key] = made.pop(key)  # the latest used last: the least used goes first
+            return made[key]
+        while len(made) >= SELECTIONS_KEPT:
+            self.db.execute(f"DROP TABLE IF EXISTS temp.{made.pop(next(iter(made)))}")
+        name = f"selection_{uuid.uuid4().hex[:12]}"
+        self.db.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", list(params))
+        made[key] = name
+        return name
 
     def _forget_selections(self) -> None:
         connection, made = self._selections
