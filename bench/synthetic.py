@@ -155,7 +155,7 @@ def insert_copies(db, first: int, last: int, *, limit: int) -> None:
         FROM copy c JOIN tpl.participants p ON p.doc = c.old
         JOIN event_ids i ON i.old = p.event AND i.k = c.k""")
     for table, prefix, rest, more in (
-            ("quotes", "q-", "t.speaker, t.direct", ""),
+            ("quotes", "q-", "t.speaker, t.direct", ", json_extract_string(t.record, '$.text')"),
             ("stances", "s-", "t.actor_id, t.issue, t.position", ", t.process")):
         db.execute(f"""
             INSERT INTO {table} SELECT new_id('{prefix}', t.id, c.k), c.new, t.span_start,

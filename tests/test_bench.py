@@ -83,3 +83,35 @@ def test_the_length_bench_runs_and_fits_its_exponents(tmp_path):
     assert result["sizes"]["12000"]["chars"] > result["sizes"]["6000"]["chars"]
     assert {"prepare", "parse", "stages", "store rows"} <= set(result["exponents"])
     assert "stage: dates of events" in result["exponents"]
+
+
+def test_a_synthetic_store_copies_every_column_the_views_read(tmp_path):
+    # bench/synthetic.py writes the tables column by column: a column the store
+    # gains (an event's sentence, a quote's words) must be filled in the copies too
+    from peacetrack import views
+    from peacetrack.records import Actor, Analysis, DateValue, Document, Event, Quote
+    from peacetrack.store import Store
+
+    sys.path.insert(0, str(BENCH))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(BENCH))
+    text = "Aliyev met Pashinyan in Brussels. \u201cThe corridor must reopen,\u201d Aliyev said."
+    document = Document(id="d-1", text=text, source="x.txt", fingerprint=3,
+                        published=DateValue("2023-07-16", "day", method="metadata"))
+    event = Event(id="e-1", doc="d-1", span=(0, 33), sentence=text[:33], trigger="met",
+                  type="CONSULT", actor=[Actor("Aliyev", "ilham-aliyev", "Ilham Aliyev", "AZE", "GOV")])
+    quote = Quote(id="q-1", doc="d-1", span=(35, 62), text="The corridor must reopen",
+                  speaker=Actor("Aliyev", "ilham-aliyev", "Ilham Aliyev", "AZE", "GOV"),
+                  cue="said", direct=True)
+    template = tmp_path / "template.duckdb"
+    with Store(template) as store:
+        store.write([Analysis(document, events=[event], quotes=[quote])])
+    counts = synthetic.build(template, tmp_path / "big.duckdb", 5)
+    assert counts == {"documents": 5, "events": 5, "quotes": 5, "stances": 0}
+    with Store(tmp_path / "big.duckdb", read_only=True) as store:
+        assert store.query("SELECT count(*) FROM quotes WHERE text IS NULL") == [(0,)]
+        assert store.query("SELECT count(*) FROM events WHERE sentence IS NULL") == [(0,)]
+        assert views.record_counts(store, None, views.Filters(q="corridor"))["quotes"] == 5
+        assert views.count_events(store, None, views.Filters(q="Brussels")) == 5
