@@ -171,3 +171,21 @@ def test_a_long_open_store_answers_views_of_many_filters(tmp_path):
             views.timeline(store, profile, views.Filters(q=word))
             assert views.timeline(store, profile, brussels)["total"] == 1
         assert views.event_summary(store, profile, views.Filters(q="Moscow"))["events"] == 0
+
+
+def test_an_actor_named_twice_in_one_role_takes_part_once(tmp_path):
+    # the network counts participant rows: "Aliyev ... Aliyev" as actor of one
+    # event is one actor, not an edge of weight two
+    from peacetrack import views
+
+    analysis = _analysis("d-1", "Aliyev met Pashinyan; Aliyev said so.", 1)
+    aliyev = analysis.events[0].actor[0]
+    analysis.events[0].actor.append(aliyev)
+    analysis.events[0].recipient = [Actor("Pashinyan", "nikol-pashinyan", "Nikol Pashinyan", "ARM",
+                                          "GOV", "prime minister")]
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([analysis])
+        assert store.query("SELECT count(*) FROM participants WHERE role = 'actor'") == [(1,)]
+        edges = views.network(store, None)["edges"]
+        assert [(e["source"], e["target"], e["count"]) for e in edges] == \
+            [("ilham-aliyev", "nikol-pashinyan", 1)]

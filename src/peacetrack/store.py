@@ -528,7 +528,12 @@ def _rows(analyses: Sequence[Analysis]) -> dict[str, list[dict[str, Any]]]:
         for event in analysis.events:
             rows["events"].append(_event_row(event.to_dict()))
             for role in ("actor", "recipient", "mediator"):
+                listed: set[str] = set()
                 for actor in getattr(event, role):
+                    if actor.id in listed:
+                        continue  # one row per event, role and actor: the network counts rows
+                    if actor.id is not None:
+                        listed.add(actor.id)
                     rows["participants"].append({
                         "event": event.id, "doc": event.doc, "role": role, "actor_id": actor.id,
                         "name": actor.name or actor.text, "code": actor.code, "sector": actor.sector})

@@ -528,7 +528,7 @@ def _state_names() -> dict[str, str]:
 # The pairs of one event, then counted: actor -> recipient; actors together when
 # the event has no (resolved) recipient; mediator -> each party.
 _PAIRS_SQL = f"""
-, p AS (SELECT DISTINCT p.event, p.role, p.actor_id AS id, sel.type, sel.happened
+, p AS (SELECT p.event, p.role, p.actor_id AS id, sel.type, sel.happened  -- one row each (Store.write)
         FROM participants p JOIN sel ON sel.id = p.event WHERE p.actor_id IS NOT NULL)
 , a AS (SELECT * FROM p WHERE role = 'actor')
 , r AS (SELECT * FROM p WHERE role = 'recipient')
