@@ -73,10 +73,9 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
             counts[track][year] += n
     chosen = (f"{sel}{tracked}, chosen AS (SELECT rid, happened FROM sel WHERE id IN (SELECT event FROM"
               " participants WHERE role = 'mediator') UNION SELECT rid, happened FROM tracked)")
-    chosen_params = params
     (total, undated, rids), = store.query(  # one pass: counts and the newest (a top-n aggregate)
         f"{chosen} SELECT count(*), count_if(happened IS NULL),"
-        f" arg_max(rid, coalesce(happened, ''), {PAGE_MAX}) FROM chosen", chosen_params)
+        f" arg_max(rid, coalesce(happened, ''), {PAGE_MAX}) FROM chosen", params)
     items = event_views_at(store, profile, list(rids or []))
     items.sort(key=lambda e: e["date"] or "", reverse=True)
     years = sorted({y for c in counts.values() for y in c if y != "undated"})

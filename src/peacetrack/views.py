@@ -765,7 +765,7 @@ def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
         f"WITH ss AS (SELECT * FROM temp.{_stance_rows(store, profile, filters)}),"
         f" top AS (SELECT actor FROM ss GROUP BY actor ORDER BY count(*) DESC, actor"
         f" LIMIT {STANCE_ACTORS})"
-        f" SELECT actor, any_value(id), issue, count(*), count(DISTINCT position),"
+        f" SELECT actor, min(id), issue, count(*), count(DISTINCT position),"
         f" arg_max({{'id': id, 'position': position, 'date': happened}}, {_NEWEST_KEY}, {HISTORY})"
         f" FROM ss WHERE actor IN (SELECT actor FROM top) GROUP BY actor, issue")
     latest = {r["id"]: r for r in records(store, profile, [r[5][0]["id"] for r in rows])}
