@@ -69,13 +69,13 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
     if union:
         for track, year, n in store.query(
                 f"{sel}{tracked} SELECT track, coalesce(left(happened, 4), 'undated') AS y, count(*)"
-                " FROM tracked GROUP BY track, y", params):
+                " FROM tracked GROUP BY track, y ORDER BY track, y", params):
             counts[track][year] += n
     chosen = (f"{sel}{tracked}, chosen AS (SELECT rid, happened FROM sel WHERE id IN (SELECT event FROM"
               " participants WHERE role = 'mediator') UNION SELECT rid, happened FROM tracked)")
     (total, undated, rids), = store.query(  # one pass: counts and the newest (a top-n aggregate)
         f"{chosen} SELECT count(*), count_if(happened IS NULL),"
-        f" arg_max(rid, coalesce(happened, ''), {PAGE_MAX}) FROM chosen", params)
+        f" arg_max(rid, {{'at': coalesce(happened, ''), 'rid': rid}}, {PAGE_MAX}) FROM chosen", params)
     items = event_views_at(store, profile, list(rids or []))
     items.sort(key=lambda e: e["date"] or "", reverse=True)
     years = sorted({y for c in counts.values() for y in c if y != "undated"})

@@ -166,12 +166,12 @@ def _selection(f: Filters, profile: Profile | None, store: Store) -> tuple[str, 
 
 
 # Newest first: what a list of events shows at its top.
-_NEWEST = "happened DESC NULLS LAST, ingested_at DESC, span_start"
+_NEWEST = "happened DESC NULLS LAST, ingested_at DESC, span_start, id"
 # The newest first, as a key for top-n aggregates (``arg_max(x, key, n)`` keeps n
 # values in memory per group, where a sorted list would hold the whole group).
-_NEWEST_KEY = "{'at': coalesce(happened, ''), 'in': ingested_at, 'span': -span_start}"
+_NEWEST_KEY = "{'at': coalesce(happened, ''), 'in': ingested_at, 'span': -span_start, 'id': id}"
 # The ids a mark carries: its newest events (a top-n aggregate, not a sorted list).
-_LATEST_IDS = f"arg_max(id, coalesce(happened, ''), {MARK_IDS})"
+_LATEST_IDS = f"arg_max(id, {{'at': coalesce(happened, ''), 'id': id}}, {MARK_IDS})"
 
 
 def _quad_case(column: str = "type") -> str:
@@ -395,11 +395,11 @@ def counts(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
     quad = _quad_case()
     month = store.query(
         f"{sel} SELECT left(happened, 7) AS m, {quad} AS q, count(*) FROM sel"
-        " WHERE length(happened) >= 7 GROUP BY m, q ORDER BY m", params)
+        " WHERE length(happened) >= 7 GROUP BY m, q ORDER BY m, q", params)
     week = store.query(
         f"{sel} SELECT strftime(date_trunc('week', TRY_CAST(left(happened, 10) AS DATE)), '%Y-%m-%d') AS w,"
         f" {quad} AS q, count(*) FROM sel WHERE length(happened) >= 10 AND w IS NOT NULL"
-        " GROUP BY w, q ORDER BY w", params)
+        " GROUP BY w, q ORDER BY w, q", params)
     (year_only, undated), = store.query(
         f"{sel} SELECT count_if(length(happened) = 4), count_if(happened IS NULL) FROM sel", params)
     return {"month": [{"period": m, "quad": q, "count": n} for m, q, n in month],
@@ -460,7 +460,8 @@ def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
     total = int(store.query(f"{base} SELECT count(*) FROM tracked WHERE happened IS NOT NULL", params)[0][0])
     # One pass: the count and the newest POINTS (a top-n aggregate holds only those).
     (n_undated, newest), = store.query(
-        f"{base} SELECT count(*), arg_max({{'rid': rid, 'id': id, 'track': track}}, ingested_at, {POINTS})"
+        f"{base} SELECT count(*), arg_max({{'rid': rid, 'id': id, 'track': track}},"
+        f" {{'in': ingested_at, 'id': id, 'track': track}}, {POINTS})"
         " FROM tracked WHERE happened IS NULL", params)
     newest = sorted(newest or [], key=lambda r: r["track"])
     undated_views = {e["id"]: e for e in event_views_at(
@@ -481,7 +482,8 @@ def tracks(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
                 "events": list(views.values()), **undated}
     rows = store.query(
         f"{base} SELECT left(happened, 7) AS period, track, {_QUAD_CASE} AS quad, count(*)"
-        f" FROM tracked WHERE happened IS NOT NULL GROUP BY period, track, quad ORDER BY period", params)
+        f" FROM tracked WHERE happened IS NOT NULL GROUP BY period, track, quad"
+        f" ORDER BY period, track, quad", params)
     bins = [{"period": p, "track": t, "quad": q, "count": n} for p, t, q, n in rows]
     return {"lanes": lanes, "granularity": "month", "total": total, "bins": bins, **undated}
 
@@ -547,7 +549,7 @@ _PAIRS_SQL = f"""
 SELECT source, target,
        CASE WHEN {_QUAD_CASE} LIKE '%conflict' THEN 'conflict' ELSE 'cooperation' END AS polarity,
        bool_or(directed), count(*) AS n, histogram(type),
-       arg_max(event, coalesce(happened, ''), {MARK_IDS})
+       arg_max(event, {{'at': coalesce(happened, ''), 'id': event}}, {MARK_IDS})
 FROM pairs GROUP BY source, target, polarity ORDER BY n DESC, source, target
 """
 
@@ -658,7 +660,7 @@ def places(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS)
         f"{sel} SELECT place, any_value(country), lat, lon, count(*) AS n, {quads},"
         f" {_LATEST_IDS} FROM sel"
         f" WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY place, lat, lon"
-        f" ORDER BY n DESC, place LIMIT {PLACES}", params)
+        f" ORDER BY n DESC, place, lat, lon LIMIT {PLACES}", params)
     out = []
     for name, country, lat, lon, n, *counts, ids in rows:
         by_quad = {q: c for q, c in zip(QUADS, counts, strict=True) if c}
@@ -767,7 +769,7 @@ def stances(store: Store, profile: Profile | None, filters: Filters = NO_FILTERS
         f" LIMIT {STANCE_ACTORS})"
         f" SELECT actor, min(id), issue, count(*), count(DISTINCT position),"
         f" arg_max({{'id': id, 'position': position, 'date': happened}}, {_NEWEST_KEY}, {HISTORY})"
-        f" FROM ss WHERE actor IN (SELECT actor FROM top) GROUP BY actor, issue")
+        f" FROM ss WHERE actor IN (SELECT actor FROM top) GROUP BY actor, issue ORDER BY actor, issue")
     latest = {r["id"]: r for r in records(store, profile, [r[5][0]["id"] for r in rows])}
     # an actor's label from one of its stances: read from the records of a few, not all
     one_each = list({actor: some for actor, some, *_ in rows}.values())
@@ -848,7 +850,8 @@ def event_summary(store: Store, profile: Profile | None, filters: Filters = NO_F
         f" count_if(basis = 'event' AND precision IN {COARSE}), count_if(basis = 'report'),"
         " count_if(happened IS NULL OR (basis = 'event' AND precision NOT IN ('day', 'month', 'year'))),"
         " count(DISTINCT doc),"
-        f" arg_max(rid, CASE WHEN basis IS NOT NULL AND status = 'occurred' THEN happened END, 5)"
+        f" arg_max(rid, CASE WHEN basis IS NOT NULL AND status = 'occurred'"
+        f" THEN {{'at': happened, 'id': id}} END, 5)"
         " FROM sel GROUP BY GROUPING SETS ((type), ()) ORDER BY type NULLS LAST", params)
     total = next((r for r in rows if r[0] is None), None)
     n_events, ev_first, ev_last, day, coarse_events, from_report, undated, with_events = \
@@ -938,7 +941,7 @@ def documents(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     spans: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     for kind, table in (("event", "events"), ("quote", "quotes"), ("stance", "stances")):
         for doc_id, item in store.query(f"SELECT doc, record FROM {table} WHERE doc IN"
-                                        " (SELECT unnest(?)) ORDER BY doc, span_start", [ids]):
+                                        " (SELECT unnest(?)) ORDER BY doc, span_start, id", [ids]):
             spans[doc_id].append(_span(kind, json.loads(item)))
     out = {}
     for doc_id, record, source in rows:
