@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from peacetrack.records import Actor, Analysis, DateValue, Document, Event, Problem
+from peacetrack.records import Actor, Analysis, DateValue, Document, Event, Location, Problem
 from peacetrack.store import Store
 
 
@@ -157,8 +157,10 @@ def test_a_long_open_store_answers_views_of_many_filters(tmp_path):
 
     profile = load_profile(load_settings().profile)
     assert profile.tracks
+    analysis = _analysis("d-1", "Aliyev met Pashinyan in Brussels.", 1)
+    analysis.events[0].location = Location("Brussels", "Brussels", "BEL", 50.85, 4.35)
     with Store(tmp_path / "s.duckdb") as store:
-        store.write([_analysis("d-1", "Aliyev met Pashinyan in Brussels.", 1)])
+        store.write([analysis])
         others = ["Aliyev", "met", "Pashinyan", "Moscow", "Prague", "Sochi", "Aliyev met"]
         assert len(others) >= SELECTIONS_KEPT
         brussels = views.Filters(q="Brussels")
@@ -166,7 +168,9 @@ def test_a_long_open_store_answers_views_of_many_filters(tmp_path):
         for word in others[:SELECTIONS_KEPT - 1]:  # the store now keeps as many as it may
             views.timeline(store, profile, views.Filters(q=word))
         # the tracks read Brussels' selection, the oldest kept, and make one of their own
-        assert views.tracks(store, profile, brussels)["total"] >= 0
+        tracked = views.tracks(store, profile, brussels)["items"]
+        assert {i["event"] for i in tracked} == {"e-d-1"}  # placed in Brussels: its tracks'
+        assert any("brussels" in i["track"] for i in tracked)
         for word in others:
             views.timeline(store, profile, views.Filters(q=word))
             assert views.timeline(store, profile, brussels)["total"] == 1

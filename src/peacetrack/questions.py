@@ -32,6 +32,7 @@ from .views import (
     PAGE_MAX,
     Filters,
     _actor_key,
+    _dated_key,
     _quote_text,
     _selection,
     _tracked,
@@ -75,7 +76,7 @@ def mediation(store: Store, profile: Profile | None, filters: Filters = NO_FILTE
               " participants WHERE role = 'mediator') UNION SELECT rid, happened FROM tracked)")
     (total, undated, rids), = store.query(  # one pass: counts and the newest (a top-n aggregate)
         f"{chosen} SELECT count(*), count_if(happened IS NULL),"
-        f" arg_max(rid, {{'at': coalesce(happened, ''), 'rid': rid}}, {PAGE_MAX}) FROM chosen", params)
+        f" arg_max(rid, {_dated_key('rid')}, {PAGE_MAX}) FROM chosen", params)
     items = event_views_at(store, profile, list(rids or []))
     items.sort(key=lambda e: e["date"] or "", reverse=True)
     years = sorted({y for c in counts.values() for y in c if y != "undated"})

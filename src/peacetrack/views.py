@@ -170,8 +170,15 @@ _NEWEST = "happened DESC NULLS LAST, ingested_at DESC, span_start, id"
 # The newest first, as a key for top-n aggregates (``arg_max(x, key, n)`` keeps n
 # values in memory per group, where a sorted list would hold the whole group).
 _NEWEST_KEY = "{'at': coalesce(happened, ''), 'in': ingested_at, 'span': -span_start, 'id': id}"
+
+
+def _dated_key(key: str = "id", at: str = "coalesce(happened, '')") -> str:
+    """A top-n key by date, ties broken by ``key``: the same rows on every run."""
+    return f"{{'at': {at}, 'id': {key}}}"
+
+
 # The ids a mark carries: its newest events (a top-n aggregate, not a sorted list).
-_LATEST_IDS = f"arg_max(id, {{'at': coalesce(happened, ''), 'id': id}}, {MARK_IDS})"
+_LATEST_IDS = f"arg_max(id, {_dated_key()}, {MARK_IDS})"
 
 
 def _quad_case(column: str = "type") -> str:
@@ -549,7 +556,7 @@ _PAIRS_SQL = f"""
 SELECT source, target,
        CASE WHEN {_QUAD_CASE} LIKE '%conflict' THEN 'conflict' ELSE 'cooperation' END AS polarity,
        bool_or(directed), count(*) AS n, histogram(type),
-       arg_max(event, {{'at': coalesce(happened, ''), 'id': event}}, {MARK_IDS})
+       arg_max(event, {_dated_key('event')}, {MARK_IDS})
 FROM pairs GROUP BY source, target, polarity ORDER BY n DESC, source, target
 """
 
@@ -851,7 +858,7 @@ def event_summary(store: Store, profile: Profile | None, filters: Filters = NO_F
         " count_if(happened IS NULL OR (basis = 'event' AND precision NOT IN ('day', 'month', 'year'))),"
         " count(DISTINCT doc),"
         f" arg_max(rid, CASE WHEN basis IS NOT NULL AND status = 'occurred'"
-        f" THEN {{'at': happened, 'id': id}} END, 5)"
+        f" THEN {_dated_key(at='happened')} END, 5)"
         " FROM sel GROUP BY GROUPING SETS ((type), ()) ORDER BY type NULLS LAST", params)
     total = next((r for r in rows if r[0] is None), None)
     n_events, ev_first, ev_last, day, coarse_events, from_report, undated, with_events = \
